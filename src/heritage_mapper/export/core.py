@@ -1,0 +1,209 @@
+"""The format table and :func:`export_layers`, the one entry point for every format.
+
+Each row of :data:`FORMATS` names a format, says whether it is WGS84 by definition,
+and points at the two functions of its writer: ``outputs(data)`` (the file names it
+will write) and ``write(data, paths)`` (write them to the temporary paths given).
+:func:`export_layers` checks the whole request first (formats, CRS, layers, folder,
+existing files), then writes every file to a temporary file beside its target and
+moves them all into place only when every writer has succeeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from heritage_mapper.atomic import atomic_path, ensure_writable_dir
+from heritage_mapper.errors import HeritageError, OutputError, UsageError
+from heritage_mapper.export import csvfile, fgb, geojson, gpkg, gpx, kml, lpf, shapefile
+from heritage_mapper.export.crs import crs_label, is_wgs84, resolve_crs
+from heritage_mapper.export.tables import ExportData, prepare
+
+__all__ = [
+    "ALL",
+    "DEFAULT_OUT_DIR",
+    "ExportFormat",
+    "FORMATS",
+    "FORMAT_NAMES",
+    "select_formats",
+    "export_layers",
+]
+
+ALL = "all"
+DEFAULT_OUT_DIR = "exports"
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One row of the format table.
+
+    ``writer`` is a module with ``outputs(data) -> list[str]`` (the file names) and
+    ``write(data, paths)`` (write each name to the temporary path ``paths[name]``).
+    ``wgs84_only`` says why the format cannot hold another CRS, or is empty.
+    """
+
+    name: str
+    title: str
+    writer: ModuleType
+    wgs84_only: str = ""
+
+
+FORMATS: tuple[ExportFormat, ...] = (
+    ExportFormat("geojson", "GeoJSON (RFC 7946)", geojson, "RFC 7946 makes GeoJSON WGS84"),
+    ExportFormat("gpkg", "GeoPackage", gpkg),
+    ExportFormat("shapefile", "Shapefile (zipped)", shapefile),
+    ExportFormat("kml", "KML", kml, "KML 2.2 is WGS84 longitude/latitude by definition"),
+    ExportFormat("csv", "CSV", csvfile),
+    ExportFormat("gpx", "GPX", gpx, "GPX is WGS84 latitude/longitude by definition"),
+    ExportFormat("fgb", "FlatGeobuf", fgb),
+    ExportFormat("lpf", "Linked Places Format", lpf, "Linked Places is GeoJSON-LD, WGS84"),
+)
+FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in FORMATS)
+
+
+def select_formats(formats, crs=None) -> tuple[list[ExportFormat], list[ExportFormat]]:
+    """The formats to write and those skipped, for ``formats`` (names or ``"all"``) and ``crs``.
+
+    A format named explicitly that cannot hold ``crs`` is a
+    :class:`~heritage_mapper.errors.UsageError`; with ``"all"`` such formats are
+    skipped instead (and returned second, so the caller can say so).
+
+    Examples
+    --------
+    >>> chosen, skipped = select_formats(["all"], "EPSG:5899")
+    >>> [f.name for f in chosen], [f.name for f in skipped]
+    (['gpkg', 'shapefile', 'csv', 'fgb'], ['geojson', 'kml', 'gpx', 'lpf'])
+    >>> select_formats(["kml"], "EPSG:5899")
+    Traceback (most recent call last):
+    ...
+    heritage_mapper.errors.UsageError: --format kml cannot use --crs EPSG:5899: ...
+    """
+    if isinstance(formats, str):
+        formats = [formats]
+    names = [str(name).strip().lower() for name in formats]
+    if not names:
+        raise UsageError(f"no --format given; choose from {', '.join(FORMAT_NAMES)} or {ALL}")
+    unknown = [n for n in names if n != ALL and n not in FORMAT_NAMES]
+    if unknown:
+        raise UsageError(
+            f"--format {unknown[0]}: unknown format; choose from {', '.join(FORMAT_NAMES)} or {ALL}"
+        )
+    target = resolve_crs(crs)
+    wanted_all = ALL in names
+    chosen, skipped = [], []
+    for fmt in FORMATS:
+        if not wanted_all and fmt.name not in names:
+            continue
+        if fmt.wgs84_only and not is_wgs84(target):
+            if not wanted_all:
+                capable = ", ".join(f.name for f in FORMATS if not f.wgs84_only)
+                raise UsageError(
+                    f"--format {fmt.name} cannot use --crs {crs_label(target)}: {fmt.wgs84_only}; "
+                    f"drop --crs, or choose {capable} for {crs_label(target)}"
+                )
+            skipped.append(fmt)
+            continue
+        chosen.append(fmt)
+    return chosen, skipped
+
+
+def export_layers(
+    geodata,
+    out_dir: str | Path = DEFAULT_OUT_DIR,
+    formats: Iterable[str] | str = (ALL,),
+    crs=None,
+    layers: Iterable[str] | None = None,
+    overwrite: bool = False,
+) -> list[Path]:
+    """Write the layers of a loaded geodata folder in one or more formats.
+
+    Parameters
+    ----------
+    geodata
+        A :class:`~heritage_mapper.geodata.Geodata` from
+        :func:`~heritage_mapper.geodata.load_geodata`.
+    out_dir
+        The output folder, created when missing (default ``exports``).
+    formats
+        Names from :data:`FORMAT_NAMES`, or ``"all"``.
+    crs
+        An EPSG code (``"EPSG:5899"``, ``5899``); ``None`` for WGS84. With ``"all"``,
+        formats that are WGS84 by definition are skipped (see :func:`select_formats`).
+    layers
+        Layer ids to export; ``None`` for every layer.
+    overwrite
+        Replace existing files. Without it, an existing output is an
+        :class:`~heritage_mapper.errors.OutputError` and nothing is written.
+
+    Returns
+    -------
+    list of Path
+        The files written, in format-table order.
+
+    Raises
+    ------
+    UsageError
+        Unknown format, layer or CRS, or a CRS a format cannot hold (exit code 2).
+    OutputError
+        The folder cannot be written, or an output exists without ``overwrite``
+        (exit code 1). Earlier files are left as they were.
+
+    Examples
+    --------
+    >>> from heritage_mapper import load_geodata
+    >>> data = load_geodata("geodata")  # doctest: +SKIP
+    >>> paths = export_layers(data, "exports", ["gpkg"], crs="EPSG:5899")  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['heritage.epsg5899.gpkg']
+    """
+    chosen, _skipped = select_formats(formats, crs)
+    data = prepare(geodata, resolve_crs(crs), None if layers is None else list(layers))
+    folder = ensure_writable_dir(out_dir)
+    plan = [(fmt, [folder / name for name in fmt.writer.outputs(data)]) for fmt in chosen]
+    targets = [path for _, paths in plan for path in paths]
+    _refuse_duplicates(targets)
+    existing = [path for path in targets if path.exists()]
+    if existing and not overwrite:
+        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+        raise OutputError(
+            f"{existing[0]}: already exists{more}; pass --overwrite to replace it; "
+            "nothing was written"
+        )
+    _write_all(data, plan, folder)
+    return targets
+
+
+class _Abort(Exception):
+    """Carries a writer's failure through the atomic_path contexts unchanged."""
+
+
+def _write_all(data: ExportData, plan, folder: Path) -> None:
+    """Write to temporary files; move them all into place only if every writer succeeds."""
+    try:
+        with contextlib.ExitStack() as stack:
+            for fmt, paths in plan:
+                temps = {path.name: stack.enter_context(atomic_path(path)) for path in paths}
+                try:
+                    fmt.writer.write(data, temps)
+                except Exception as exc:  # every temp file is removed on the way out
+                    raise _Abort() from exc
+    except _Abort as abort:
+        cause = abort.__cause__
+        if isinstance(cause, HeritageError):
+            raise cause from None
+        if isinstance(cause, OSError):
+            raise OutputError(
+                f"{folder}: cannot write ({cause.strerror or cause}); nothing was replaced"
+            ) from cause
+        raise cause from None
+
+
+def _refuse_duplicates(targets: list[Path]) -> None:
+    seen: set[Path] = set()
+    for path in targets:
+        if path in seen:
+            raise UsageError(f"{path}: two outputs would share this name; rename a layer")
+        seen.add(path)

@@ -1,0 +1,183 @@
+"""RFC 7946 GeoJSON: one FeatureCollection per site layer plus the events-at-sites layer.
+
+What RFC 7946 asks of a writer, and what :func:`to_rfc7946` does to any GeoJSON object
+(geometry, Feature, FeatureCollection, GeometryCollection):
+
+- WGS84 longitude/latitude only, and no ``crs`` member (it is removed);
+- polygon rings follow the right-hand rule: exterior rings counter-clockwise, holes
+  clockwise (:func:`rewind`, the same result as mapbox/geojson-rewind);
+- coordinates carry at most :data:`RFC7946_MAX_DECIMALS` decimals (about 1 cm).
+
+Every feature gets an ``id`` (the site id, or ``"<event>@<site>"``).
+
+Examples
+--------
+>>> square = {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]]}
+>>> to_rfc7946(square)["coordinates"][0]
+[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
+"""
+
+from __future__ import annotations
+
+import json
+
+from heritage_mapper.export.tables import (
+    EVENTS_AT_SITES_STEM,
+    ExportData,
+    plain,
+)
+
+__all__ = ["RFC7946_MAX_DECIMALS", "to_rfc7946", "rewind", "ring_area", "outputs", "write"]
+
+RFC7946_MAX_DECIMALS = 7
+EXTENSION = ".geojson"
+
+
+def ring_area(ring) -> float:
+    """Signed shoelace area of a ring: positive when counter-clockwise.
+
+    Examples
+    --------
+    >>> ring_area([[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]])
+    1.0
+    """
+    total = 0.0
+    for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:], strict=False):
+        total += x1 * y2 - x2 * y1
+    return total / 2.0
+
+
+def _orient(ring, counter_clockwise: bool):
+    area = ring_area(ring)
+    if area == 0 or (area > 0) == counter_clockwise:
+        return ring
+    return ring[::-1]
+
+
+def _rewind_polygon(rings):
+    return [_orient(ring, counter_clockwise=(i == 0)) for i, ring in enumerate(rings)]
+
+
+def rewind(obj: dict) -> dict:
+    """A copy of any GeoJSON object with RFC 7946 winding (exterior CCW, holes CW).
+
+    Other members (properties, ids, foreign members) are kept as they are; degenerate
+    rings of zero area are left alone.
+
+    Examples
+    --------
+    >>> cw = {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]]}
+    >>> ring_area(rewind(cw)["coordinates"][0]) > 0
+    True
+    """
+    if not isinstance(obj, dict):
+        return obj
+    kind = obj.get("type")
+    out = dict(obj)
+    if kind == "Polygon" and obj.get("coordinates"):
+        out["coordinates"] = _rewind_polygon(obj["coordinates"])
+    elif kind == "MultiPolygon" and obj.get("coordinates"):
+        out["coordinates"] = [_rewind_polygon(polygon) for polygon in obj["coordinates"]]
+    elif kind == "GeometryCollection":
+        out["geometries"] = [rewind(g) for g in obj.get("geometries") or []]
+    elif kind == "Feature":
+        out["geometry"] = rewind(obj.get("geometry"))
+    elif kind == "FeatureCollection":
+        out["features"] = [rewind(f) for f in obj.get("features") or []]
+    return out
+
+
+def _round_coordinates(value, decimals: int):
+    if isinstance(value, list | tuple):
+        return [_round_coordinates(v, decimals) for v in value]
+    if isinstance(value, float):
+        rounded = round(value, decimals)
+        return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
+    return value
+
+
+def _round(obj, decimals: int):
+    if not isinstance(obj, dict):
+        return obj
+    out = dict(obj)
+    if "coordinates" in obj:
+        out["coordinates"] = _round_coordinates(obj["coordinates"], decimals)
+    if obj.get("type") == "GeometryCollection":
+        out["geometries"] = [_round(g, decimals) for g in obj.get("geometries") or []]
+    elif obj.get("type") == "Feature":
+        out["geometry"] = _round(obj.get("geometry"), decimals)
+    elif obj.get("type") == "FeatureCollection":
+        out["features"] = [_round(f, decimals) for f in obj.get("features") or []]
+    if "bbox" in obj:
+        out["bbox"] = _round_coordinates(obj["bbox"], decimals)
+    return out
+
+
+def to_rfc7946(obj: dict, decimals: int = RFC7946_MAX_DECIMALS) -> dict:
+    """Any GeoJSON object made RFC 7946: rounded, rewound, without a ``crs`` member.
+
+    Rounding comes first so that the winding is decided on the coordinates written.
+    The input must already be WGS84 longitude/latitude; this does not reproject.
+
+    Examples
+    --------
+    >>> to_rfc7946({"type": "Point", "coordinates": [107.079000001, 20.95], "crs": {}})
+    {'type': 'Point', 'coordinates': [107.079, 20.95]}
+    """
+    out = rewind(_round(obj, decimals))
+    _drop_crs(out)
+    return out
+
+
+def _drop_crs(obj) -> None:
+    if not isinstance(obj, dict):
+        return
+    obj.pop("crs", None)
+    for key in ("geometry",):
+        _drop_crs(obj.get(key))
+    for key in ("features", "geometries"):
+        for child in obj.get(key) or []:
+            _drop_crs(child)
+
+
+def geometry_mapping(geometry) -> dict | None:
+    """A shapely geometry as an RFC 7946 GeoJSON geometry mapping (``None`` stays ``None``)."""
+    import shapely
+
+    if geometry is None or shapely.is_empty(geometry):
+        return None
+    return to_rfc7946(json.loads(shapely.to_geojson(geometry)))
+
+
+def feature_collection(frame, columns=None) -> dict:
+    """A GeoDataFrame (WGS84, with an ``id`` column) as an RFC 7946 FeatureCollection."""
+    geometry_name = frame.geometry.name
+    columns = columns or [c for c in frame.columns if c != geometry_name]
+    features = []
+    for record in frame.to_dict("records"):
+        properties = {c: plain(record[c]) for c in columns}
+        features.append(
+            {
+                "type": "Feature",
+                "id": properties["id"],
+                "geometry": geometry_mapping(record[geometry_name]),
+                "properties": properties,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def dumps(doc: dict) -> bytes:
+    """Deterministic UTF-8 JSON text (no ASCII escaping, two-space indent, final newline)."""
+    return (json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+
+
+def outputs(data: ExportData) -> list[str]:
+    stems = [data.layer_stem(layer_id) for layer_id in data.layers]
+    return [data.file_name(stem, EXTENSION) for stem in (*stems, EVENTS_AT_SITES_STEM)]
+
+
+def write(data: ExportData, paths: dict) -> None:
+    frames = [*data.layers.values(), data.events_at_sites]
+    for name, frame in zip(outputs(data), frames, strict=True):
+        paths[name].write_bytes(dumps(feature_collection(frame)))

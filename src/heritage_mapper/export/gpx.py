@@ -1,0 +1,86 @@
+"""GPX 1.1 for GPS units and hiking apps: one waypoint per site.
+
+Each ``<wpt>`` has the name in the default language, a plain-text ``<desc>`` (other
+names, descriptions, precision, timeline), ``<type>`` = the layer title, and the site
+id in ``<extensions>``. A site that is not a point is placed at a point inside it
+(shapely's ``point_on_surface``). Written with ElementTree, so every value is escaped.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from heritage_mapper.export.tables import DATASET_STEM, ExportData, decimal_text
+from heritage_mapper.export.timeline import site_name, site_text
+
+__all__ = ["GPX_NS", "GPX_EXTENSIONS_NS", "outputs", "write"]
+
+GPX_NS = "http://www.topografix.com/GPX/1/1"
+GPX_SCHEMA = "http://www.topografix.com/GPX/1/1/gpx.xsd"
+GPX_EXTENSIONS_NS = "https://heritage-mapper.example/gpx/1"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+EXT_PREFIX = "hm"
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+EXTENSION = ".gpx"
+COORDINATE_DECIMALS = 7
+
+
+def _sub(parent, tag: str, text: str | None = None, **attrib) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrib)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def document(data: ExportData) -> ET.ElementTree:
+    """The GPX document as an ElementTree."""
+    # Namespaces are declared by hand (no ElementTree registry): GPX is the default,
+    # "hm" holds the site id in <extensions>.
+    root = ET.Element(
+        "gpx",
+        {
+            "xmlns": GPX_NS,
+            f"xmlns:{EXT_PREFIX}": GPX_EXTENSIONS_NS,
+            "xmlns:xsi": XSI_NS,
+            "version": "1.1",
+            "creator": "heritage-mapper",
+            "xsi:schemaLocation": f"{GPX_NS} {GPX_SCHEMA}",
+        },
+    )
+    metadata = _sub(root, "metadata")
+    _sub(metadata, "name", data.text(data.project.title))
+    if data.project.description:
+        _sub(metadata, "desc", data.text(data.project.description))
+    for layer_id, frame in data.layers.items():
+        layer_title = data.text(data.layer_spec(layer_id).title)
+        for row in frame.to_dict("records"):
+            geometry = row.get("geometry")
+            if geometry is None or geometry.is_empty:
+                continue
+            point = geometry if geometry.geom_type == "Point" else geometry.point_on_surface()
+            wpt = _sub(
+                root,
+                "wpt",
+                lat=decimal_text(point.y, COORDINATE_DECIMALS),
+                lon=decimal_text(point.x, COORDINATE_DECIMALS),
+            )
+            _sub(wpt, "name", site_name(data, row))
+            _sub(wpt, "desc", site_text(data, row))
+            _sub(wpt, "type", layer_title)
+            extensions = _sub(wpt, "extensions")
+            _sub(extensions, f"{EXT_PREFIX}:id", str(row["id"]))
+            _sub(extensions, f"{EXT_PREFIX}:layer", layer_id)
+    ET.indent(root, space="  ")
+    return ET.ElementTree(root)
+
+
+def outputs(data: ExportData) -> list[str]:
+    return [data.file_name(DATASET_STEM, EXTENSION)]
+
+
+def write(data: ExportData, paths: dict) -> None:
+    tree = document(data)
+    with open(paths[outputs(data)[0]], "wb") as handle:
+        handle.write(XML_DECLARATION)
+        tree.write(handle, encoding="UTF-8", xml_declaration=False)
+        handle.write(b"\n")

@@ -1,0 +1,140 @@
+"""KML 2.2 for Google Earth and Google My Maps: one Document, one Folder per layer.
+
+Each site is a Placemark with its name, an HTML description (other-language name,
+descriptions, location precision and the event timeline), a TimeSpan from the site's
+period (Google Earth's time slider uses it), a per-layer icon colour, ExtendedData
+with the site id and properties, and its geometry. The document is built with
+:mod:`xml.etree.ElementTree`, so every value is escaped; description HTML is escaped a
+second time (see :mod:`heritage_mapper.export.timeline`).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from heritage_mapper.export.tables import DATASET_STEM, ExportData, decimal_text, iso_date, plain
+from heritage_mapper.export.timeline import site_html, site_name
+
+__all__ = ["KML_NS", "outputs", "write", "kml_color"]
+
+KML_NS = "http://www.opengis.net/kml/2.2"
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+EXTENSION = ".kml"
+COORDINATE_DECIMALS = 7
+EXTENDED_DATA = (
+    "id",
+    "layer",
+    "category",
+    "period",
+    "location_precision_m",
+    "admin_then",
+    "admin_now",
+    "source_refs",
+)
+
+
+def kml_color(hex_color: str, alpha: str = "ff") -> str:
+    """``#rrggbb`` as KML's ``aabbggrr``.
+
+    Examples
+    --------
+    >>> kml_color("#c62828")
+    'ff2828c6'
+    """
+    value = hex_color.lstrip("#").lower()
+    if len(value) != 6:
+        return alpha + "ffffff"
+    return alpha + value[4:6] + value[2:4] + value[0:2]
+
+
+def _sub(parent, tag: str, text: str | None = None, **attrib) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrib)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _coordinates(coords) -> str:
+    return " ".join(",".join(decimal_text(v, COORDINATE_DECIMALS) for v in xy[:2]) for xy in coords)
+
+
+def _geometry(parent, geom) -> None:
+    kind = geom.geom_type
+    if kind == "Point":
+        _sub(_sub(parent, "Point"), "coordinates", _coordinates(geom.coords))
+    elif kind == "LineString":
+        _sub(_sub(parent, "LineString"), "coordinates", _coordinates(geom.coords))
+    elif kind == "Polygon":
+        polygon = _sub(parent, "Polygon")
+        outer = _sub(_sub(polygon, "outerBoundaryIs"), "LinearRing")
+        _sub(outer, "coordinates", _coordinates(geom.exterior.coords))
+        for ring in geom.interiors:
+            inner = _sub(_sub(polygon, "innerBoundaryIs"), "LinearRing")
+            _sub(inner, "coordinates", _coordinates(ring.coords))
+    else:  # Multi* and GeometryCollection
+        multi = _sub(parent, "MultiGeometry")
+        for part in geom.geoms:
+            _geometry(multi, part)
+
+
+def _placemark(folder, data: ExportData, row: dict, style_id: str) -> None:
+    placemark = _sub(folder, "Placemark")
+    _sub(placemark, "name", site_name(data, row))
+    _sub(placemark, "description", site_html(data, row))
+    begin, end = iso_date(row.get("period_start")), iso_date(row.get("period_end"))
+    if begin or end:
+        span = _sub(placemark, "TimeSpan")
+        if begin:
+            _sub(span, "begin", begin)
+        if end:
+            _sub(span, "end", end)
+    _sub(placemark, "styleUrl", f"#{style_id}")
+    extended = _sub(placemark, "ExtendedData")
+    names = [f"name_{lang}" for lang in data.languages]
+    for key in (*EXTENDED_DATA[:1], *names, *EXTENDED_DATA[1:]):
+        value = plain(row.get(key))
+        if value is None:
+            continue
+        if isinstance(value, list):
+            value = "; ".join(str(v) for v in value)
+        _sub(_sub(extended, "Data", name=key), "value", str(value))
+    geometry = row.get("geometry")
+    if geometry is not None and not geometry.is_empty:
+        _geometry(placemark, geometry)
+
+
+def document(data: ExportData) -> ET.ElementTree:
+    """The KML document as an ElementTree."""
+    root = ET.Element("kml", xmlns=KML_NS)  # children inherit the default namespace
+    doc = _sub(root, "Document")
+    _sub(doc, "name", data.text(data.project.title))
+    description = data.text(data.project.description) if data.project.description else ""
+    if description:
+        _sub(doc, "description", description)
+    for layer_id in data.layers:
+        style = _sub(doc, "Style", id=f"layer-{layer_id}")
+        icon = _sub(style, "IconStyle")
+        _sub(icon, "color", kml_color(data.layer_spec(layer_id).color))
+    for layer_id, frame in data.layers.items():
+        folder = _sub(doc, "Folder")
+        title = data.layer_spec(layer_id).title
+        _sub(folder, "name", data.text(title))
+        others = [data.text(title, lang) for lang in data.languages[1:]]
+        if any(others):
+            _sub(folder, "description", " / ".join(o for o in others if o))
+        for row in frame.to_dict("records"):
+            _placemark(folder, data, row, f"layer-{layer_id}")
+    ET.indent(root, space="  ")
+    return ET.ElementTree(root)
+
+
+def outputs(data: ExportData) -> list[str]:
+    return [data.file_name(DATASET_STEM, EXTENSION)]
+
+
+def write(data: ExportData, paths: dict) -> None:
+    tree = document(data)
+    with open(paths[outputs(data)[0]], "wb") as handle:
+        handle.write(XML_DECLARATION)
+        tree.write(handle, encoding="UTF-8", xml_declaration=False)
+        handle.write(b"\n")

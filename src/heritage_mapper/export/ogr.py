@@ -1,0 +1,105 @@
+"""Writing one layer through GDAL (pyogrio), shared by the GeoPackage, Shapefile and
+FlatGeobuf writers.
+
+Columns are handed to GDAL as numpy arrays so their types are exact: the EDTF bounds
+become ``DATE`` fields (QGIS's Temporal Controller plays them), lists become
+``"; "``-joined text, missing values become NULL.
+
+Determinism: timestamps GDAL would take from the clock are fixed
+(:data:`FIXED_TIMESTAMP`, through GDAL's ``OGR_CURRENT_DATE`` option for GeoPackage
+and ``DBF_DATE_LAST_UPDATE`` for Shapefile), so the same data gives byte-identical
+files. They do not record when the export ran.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from heritage_mapper.errors import OutputError
+from heritage_mapper.export.tables import flat
+
+__all__ = ["FIXED_TIMESTAMP", "FIXED_DATE", "gdal_config", "write_layer"]
+
+# 1980-01-01 is also the earliest date a ZIP entry can carry.
+FIXED_TIMESTAMP = "1980-01-01T00:00:00.000Z"
+FIXED_DATE = "1980-01-01"
+
+
+@contextlib.contextmanager
+def gdal_config(**options) -> Iterator[None]:
+    """Set GDAL config options for the block and put the old values back after."""
+    import pyogrio
+
+    before = {key: pyogrio.get_gdal_config_option(key) for key in options}
+    pyogrio.set_gdal_config_options(options)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(before)
+
+
+def _column_array(series, text=None):
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.to_numpy().astype("datetime64[D]")
+    if pd.api.types.is_bool_dtype(series) and not series.isna().any():
+        return series.to_numpy(dtype=bool)
+    if pd.api.types.is_integer_dtype(series) and not series.isna().any():
+        return series.to_numpy(dtype="int64")
+    if pd.api.types.is_float_dtype(series):
+        return series.to_numpy(dtype="float64", na_value=np.nan)
+    text = text or str
+    values = [flat(v) for v in series]
+    return np.array([None if v is None else text(str(v)) for v in values], dtype=object)
+
+
+def _geometry_type(geometries) -> str:
+    kinds = {g.geom_type for g in geometries if g is not None}
+    if len(kinds) == 1:
+        return kinds.pop()
+    bases = {k.removeprefix("Multi") for k in kinds}
+    if len(bases) == 1:
+        return "Multi" + bases.pop()  # pyogrio promotes the single parts
+    return "Unknown"
+
+
+def write_layer(path, frame, layer: str, driver: str, *, names=None, text=None, **options):
+    """Write a DataFrame or GeoDataFrame as one layer of ``path``.
+
+    ``names`` maps column → field name; ``text`` transforms every text value (the
+    Shapefile writer cuts to the dBASE limit); ``options`` go to ``pyogrio.raw.write``
+    (``layer_options``, ``encoding``, ...). GDAL failures become
+    :class:`~heritage_mapper.errors.OutputError`.
+    """
+    import geopandas as gpd
+    import pyogrio.errors
+    import shapely
+    from pyogrio.raw import write
+
+    geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    columns = [c for c in frame.columns if c != geometry_name]
+    arrays = [_column_array(frame[c], text) for c in columns]
+    fields = [names[c] if names else c for c in columns]
+    if geometry_name:
+        geoms = frame.geometry.to_numpy()
+        geometry = shapely.to_wkb(geoms, output_dimension=2)
+        geometry_type, crs = _geometry_type(geoms), frame.crs.to_wkt()
+    else:
+        geometry = geometry_type = crs = None
+    try:
+        write(
+            str(path),
+            geometry,
+            arrays,
+            fields,
+            layer=layer,
+            driver=driver,
+            geometry_type=geometry_type,
+            crs=crs,
+            **options,
+        )
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise OutputError(f"{path}: GDAL ({driver}) cannot write layer {layer!r}: {exc}") from exc

@@ -1,0 +1,177 @@
+"""Shapefile: one zip per layer with ``.shp .shx .dbf .prj .cpg`` and ``fields.csv``.
+
+Text is UTF-8 (the ``.cpg`` says so), so Vietnamese stays intact. Two dBASE limits
+shape the file:
+
+- field names hold at most 10 characters: :data:`SHAPEFILE_FIELD_NAMES` is the stable,
+  documented mapping (README, "Shapefile field names"), and every zip carries it as
+  ``fields.csv`` (``field,column``);
+- a text value holds at most 254 bytes: longer texts (descriptions, summaries) are cut
+  at a character boundary and end with ``…``; the other formats keep the full text.
+
+ZIP entries have a fixed order, date and mode, so the zip is byte-identical for the
+same data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from heritage_mapper.export.ogr import FIXED_DATE, write_layer
+from heritage_mapper.export.tables import EVENTS_AT_SITES_STEM, ExportData
+
+__all__ = [
+    "SHAPEFILE_FIELD_NAMES",
+    "FIELDS_FILE",
+    "DBF_TEXT_MAX_BYTES",
+    "shapefile_field_names",
+    "fit_dbf_text",
+    "outputs",
+    "write",
+]
+
+# Column → dBASE field name. Stable: change a name only with a release note, since
+# users' QGIS projects and scripts refer to these.
+SHAPEFILE_FIELD_NAMES = {
+    "id": "id",
+    "layer": "layer",
+    "name_vi": "name_vi",
+    "name_en": "name_en",
+    "category": "category",
+    "description_vi": "desc_vi",
+    "description_en": "desc_en",
+    "period": "period",
+    "period_start": "per_start",
+    "period_end": "per_end",
+    "location_precision_m": "precis_m",
+    "location_basis_vi": "basis_vi",
+    "location_basis_en": "basis_en",
+    "admin_then": "admin_then",
+    "admin_now": "admin_now",
+    "source_refs": "src_refs",
+    "event_id": "event_id",
+    "site_id": "site_id",
+    "site_ids": "site_ids",
+    "date": "date",
+    "date_start": "date_start",
+    "date_end": "date_end",
+    "approximate": "approx",
+    "uncertain": "uncertain",
+    "title_vi": "title_vi",
+    "title_en": "title_en",
+    "summary_vi": "summ_vi",
+    "summary_en": "summ_en",
+    "source": "source",
+    "source_id": "source_id",
+    "paragraph": "paragraph",
+    "site_name_vi": "site_nm_vi",
+    "site_name_en": "site_nm_en",
+}
+FIELD_NAME_MAX = 10
+FIELDS_FILE = "fields.csv"
+DBF_TEXT_MAX_BYTES = 254
+ELLIPSIS = "…"
+EXTENSION = ".shp.zip"
+PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+DRIVER = "ESRI Shapefile"
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+ZIP_FILE_MODE = 0o644
+ZIP_UNIX = 3
+
+
+def _ascii_name(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    cleaned = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in folded)
+    return cleaned or "field"
+
+
+def shapefile_field_names(columns) -> dict[str, str]:
+    """Column → dBASE field name (at most 10 characters, unique ignoring case).
+
+    Known columns use :data:`SHAPEFILE_FIELD_NAMES`; any other column is folded to
+    ASCII and cut to 10 characters, and on a clash cut further and numbered, in column
+    order, so the names are stable.
+
+    Examples
+    --------
+    >>> shapefile_field_names(["id", "description_vi", "a_very_long_x", "a_very_long_y"])
+    {'id': 'id', 'description_vi': 'desc_vi', 'a_very_long_x': 'a_very_lon', 'a_very_long_y': 'a_very_lo1'}
+    """  # noqa: E501
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for column in columns:
+        base = SHAPEFILE_FIELD_NAMES.get(column) or _ascii_name(column)[:FIELD_NAME_MAX]
+        candidate, n = base, 1
+        while candidate.lower() in taken:
+            suffix = str(n)
+            candidate = base[: FIELD_NAME_MAX - len(suffix)] + suffix
+            n += 1
+        taken.add(candidate.lower())
+        names[column] = candidate
+    return names
+
+
+def fit_dbf_text(text: str) -> str:
+    """Cut text to the dBASE limit of 254 UTF-8 bytes at a character boundary, with '…'.
+
+    Examples
+    --------
+    >>> short = fit_dbf_text("Hạ Long " * 60)
+    >>> len(short.encode("utf-8")) <= 254, short.endswith("…")
+    (True, True)
+    """
+    encoded = text.encode("utf-8")
+    if len(encoded) <= DBF_TEXT_MAX_BYTES:
+        return text
+    room = DBF_TEXT_MAX_BYTES - len(ELLIPSIS.encode("utf-8"))
+    return encoded[:room].decode("utf-8", errors="ignore") + ELLIPSIS
+
+
+def outputs(data: ExportData) -> list[str]:
+    stems = [data.layer_stem(layer_id) for layer_id in data.layers]
+    return [data.file_name(stem, EXTENSION) for stem in (*stems, EVENTS_AT_SITES_STEM)]
+
+
+def _fields_csv(names: dict[str, str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["field", "column"])
+    writer.writerows((field, column) for column, field in names.items())
+    return buffer.getvalue().encode("utf-8")
+
+
+def _zip_entry(archive: zipfile.ZipFile, name: str, payload: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = ZIP_UNIX  # the same bytes whichever system writes it
+    info.external_attr = ZIP_FILE_MODE << 16
+    archive.writestr(info, payload)
+
+
+def write(data: ExportData, paths: dict) -> None:
+    frames = [*data.layers.values(), data.events_at_sites]
+    for name, frame in zip(outputs(data), frames, strict=True):
+        target = paths[name]
+        stem = name.removesuffix(EXTENSION)
+        names = shapefile_field_names(c for c in frame.columns if c != frame.geometry.name)
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".heritage-mapper-") as tmp:
+            folder = Path(tmp)
+            write_layer(
+                folder / f"{stem}.shp",
+                frame,
+                stem,
+                DRIVER,
+                names=names,
+                text=fit_dbf_text,
+                encoding="UTF-8",
+                layer_options={"DBF_DATE_LAST_UPDATE": FIXED_DATE},
+            )
+            with zipfile.ZipFile(target, "w") as archive:
+                for part in PARTS:
+                    _zip_entry(archive, stem + part, (folder / (stem + part)).read_bytes())
+                _zip_entry(archive, FIELDS_FILE, _fields_csv(names))

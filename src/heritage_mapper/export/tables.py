@@ -1,0 +1,240 @@
+"""What every export writer starts from: the selected layers, events and timelines in one CRS.
+
+:func:`prepare` is run once per export; each writer then only formats. Column values
+are turned into plain Python or numpy values here too, so the writers agree on how a
+list, a missing value or a date is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from heritage_mapper.errors import UsageError
+from heritage_mapper.export.crs import check_area_of_use, crs_label, is_wgs84, reproject
+
+__all__ = [
+    "ExportData",
+    "prepare",
+    "SITES_STEM",
+    "EVENTS_STEM",
+    "EVENTS_AT_SITES_STEM",
+    "DATASET_STEM",
+    "LIST_SEPARATOR",
+    "EVENT_SITE_SEPARATOR",
+    "plain",
+    "flat",
+    "iso_date",
+    "decimal_text",
+]
+
+SITES_STEM = "sites"
+EVENTS_STEM = "events"
+EVENTS_AT_SITES_STEM = "events-at-sites"
+DATASET_STEM = "heritage"
+LIST_SEPARATOR = "; "
+EVENT_SITE_SEPARATOR = "@"  # events-at-sites ids: "<event id>@<site id>"
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """The inputs of every writer, already selected and reprojected.
+
+    Attributes
+    ----------
+    project
+        The project (titles, languages, layer specs).
+    crs
+        The target pyproj CRS.
+    layers
+        Layer id → GeoDataFrame of its sites in ``crs`` (selected layers only).
+    events
+        The events table (one row per event; only events at the selected sites when
+        ``--layer`` narrows the export).
+    events_at_sites
+        One row per (event, site) pair with the site's geometry in ``crs``; its ``id``
+        is ``"<event id>@<site id>"``.
+    timelines
+        Site id → its events sorted by date.
+    sources
+        The sources registry.
+    """
+
+    project: object
+    crs: object
+    layers: dict
+    events: object
+    events_at_sites: object
+    timelines: dict
+    sources: object
+
+    @property
+    def wgs84(self) -> bool:
+        return is_wgs84(self.crs)
+
+    @property
+    def crs_label(self) -> str:
+        return crs_label(self.crs)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        project = self.project
+        rest = tuple(lang for lang in project.languages if lang != project.default_language)
+        return (project.default_language, *rest)
+
+    def file_name(self, stem: str, extension: str) -> str:
+        """``stem`` + a CRS tag when not WGS84 + ``extension``: ``sites.epsg5899.csv``."""
+        tag = "" if self.wgs84 else "." + self.crs_label.lower().replace(":", "")
+        return f"{stem}{tag}{extension}"
+
+    def layer_stem(self, layer_id: str) -> str:
+        return f"{SITES_STEM}-{layer_id}"
+
+    def layer_spec(self, layer_id: str):
+        return next(spec for spec in self.project.layers if spec.id == layer_id)
+
+    def text(self, mapping: dict, lang: str | None = None) -> str:
+        """The text in ``lang`` (default language first) from a ``{lang: text}`` mapping."""
+        for key in (lang, *self.languages):
+            if key and mapping.get(key):
+                return mapping[key]
+        return next(iter(mapping.values()), "")
+
+    def source_title(self, file_name: str, lang: str) -> str:
+        rows = self.sources[self.sources["file"] == file_name]
+        if rows.empty:
+            return file_name
+        row = rows.iloc[0]
+        for key in (f"title_{lang}", *(f"title_{other}" for other in self.languages)):
+            if key in row and isinstance(row[key], str) and row[key]:
+                return row[key]
+        return file_name
+
+
+def prepare(geodata, crs, layers=None) -> ExportData:
+    """Select ``layers`` (ids; ``None`` = all), reproject to ``crs`` and join the events.
+
+    Raises
+    ------
+    UsageError
+        For a layer id that is not in the project, or a CRS whose area of use does not
+        cover the selected sites.
+    """
+    import geopandas as gpd
+
+    from heritage_mapper.join import events_with_geometry, site_timelines
+
+    selected = _select_layers(geodata, layers)
+    frames = {layer_id: geodata.layers[layer_id] for layer_id in selected}
+    site_ids = {s for frame in frames.values() for s in frame["id"]}
+    if frames and not is_wgs84(crs):
+        check_area_of_use(crs, _bounds(frames.values()))
+    joined = events_with_geometry(geodata)
+    joined = joined[joined["layer"].isin(selected)].reset_index(drop=True)
+    joined.insert(0, "id", joined["event_id"] + EVENT_SITE_SEPARATOR + joined["site_id"])
+    joined = gpd.GeoDataFrame(joined, geometry="geometry", crs=geodata.sites.crs)
+    events = geodata.events
+    if layers is not None:
+        keep = events["site_ids"].map(lambda ids: any(i in site_ids for i in ids))
+        events = events[keep].reset_index(drop=True)
+    timelines = {k: v for k, v in site_timelines(geodata).items() if k in site_ids}
+    return ExportData(
+        project=geodata.project,
+        crs=crs,
+        layers={layer_id: reproject(frame, crs) for layer_id, frame in frames.items()},
+        events=events,
+        events_at_sites=reproject(joined, crs),
+        timelines=timelines,
+        sources=geodata.sources,
+    )
+
+
+def _select_layers(geodata, layers) -> list[str]:
+    known = list(geodata.layers)
+    if layers is None:
+        return known
+    wanted = list(dict.fromkeys(layers))
+    unknown = [name for name in wanted if name not in geodata.layers]
+    if unknown:
+        raise UsageError(f"--layer {unknown[0]}: no such layer; the project has {', '.join(known)}")
+    return [name for name in known if name in wanted]  # project order
+
+
+def _bounds(frames) -> tuple[float, float, float, float]:
+    boxes = [frame.total_bounds for frame in frames if len(frame)]
+    if not boxes:
+        return (0.0, 0.0, 0.0, 0.0)
+    return (
+        float(min(b[0] for b in boxes)),
+        float(min(b[1] for b in boxes)),
+        float(max(b[2] for b in boxes)),
+        float(max(b[3] for b in boxes)),
+    )
+
+
+def plain(value):
+    """A pandas cell as a JSON-able Python value: NA → None, dates → ISO, numpy → Python.
+
+    Examples
+    --------
+    >>> import pandas as pd, numpy as np
+    >>> plain(pd.NaT), plain(pd.Timestamp("1965-12-01")), plain(np.int64(3)), plain(["a"])
+    (None, '1965-12-01', 3, ['a'])
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, list | tuple | np.ndarray):
+        return [plain(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp | dt.date | np.datetime64):
+        return iso_date(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if math.isnan(value) else float(value)
+    return value
+
+
+def flat(value):
+    """Like :func:`plain`, but lists become one ``"; "``-joined string (for table formats).
+
+    Examples
+    --------
+    >>> flat(["000_a.txt#6", "000_a.txt#7"])
+    '000_a.txt#6; 000_a.txt#7'
+    """
+    value = plain(value)
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join("" if v is None else str(v) for v in value)
+    return value
+
+
+def iso_date(value) -> str | None:
+    """``YYYY-MM-DD`` for a date-like value, ``None`` when missing."""
+    import pandas as pd
+
+    if value is None or value is pd.NaT:
+        return None
+    stamp = pd.Timestamp(value)
+    if pd.isna(stamp):
+        return None
+    return stamp.date().isoformat()
+
+
+def decimal_text(value: float, decimals: int) -> str:
+    """A coordinate with at most ``decimals`` decimals and no trailing zeros.
+
+    Examples
+    --------
+    >>> decimal_text(107.07900000001, 7), decimal_text(-70.5, 7), decimal_text(3.0, 3)
+    ('107.079', '-70.5', '3')
+    """
+    text = f"{round(float(value), decimals):.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,106 @@
+"""Site descriptions with their event timelines, as plain text or as escaped HTML.
+
+KML balloons render ``<description>`` as HTML, so every piece of data put there is
+HTML-escaped first (and then XML-escaped by ElementTree when the file is written): a
+site named ``<img src=x onerror=alert(1)>`` is shown as those characters, never run.
+GPX descriptions are plain text.
+"""
+
+from __future__ import annotations
+
+import html
+
+from heritage_mapper.dates import format_edtf
+from heritage_mapper.export.tables import ExportData, plain
+
+__all__ = ["LABELS", "timeline", "site_text", "site_html", "site_name"]
+
+LABELS = {
+    "vi": {"timeline": "Dòng thời gian", "precision": "Độ chính xác vị trí", "basis": "Căn cứ"},
+    "en": {"timeline": "Timeline", "precision": "Location precision", "basis": "Basis"},
+}
+
+
+def _label(lang: str, key: str) -> str:
+    return LABELS.get(lang, LABELS["en"])[key]
+
+
+def _get(row, key: str) -> str:
+    value = plain(row.get(key)) if hasattr(row, "get") else None
+    return "" if value is None else str(value)
+
+
+def site_name(data: ExportData, row, lang: str | None = None) -> str:
+    """The site's name in ``lang`` (default language first), falling back to its id."""
+    for key in (lang, *data.languages):
+        if key and _get(row, f"name_{key}"):
+            return _get(row, f"name_{key}")
+    return _get(row, "id")
+
+
+def timeline(data: ExportData, site_id: str, lang: str) -> list[tuple[str, str]]:
+    """(date label, title) for each event at the site, in date order."""
+    events = data.timelines.get(site_id)
+    if events is None or events.empty:
+        return []
+    entries = []
+    for event in events.to_dict("records"):
+        title = _get(event, f"title_{lang}") or _get(event, f"title_{data.languages[0]}")
+        entries.append((format_edtf(_get(event, "date"), lang), title))
+    return entries
+
+
+def _precision(row) -> str | None:
+    value = plain(row.get("location_precision_m"))
+    return None if value is None else f"±{value:.0f} m"
+
+
+def site_text(data: ExportData, row) -> str:
+    """A plain-text description: other names, descriptions, precision and timeline."""
+    lines: list[str] = []
+    first = data.languages[0]
+    for lang in data.languages[1:]:
+        other = _get(row, f"name_{lang}")
+        if other:
+            lines.append(other)
+    for lang in data.languages:
+        text = _get(row, f"description_{lang}")
+        if text:
+            lines.append(text)
+    precision = _precision(row)
+    if precision:
+        lines.append(f"{_label(first, 'precision')}: {precision}")
+    for lang in data.languages:
+        entries = timeline(data, _get(row, "id"), lang)
+        if entries:
+            lines.append(f"{_label(lang, 'timeline')}:")
+            lines.extend(f"- {date}: {title}" for date, title in entries)
+    return "\n".join(lines)
+
+
+def site_html(data: ExportData, row) -> str:
+    """An HTML description for KML balloons; every data value is HTML-escaped."""
+    esc = html.escape
+    parts: list[str] = []
+    first = data.languages[0]
+    for lang in data.languages[1:]:
+        other = _get(row, f"name_{lang}")
+        if other:
+            parts.append(f'<p lang="{esc(lang)}"><b>{esc(other)}</b></p>')
+    for lang in data.languages:
+        text = _get(row, f"description_{lang}")
+        if text:
+            parts.append(f'<p lang="{esc(lang)}">{esc(text)}</p>')
+    precision = _precision(row)
+    if precision:
+        basis = _get(row, f"location_basis_{first}")
+        tail = f" ({esc(basis)})" if basis else ""
+        parts.append(f"<p>{esc(_label(first, 'precision'))}: {esc(precision)}{tail}</p>")
+    for lang in data.languages:
+        entries = timeline(data, _get(row, "id"), lang)
+        if entries:
+            items = "".join(f"<li>{esc(date)}: {esc(title)}</li>" for date, title in entries)
+            parts.append(
+                f'<h4 lang="{esc(lang)}">{esc(_label(lang, "timeline"))}</h4><ul>{items}</ul>'
+            )
+    return "\n".join(parts)
