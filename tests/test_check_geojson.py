@@ -132,7 +132,7 @@ def only(problems, code):
     ],
 )
 def test_finding(doc, code, severity, pointer):
-    problems = check_document(doc, "x.geojson")
+    problems = check_document(doc, "x.geojson", range_severity=ERROR)
     problem = only(problems, code)
     assert problem.severity == severity
     assert problem.location.pointer == pointer
@@ -164,7 +164,7 @@ def test_a_projected_crs_member_turns_off_range_checks_but_warns(crs_name, error
         feature(point(500000.0, 2300000.0)),
         crs={"type": "name", "properties": {"name": crs_name}},
     )
-    problems = check_document(doc, "x")
+    problems = check_document(doc, "x", range_severity=ERROR)
     assert sum(p.is_error for p in problems) == errors
     assert only(problems, "geojson-crs-member").severity == WARNING
 
@@ -211,7 +211,16 @@ def test_check_files_lists_clean_files_too(tmp_path):
     bad.write_text(json.dumps(collection(feature(point(105.0, 200.0)))), encoding="utf-8")
     report = check_files([good, bad])
     assert report.files == [str(good), str(bad)]
-    assert report.error_count == 1
+    assert report.error_count == 0
+    assert [p.path for p in report.problems] == [str(bad)]
+
+
+@pytest.mark.parametrize(("severity", "errors"), [(WARNING, 0), (ERROR, 1)])
+def test_out_of_range_is_a_warning_for_check_and_an_error_for_validate(severity, errors):
+    doc = collection(feature(point(105.0, 200.0)))
+    problems = check_document(doc, "x", range_severity=severity)
+    assert only(problems, "geojson-position-range").severity == severity
+    assert sum(p.is_error for p in problems) == errors
 
 
 def test_deeply_nested_geometry_collections_do_not_recurse():

@@ -31,8 +31,19 @@ UNKNOWN = ""
 EDTF_MAX_LENGTH = 64
 _SIMPLE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2}))?(?:-(?P<d>\d{2}))?(?P<q>[~?%]?)$")
 _MONTHS_EN = (
-    "January February March April May June July August September October November December"
-).split()
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class EdtfError(HeritageError, ValueError):
@@ -75,8 +86,11 @@ def _parse_single(text: str, whole: str):
         lower, upper = parsed.lower_strict(), parsed.upper_strict()
     except Exception as exc:  # edtf raises several exception types on bad input
         raise EdtfError(_explain(whole)) from exc
-    return _struct_to_date(lower), _struct_to_date(upper), "~" in text or "%" in text, (
-        "?" in text or "%" in text
+    return (
+        _struct_to_date(lower),
+        _struct_to_date(upper),
+        "~" in text or "%" in text,
+        ("?" in text or "%" in text),
     )
 
 

@@ -1,5 +1,15 @@
-"""Validation: RFC 7946 structure and geometry of GeoJSON files."""
+"""Validation: RFC 7946 structure and geometry of any GeoJSON file (``check``), and the
+project's own rules over a whole geodata folder (``validate``)."""
 
-from heritage_mapper.validate.geojson import check_document, check_file, check_files
+from heritage_mapper.validate.geojson import CODES, check_document, check_file, check_files
+from heritage_mapper.validate.project import PROJECT_CODES, parse_geodata, validate_geodata
 
-__all__ = ["check_document", "check_file", "check_files"]
+__all__ = [
+    "CODES",
+    "PROJECT_CODES",
+    "check_document",
+    "check_file",
+    "check_files",
+    "parse_geodata",
+    "validate_geodata",
+]

@@ -81,7 +81,10 @@ CODES: dict[str, str] = {
     "geojson-ring-too-short": "A linear ring has fewer than four positions.",
     "geojson-ring-not-closed": "A linear ring's first and last positions differ.",
     "geojson-polygon-empty": "A MultiPolygon member has no rings.",
-    "geojson-position-range": "Longitude outside -180..180 or latitude outside -90..90.",
+    "geojson-position-range": (
+        "Longitude outside -180..180 or latitude outside -90..90 (a warning in check, "
+        "an error in validate)."
+    ),
     "geojson-antimeridian": "A geometry crosses the antimeridian without being cut (warning).",
     "geojson-winding": "Rings do not follow the right-hand rule (warning).",
     "geojson-coordinate-precision": "Coordinates with more decimals than useful (warning).",
@@ -106,6 +109,7 @@ FORBIDDEN_MEMBERS = {
     "Feature": ("coordinates", "geometries", "features"),
     "geometry": ("geometry", "properties", "features"),
 }
+RANGE_SEVERITY_CHECK = WARNING
 MAX_LONGITUDE = 180.0
 MAX_LATITUDE = 90.0
 #: A segment spanning more than this many degrees of longitude crosses the antimeridian.
@@ -226,8 +230,9 @@ class _Geometries:
 class _Checker:
     """Collects the problems of one document."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, range_severity: str = RANGE_SEVERITY_CHECK):
         self.path = path
+        self.range_severity = range_severity
         self.problems: list[Problem] = []
         self.geometries = _Geometries()
         self.foreign_crs: str | None = None  # set when a crs declares non-lon/lat
@@ -954,7 +959,8 @@ def _check_ranges(checker, table: _Positions, finite, long_edges) -> set[int]:
             continue
         lon, lat = x[vertex], y[vertex]
         of = f" ({n} of {span.stop - span.start} positions)" if span.stop - span.start > 1 else ""
-        checker.error(
+        checker.add(
+            checker.range_severity,
             "geojson-position-range",
             table.vertex_pointer(vertex),
             f"{_range_message(float(lon), float(lat))}{of}",
@@ -1168,7 +1174,9 @@ def _invalid_message(gtype: str, reason: str) -> str:
 # -- public API -----------------------------------------------------------------------
 
 
-def check_document(doc, path: str, *, text: str | None = None) -> list[Problem]:
+def check_document(
+    doc, path: str, *, text: str | None = None, range_severity: str = RANGE_SEVERITY_CHECK
+) -> list[Problem]:
     """Check one parsed GeoJSON document against RFC 7946 and geometry validity.
 
     Parameters
@@ -1179,6 +1187,11 @@ def check_document(doc, path: str, *, text: str | None = None) -> list[Problem]:
         The file name to put in each problem.
     text : str, optional
         The JSON text ``doc`` was parsed from; if given, problems get line numbers.
+    range_severity : {"warning", "error"}
+        Severity of a position outside -180..180 / -90..90. RFC 7946 states the CRS
+        (section 4) but has no MUST about ranges, and the conformance suite expects
+        geojsonhint's out-of-range ``issue82`` to pass, so the generic ``check`` warns;
+        ``validate`` passes ``"error"``, since a heritage site must be a real place.
 
     Returns
     -------
@@ -1189,10 +1202,10 @@ def check_document(doc, path: str, *, text: str | None = None) -> list[Problem]:
     --------
     >>> doc = {"type": "Feature", "properties": {}, "geometry":
     ...        {"type": "Point", "coordinates": [21.0, 105.8]}}
-    >>> [(p.code, p.location.pointer) for p in check_document(doc, "site.geojson")]
-    [('geojson-position-range', '/geometry/coordinates')]
+    >>> [(p.severity, p.code, p.location.pointer) for p in check_document(doc, "site.geojson")]
+    [('warning', 'geojson-position-range', '/geometry/coordinates')]
     """
-    checker = _Checker(str(path))
+    checker = _Checker(str(path), range_severity)
     with gc_paused():
         checker.check_root(doc)
         _check_positions(checker)
@@ -1238,7 +1251,7 @@ def check_file(path, *, max_bytes: int | None = None) -> tuple[object | None, li
     return read.document, read.problems + check_document(read.document, read.path, text=read.text)
 
 
-def check_files(paths: Iterable[str | Path]) -> Report:
+def check_files(paths: Iterable[str | Path], *, max_bytes: int | None = None) -> Report:
     """Check GeoJSON files; the report lists every file, with or without problems.
 
     Examples
@@ -1253,6 +1266,6 @@ def check_files(paths: Iterable[str | Path]) -> Report:
     report = Report()
     for path in paths:
         report.add_file(path)
-        _, problems = check_file(path)
+        _, problems = check_file(path, max_bytes=max_bytes)
         report.extend(problems)
     return report
