@@ -1,0 +1,226 @@
+"""Read a geodata folder into typed layers and events.
+
+This is the one tested place every later stage (maps, exports) starts from:
+:func:`load_geodata` validates the folder, refuses it when there are errors, and
+returns GeoDataFrames of sites (one per layer, NFC text, typed columns) and a
+DataFrame of events with their EDTF string and its bounds as dates.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from heritage_mapper.errors import ValidationFailed
+from heritage_mapper.problems import Report
+from heritage_mapper.project import Project
+
+__all__ = ["Geodata", "load_geodata", "SITE_TEXT_COLUMNS", "EVENT_TEXT_COLUMNS"]
+
+WGS84 = "EPSG:4326"
+SITE_TEXT_COLUMNS = (
+    "id",
+    "name_vi",
+    "name_en",
+    "category",
+    "description_vi",
+    "description_en",
+    "period",
+    "location_basis_vi",
+    "location_basis_en",
+    "admin_then",
+    "admin_now",
+)
+EVENT_TEXT_COLUMNS = ("id", "date", "title_vi", "title_en", "summary_vi", "summary_en", "source")
+DATE_DTYPE = "datetime64[s]"
+
+
+def nfc(value):
+    """NFC-normalise strings, recursively through lists; other values pass through."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    return value
+
+
+@dataclass
+class Geodata:
+    """A loaded geodata folder.
+
+    Attributes
+    ----------
+    project
+        The parsed ``project.json``.
+    layers
+        Layer id → GeoDataFrame of its sites, in the project's layer order.
+    events
+        One row per event: ``id``, ``date`` (EDTF), ``date_start``/``date_end`` (the
+        EDTF bounds, NaT where open or unknown), ``approximate``, ``uncertain``,
+        ``site_ids`` (list), titles and summaries, ``source``, ``source_id``,
+        ``paragraph``.
+    sources
+        The sources registry as a DataFrame.
+    report
+        The validation report (warnings only, since errors refuse the load).
+    """
+
+    project: Project
+    layers: dict
+    events: object
+    sources: object
+    report: Report = field(default_factory=Report)
+
+    @cached_property
+    def sites(self):
+        """All sites of all layers in one GeoDataFrame, with a ``layer`` column."""
+        import geopandas as gpd
+        import pandas as pd
+
+        frames = [frame for frame in self.layers.values()]
+        if not frames:
+            return gpd.GeoDataFrame({"id": [], "layer": []}, geometry=[], crs=WGS84)
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
+
+
+def load_geodata(
+    geodata_dir: str | Path, *, strict: bool = False, max_bytes: int | None = None
+) -> Geodata:
+    """Validate and load a geodata folder.
+
+    Parameters
+    ----------
+    geodata_dir
+        Folder with ``project.json``.
+    strict
+        Refuse the folder on warnings too.
+    max_bytes
+        Refuse layer files larger than this.
+
+    Raises
+    ------
+    ValidationFailed
+        When validation finds errors (or warnings with ``strict``); ``.report`` has them.
+    GeodataReadError
+        When the folder or its project file cannot be opened.
+
+    Examples
+    --------
+    >>> data = load_geodata("geodata")  # doctest: +SKIP
+    >>> data.sites[["id", "layer"]].head(1)  # doctest: +SKIP
+    """
+    from heritage_mapper.validate.project import parse_geodata
+
+    report, parsed = parse_geodata(geodata_dir, max_bytes=max_bytes)
+    if report.has_errors(strict=strict):
+        raise ValidationFailed(report)
+    project = parsed.project
+    layers = {
+        spec.id: _layer_frame(spec.id, parsed.layer_docs[spec.id], parsed.site_periods)
+        for spec in project.layers
+    }
+    return Geodata(
+        project=project,
+        layers=layers,
+        events=_events_frame(parsed),
+        sources=_sources_frame(parsed.sources),
+        report=report,
+    )
+
+
+def _layer_frame(layer_id: str, doc: dict, periods: dict):
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    features = doc["features"]
+    columns: dict[str, list] = {}
+    keys: list[str] = []
+    for feature in features:
+        for key in feature["properties"]:
+            if key not in columns:
+                columns[key] = []
+                keys.append(key)
+    for feature in features:
+        props = feature["properties"]
+        for key in keys:
+            columns[key].append(nfc(props.get(key)))
+    geoms = _geometries(features, shapely, np)
+    frame = gpd.GeoDataFrame(columns, geometry=geoms, crs=WGS84)
+    frame.insert(1, "layer", layer_id)
+    for column in SITE_TEXT_COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].astype("string")
+    if "location_precision_m" in frame:
+        frame["location_precision_m"] = frame["location_precision_m"].astype("float64")
+    start, end = (
+        zip(*(_bounds(periods.get(i)) for i in frame["id"]), strict=True)
+        if len(frame)
+        else ((), ())
+    )
+    frame["period_start"] = _date_series(start, len(frame))
+    frame["period_end"] = _date_series(end, len(frame))
+    return frame
+
+
+def _geometries(features, shapely, np):
+    types = {f["geometry"]["type"] for f in features}
+    if types == {"Point"}:  # the common case, vectorised
+        coords = np.array([f["geometry"]["coordinates"][:2] for f in features], dtype="float64")
+        return shapely.points(coords)
+    from shapely.geometry import shape
+
+    return [shape(f["geometry"]) for f in features]
+
+
+def _bounds(date):
+    return (date.lower, date.upper) if date is not None else (None, None)
+
+
+def _date_series(values, length):
+    import pandas as pd
+
+    return pd.Series(
+        [pd.Timestamp(v) if v is not None else pd.NaT for v in values],
+        dtype=DATE_DTYPE,
+        index=pd.RangeIndex(length),
+    )
+
+
+def _events_frame(parsed):
+    import pandas as pd
+
+    from heritage_mapper.validate.project import SITE_IDS_SEPARATOR
+
+    rows = parsed.event_rows
+    by_file = {s["file"]: s["id"] for s in parsed.sources}
+    dates = [parsed.event_dates[r["id"]] for r in rows]
+    frame = pd.DataFrame(
+        {
+            "id": [nfc(r["id"]) for r in rows],
+            "date": [r["date"].strip() for r in rows],
+            "date_start": _date_series([d.lower for d in dates], len(rows)),
+            "date_end": _date_series([d.upper for d in dates], len(rows)),
+            "approximate": pd.array([d.approximate for d in dates], dtype="bool"),
+            "uncertain": pd.array([d.uncertain for d in dates], dtype="bool"),
+            "site_ids": [
+                [nfc(s.strip()) for s in r["site_ids"].split(SITE_IDS_SEPARATOR) if s.strip()]
+                for r in rows
+            ],
+            **{c: [nfc(r[c]) for r in rows] for c in EVENT_TEXT_COLUMNS[2:]},
+            "source_id": [by_file[r["source"]] for r in rows],
+            "paragraph": pd.array([int(r["paragraph"]) for r in rows], dtype="int64"),
+        }
+    )
+    for column in EVENT_TEXT_COLUMNS + ("source_id",):
+        frame[column] = frame[column].astype("string")
+    return frame
+
+
+def _sources_frame(sources):
+    import pandas as pd
+
+    frame = pd.DataFrame([{k: nfc(v) for k, v in s.items()} for s in sources])
+    return frame.astype("string")

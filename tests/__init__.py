@@ -1,0 +1,1 @@
+"""heritage-mapper tests (a package, so test modules can import shared helpers)."""

@@ -1,0 +1,25 @@
+"""Shared fixtures: the real geodata folder, copied where a test may break it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+GEODATA = REPO / "geodata"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def geodata_copy(tmp_path) -> Path:
+    """A copy of geodata/ in tmp_path whose sources_dir still points at the real texts."""
+    target = tmp_path / "geodata"
+    shutil.copytree(GEODATA, target)
+    project_file = target / "project.json"
+    project = json.loads(project_file.read_text(encoding="utf-8"))
+    project["sources_dir"] = str((GEODATA / project["sources_dir"]).resolve())
+    project_file.write_text(json.dumps(project, ensure_ascii=False, indent=2), encoding="utf-8")
+    return target

@@ -1,0 +1,106 @@
+"""The loading API: typed layers and events from the real geodata folder."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pandas as pd
+import pytest
+
+from heritage_mapper import load_geodata
+from heritage_mapper.errors import ValidationFailed
+from heritage_mapper.join import event_site_links, events_with_geometry, site_timelines
+
+from .conftest import GEODATA
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_geodata(GEODATA)
+
+
+def test_layers_follow_the_project_order(data):
+    assert list(data.layers) == [spec.id for spec in data.project.layers]
+
+
+def test_sites_have_typed_columns_and_wgs84(data):
+    sites = data.sites
+    assert sites.crs.to_epsg() == 4326
+    assert sites["location_precision_m"].dtype == "float64"
+    assert str(sites["name_vi"].dtype) == "string"
+    assert str(sites["period_start"].dtype).startswith("datetime64")
+    assert sites["id"].is_unique
+    assert set(sites.geometry.geom_type) == {"Point"}
+
+
+def test_required_sites_are_present(data):
+    ids = set(data.sites["id"])
+    assert {
+        "hon-gai-rally-ground",
+        "cua-ong-screening-plant",
+        "nam-hoa-battle-positions",
+        "tuan-chau-fishing-village",
+        "cat-ba-fishing-village",
+        "bai-chay-first-victory",
+        "cong-to-dao-thanh-y-club",
+    } <= ids
+
+
+def test_no_site_claims_more_precision_than_the_gazetteer(data):
+    # GAZETTEER.md gives ±1,000 m at best for these sites
+    assert (data.sites["location_precision_m"] >= 1000).all()
+
+
+def test_text_is_nfc(data):
+    for column in ("name_vi", "description_vi", "admin_then"):
+        assert all(unicodedata.is_normalized("NFC", v) for v in data.sites[column])
+    assert all(unicodedata.is_normalized("NFC", v) for v in data.events["summary_vi"])
+
+
+def test_events_have_edtf_bounds_as_dates(data):
+    events = data.events.set_index("id")
+    row = events.loc["ev-1965-nam-hoa-militia"]
+    assert row["date"] == "1965-12"
+    assert row["date_start"] == pd.Timestamp("1965-12-01")
+    assert row["date_end"] == pd.Timestamp("1965-12-31")
+    assert pd.isna(events.loc["ev-2025-propaganda-plan", "date_end"])
+    assert events.loc["ev-1955-education-begins", "approximate"]
+
+
+def test_every_event_cites_a_registered_source_and_paragraph(data):
+    assert len(data.events) >= 12
+    assert data.events["source"].isin(data.sources["file"]).all()
+    assert (data.events["paragraph"] >= 1).all()
+
+
+def test_join_is_many_to_many(data):
+    links = event_site_links(data.events)
+    visit = links[links["event_id"] == "ev-1959-ho-chi-minh-visit"]
+    assert list(visit["site_id"]) == ["tuan-chau-fishing-village", "cat-ba-fishing-village"]
+    assert set(links["site_id"]) <= set(data.sites["id"])
+
+
+def test_timelines_are_sorted_by_date_and_cover_every_site(data):
+    timelines = site_timelines(data)
+    assert set(timelines) == set(data.sites["id"])
+    for events in timelines.values():
+        starts = events["date_start"].fillna(events["date_end"])
+        assert starts.is_monotonic_increasing
+    assert list(timelines["tuan-chau-fishing-village"]["id"]) == ["ev-1959-ho-chi-minh-visit"]
+
+
+def test_events_with_geometry_has_one_row_per_pair(data):
+    joined = events_with_geometry(data)
+    assert len(joined) == len(event_site_links(data.events))
+    assert {"event_id", "site_id", "date_start", "date_end", "geometry"} <= set(joined.columns)
+
+
+def test_load_refuses_a_folder_with_errors(geodata_copy):
+    path = geodata_copy / "layers/liberation-1955.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["period"] = "not a date"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ValidationFailed, match="error") as info:
+        load_geodata(geodata_copy)
+    assert any(p.code == "site-period-invalid" for p in info.value.report.problems)
