@@ -1,0 +1,238 @@
+"""The ``heritage-mapper`` command: thin adapters over the public API.
+
+Every command parses its options, calls one API function, prints, and turns a
+:class:`~heritage_mapper.errors.HeritageError` into a one-line message and an exit
+code: 0 fine, 1 the data or the output has errors, 2 a usage error or a path that
+cannot be opened.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from heritage_mapper.errors import HeritageError, ValidationFailed
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+DEFAULT_GEODATA = "geodata"
+
+geodata_option = click.option(
+    "--geodata",
+    "geodata",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_GEODATA,
+    show_default=True,
+    help="The geodata folder (the one with project.json).",
+)
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Findings as readable text grouped by file, or as one JSON document.",
+)
+strict_option = click.option(
+    "--strict", is_flag=True, help="Count warnings as errors (exit 1 when there are any)."
+)
+max_bytes_option = click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse a GeoJSON file larger than this many bytes.",
+)
+export_format_option = click.option(
+    "--format",
+    "export_formats",
+    multiple=True,
+    required=True,
+    metavar="FORMAT",
+    help="geojson, gpkg, shapefile, kml, csv, gpx, fgb, lpf or all; repeat the option or "
+    "separate with commas.",
+)
+crs_option = click.option(
+    "--crs",
+    default=None,
+    metavar="EPSG:CODE",
+    help="Output CRS, any EPSG code (default WGS84), e.g. EPSG:5899 (VN-2000 / TM-3 107-45).",
+)
+exports_out_option = click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="exports",
+    show_default=True,
+    help="The output folder (created when missing).",
+)
+layer_option = click.option(
+    "--layer",
+    "layers",
+    multiple=True,
+    metavar="LAYER",
+    help="Export only this layer id (repeat for more); default every layer.",
+)
+overwrite_option = click.option(
+    "--overwrite", is_flag=True, help="Replace existing output files (atomically)."
+)
+maps_out_option = click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="maps",
+    show_default=True,
+    help="The folder for the map pages (created when missing).",
+)
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+
+
+def handle_errors(func):
+    """Turn HeritageError into a message and an exit code; never show a traceback."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            click.echo(exc.report.to_text(), err=True)
+            click.echo(f"error: {exc}; nothing was written", err=True)
+            sys.exit(EXIT_ERRORS)
+        except HeritageError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing was replaced", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a bug: say so in one line instead of a traceback
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc} (this is a bug in heritage-mapper; "
+                "run with HERITAGE_MAPPER_DEBUG=1 for the traceback and report it)",
+                err=True,
+            )
+            import os
+
+            if os.environ.get("HERITAGE_MAPPER_DEBUG"):
+                raise
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+def print_report(report, output_format: str, strict: bool) -> None:
+    click.echo(report.to_json() if output_format == "json" else report.to_text())
+    sys.exit(EXIT_ERRORS if report.has_errors(strict=strict) else EXIT_OK)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="heritage-mapper")
+def main():
+    """Validated, joined, interactive maps and GIS layers of heritage sites.
+
+    Example: heritage-mapper validate --geodata geodata
+    """
+
+
+@main.command()
+@geodata_option
+@format_option
+@strict_option
+@max_bytes_option
+@handle_errors
+def validate(geodata, output_format, strict, max_bytes):
+    """Check a geodata folder: GeoJSON, schema, ids, dates, sources, region.
+
+    Exit code 0 when there is no error, 1 when there is, 2 when the folder cannot be
+    opened. Example:
+
+        heritage-mapper validate --geodata geodata --format json
+    """
+    from heritage_mapper.validate import validate_geodata
+
+    print_report(validate_geodata(geodata, max_bytes=max_bytes), output_format, strict)
+
+
+@main.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@format_option
+@strict_option
+@max_bytes_option
+@handle_errors
+def check(files, output_format, strict, max_bytes):
+    """Check any GeoJSON files against RFC 7946 and geometry validity only.
+
+    For GIS users checking their own layers; no project schema is applied. Example:
+
+        heritage-mapper check my-layer.geojson other.geojson
+    """
+    from heritage_mapper.validate import check_files
+
+    print_report(check_files(files, max_bytes=max_bytes), output_format, strict)
+
+
+@main.command("export")
+@export_format_option
+@crs_option
+@exports_out_option
+@layer_option
+@overwrite_option
+@geodata_option
+@handle_errors
+def export(export_formats, crs, out, layers, overwrite, geodata):
+    """Write the layers for GIS users and planners, in one format or all of them.
+
+    Formats: geojson (RFC 7946), gpkg, shapefile (zipped), kml, csv, gpx, fgb
+    (FlatGeobuf), lpf (Linked Places). --crs takes any EPSG code; geojson, kml, gpx and
+    lpf are WGS84 by definition, so with --format all --crs they are skipped and said
+    so. An existing file is replaced only with --overwrite. Exit code 0 written, 1 the
+    output cannot be written, 2 a bad request. Example:
+
+        heritage-mapper export --format all --out exports
+
+        heritage-mapper export --format gpkg --format shapefile --crs EPSG:5899
+    """
+    from heritage_mapper.export import export_layers, resolve_crs, select_formats
+    from heritage_mapper.export.crs import crs_label
+    from heritage_mapper.geodata import load_geodata
+
+    names = [name.strip() for value in export_formats for name in value.split(",") if name.strip()]
+    _, skipped = select_formats(names, crs)  # a bad request fails before the data is read
+    paths = export_layers(
+        load_geodata(geodata), out, names, crs=crs, layers=layers or None, overwrite=overwrite
+    )
+    for path in paths:
+        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    if skipped:
+        click.echo(
+            f"skipped {', '.join(f.name for f in skipped)}: WGS84 by definition, so not "
+            f"written in {crs_label(resolve_crs(crs))}",
+            err=True,
+        )
+
+
+@main.command("build")
+@geodata_option
+@maps_out_option
+@strict_option
+@quiet_option
+@handle_errors
+def build_command(geodata, out, strict, quiet):
+    """Validate, join events to sites, and write the interactive maps.
+
+    Writes index.html (every layer) and one page per layer (<layer-id>.html). Each
+    page works opened from disk with no network; only the basemap tiles need one.
+    Nothing is written when validation finds errors (exit 1); pages are replaced
+    atomically. Prints each file written and its size. Example:
+
+        heritage-mapper build --geodata geodata --out maps
+    """
+    from heritage_mapper.build import build
+
+    for path in build(geodata, out, strict=strict):
+        if not quiet:
+            click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")

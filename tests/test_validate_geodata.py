@@ -1,0 +1,256 @@
+"""The project validator on the real geodata and on folders broken one mistake at a time."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+from click.testing import CliRunner
+
+from heritage_mapper.cli import main
+from heritage_mapper.validate import validate_geodata
+
+from .conftest import GEODATA
+
+LAYER = "layers/liberation-1955.geojson"  # holds one site: hon-gai-rally-ground
+TWO_SITES = "layers/ho-chi-minh-1959.geojson"  # tuan-chau (0) and cat-ba (1)
+
+
+def run_validate(folder, *extra):
+    result = CliRunner().invoke(
+        main, ["validate", "--geodata", str(folder), "--format", "json", *extra]
+    )
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result
+
+
+def problems_of(result):
+    doc = json.loads(result.output)
+    return [(f["path"], p) for f in doc["files"] for p in f["problems"]]
+
+
+def find(result, code):
+    found = [(path, p) for path, p in problems_of(result) if p["code"] == code]
+    assert found, f"no {code} in {result.output}"
+    return found[0]
+
+
+def edit_json(path, change):
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    change(doc)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def edit_events(folder, old, new):
+    path = folder / "events.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_real_geodata_has_no_errors():
+    report = validate_geodata(GEODATA)
+    assert report.error_count == 0, report.to_text()
+
+
+def test_real_geodata_validates_clean_from_the_cli_in_strict_mode():
+    result = CliRunner().invoke(main, ["validate", "--geodata", str(GEODATA), "--strict"])
+    assert result.exit_code == 0, result.output
+
+
+def _broken_json(folder):
+    path = folder / LAYER
+    path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+
+
+def _swapped(folder):
+    edit_json(
+        folder / LAYER, lambda d: d["features"][0]["geometry"].update(coordinates=[20.951, 107.079])
+    )
+
+
+def _duplicate_id(folder):
+    def change(doc):
+        doc["features"][1]["id"] = doc["features"][1]["properties"]["id"] = (
+            "tuan-chau-fishing-village"
+        )
+
+    edit_json(folder / TWO_SITES, change)
+
+
+def _dangling(folder):
+    edit_events(folder, ",hon-gai-rally-ground,", ",hon-gai-rally-groud,")
+
+
+def _bad_edtf(folder):
+    edit_events(folder, "ev-1965-nam-hoa-militia,1965-12,", "ev-1965-nam-hoa-militia,1965-13,")
+
+
+def _missing_field(folder):
+    edit_json(folder / LAYER, lambda d: d["features"][0]["properties"].pop("name_en"))
+
+
+def _nfd(folder):
+    def change(doc):
+        props = doc["features"][0]["properties"]
+        props["name_vi"] = unicodedata.normalize("NFD", props["name_vi"])
+
+    edit_json(folder / LAYER, change)
+
+
+def _bom(folder):
+    path = folder / LAYER
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+
+
+def _empty(folder):
+    (folder / LAYER).write_bytes(b"")
+
+
+def _non_utf8(folder):
+    path = folder / LAYER
+    path.write_bytes(path.read_bytes().replace("Hòn Gai".encode(), "Hòn Gai".encode("latin-1"), 1))
+
+
+def _latitude_200(folder):
+    edit_json(
+        folder / LAYER, lambda d: d["features"][0]["geometry"].update(coordinates=[107.079, 200.0])
+    )
+
+
+# (mistake, file, code, expected location fields, extra CLI args)
+BROKEN = {
+    "broken-json": (_broken_json, LAYER, "json-syntax", {"line": int, "column": int}, ()),
+    "swapped-lat-lon": (
+        _swapped,
+        LAYER,
+        "coordinates-swapped",
+        {
+            "pointer": "/features/0/geometry/coordinates",
+            "feature_index": 0,
+            "feature_id": "hon-gai-rally-ground",
+            "line": int,
+        },
+        (),
+    ),
+    "duplicate-id": (
+        _duplicate_id,
+        TWO_SITES,
+        "site-id-duplicate",
+        {"pointer": "/features/1/properties/id", "feature_index": 1, "line": int},
+        (),
+    ),
+    "dangling-site-id": (
+        _dangling,
+        "events.csv",
+        "event-site-unknown",
+        {"row": 6, "column_name": "site_ids", "feature_id": "ev-1955-hon-gai-rally"},
+        (),
+    ),
+    "bad-edtf": (
+        _bad_edtf,
+        "events.csv",
+        "event-date-invalid",
+        {"row": 14, "column_name": "date"},
+        (),
+    ),
+    "missing-field": (
+        _missing_field,
+        LAYER,
+        "site-property-missing",
+        {"pointer": "/features/0/properties", "feature_index": 0, "line": int},
+        (),
+    ),
+    "nfd-text": (
+        _nfd,
+        LAYER,
+        "text-not-nfc",
+        {"pointer": "/features/0/properties/name_vi", "feature_index": 0},
+        ("--strict",),
+    ),
+    "bom": (_bom, LAYER, "json-bom", {"line": 1}, ()),
+    "empty-file": (_empty, LAYER, "json-empty", {"line": 1}, ()),
+    "non-utf8": (_non_utf8, LAYER, "json-encoding", {"line": int, "column": int}, ()),
+    "latitude-200": (
+        _latitude_200,
+        LAYER,
+        "geojson-position-range",
+        {"pointer": "/features/0/geometry/coordinates", "feature_index": 0},
+        (),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_one_mistake_gives_code_location_and_exit_1(geodata_copy, case):
+    mistake, file_name, code, expected, extra = BROKEN[case]
+    mistake(geodata_copy)
+    result = run_validate(geodata_copy, *extra)
+    assert result.exit_code == 1, result.output
+    path, problem = find(result, code)
+    assert path == str(geodata_copy / file_name)
+    assert problem["message"]
+    for key, value in expected.items():
+        assert key in problem["location"], (key, problem)
+        if isinstance(value, type):
+            assert isinstance(problem["location"][key], value)
+        else:
+            assert problem["location"][key] == value, (key, problem)
+
+
+def test_nfd_text_is_only_a_warning_without_strict(geodata_copy):
+    _nfd(geodata_copy)
+    result = run_validate(geodata_copy)
+    assert result.exit_code == 0, result.output
+    _, problem = find(result, "text-not-nfc")
+    assert problem["severity"] == "warning"
+    assert "NFC" in problem["hint"]
+
+
+def test_event_outside_site_period_is_a_warning(geodata_copy):
+    edit_events(geodata_copy, "ev-1955-hon-gai-rally,1955-04-25,", "ev-1955-hon-gai-rally,1956,")
+    result = run_validate(geodata_copy)
+    assert result.exit_code == 0
+    _, problem = find(result, "event-outside-site-period")
+    assert problem["severity"] == "warning"
+    assert problem["location"]["row"] == 6
+
+
+def test_site_outside_region_without_swap_hint(geodata_copy):
+    edit_json(
+        geodata_copy / LAYER,
+        lambda d: d["features"][0]["geometry"].update(coordinates=[105.8, 21.0]),
+    )  # Hà Nội: a real place, but not in the region
+    result = run_validate(geodata_copy)
+    assert result.exit_code == 1
+    find(result, "site-outside-region")
+    assert not [p for _, p in problems_of(result) if p["code"] == "coordinates-swapped"]
+
+
+def test_cited_paragraph_must_exist(geodata_copy):
+    edit_events(geodata_copy, "000_429512ba85df644f.txt,10", "000_429512ba85df644f.txt,11")
+    _, problem = find(run_validate(geodata_copy), "event-paragraph-missing")
+    assert "10 paragraphs" in problem["message"]
+
+
+def test_unregistered_source_is_an_error(geodata_copy):
+    edit_events(geodata_copy, "000_429512ba85df644f.txt,10", "999_unknown.txt,10")
+    result = run_validate(geodata_copy)
+    assert result.exit_code == 1
+    find(result, "event-source-unknown")
+
+
+def test_missing_folder_is_exit_2_with_a_message(tmp_path):
+    result = CliRunner().invoke(main, ["validate", "--geodata", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "no such geodata folder" in result.output
+
+
+def test_text_output_groups_by_file_and_says_how_to_fix(geodata_copy):
+    _swapped(geodata_copy)
+    result = CliRunner().invoke(main, ["validate", "--geodata", str(geodata_copy)])
+    assert result.exit_code == 1
+    assert f"{geodata_copy / LAYER}:" in result.output
+    assert "fix: GeoJSON positions are [longitude, latitude]" in result.output
