@@ -69,7 +69,9 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         os.replace(tmp, target)
     except OSError as exc:
         _remove(tmp)
-        raise OutputError(f"{target}: cannot write ({exc.strerror or exc}); nothing was replaced") from exc
+        raise OutputError(
+            f"{target}: cannot write ({exc.strerror or exc}); nothing was replaced"
+        ) from exc
     except BaseException:
         _remove(tmp)
         raise

@@ -39,7 +39,7 @@ class Category:
 
 
 @dataclass(frozen=True)
-class Exception_:
+class RegionException:
     name: dict[str, str]
     bbox: tuple[float, float, float, float]
 
@@ -49,7 +49,7 @@ class Region:
     bbox: tuple[float, float, float, float]
     margin_deg: float = 0.0
     name: dict[str, str] = field(default_factory=dict)
-    exceptions: tuple[Exception_, ...] = ()
+    exceptions: tuple[RegionException, ...] = ()
 
     def contains(self, lon: float, lat: float) -> bool:
         """Whether a position lies in the box plus margin, or in a named exception."""
@@ -127,7 +127,8 @@ def project_from_dict(root: Path, doc: dict) -> Project:
             margin_deg=float(region.get("margin_deg", 0.0)),
             name=dict(region.get("name", {})),
             exceptions=tuple(
-                Exception_(dict(ex["name"]), tuple(ex["bbox"])) for ex in region.get("exceptions", [])
+                RegionException(dict(ex["name"]), tuple(ex["bbox"]))
+                for ex in region.get("exceptions", [])
             ),
         ),
         layers=tuple(
