@@ -14,6 +14,7 @@ here raises on bad data. :func:`validate_geodata` returns a report; the loader u
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 import json
@@ -47,6 +48,7 @@ EVENT_COLUMNS = (
     "paragraph",
 )
 SITE_IDS_SEPARATOR = ";"
+MAX_SITES_FOR_SUGGESTIONS = 2000  # "did you mean" is linear in the number of sites
 SOURCE_REF_SEPARATOR = "#"
 NFC_FIX = (
     "re-save the text as NFC (composed) Unicode, e.g. "
@@ -859,10 +861,16 @@ def _check_event_sites(ctx, row, date, report) -> None:
         key = unicodedata.normalize("NFC", site_id.strip())
         site = ctx.sites.get(key)
         if site is None:
+            close = (
+                difflib.get_close_matches(key, list(ctx.sites), n=1)
+                if len(ctx.sites) <= MAX_SITES_FOR_SUGGESTIONS
+                else []
+            )
+            guess = f"; did you mean {close[0]!r}?" if close else ""
             report(
                 ERROR,
                 "event-site-unknown",
-                f"site id {site_id!r} is not in any layer",
+                f"site id {site_id!r} is not in any layer{guess}",
                 "site_ids",
                 "use the id of a site in one of the layers (ids separated by ';'), or add "
                 "the site first",
