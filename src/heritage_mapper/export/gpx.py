@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from heritage_mapper.export.tables import DATASET_STEM, ExportData, decimal_text
+from heritage_mapper.export.tables import DATASET_STEM, ExportData, decimal_text, xml_text
 from heritage_mapper.export.timeline import site_name, site_text
 
 __all__ = ["GPX_NS", "GPX_EXTENSIONS_NS", "outputs", "write"]
@@ -28,7 +28,7 @@ COORDINATE_DECIMALS = 7
 def _sub(parent, tag: str, text: str | None = None, **attrib) -> ET.Element:
     element = ET.SubElement(parent, tag, attrib)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

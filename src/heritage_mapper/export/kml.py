@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from heritage_mapper.export.tables import DATASET_STEM, ExportData, decimal_text, iso_date, plain
+from heritage_mapper.export.tables import (
+    DATASET_STEM,
+    ExportData,
+    decimal_text,
+    iso_date,
+    plain,
+    xml_text,
+)
 from heritage_mapper.export.timeline import site_html, site_name
 
 __all__ = ["KML_NS", "outputs", "write", "kml_color"]
@@ -50,7 +57,7 @@ def kml_color(hex_color: str, alpha: str = "ff") -> str:
 def _sub(parent, tag: str, text: str | None = None, **attrib) -> ET.Element:
     element = ET.SubElement(parent, tag, attrib)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

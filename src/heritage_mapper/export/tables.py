@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
 from heritage_mapper.errors import UsageError
@@ -27,6 +28,7 @@ __all__ = [
     "flat",
     "iso_date",
     "decimal_text",
+    "xml_text",
 ]
 
 SITES_STEM = "sites"
@@ -35,6 +37,10 @@ EVENTS_AT_SITES_STEM = "events-at-sites"
 DATASET_STEM = "heritage"
 LIST_SEPARATOR = "; "
 EVENT_SITE_SEPARATOR = "@"  # events-at-sites ids: "<event id>@<site id>"
+# Characters XML 1.0 cannot hold at all (C0 controls but tab and newlines, surrogates,
+# U+FFFE/U+FFFF): a file containing one would not open in Google Earth.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
 
 
 @dataclass(frozen=True)
@@ -238,3 +244,15 @@ def decimal_text(value: float, decimals: int) -> str:
     """
     text = f"{round(float(value), decimals):.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def xml_text(value: str) -> str:
+    """Text an XML 1.0 file can carry: illegal characters become U+FFFD, and CR or CRLF
+    become LF (what any XML parser would read them as anyway).
+
+    Examples
+    --------
+    >>> xml_text("a\x00b\r\nc\rd")
+    'a\ufffdb\nc\nd'
+    """
+    return XML_ILLEGAL.sub(REPLACEMENT, value.replace("\r\n", "\n").replace("\r", "\n"))

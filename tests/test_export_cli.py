@@ -1,0 +1,157 @@
+"""`heritage-mapper export`: what it writes, what it refuses, and that refusals change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from heritage_mapper.atomic import TEMP_PREFIX
+from heritage_mapper.cli import main
+from heritage_mapper.export import FORMAT_NAMES, kml
+
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
+ALL_WGS84 = {
+    "heritage.gpkg",
+    "heritage.kml",
+    "heritage.gpx",
+    "heritage.lpf.json",
+    "sites.csv",
+    "events.csv",
+    *(
+        f"sites-{layer}{ext}"
+        for layer in (
+            "liberation-1955",
+            "ho-chi-minh-1959",
+            "resistance-1964-1972",
+            "coal-industry",
+            "living-culture",
+        )
+        for ext in (".geojson", ".shp.zip", ".fgb")
+    ),
+    "events-at-sites.geojson",
+    "events-at-sites.shp.zip",
+    "events-at-sites.fgb",
+}
+
+
+def export(*args):
+    result = CliRunner().invoke(main, ["export", "--geodata", str(GEODATA), *map(str, args)])
+    assert "Traceback" not in result.output
+    return result
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def earlier(tmp_path_factory):
+    """A folder holding a full WGS84 export, as a user would have from an earlier run."""
+    folder = tmp_path_factory.mktemp("exports")
+    result = export("--format", "all", "--out", folder)
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture
+def untouched(earlier):
+    """Asserts after the test that the earlier export is byte-identical."""
+    before = snapshot(earlier)
+    yield earlier
+    assert snapshot(earlier) == before
+
+
+def test_format_all_writes_every_format(earlier):
+    assert set(snapshot(earlier)) == ALL_WGS84
+
+
+def test_output_lists_each_file_with_its_size(tmp_path):
+    result = export("--format", "gpx", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    size = (tmp_path / "heritage.gpx").stat().st_size
+    assert f"wrote {tmp_path / 'heritage.gpx'} ({size:,} bytes)" in result.stdout
+
+
+def test_formats_repeat_or_separate_with_commas(tmp_path):
+    result = export("--format", "csv,gpx", "--format", "kml", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert set(snapshot(tmp_path)) == {"sites.csv", "events.csv", "heritage.gpx", "heritage.kml"}
+
+
+def test_existing_output_is_refused_without_overwrite(untouched):
+    result = export("--format", "kml", "--out", untouched)
+    assert result.exit_code == 1
+    message = one_line(result.stderr)
+    assert str(untouched / "heritage.kml") in message and "--overwrite" in message
+
+
+def test_overwrite_replaces_atomically_and_identically(untouched):
+    result = export("--format", "all", "--out", untouched, "--overwrite")
+    assert result.exit_code == 0, result.output
+    assert not [p for p in untouched.iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--format", "xlsx"], 2, "--format xlsx: unknown format; choose from geojson"),
+        (["--format", "gpkg", "--crs", "EPSG:999999"], 2, "PROJ knows no such EPSG code"),
+        (["--format", "gpkg", "--crs", "VN2000"], 2, "not an EPSG code"),
+        (["--format", "geojson", "--crs", "EPSG:5899"], 2, "--format geojson cannot use --crs"),
+        (["--format", "kml", "--crs", "EPSG:3405"], 2, "--format kml cannot use --crs"),
+        (["--format", "gpkg", "--crs", "EPSG:2154"], 2, "meant for France"),
+        (["--format", "gpkg", "--layer", "nope"], 2, "--layer nope: no such layer"),
+    ],
+)
+def test_bad_requests_say_why_and_change_nothing(untouched, args, code, message):
+    result = export(*args, "--out", untouched, "--overwrite")
+    assert result.exit_code == code, result.output
+    assert message in one_line(result.stderr)
+
+
+def test_unwritable_folder_is_exit_1_and_changes_nothing(untouched, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = export("--format", "all", "--out", blocker / "exports")
+    assert result.exit_code == 1
+    assert "cannot create the output folder" in one_line(result.stderr)
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_writer_failing_halfway_leaves_every_file_as_it_was(untouched, monkeypatch):
+    def broken(data, paths):
+        for path in paths.values():
+            path.write_bytes(b"half a file")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kml, "write", broken)
+    result = export("--format", "all", "--out", untouched, "--overwrite")
+    assert result.exit_code == 1
+    assert "No space left on device" in one_line(result.stderr)
+    assert not [p for p in untouched.iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+def test_all_with_a_crs_writes_what_can_hold_it_and_says_what_was_skipped(tmp_path):
+    result = export("--format", "all", "--crs", "EPSG:5899", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    names = set(snapshot(tmp_path))
+    assert "heritage.epsg5899.gpkg" in names and "sites.epsg5899.csv" in names
+    assert not [n for n in names if n.endswith((".geojson", ".kml", ".gpx", ".lpf.json"))]
+    assert "skipped geojson, kml, gpx, lpf" in result.stderr
+    assert "EPSG:5899" in result.stderr
+
+
+def test_help_names_every_format_and_gives_an_example():
+    result = CliRunner().invoke(main, ["export", "--help"])
+    assert result.exit_code == 0
+    assert "heritage-mapper export --format all" in result.output
+    for name in FORMAT_NAMES:
+        assert name in result.output

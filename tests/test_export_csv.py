@@ -1,0 +1,87 @@
+"""CSV export: UTF-8 with BOM, coordinates and WKT, a second file of events."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from pathlib import Path
+
+import pytest
+import shapely
+
+from heritage_mapper import load_geodata
+from heritage_mapper.export import FORMULA_PREFIXES, export_layers, neutralise_formula
+
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
+DEGREE_TOLERANCE = 1e-7
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_geodata(GEODATA)
+
+
+@pytest.fixture(scope="module")
+def exported(data, tmp_path_factory):
+    return export_layers(data, tmp_path_factory.mktemp("csv"), ["csv"])
+
+
+def read_rows(path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_two_files_with_a_bom_and_crlf(exported):
+    assert [p.name for p in exported] == ["sites.csv", "events.csv"]
+    for path in exported:
+        raw = path.read_bytes()
+        assert raw.startswith(BOM) and not raw.startswith(BOM * 2)
+        assert raw.count(b"\r\n") >= 2
+
+
+def test_sites_roundtrip_keeps_ids_names_and_coordinates(data, exported):
+    rows = read_rows(exported[0])
+    assert [r["id"] for r in rows] == list(data.sites["id"])
+    sites = data.sites.set_index("id")
+    for row in rows:
+        site = sites.loc[row["id"]]
+        assert unicodedata.normalize("NFC", row["name_vi"]) == site["name_vi"]
+        assert row["layer"] == site["layer"]
+        assert abs(float(row["longitude"]) - site.geometry.x) < DEGREE_TOLERANCE
+        assert abs(float(row["latitude"]) - site.geometry.y) < DEGREE_TOLERANCE
+        assert shapely.from_wkt(row["wkt"]).distance(site.geometry) < DEGREE_TOLERANCE
+
+
+def test_events_file_has_every_event_with_dates_and_labels(data, exported):
+    rows = read_rows(exported[1])
+    assert [r["id"] for r in rows] == list(data.events["id"])
+    militia = next(r for r in rows if r["id"] == "ev-1965-nam-hoa-militia")
+    assert militia["date"] == "1965-12"
+    assert (militia["date_start"], militia["date_end"]) == ("1965-12-01", "1965-12-31")
+    assert (militia["date_label_vi"], militia["date_label_en"]) == (
+        "tháng 12/1965",
+        "December 1965",
+    )
+    visit = next(r for r in rows if r["id"] == "ev-1959-ho-chi-minh-visit")
+    assert visit["site_ids"] == "tuan-chau-fishing-village; cat-ba-fishing-village"
+
+
+@pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
+def test_every_formula_prefix_is_neutralised(prefix):
+    assert neutralise_formula(prefix + "1+1") == "'" + prefix + "1+1"
+
+
+def test_plain_text_and_numbers_are_left_alone():
+    assert neutralise_formula("Hòn Gai") == "Hòn Gai"
+    assert neutralise_formula(-70.5) == -70.5
+    assert neutralise_formula("a=b") == "a=b"
+
+
+def test_projected_csv_has_easting_and_northing_in_metres(data, tmp_path):
+    sites_csv, _ = export_layers(data, tmp_path, ["csv"], crs="EPSG:5899")
+    assert sites_csv.name == "sites.epsg5899.csv"
+    rows = read_rows(sites_csv)
+    assert {"easting", "northing", "wkt"} <= set(rows[0])
+    assert "longitude" not in rows[0]
+    assert all(len(r["easting"].split(".")[1]) == 3 for r in rows)  # millimetres

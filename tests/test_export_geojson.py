@@ -1,0 +1,149 @@
+"""GeoJSON export: RFC 7946 winding, rounding and ids; read back with pyogrio."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from heritage_mapper import load_geodata
+from heritage_mapper.export import RFC7946_MAX_DECIMALS, export_layers, rewind, to_rfc7946
+from heritage_mapper.export.geojson import ring_area
+
+REPO = Path(__file__).resolve().parents[1]
+GEODATA = REPO / "geodata"
+SHARED = REPO.parent / "shared"
+REWIND = SHARED / "conformance" / "geojson-rewind"
+REWIND_INPUTS = sorted(REWIND.glob("*.input.geojson"))
+DEGREE_TOLERANCE = 1e-7
+ZERO_AREA = 1e-12  # square degrees: a ring this small has no orientation to compare
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_geodata(GEODATA)
+
+
+@pytest.fixture(scope="module")
+def exported(data, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("geojson")
+    return folder, export_layers(data, folder, ["geojson"])
+
+
+def rings(obj) -> list:
+    """Every polygon ring of any GeoJSON object, in document order."""
+    if isinstance(obj, list):
+        return [ring for item in obj for ring in rings(item)]
+    if not isinstance(obj, dict):
+        return []
+    kind = obj.get("type")
+    if kind == "Polygon":
+        return list(obj["coordinates"])
+    if kind == "MultiPolygon":
+        return [ring for polygon in obj["coordinates"] for ring in polygon]
+    if kind == "GeometryCollection":
+        return rings(obj["geometries"])
+    if kind == "Feature":
+        return rings(obj["geometry"])
+    if kind == "FeatureCollection":
+        return rings(obj["features"])
+    return []
+
+
+def orientation(ring) -> str:
+    area = ring_area(ring)
+    return "0" if abs(area) < ZERO_AREA else ("+" if area > 0 else "-")
+
+
+def test_the_rewind_fixtures_are_there():
+    assert len(REWIND_INPUTS) >= 7, REWIND
+
+
+@pytest.mark.parametrize("source", REWIND_INPUTS, ids=lambda p: p.name.split(".")[0])
+def test_export_gives_the_rewind_fixture_orientation(source):
+    expected = json.loads(source.with_name(source.name.replace(".input.", ".output.")).read_text())
+    written = to_rfc7946(json.loads(source.read_text()))
+    assert [orientation(r) for r in rings(written)] == [orientation(r) for r in rings(expected)]
+
+
+@pytest.mark.parametrize("source", REWIND_INPUTS, ids=lambda p: p.name.split(".")[0])
+def test_rewind_keeps_everything_but_the_ring_order(source):
+    original = json.loads(source.read_text())
+    rewound = rewind(original)
+    assert set(rewound) == set(original)
+    assert [sorted(map(tuple, r)) for r in rings(rewound)] == [
+        sorted(map(tuple, r)) for r in rings(original)
+    ]
+
+
+def test_to_rfc7946_rounds_to_seven_decimals_and_drops_crs():
+    doc = {
+        "type": "Feature",
+        "crs": {"type": "name", "properties": {"name": "EPSG:4326"}},
+        "geometry": {"type": "Point", "coordinates": [107.123456789, 20.987654321]},
+        "properties": {},
+    }
+    out = to_rfc7946(doc)
+    assert "crs" not in out
+    assert out["geometry"]["coordinates"] == [107.1234568, 20.9876543]
+
+
+def test_one_file_per_layer_plus_events_at_sites(data, exported):
+    folder, paths = exported
+    expected = [f"sites-{layer}.geojson" for layer in data.layers] + ["events-at-sites.geojson"]
+    assert [p.name for p in paths] == expected
+    assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
+
+
+def test_files_follow_rfc7946(exported):
+    _, paths = exported
+    for path in paths:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert doc["type"] == "FeatureCollection"
+        assert "crs" not in doc
+        for feature in doc["features"]:
+            assert feature["id"], path.name
+            for x in feature["geometry"]["coordinates"]:
+                decimals = len(repr(x).split(".")[1]) if "." in repr(x) else 0
+                assert decimals <= RFC7946_MAX_DECIMALS
+
+
+def test_write_read_roundtrip_keeps_ids_names_and_coordinates(data, exported):
+    folder, _ = exported
+    for layer_id, sites in data.layers.items():
+        back = pyogrio.read_dataframe(folder / f"sites-{layer_id}.geojson")
+        assert len(back) == len(sites)
+        assert list(back["id"]) == list(sites["id"])
+        for got, want in zip(back["name_vi"], sites["name_vi"], strict=True):
+            assert unicodedata.normalize("NFC", got) == want
+        assert back.crs.to_epsg() == 4326
+        got, want = shapely.get_coordinates(back.geometry), shapely.get_coordinates(sites.geometry)
+        assert np.allclose(got, want, rtol=0, atol=DEGREE_TOLERANCE)
+
+
+def test_events_at_sites_carry_event_and_site_and_dates(data, exported):
+    folder, _ = exported
+    doc = json.loads((folder / "events-at-sites.geojson").read_text(encoding="utf-8"))
+    ids = [f["id"] for f in doc["features"]]
+    assert "ev-1959-ho-chi-minh-visit@cat-ba-fishing-village" in ids
+    assert len(ids) == len(set(ids)) == sum(len(s) for s in data.events["site_ids"])
+    visit = next(f for f in doc["features"] if f["id"].startswith("ev-1959-ho-chi-minh-visit@"))
+    assert visit["properties"]["date_start"] == "1959-01-01"
+    assert visit["properties"]["date_end"] == "1959-12-31"
+
+
+def test_a_clockwise_polygon_site_is_written_counter_clockwise(geodata_copy, tmp_path):
+    layer = geodata_copy / "layers" / "coal-industry.geojson"
+    doc = json.loads(layer.read_text(encoding="utf-8"))
+    x, y = doc["features"][0]["geometry"]["coordinates"]
+    clockwise = [[x, y], [x, y + 0.01], [x + 0.01, y + 0.01], [x + 0.01, y], [x, y]]
+    doc["features"][0]["geometry"] = {"type": "Polygon", "coordinates": [clockwise]}
+    layer.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    paths = export_layers(load_geodata(geodata_copy), tmp_path / "out", ["geojson"])
+    written = json.loads(next(p for p in paths if "coal" in p.name).read_text(encoding="utf-8"))
+    assert [orientation(r) for r in rings(written)] == ["+"]

@@ -1,0 +1,104 @@
+"""GeoPackage export: one file, site layers + events table + events-at-sites, for QGIS."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from heritage_mapper import load_geodata
+from heritage_mapper.export import export_layers
+
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
+DEGREE_TOLERANCE = 1e-7
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_geodata(GEODATA)
+
+
+@pytest.fixture(scope="module")
+def gpkg(data, tmp_path_factory):
+    (path,) = export_layers(data, tmp_path_factory.mktemp("gpkg"), ["gpkg"])
+    return path
+
+
+def contents(path) -> dict:
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT table_name, data_type, identifier, description, last_change FROM gpkg_contents"
+        ).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def column_types(path, table) -> dict:
+    with sqlite3.connect(path) as db:
+        return {row[1]: row[2] for row in db.execute(f'PRAGMA table_info("{table}")')}
+
+
+def test_one_file_holds_every_site_layer_and_both_event_layers(data, gpkg):
+    assert gpkg.name == "heritage.gpkg"
+    layers = dict(pyogrio.list_layers(gpkg).tolist())
+    expected = {f"sites-{layer}": "Point" for layer in data.layers}
+    expected |= {"events": None, "events-at-sites": "Point"}
+    assert layers == expected
+
+
+def test_every_layer_has_an_identifier_and_a_description(data, gpkg):
+    table = contents(gpkg)
+    assert table["events"][0] == "attributes"
+    for name, (_kind, identifier, description, _changed) in table.items():
+        assert identifier and description, name
+    title = data.project.layers[0].title
+    identifier, description = table[f"sites-{data.project.layers[0].id}"][1:3]
+    assert identifier == title["vi"]
+    assert title["en"] in description
+
+
+def test_event_bounds_are_date_columns_for_the_temporal_controller(gpkg):
+    types = column_types(gpkg, "events-at-sites")
+    assert types["date_start"] == "DATE" and types["date_end"] == "DATE"
+    assert column_types(gpkg, "events")["date_start"] == "DATE"
+    with sqlite3.connect(gpkg) as db:
+        rows = dict(db.execute('SELECT id, date_end FROM "events-at-sites"').fetchall())
+    assert rows["ev-1965-nam-hoa-militia@nam-hoa-battle-positions"] == "1965-12-31"
+
+
+def test_open_event_ends_are_null(data, gpkg):
+    events = pyogrio.read_dataframe(gpkg, layer="events")
+    open_ids = set(data.events.loc[data.events["date_end"].isna(), "id"])
+    assert open_ids, "the data has an open-ended event"
+    assert set(events.loc[events["date_end"].isna(), "id"]) == open_ids
+
+
+def test_write_read_roundtrip_keeps_ids_names_and_coordinates(data, gpkg):
+    for layer_id, sites in data.layers.items():
+        back = pyogrio.read_dataframe(gpkg, layer=f"sites-{layer_id}")
+        assert list(back["id"]) == list(sites["id"])
+        assert [unicodedata.normalize("NFC", n) for n in back["name_vi"]] == list(sites["name_vi"])
+        assert back.crs.to_epsg() == 4326
+        got, want = shapely.get_coordinates(back.geometry), shapely.get_coordinates(sites.geometry)
+        assert np.allclose(got, want, rtol=0, atol=DEGREE_TOLERANCE)
+    events = pyogrio.read_dataframe(gpkg, layer="events", read_geometry=False)
+    assert list(events["id"]) == list(data.events["id"])
+    assert list(events["summary_vi"]) == list(data.events["summary_vi"])
+
+
+def test_the_same_data_gives_a_byte_identical_file(data, gpkg, tmp_path):
+    (again,) = export_layers(data, tmp_path, ["gpkg"])
+    assert again.read_bytes() == gpkg.read_bytes()
+    assert {row[3] for row in contents(again).values()} == {"1980-01-01T00:00:00.000Z"}
+
+
+def test_layer_selection_keeps_only_those_sites_and_their_events(data, tmp_path):
+    (path,) = export_layers(data, tmp_path, ["gpkg"], layers=["ho-chi-minh-1959"])
+    names = {name for name, _ in pyogrio.list_layers(path)}
+    assert names == {"sites-ho-chi-minh-1959", "events", "events-at-sites"}
+    events = pyogrio.read_dataframe(path, layer="events", read_geometry=False)
+    assert list(events["id"]) == ["ev-1959-ho-chi-minh-visit"]

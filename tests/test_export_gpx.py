@@ -1,0 +1,66 @@
+"""GPX export: one waypoint per site, with name and description."""
+
+from __future__ import annotations
+
+import unicodedata
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from heritage_mapper import load_geodata
+from heritage_mapper.export import export_layers
+from heritage_mapper.export.gpx import GPX_EXTENSIONS_NS
+
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
+GPX = "{http://www.topografix.com/GPX/1/1}"
+HM = "{" + GPX_EXTENSIONS_NS + "}"
+DEGREE_TOLERANCE = 1e-7
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_geodata(GEODATA)
+
+
+@pytest.fixture(scope="module")
+def root(data, tmp_path_factory):
+    (path,) = export_layers(data, tmp_path_factory.mktemp("gpx"), ["gpx"])
+    assert path.name == "heritage.gpx"
+    return ET.parse(path).getroot()
+
+
+def test_gpx_1_1_document(root):
+    assert root.tag == f"{GPX}gpx"
+    assert root.get("version") == "1.1" and root.get("creator") == "heritage-mapper"
+    assert root.find(f"{GPX}metadata/{GPX}name").text
+
+
+def test_write_read_roundtrip_keeps_ids_names_and_coordinates(data, root):
+    waypoints = root.findall(f"{GPX}wpt")
+    ids = [w.find(f"{GPX}extensions/{HM}id").text for w in waypoints]
+    assert ids == list(data.sites["id"])
+    sites = data.sites.set_index("id")
+    for site_id, wpt in zip(ids, waypoints, strict=True):
+        site = sites.loc[site_id]
+        assert unicodedata.normalize("NFC", wpt.find(f"{GPX}name").text) == site["name_vi"]
+        assert abs(float(wpt.get("lon")) - site.geometry.x) < DEGREE_TOLERANCE
+        assert abs(float(wpt.get("lat")) - site.geometry.y) < DEGREE_TOLERANCE
+
+
+def test_description_has_the_other_name_and_the_timeline(root):
+    wpt = next(
+        w
+        for w in root.findall(f"{GPX}wpt")
+        if w.find(f"{GPX}extensions/{HM}id").text == "bai-chay-first-victory"
+    )
+    desc = wpt.find(f"{GPX}desc").text
+    assert "Timeline:" in desc and "Dòng thời gian:" in desc
+    assert "5/8/1964" in desc
+    assert wpt.find(f"{GPX}type").text  # the layer title
+
+
+def test_child_order_follows_the_gpx_schema(root):
+    order = ["name", "desc", "type", "extensions"]
+    for wpt in root.findall(f"{GPX}wpt"):
+        assert [child.tag.removeprefix(GPX) for child in wpt] == order

@@ -1,0 +1,125 @@
+"""KML export: one Document, a Folder per layer, Placemarks with the event timeline."""
+
+from __future__ import annotations
+
+import unicodedata
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from heritage_mapper import load_geodata
+from heritage_mapper.export import export_layers
+from heritage_mapper.export.kml import kml_color
+
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
+KML = "{http://www.opengis.net/kml/2.2}"
+DEGREE_TOLERANCE = 1e-7
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_geodata(GEODATA)
+
+
+@pytest.fixture(scope="module")
+def kml(data, tmp_path_factory):
+    (path,) = export_layers(data, tmp_path_factory.mktemp("kml"), ["kml"])
+    return path
+
+
+class Tags(HTMLParser):
+    """Collects the tags and the text of an HTML fragment."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse_html(fragment: str) -> Tags:
+    parser = Tags()
+    parser.feed(fragment)
+    parser.close()
+    return parser
+
+
+def placemarks(root):
+    for folder in root.iter(f"{KML}Folder"):
+        for placemark in folder.iter(f"{KML}Placemark"):
+            yield folder, placemark
+
+
+def data_value(placemark, name):
+    for item in placemark.iter(f"{KML}Data"):
+        if item.get("name") == name:
+            return item.find(f"{KML}value").text
+    return None
+
+
+def test_one_document_with_a_folder_per_layer(data, kml):
+    root = ET.parse(kml).getroot()
+    assert root.tag == f"{KML}kml"
+    (document,) = root.findall(f"{KML}Document")
+    folders = document.findall(f"{KML}Folder")
+    assert [f.find(f"{KML}name").text for f in folders] == [
+        spec.title["vi"] for spec in data.project.layers
+    ]
+    assert kml.read_bytes().startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns=')
+
+
+def test_write_read_roundtrip_keeps_ids_names_and_coordinates(data, kml):
+    root = ET.parse(kml).getroot()
+    sites = data.sites.set_index("id")
+    found = []
+    for _folder, placemark in placemarks(root):
+        site_id = data_value(placemark, "id")
+        found.append(site_id)
+        name = placemark.find(f"{KML}name").text
+        assert unicodedata.normalize("NFC", name) == sites.loc[site_id, "name_vi"]
+        lon, lat = map(float, placemark.find(f".//{KML}coordinates").text.split(","))
+        point = sites.loc[site_id, "geometry"]
+        assert abs(lon - point.x) < DEGREE_TOLERANCE and abs(lat - point.y) < DEGREE_TOLERANCE
+    assert found == list(data.sites["id"])
+
+
+def test_descriptions_carry_the_event_timeline_as_html(kml):
+    root = ET.parse(kml).getroot()
+    for _folder, placemark in placemarks(root):
+        if data_value(placemark, "id") == "cat-ba-fishing-village":
+            html = parse_html(placemark.find(f"{KML}description").text)
+            text = " ".join(html.text)
+            assert "Dòng thời gian" in text and "Timeline" in text
+            assert "1959: Bác Hồ thăm ngư dân Tuần Châu và Cát Bà" in text
+            assert set(html.tags) <= {"p", "b", "h4", "ul", "li"}
+            return
+    pytest.fail("no Cát Bà placemark")
+
+
+def test_placemarks_have_a_layer_style_and_a_time_span(kml):
+    root = ET.parse(kml).getroot()
+    styles = {s.get("id") for s in root.iter(f"{KML}Style")}
+    for _folder, placemark in placemarks(root):
+        assert placemark.find(f"{KML}styleUrl").text.lstrip("#") in styles
+        assert placemark.find(f"{KML}TimeSpan") is not None
+
+
+def test_an_open_period_has_a_begin_and_no_end(kml):
+    # nam-hoa-battle-positions has the period "1965-12/"
+    root = ET.parse(kml).getroot()
+    spans = {data_value(p, "id"): p.find(f"{KML}TimeSpan") for _f, p in placemarks(root)}
+    span = spans["nam-hoa-battle-positions"]
+    assert span.find(f"{KML}begin").text == "1965-12-01"
+    assert span.find(f"{KML}end") is None
+
+
+def test_kml_color_is_aabbggrr():
+    assert kml_color("#c62828") == "ff2828c6"
+    assert kml_color("#00ff00", alpha="80") == "8000ff00"

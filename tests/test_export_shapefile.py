@@ -1,0 +1,134 @@
+"""Shapefile export: one zip per layer, UTF-8 .cpg, a stable 10-character field table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from heritage_mapper import load_geodata
+from heritage_mapper.export import SHAPEFILE_FIELD_NAMES, export_layers, shapefile_field_names
+from heritage_mapper.export.shapefile import DBF_TEXT_MAX_BYTES, fit_dbf_text
+
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
+DEGREE_TOLERANCE = 1e-7
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_geodata(GEODATA)
+
+
+@pytest.fixture(scope="module")
+def zips(data, tmp_path_factory):
+    return export_layers(data, tmp_path_factory.mktemp("shp"), ["shapefile"])
+
+
+def test_one_zip_per_layer_plus_events_at_sites(data, zips):
+    expected = [f"sites-{layer}.shp.zip" for layer in data.layers] + ["events-at-sites.shp.zip"]
+    assert [z.name for z in zips] == expected
+
+
+def test_each_zip_holds_the_shapefile_parts_and_the_field_table(zips):
+    for path in zips:
+        stem = path.name.removesuffix(".shp.zip")
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            assert names == [f"{stem}{ext}" for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg")] + [
+                "fields.csv"
+            ]
+            assert archive.read(f"{stem}.cpg").strip() == b"UTF-8"
+            assert b"GCS_WGS_1984" in archive.read(f"{stem}.prj")
+            assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_fields_csv_matches_the_dbf_and_the_documented_table(zips):
+    for path in zips:
+        with zipfile.ZipFile(path) as archive:
+            rows = list(csv.DictReader(io.StringIO(archive.read("fields.csv").decode("utf-8"))))
+        back = pyogrio.read_dataframe(path)
+        assert [r["field"] for r in rows] == [c for c in back.columns if c != "geometry"]
+        for row in rows:
+            assert len(row["field"]) <= 10
+            assert SHAPEFILE_FIELD_NAMES[row["column"]] == row["field"]
+
+
+def test_field_name_table_is_stable():
+    # Users' QGIS projects refer to these names: changing one needs a release note.
+    assert {
+        "description_vi": "desc_vi",
+        "location_precision_m": "precis_m",
+        "period_start": "per_start",
+        "site_name_vi": "site_nm_vi",
+        "approximate": "approx",
+    }.items() <= SHAPEFILE_FIELD_NAMES.items()
+    assert all(len(v) <= 10 for v in SHAPEFILE_FIELD_NAMES.values())
+    assert len({v.lower() for v in SHAPEFILE_FIELD_NAMES.values()}) == len(SHAPEFILE_FIELD_NAMES)
+
+
+def test_unknown_columns_get_unique_short_names():
+    names = shapefile_field_names(["id", "ghi_chú_dài_hơn_mười", "ghi_chú_dài_hơn_mười_hai"])
+    assert names == {
+        "id": "id",
+        "ghi_chú_dài_hơn_mười": "ghi_chu_da",
+        "ghi_chú_dài_hơn_mười_hai": "ghi_chu_d1",
+    }
+
+
+def test_write_read_roundtrip_keeps_ids_vietnamese_and_coordinates(data, zips):
+    for layer_id, sites in data.layers.items():
+        back = pyogrio.read_dataframe(zips[0].parent / f"sites-{layer_id}.shp.zip")
+        assert list(back["id"]) == list(sites["id"])
+        assert [unicodedata.normalize("NFC", n) for n in back["name_vi"]] == list(sites["name_vi"])
+        assert list(back["admin_now"]) == list(sites["admin_now"])
+        got, want = shapely.get_coordinates(back.geometry), shapely.get_coordinates(sites.geometry)
+        assert np.allclose(got, want, rtol=0, atol=DEGREE_TOLERANCE)
+        assert str(back["per_start"].dtype).startswith("datetime64")
+
+
+def test_long_text_is_cut_at_a_character_boundary(data, zips):
+    sites = data.sites.set_index("id")
+    back = pyogrio.read_dataframe(zips[0].parent / "sites-ho-chi-minh-1959.shp.zip")
+    for site_id, text in zip(back["id"], back["desc_vi"], strict=True):
+        full = sites.loc[site_id, "description_vi"]
+        assert len(text.encode("utf-8")) <= DBF_TEXT_MAX_BYTES
+        if len(full.encode("utf-8")) > DBF_TEXT_MAX_BYTES:
+            assert text.endswith("…") and full.startswith(text[:-1])
+        else:
+            assert text == full
+
+
+def test_fit_dbf_text_never_splits_a_vietnamese_letter():
+    for n in range(240, 260):
+        cut = fit_dbf_text("ễ" * n)
+        assert len(cut.encode("utf-8")) <= DBF_TEXT_MAX_BYTES
+        assert set(cut) <= {"ễ", "…"}
+
+
+def test_events_at_sites_have_date_fields(zips):
+    back = pyogrio.read_dataframe(zips[-1])
+    assert str(back["date_start"].dtype).startswith("datetime64")
+    assert "ev-1959-ho-chi-minh-visit@tuan-chau-fishing-village" in set(back["id"])
+
+
+def test_zips_are_byte_identical_for_the_same_data(data, zips, tmp_path):
+    again = export_layers(data, tmp_path, ["shapefile"])
+    assert [a.read_bytes() for a in again] == [z.read_bytes() for z in zips]
+
+
+def test_an_extra_property_gets_a_short_field(geodata_copy, tmp_path):
+    layer = geodata_copy / "layers" / "coal-industry.geojson"
+    doc = json.loads(layer.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["heritage_ranking_note"] = "Di tích cấp tỉnh"
+    layer.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    paths = export_layers(load_geodata(geodata_copy), tmp_path, ["shapefile"])
+    back = pyogrio.read_dataframe(next(p for p in paths if "coal" in p.name))
+    assert back.loc[0, "heritage_r"] == "Di tích cấp tỉnh"
