@@ -132,3 +132,16 @@ def test_an_extra_property_gets_a_short_field(geodata_copy, tmp_path):
     paths = export_layers(load_geodata(geodata_copy), tmp_path, ["shapefile"])
     back = pyogrio.read_dataframe(next(p for p in paths if "coal" in p.name))
     assert back.loc[0, "heritage_r"] == "Di tích cấp tỉnh"
+
+
+def test_readme_documents_the_field_name_table():
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    if not readme.is_file():
+        pytest.skip("README.md not written yet")
+    text = readme.read_text(encoding="utf-8")
+    missing = [
+        (field, column)
+        for column, field in SHAPEFILE_FIELD_NAMES.items()
+        if f"| `{field}` | `{column}` |" not in text
+    ]
+    assert not missing, f"README 'Shapefile field names' lacks {missing}"

@@ -28,8 +28,7 @@ KML_NS = "http://www.opengis.net/kml/2.2"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 EXTENSION = ".kml"
 COORDINATE_DECIMALS = 7
-EXTENDED_DATA = (
-    "id",
+EXTENDED_DATA = (  # after "id" and the names
     "layer",
     "category",
     "period",
@@ -98,7 +97,7 @@ def _placemark(folder, data: ExportData, row: dict, style_id: str) -> None:
     _sub(placemark, "styleUrl", f"#{style_id}")
     extended = _sub(placemark, "ExtendedData")
     names = [f"name_{lang}" for lang in data.languages]
-    for key in (*EXTENDED_DATA[:1], *names, *EXTENDED_DATA[1:]):
+    for key in ("id", *names, *EXTENDED_DATA):
         value = plain(row.get(key))
         if value is None:
             continue

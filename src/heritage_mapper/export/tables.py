@@ -247,12 +247,12 @@ def decimal_text(value: float, decimals: int) -> str:
 
 
 def xml_text(value: str) -> str:
-    """Text an XML 1.0 file can carry: illegal characters become U+FFFD, and CR or CRLF
+    r"""Text an XML 1.0 file can carry: illegal characters become U+FFFD, and CR or CRLF
     become LF (what any XML parser would read them as anyway).
 
     Examples
     --------
-    >>> xml_text("a\x00b\r\nc\rd")
-    'a\ufffdb\nc\nd'
+    >>> xml_text("a\x00b\r\nc\rd") == "a\ufffdb\nc\nd"
+    True
     """
     return XML_ILLEGAL.sub(REPLACEMENT, value.replace("\r\n", "\n").replace("\r", "\n"))

@@ -25,8 +25,8 @@ def _label(lang: str, key: str) -> str:
     return LABELS.get(lang, LABELS["en"])[key]
 
 
-def _get(row, key: str) -> str:
-    value = plain(row.get(key)) if hasattr(row, "get") else None
+def _get(row: dict, key: str) -> str:
+    value = plain(row.get(key))
     return "" if value is None else str(value)
 
 
