@@ -12,6 +12,7 @@ from heritage_mapper.errors import (
     UsageError,
     ValidationFailed,
 )
+from heritage_mapper.export import export_layers
 from heritage_mapper.geodata import Geodata, load_geodata
 from heritage_mapper.join import event_site_links, events_with_geometry, site_timelines
 from heritage_mapper.problems import Location, Problem, Report
@@ -30,6 +31,7 @@ __all__ = [
     "ValidationFailed",
     "event_site_links",
     "events_with_geometry",
+    "export_layers",
     "format_edtf",
     "load_geodata",
     "parse_edtf",
