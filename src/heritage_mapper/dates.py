@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ __all__ = ["EdtfDate", "EdtfError", "parse_edtf", "format_edtf"]
 OPEN = ".."
 UNKNOWN = ""
 EDTF_MAX_LENGTH = 64
+#: Distinct date strings whose parse is remembered (the parser is slow).
+EDTF_CACHE_SIZE = 4096
 _SIMPLE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2}))?(?:-(?P<d>\d{2}))?(?P<q>[~?%]?)$")
 _MONTHS_EN = (
     "January",
@@ -79,19 +82,31 @@ def _struct_to_date(value) -> dt.date:
 
 def _parse_single(text: str, whole: str):
     """Parse one EDTF date (not an interval) and return (lower, upper, qualifiers)."""
+    bounds = _strict_bounds(text)
+    if bounds is None:
+        raise EdtfError(_explain(whole))
+    return (
+        *bounds,
+        "~" in text or "%" in text,
+        ("?" in text or "%" in text),
+    )
+
+
+@functools.lru_cache(maxsize=EDTF_CACHE_SIZE)
+def _strict_bounds(text: str) -> tuple[dt.date, dt.date] | None:
+    """The ``edtf`` package's strict bounds of one date, or None if it is not EDTF.
+
+    Cached: the parser takes milliseconds per call, and a big layer repeats the same
+    few periods thousands of times.
+    """
     import edtf  # heavy-ish import kept local
 
     try:
         parsed = edtf.parse_edtf(text)
         lower, upper = parsed.lower_strict(), parsed.upper_strict()
-    except Exception as exc:  # edtf raises several exception types on bad input
-        raise EdtfError(_explain(whole)) from exc
-    return (
-        _struct_to_date(lower),
-        _struct_to_date(upper),
-        "~" in text or "%" in text,
-        ("?" in text or "%" in text),
-    )
+    except Exception:  # edtf raises several exception types on bad input
+        return None
+    return _struct_to_date(lower), _struct_to_date(upper)
 
 
 def _explain(text: str) -> str:
