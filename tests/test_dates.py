@@ -57,3 +57,27 @@ def test_contains_handles_open_periods():
     assert parse_edtf("1965-12/").contains(parse_edtf("1968"))
     assert not parse_edtf("1965-12/").contains(parse_edtf("1964"))
     assert parse_edtf("/2025").contains(parse_edtf("1900"))
+
+
+def _fast_path_cases():
+    for year in ("0001", "0004", "1900", "1955", "2000", "9999"):
+        for qualifier in ("", "~", "?", "%"):
+            yield year + qualifier
+            for month in ("00", "01", "02", "04", "12", "13"):
+                yield f"{year}-{month}{qualifier}"
+                for day in ("00", "01", "28", "29", "30", "31", "32"):
+                    if qualifier in ("", "%"):
+                        yield f"{year}-{month}-{day}{qualifier}"
+
+
+def test_plain_dates_read_without_edtf_get_the_edtf_bounds():
+    from heritage_mapper.dates import _simple_bounds, _strict_bounds
+
+    checked = 0
+    for text in _fast_path_cases():
+        fast = _simple_bounds(text)
+        if fast is None:
+            continue  # edtf decides these, exactly as before
+        assert fast == _strict_bounds.__wrapped__(text), text
+        checked += 1
+    assert checked > 300

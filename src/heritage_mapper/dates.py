@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
@@ -30,6 +31,7 @@ __all__ = ["EdtfDate", "EdtfError", "parse_edtf", "format_edtf"]
 OPEN = ".."
 UNKNOWN = ""
 EDTF_MAX_LENGTH = 64
+MONTHS_PER_YEAR = 12
 #: Distinct date strings whose parse is remembered (the parser is slow).
 EDTF_CACHE_SIZE = 4096
 _SIMPLE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2}))?(?:-(?P<d>\d{2}))?(?P<q>[~?%]?)$")
@@ -81,8 +83,15 @@ def _struct_to_date(value) -> dt.date:
 
 
 def _parse_single(text: str, whole: str):
-    """Parse one EDTF date (not an interval) and return (lower, upper, qualifiers)."""
-    bounds = _strict_bounds(text)
+    """Parse one EDTF date (not an interval) and return (lower, upper, qualifiers).
+
+    Plain years, months and days (with an optional ``~``, ``?`` or ``%``) are what
+    curators write almost always, and a national layer has too many distinct days for
+    a cache: :func:`_simple_bounds` reads them with a regular expression, with the
+    same bounds as ``edtf``. Every other form, and a plain form that is not a real
+    calendar date, goes to ``edtf`` (:func:`_strict_bounds`), which decides as before.
+    """
+    bounds = _simple_bounds(text) or _strict_bounds(text)
     if bounds is None:
         raise EdtfError(_explain(whole))
     return (
@@ -90,6 +99,34 @@ def _parse_single(text: str, whole: str):
         "~" in text or "%" in text,
         ("?" in text or "%" in text),
     )
+
+
+def _simple_bounds(text: str) -> tuple[dt.date, dt.date] | None:
+    """Bounds of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` when a real date from year 1, else None.
+
+    Examples
+    --------
+    >>> _simple_bounds("1965-12~")
+    (datetime.date(1965, 12, 1), datetime.date(1965, 12, 31))
+    >>> _simple_bounds("1955-02-30") is None, _simple_bounds("1964/1972") is None
+    (True, True)
+    """
+    match = _SIMPLE.match(text)
+    if match is None:
+        return None
+    year, month, day = int(match["y"]), match["m"], match["d"]
+    if year < dt.MINYEAR:
+        return None  # year 0000: edtf decides (and the bound is clamped), as before
+    if month is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    m = int(month)
+    if not 1 <= m <= MONTHS_PER_YEAR:
+        return None
+    last = calendar.monthrange(year, m)[1]
+    if day is None:
+        return dt.date(year, m, 1), dt.date(year, m, last)
+    d = int(day)
+    return (dt.date(year, m, d), dt.date(year, m, d)) if 1 <= d <= last else None
 
 
 @functools.lru_cache(maxsize=EDTF_CACHE_SIZE)
