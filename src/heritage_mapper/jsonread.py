@@ -329,13 +329,39 @@ class _Hooks:
         return float(name.replace("Infinity", "inf"))
 
 
-def _parse(out: JsonDocument, max_depth: int, first_line_shift: int) -> None:
+def _loads(text: str) -> tuple[object, _Hooks]:
+    """``json.loads`` with the hooks; integers too long for ``int()`` become floats."""
     hooks = _Hooks()
     try:
+        return json.loads(
+            text, object_pairs_hook=hooks.object_pairs, parse_constant=hooks.constant
+        ), hooks
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        # CPython's int() refuses more than sys.get_int_max_str_digits() digits (4300
+        # by default). Such a number is still JSON: read it as a float (±inf, like
+        # 1e400), which the GeoJSON checks report as too large where it matters.
+        hooks = _Hooks()
+        return json.loads(
+            text,
+            object_pairs_hook=hooks.object_pairs,
+            parse_constant=hooks.constant,
+            parse_int=_int_or_float,
+        ), hooks
+
+
+def _int_or_float(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def _parse(out: JsonDocument, max_depth: int, first_line_shift: int) -> None:
+    try:
         with gc_paused():
-            out.document = json.loads(
-                out.text, object_pairs_hook=hooks.object_pairs, parse_constant=hooks.constant
-            )
+            out.document, hooks = _loads(out.text)
     except json.JSONDecodeError as exc:
         out.problems.append(_syntax_problem(out.path, out.text, exc, first_line_shift))
         return
