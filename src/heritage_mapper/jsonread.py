@@ -314,7 +314,9 @@ class _Hooks:
 
     def __init__(self):
         self.duplicates: list[tuple[dict, list[str]]] = []
-        self.constants: list[str] = []
+        # The floats read from NaN/Infinity literals, by id (1e400 is inf too, but it is
+        # JSON); holding them keeps their ids from being reused.
+        self.constants: dict[int, float] = {}
 
     def object_pairs(self, pairs: list[tuple[str, object]]) -> dict:
         obj = dict(pairs)
@@ -325,8 +327,9 @@ class _Hooks:
         return obj
 
     def constant(self, name: str) -> float:
-        self.constants.append(name)
-        return float(name.replace("Infinity", "inf"))
+        value = float(name.replace("Infinity", "inf"))
+        self.constants[id(value)] = value
+        return value
 
 
 def _loads(text: str) -> tuple[object, _Hooks]:
@@ -404,7 +407,7 @@ def _located_hook_problems(out: JsonDocument, hooks: _Hooks) -> list[Problem]:
         if isinstance(value, dict) and id(value) in wanted:
             for key in wanted.pop(id(value)):
                 problems.append(_duplicate_problem(out.path, pointer, key, value[key]))
-        elif isinstance(value, float) and not math.isfinite(value):
+        elif isinstance(value, float) and id(value) in hooks.constants:
             literal = "NaN" if math.isnan(value) else f"{'-' if value < 0 else ''}Infinity"
             problems.append(
                 _error(
