@@ -51,6 +51,9 @@ _CLOSERS = frozenset(b"]}")
 _ESCAPE_BYTES = re.compile(rb"\\.", re.DOTALL)
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
 _BARE_STRING_BYTES = re.compile(rb'"[^"]*"')
+# A \uD800-\uDFFF escape decodes to half a UTF-16 pair, which cannot be written out.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT_CHARACTER = "\ufffd"
 
 
 @dataclass
@@ -383,6 +386,62 @@ def _parse(out: JsonDocument, max_depth: int, first_line_shift: int) -> None:
     out.parsed = True
     if hooks.duplicates or hooks.constants:
         out.problems.extend(_located_hook_problems(out, hooks))
+    if "\\ud" in out.text or "\\uD" in out.text:
+        out.problems.extend(_replace_lone_surrogates(out))
+
+
+def _scrub(text: str) -> str:
+    return _SURROGATE.sub(REPLACEMENT_CHARACTER, text)
+
+
+def _replace_lone_surrogates(out: JsonDocument) -> list[Problem]:
+    """Replace unpaired surrogates (from escapes like ``\\udc80``) with U+FFFD.
+
+    JSON escapes UTF-16 code units, so an escaped surrogate without its other half
+    decodes to a string that no UTF-8 output (a report, a map, an export) can hold.
+    Strings and keys are fixed in place, and so are the findings already made from
+    them; one more finding names one such string and the count.
+    """
+    holder = [out.document]
+    found: list[str] = []
+    stack: list[tuple[str, list | dict, int | str]] = [("", holder, 0)]
+    while stack:
+        pointer, container, key = stack.pop()
+        value = container[key]
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                container[key] = _scrub(value)
+                found.append(pointer)
+        elif isinstance(value, dict):
+            if any(_SURROGATE.search(k) for k in value):
+                fixed = [(_scrub(k), v) for k, v in value.items()]
+                found.extend(pointer_join(pointer, k) for k, _ in fixed if k not in value)
+                value.clear()
+                value.update(fixed)
+            stack.extend((pointer_join(pointer, k), value, k) for k in reversed(list(value)))
+        elif isinstance(value, list):
+            stack.extend((pointer_join(pointer, i), value, i) for i in reversed(range(len(value))))
+    out.document = holder[0]
+    if not found:
+        return []
+    for i, p in enumerate(out.problems):
+        if _SURROGATE.search(p.message + (p.location.pointer or "")):
+            pointer = _scrub(p.location.pointer) if p.location.pointer is not None else None
+            where = replace(p.location, pointer=pointer)
+            out.problems[i] = replace(p, message=_scrub(p.message), location=where)
+    line = lines_of_pointers(out.text, found[:1]).get(found[0])
+    more = f" ({len(found)} strings in the file)" if len(found) > 1 else ""
+    return [
+        _error(
+            out.path,
+            "json-encoding",
+            f"the string at {found[0] or '/'} has a \\uD800-\\uDFFF escape without its other "
+            f"half{more}: half a UTF-16 surrogate pair is not a character, so it was read as "
+            "U+FFFD; write the character itself, or both halves (e.g. \\ud83c\\udfef)",
+            pointer=found[0],
+            line=line,
+        )
+    ]
 
 
 def _walk(document):
