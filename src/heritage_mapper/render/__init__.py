@@ -1,0 +1,156 @@
+"""Interactive maps that work from disk with no network, in every project language.
+
+:func:`build_maps` writes ``index.html`` (every layer) and ``<layer-id>.html`` (one
+layer each). Each page is one self-contained HTML file:
+
+- Leaflet, leaflet.markercluster (on pages with more than
+  :data:`CLUSTER_MIN_SITES` sites) and the page's own ``static/app.js`` and
+  ``static/app.css`` are inlined (:mod:`.assets`); the only requests a page makes
+  are for OpenStreetMap tiles, and without them the sites show on a plain
+  background under a notice that the basemap needs a connection;
+- the data is embedded once, as compact columnar records (:mod:`.data`), and the
+  page builds markers, list and popups from them with DOM calls, never from HTML
+  strings, so any text in the data is shown as text;
+- the skeleton comes from folium and branca with deterministic element names
+  (:mod:`.page`); dict keys are sorted, so the same geodata gives byte-identical
+  files whatever ``PYTHONHASHSEED`` is.
+
+All pages are rendered in memory first; only then is each written with
+:func:`~heritage_mapper.atomic.atomic_write_text`, so a failure leaves the old maps.
+
+Examples
+--------
+>>> from heritage_mapper import load_geodata
+>>> pages = render_pages(load_geodata("geodata"))  # doctest: +SKIP
+>>> sorted(pages)[:2]  # doctest: +SKIP
+['coal-industry.html', 'ho-chi-minh-1959.html']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from heritage_mapper.errors import UsageError
+
+__all__ = ["CLUSTER_MIN_SITES", "INDEX_PAGE", "build_maps", "render_page", "render_pages"]
+
+INDEX_PAGE = "index.html"
+PAGE_SUFFIX = ".html"
+CLUSTER_MIN_SITES = 500  # above this many sites a page clusters markers and draws on canvas
+
+
+def build_maps(geodata, out_dir: str | Path) -> list[Path]:
+    """Render every page of ``geodata`` and write them into ``out_dir``.
+
+    Parameters
+    ----------
+    geodata
+        A loaded, validated :class:`~heritage_mapper.geodata.Geodata`.
+    out_dir
+        The folder to write into; created when missing.
+
+    Returns
+    -------
+    list of Path
+        The files written: ``index.html`` first, then one page per layer.
+
+    Raises
+    ------
+    OutputError
+        When the folder or a file cannot be written (the old file stays).
+    """
+    from heritage_mapper.atomic import atomic_write_text, ensure_writable_dir
+
+    pages = render_pages(geodata)
+    folder = ensure_writable_dir(out_dir)
+    return [atomic_write_text(folder / name, html) for name, html in pages.items()]
+
+
+def render_pages(geodata) -> dict[str, str]:
+    """File name → HTML of every page: ``index.html``, then each layer's page."""
+    from heritage_mapper.render.assets import messages
+    from heritage_mapper.render.data import site_event_ids
+
+    layer_ids = [spec.id for spec in geodata.project.layers]
+    clash = [i for i in layer_ids if i + PAGE_SUFFIX == INDEX_PAGE]
+    if clash:
+        raise UsageError(
+            f"layer id {clash[0]!r} would overwrite {INDEX_PAGE}, the page of all layers; "
+            "rename the layer in project.json"
+        )
+    shared = {"event_ids": site_event_ids(geodata), "labels": messages(), "assets": {}}
+    pages = {INDEX_PAGE: render_page(geodata, layer_ids, **shared)}
+    for layer_id in layer_ids:
+        pages[layer_id + PAGE_SUFFIX] = render_page(geodata, [layer_id], **shared)
+    return pages
+
+
+def render_page(geodata, layer_ids=None, *, event_ids=None, labels=None, assets=None) -> str:
+    """The HTML of one page showing ``layer_ids`` (default: every layer).
+
+    Parameters
+    ----------
+    geodata
+        A loaded :class:`~heritage_mapper.geodata.Geodata`.
+    layer_ids
+        Layers to show, in any order (pages follow the project order).
+    event_ids, labels, assets
+        Computed once by :func:`render_pages` and shared between pages; computed
+        here when not given. ``assets`` is a dict used as a cache, keyed by
+        whether the page clusters.
+    """
+    import xyzservices.providers as providers
+
+    from heritage_mapper.render import assets as asset_files
+    from heritage_mapper.render.data import embed_json, page_languages, page_records, site_event_ids
+    from heritage_mapper.render.page import PageFigure, page_figure
+
+    project = geodata.project
+    layer_ids = list(layer_ids) if layer_ids is not None else [s.id for s in project.layers]
+    labels = labels if labels is not None else asset_files.messages()
+    event_ids = event_ids if event_ids is not None else site_event_ids(geodata)
+    languages, default = page_languages(project, labels["messages"])
+    records = page_records(geodata, layer_ids, event_ids=event_ids, languages=languages)
+    cluster = len(records["sites"]["id"]) > CLUSTER_MIN_SITES
+    cache = assets if assets is not None else {}
+    if cluster not in cache:
+        cache[cluster] = asset_files.load_assets(cluster=cluster)
+    title, subtitle = _titles(project, layer_ids, languages)
+    records["page"] = {
+        "cluster": cluster,
+        "defaultLanguage": default,
+        "languages": languages,
+        "subtitle": subtitle,
+        "title": title,
+    }
+    records["messages"] = {lang: labels["messages"][lang] for lang in languages}
+    figure = PageFigure(
+        lang=default,
+        title=title[default],
+        subtitle=subtitle[default] if subtitle else None,
+        msg=records["messages"][default],
+        language_names=[(lang, labels["languageNames"].get(lang, lang)) for lang in languages],
+        years=records["years"],
+        assets=cache[cluster],
+        json_text=embed_json(records),
+    )
+    view = {"location": _centre(records["bounds"]), "prefer_canvas": cluster}
+    page_figure(figure=figure, view=view, tiles=providers.OpenStreetMap.Mapnik)
+    return figure.render()
+
+
+def _titles(project, layer_ids, languages) -> tuple[dict, dict | None]:
+    def pick(labels):
+        return {lang: labels.get(lang) or next(iter(labels.values()), "") for lang in languages}
+
+    title = pick(project.title)
+    all_layers = [spec.id for spec in project.layers]
+    if sorted(layer_ids) == sorted(all_layers) or len(layer_ids) != 1:
+        return title, None
+    spec = next(spec for spec in project.layers if spec.id == layer_ids[0])
+    return title, pick(spec.title)
+
+
+def _centre(bounds) -> list[float]:
+    (south, west), (north, east) = bounds
+    return [round((south + north) / 2, 5), round((west + east) / 2, 5)]

@@ -1,0 +1,130 @@
+"""Inline assets: Leaflet, leaflet.markercluster and the page's own script and styles.
+
+A page must work opened from disk with no network, so every script and style sheet
+comes from an installed Python package (``xstatic-leaflet``,
+``xstatic-leaflet-markercluster``, and ``render/static`` of this package) and is
+written into the page. Images a style sheet refers to become ``data:`` URIs; source
+map comments are dropped (a browser would fetch them when its developer tools are
+open). Text that would end its ``<script>`` or ``<style>`` element early is refused
+rather than silently altered.
+
+Examples
+--------
+>>> assets = load_assets(cluster=False)
+>>> "L.version" in assets.js[0] or "1.9.3" in assets.js[0]
+True
+>>> any("url(images/" in css for css in assets.css)
+False
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from heritage_mapper.errors import HeritageError
+
+__all__ = ["Assets", "AssetError", "load_assets", "static_text", "messages"]
+
+STATIC_PACKAGE = "heritage_mapper.render"
+LEAFLET_FILES = {"css": ("leaflet.css",), "js": ("leaflet.js",)}
+CLUSTER_FILES = {
+    "css": ("MarkerCluster.css", "MarkerCluster.Default.css"),
+    "js": ("leaflet.markercluster.js",),
+}
+APP_FILES = {"css": ("app.css",), "js": ("app.js",)}
+MESSAGES_FILE = "messages.json"
+_SOURCE_MAP = re.compile(r"^\s*(//|/\*)# sourceMappingURL=.*$", re.M)
+_CSS_URL = re.compile(r"url\((['\"]?)([^)'\"]+)\1\)")
+_SCRIPT_END = re.compile(r"</script|<!--", re.I)
+_STYLE_END = re.compile(r"</style", re.I)
+
+
+class AssetError(HeritageError, OSError):
+    """An inlined asset is missing or cannot be inlined safely."""
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Style sheets and scripts to inline, in load order."""
+
+    css: tuple[str, ...]
+    js: tuple[str, ...]
+
+
+def load_assets(*, cluster: bool) -> Assets:
+    """Read Leaflet (plus markercluster when ``cluster``) and the app, ready to inline."""
+    import xstatic.pkg.leaflet as leaflet
+
+    groups = [(Path(leaflet.BASE_DIR), LEAFLET_FILES)]
+    if cluster:
+        import xstatic.pkg.leaflet_markercluster as markercluster
+
+        groups.append((Path(markercluster.BASE_DIR), CLUSTER_FILES))
+    css, js = [], []
+    for base, names in groups:
+        css += [_style(_read(base / name), base) for name in names["css"]]
+        js += [_script(_read(base / name), name) for name in names["js"]]
+    css += [_style(static_text(name), None) for name in APP_FILES["css"]]
+    js += [_script(static_text(name), name) for name in APP_FILES["js"]]
+    return Assets(tuple(css), tuple(js))
+
+
+def static_text(name: str) -> str:
+    """A text file from ``heritage_mapper/render/static``."""
+    try:
+        return (files(STATIC_PACKAGE) / "static" / name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise AssetError(
+            f"render/static/{name}: cannot read ({exc}); reinstall heritage-mapper"
+        ) from exc
+
+
+def messages() -> dict:
+    """The page's own labels: ``{"languageNames": {...}, "messages": {lang: {...}}}``."""
+    return json.loads(static_text(MESSAGES_FILE))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise AssetError(
+            f"{path}: cannot read an asset to inline ({exc}); reinstall the xstatic package"
+        ) from exc
+
+
+def _script(text: str, name: str) -> str:
+    text = _SOURCE_MAP.sub("", text).rstrip() + "\n"
+    if _SCRIPT_END.search(text):
+        raise AssetError(f"{name}: contains '</script' or '<!--' and cannot be inlined")
+    return text
+
+
+def _style(text: str, base: Path | None) -> str:
+    text = _SOURCE_MAP.sub("", text)
+    text = _CSS_URL.sub(lambda match: _inline_url(match, base), text)
+    if _STYLE_END.search(text):
+        raise AssetError("a style sheet contains '</style' and cannot be inlined")
+    return text
+
+
+def _inline_url(match: re.Match, base: Path | None) -> str:
+    """``url(images/x.png)`` → ``url("data:image/png;base64,...")``; fragments stay."""
+    target = match.group(2).strip()
+    if target.startswith(("data:", "#")):
+        return match.group(0)
+    if base is None or "://" in target or target.startswith("/"):
+        raise AssetError(f"a style sheet refers to {target!r}, which would need a request")
+    path = base / target
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    try:
+        payload = base64.b64encode(path.read_bytes()).decode("ascii")
+    except OSError as exc:
+        raise AssetError(f"{path}: cannot read an image to inline ({exc})") from exc
+    return f'url("data:{mime};base64,{payload}")'

@@ -1,0 +1,169 @@
+"""The page skeleton, built with folium and branca, with nothing fetched from a CDN.
+
+folium provides the Leaflet map and the basemap tile layer (an ``xyzservices``
+provider with its attribution). What folium would load from CDNs is switched off,
+and the rest of the page is branca elements with this package's own templates:
+
+- :class:`PageFigure`: the HTML document (``<html lang>``, header, list, map
+  wrapper) from ``render/templates/page.html``;
+- :class:`OfflineMap`: ``folium.Map`` without CDN links, and without folium's
+  ``user-scalable=no`` viewport, which stops people from zooming the page;
+- :class:`StartApp`: the one statement that hands the map to ``app.js``.
+
+Inlined assets and the page records are attributes of :class:`PageFigure`, written by
+its template and never passed through branca's child elements: branca parses the
+output of every ``MacroElement`` macro again as a Jinja template, so data text such
+as ``{{ 7*7 }}`` would be evaluated at build time (template injection). Only
+elements whose output holds no data text (the map, its tile layer, ``StartApp``)
+take that path.
+
+branca names every element after a random id. These classes do not draw one, and
+:func:`number_elements` numbers the tree in order just before rendering, so the same
+page always reads ``map_1``, ``tile_layer_2``, whatever the process or hash seed.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import folium
+from branca.element import Figure, MacroElement
+from folium.raster_layers import TileLayer
+from folium.template import Template
+
+__all__ = [
+    "OfflineMap",
+    "PageFigure",
+    "StartApp",
+    "number_elements",
+    "page_figure",
+]
+
+DATA_ELEMENT_ID = "hm-data"
+PAGE_TEMPLATE = "page.html"
+PLACEHOLDER_ID = "0"  # replaced by number_elements before rendering
+INITIAL_ZOOM = 9  # app.js fits the map to the sites as soon as it starts
+
+
+class _NumberedId:
+    """Mixin: no random id; :func:`number_elements` gives the real one."""
+
+    @classmethod
+    def _generate_id(cls) -> str:
+        return PLACEHOLDER_ID
+
+
+class PageFigure(_NumberedId, Figure):
+    """The whole HTML document, in the page's default language.
+
+    ``title``/``subtitle`` and every label are written HTML-escaped so the page reads
+    right before its script runs; ``app.js`` switches them to another language.
+    ``assets`` are inlined in ``<head>``; ``json_text`` (already script-safe, see
+    :func:`~heritage_mapper.render.data.embed_json`) becomes the data element.
+    """
+
+    def __init__(self, *, lang, title, subtitle, msg, language_names, years, assets, json_text):
+        super().__init__()
+        self.header._children.pop("meta_http", None)  # the template declares the charset
+        self._template = Template(
+            (files("heritage_mapper.render") / "templates" / PAGE_TEMPLATE).read_text("utf-8")
+        )
+        self.lang = lang
+        self.title = title
+        self.subtitle = subtitle
+        self.page_title = f"{title} — {subtitle}" if subtitle else title
+        self.msg = msg
+        self.language_names = language_names
+        self.years = years
+        self.assets = assets
+        self.json_text = json_text
+        self.data_element_id = DATA_ELEMENT_ID
+
+
+class OfflineMap(_NumberedId, folium.Map):
+    """``folium.Map`` with no CDN assets and a viewport that lets people zoom."""
+
+    default_js: list = []
+    default_css: list = []
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>#{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }</style>
+        {% endmacro %}
+
+        {% macro html(this, kwargs) %}
+            <div class="folium-map" id={{ this.get_name()|tojson }}></div>
+        {% endmacro %}
+
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.map(
+                {{ this.get_name()|tojson }},
+                {
+                    center: {{ this.location|tojson }},
+                    crs: L.CRS.{{ this.crs }},
+                    ...{{ this.options|tojavascript }}
+                }
+            );
+        {% endmacro %}
+        """
+    )
+
+
+class BasemapLayer(_NumberedId, TileLayer):
+    """The basemap: an ``xyzservices`` provider, its URL template and attribution."""
+
+
+class StartApp(_NumberedId, MacroElement):
+    """Start ``app.js`` with the map, its basemap and the data element."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            HeritageMapper.start(
+                {{ this._parent.get_name() }},
+                {{ this.tiles.get_name() }},
+                {{ this.element_id|tojson }}
+            );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tiles: TileLayer, element_id: str = DATA_ELEMENT_ID):
+        super().__init__()
+        self._name = "StartApp"
+        self.tiles = tiles
+        self.element_id = element_id
+
+
+def page_figure(*, figure: PageFigure, view: dict, tiles) -> Figure:
+    """Add the map, its basemap and the app start to ``figure``, and number the tree.
+
+    ``view`` holds ``location`` (``[lat, lon]``) and ``prefer_canvas``; ``tiles`` is an
+    ``xyzservices`` provider.
+    """
+    m = OfflineMap(
+        location=view["location"],
+        zoom_start=INITIAL_ZOOM,
+        tiles=None,
+        prefer_canvas=view["prefer_canvas"],
+    )
+    figure.add_child(m)
+    basemap = BasemapLayer(tiles=tiles)
+    m.add_child(basemap)
+    m.add_child(StartApp(basemap))
+    number_elements(figure)
+    return figure
+
+
+def number_elements(root) -> None:
+    """Give every element under ``root`` an id from its position in the tree."""
+    counter = 0
+
+    def visit(element):
+        nonlocal counter
+        element._id = str(counter)
+        counter += 1
+        for child in element._children.values():
+            visit(child)
+
+    visit(root)
