@@ -1,0 +1,244 @@
+"""The map pages in a real Chromium, opened from disk with every network request aborted."""
+
+# The browser fixtures are imported from browser_support and used as arguments.
+# ruff: noqa: F401, F811
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from heritage_mapper import load_geodata
+from heritage_mapper.render.data import fold_for_search
+
+from .browser_support import (
+    DESKTOP,
+    GEODATA,
+    PHONE,
+    TILE_URL_PREFIX,
+    browser,
+    built_maps,
+    open_page,
+)
+
+HON_GAI = "hon-gai-rally-ground"
+CONG_TO = "cong-to-dao-thanh-y-club"
+
+
+@pytest.fixture(scope="module")
+def geodata():
+    return load_geodata(GEODATA)
+
+
+@pytest.fixture
+def index(built_maps, open_page):
+    return open_page(built_maps / "index.html")
+
+
+def site_name(geodata, site_id, lang="vi"):
+    sites = geodata.sites
+    return str(sites.loc[sites["id"] == site_id, f"name_{lang}"].iloc[0])
+
+
+def list_names(page) -> list[str]:
+    return page.locator(".hm-site-button .hm-site-name").all_text_contents()
+
+
+def choose(page, name):
+    page.locator(".hm-site-button", has_text=name).click()
+    page.wait_for_selector(".leaflet-popup-content .hm-popup")
+
+
+def set_years(page, first, last):
+    page.locator("#hm-year-from").fill(str(first))
+    page.locator("#hm-year-to").fill(str(last))
+    page.wait_for_timeout(250)
+
+
+def test_index_runs_without_errors_and_only_asks_for_tiles(index):
+    assert index.errors == []
+    assert index.aborted, "the page should try to load basemap tiles"
+    assert all(url.startswith(TILE_URL_PREFIX) for url in index.aborted), index.aborted
+
+
+def test_every_layer_page_runs_with_its_own_sites(built_maps, open_page, geodata):
+    for layer_id, frame in geodata.layers.items():
+        opened = open_page(built_maps / f"{layer_id}.html")
+        assert opened.errors == [], layer_id
+        assert opened.page.locator(".hm-marker").count() == len(frame), layer_id
+
+
+def test_one_marker_and_one_uncertainty_circle_per_site(index, geodata):
+    count = len(geodata.sites)
+    assert index.page.locator(".hm-marker").count() == count
+    assert index.page.locator("path.hm-uncertainty").count() == count
+    assert index.page.locator(".hm-site-button").count() == count
+    dash = index.page.locator("path.hm-uncertainty").first.get_attribute("stroke-dasharray")
+    assert dash, "the uncertainty circle is dashed, unlike the marker"
+
+
+def test_popup_shows_place_facts_and_timeline_with_citation(index, geodata):
+    page = index.page
+    choose(page, site_name(geodata, HON_GAI))
+    popup = page.locator(".leaflet-popup-content")
+    text = popup.inner_text()
+    assert site_name(geodata, HON_GAI) in text
+    assert "±1.500 m" in text
+    assert "Các nguồn không nêu địa điểm cụ thể" in text  # the location basis
+    assert "thị xã Hòn Gai" in text and "phường Hồng Gai, tỉnh Quảng Ninh" in text
+    events = popup.locator(".hm-timeline li")
+    assert events.count() == 1
+    assert events.first.locator(".hm-event-date").inner_text() == "25/4/1955"
+    cite = events.first.locator(".hm-cite").inner_text()
+    assert cite == "Nguồn: Tư liệu kỷ niệm 70 năm Giải phóng Vùng mỏ (1955–2025), đoạn 6"
+
+
+def test_clicking_a_marker_opens_its_popup(index, geodata):
+    name = site_name(geodata, "cua-ong-screening-plant")
+    index.page.locator(f".hm-marker[title='{name}']").click()
+    assert name in index.page.locator(".leaflet-popup-content h2").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("query", "site_id"),
+    [
+        ("Hon Gai", HON_GAI),
+        ("cua ong", "cua-ong-screening-plant"),
+        ("nam hoa", "nam-hoa-battle-positions"),
+        ("Tuần Châu", "tuan-chau-fishing-village"),
+        ("TUAN CHAU", "tuan-chau-fishing-village"),
+    ],
+)
+def test_search_finds_sites_with_or_without_diacritics(index, geodata, query, site_id):
+    page = index.page
+    page.locator("#hm-search").fill(query)
+    page.wait_for_timeout(300)
+    assert list_names(page) == [site_name(geodata, site_id)]
+    expect(page.locator(".hm-marker")).to_have_count(1)
+    page.locator("#hm-search").press("Enter")
+    assert page.locator(".leaflet-popup-content h2").inner_text() == site_name(geodata, site_id)
+
+
+def test_search_folds_the_query_like_python_folds_the_data(index):
+    samples = ["Hòn Gai", "CỬA ÔNG", "Đầm Hà  ", "Ho\u0300n"]
+    folded = index.page.evaluate("(xs) => xs.map(HeritageMapper.fold)", samples)
+    assert folded == [fold_for_search(s) for s in samples]
+
+
+def test_language_switch_changes_labels_popup_and_lang(index, geodata):
+    page = index.page
+    choose(page, site_name(geodata, HON_GAI))
+    page.locator("button[data-lang='en']").click()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("#hm-title").inner_text() == geodata.project.title["en"]
+    assert page.title() == geodata.project.title["en"]
+    assert page.locator("label[for='hm-search']").inner_text().lower() == "find a site"
+    assert site_name(geodata, HON_GAI, "en") in list_names(page)
+    popup = page.locator(".leaflet-popup-content").inner_text()
+    assert "±1,500 m" in popup and "25 April 1955" in popup and "paragraph 6" in popup
+    assert page.locator(".hm-legend summary").inner_text() == "Legend"
+    layer_title = geodata.project.layers[0].title["en"]
+    assert page.locator(".hm-legend label", has_text=layer_title).count() == 1
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "Zoom in"
+    page.locator("button[data-lang='vi']").click()
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    assert page.locator(".hm-legend summary").inner_text() == "Chú giải"
+
+
+def test_year_range_hides_later_events_and_their_sites(index, geodata):
+    page = index.page
+    count = len(geodata.sites)
+    set_years(page, 1954, 1972)
+    assert page.locator("#hm-year-output").inner_text() == "1955 – 1972"
+    assert site_name(geodata, CONG_TO) not in list_names(page)
+    expect(page.locator(".hm-marker")).to_have_count(count - 1)
+    assert "2025" not in page.locator("#hm-list").inner_text()
+    set_years(page, 1955, 2025)
+    assert site_name(geodata, CONG_TO) in list_names(page)
+    expect(page.locator(".hm-marker")).to_have_count(count)
+
+
+def test_year_range_filters_the_open_timeline(index, geodata):
+    page = index.page
+    choose(page, site_name(geodata, CONG_TO))
+    assert page.locator(".hm-timeline li").count() == 1
+    set_years(page, 2025, 2025)
+    assert page.locator(".leaflet-popup-content .hm-event-date").inner_text() == "2025"
+    set_years(page, 1955, 1972)
+    expect(page.locator(".leaflet-popup")).to_have_count(0)  # its site is hidden now
+
+
+def test_list_works_with_the_keyboard_alone(index):
+    page = index.page
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('hm-site-button')"):
+            break
+    else:
+        pytest.fail("Tab never reached the list of sites")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused list row needs a visible focus ring"
+    page.keyboard.press("ArrowDown")
+    second = page.evaluate("document.activeElement.querySelector('.hm-site-name').textContent")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content .hm-popup")
+    assert page.locator(".leaflet-popup-content h2").inner_text() == second
+    assert page.evaluate("document.activeElement.tagName") == "H2"
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    assert page.evaluate("document.activeElement.textContent").find(second) >= 0
+
+
+def test_markers_open_with_the_keyboard(index):
+    page = index.page
+    marker = page.locator(".hm-marker").first
+    assert marker.get_attribute("tabindex") == "0"
+    marker.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content .hm-popup")
+    assert page.locator(".leaflet-popup-content h2").inner_text() == marker.get_attribute("title")
+
+
+def test_layer_checkbox_hides_its_sites(index, geodata):
+    page = index.page
+    first = geodata.project.layers[0]
+    page.locator(".hm-legend label", has_text=first.title["vi"]).locator("input").uncheck()
+    expected = len(geodata.sites) - len(geodata.layers[first.id])
+    expect(page.locator(".hm-marker")).to_have_count(expected)
+    assert len(list_names(page)) == expected
+
+
+def test_offline_notice_shows_when_tiles_fail(index, geodata):
+    notice = index.page.locator("#hm-offline")
+    notice.wait_for(state="visible")
+    assert "Bản đồ nền cần kết nối Internet" in notice.inner_text()
+    index.page.locator("button[data-lang='en']").click()
+    assert "The basemap needs an Internet connection" in notice.inner_text()
+    assert index.page.locator(".hm-marker").count() == len(geodata.sites)
+
+
+def test_map_has_scale_bar_fullscreen_and_attribution(index):
+    page = index.page
+    assert page.locator(".leaflet-control-scale").count() == 1
+    assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
+    button = page.locator(".hm-fullscreen button")
+    assert button.get_attribute("aria-label") == "Toàn màn hình"
+    button.click()
+    page.wait_for_timeout(200)
+    assert button.get_attribute("aria-pressed") == "true"
+    assert button.get_attribute("aria-label") == "Thoát toàn màn hình"
+    button.click()
+    page.wait_for_timeout(200)
+    assert button.get_attribute("aria-pressed") == "false"
+
+
+def test_screenshots_on_desktop_and_phone(built_maps, open_page, tmp_path):
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        opened = open_page(built_maps / "index.html", viewport)
+        shot = tmp_path / f"index-{name}.png"
+        opened.page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 10_000
+        assert opened.errors == []
+    map_box = opened.page.locator("#hm-map-wrap").bounding_box()
+    list_box = opened.page.locator(".hm-panel").bounding_box()
+    assert list_box["y"] >= map_box["y"] + map_box["height"] - 1, "on a phone the list is below"

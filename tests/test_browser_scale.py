@@ -1,0 +1,78 @@
+"""Many sites: clustering and canvas, data embedded compactly, still usable."""
+
+# The browser fixtures are imported from browser_support and used as arguments.
+# ruff: noqa: F401, F811
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from heritage_mapper import load_geodata
+from heritage_mapper.render import CLUSTER_MIN_SITES, INDEX_PAGE, build_maps
+
+from .browser_support import GEODATA, browser, copy_geodata, open_page
+
+EXTRA_SITES = CLUSTER_MIN_SITES + 100
+BYTES_PER_SITE_BUDGET = 700  # these sites have short texts; the records stay compact
+GRID = 25  # extra sites on a GRID x GRID lattice inside the region
+
+
+def add_sites(geodata_dir, count):
+    """Add ``count`` sites with short texts to the first layer."""
+    project = json.loads((geodata_dir / "project.json").read_text(encoding="utf-8"))
+    layer_file = geodata_dir / project["layers"][0]["file"]
+    doc = json.loads(layer_file.read_text(encoding="utf-8"))
+    template = doc["features"][0]
+    for k in range(count):
+        feature = json.loads(json.dumps(template))
+        site_id = f"generated-site-{k}"
+        lon = round(106.9 + 0.02 * (k % GRID), 4)
+        lat = round(20.9 + 0.02 * (k // GRID), 4)
+        feature["id"] = site_id
+        feature["geometry"]["coordinates"] = [lon, lat]
+        feature["properties"].update(
+            id=site_id,
+            name_vi=f"Điểm thử số {k}",
+            name_en=f"Test point {k}",
+            description_vi="Mô tả ngắn.",
+            description_en="A short description.",
+            location_basis_vi="Điểm thử.",
+            location_basis_en="A test point.",
+            location_precision_m=500,
+        )
+        doc["features"].append(feature)
+    layer_file.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def many_sites(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scale")
+    geodata = copy_geodata(GEODATA, root / "geodata")
+    add_sites(geodata, EXTRA_SITES)
+    out = root / "maps"
+    build_maps(load_geodata(geodata), out)
+    return out
+
+
+def test_many_sites_are_clustered_on_canvas_and_embedded_once(many_sites):
+    html = (many_sites / INDEX_PAGE).read_text(encoding="utf-8")
+    assert '"cluster":true' in html and '"preferCanvas": true' in html
+    assert "MarkerClusterGroup" in html
+    assert html.count('"Điểm thử số 17"') == 1 and '"bbox"' not in html
+    data = html[html.index('id="hm-data">') :]
+    assert len(data.encode("utf-8")) < BYTES_PER_SITE_BUDGET * (EXTRA_SITES + 7) + 40_000
+
+
+def test_clustered_page_searches_and_opens_a_popup(many_sites, open_page):
+    opened = open_page(many_sites / INDEX_PAGE)
+    page = opened.page
+    assert page.locator(".marker-cluster").count() > 0
+    assert page.locator(".hm-marker").count() < EXTRA_SITES
+    page.locator("#hm-search").fill("diem thu so 123")
+    expect(page.locator(".hm-site-button")).to_have_count(1)
+    page.locator("#hm-search").press("Enter")
+    expect(page.locator(".leaflet-popup-content h2")).to_have_text("Điểm thử số 123")
+    assert opened.errors == []

@@ -1,0 +1,167 @@
+"""heritage-mapper build: pages written, offline, deterministic, atomic, and up to date."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from heritage_mapper import load_geodata
+from heritage_mapper.cli import main
+from heritage_mapper.errors import UsageError
+from heritage_mapper.render import INDEX_PAGE, render_pages
+
+from .browser_support import GEODATA, REPO, copy_geodata
+
+COMMITTED_MAPS = REPO / "maps"
+RANDOM_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def layer_ids() -> list[str]:
+    return [spec.id for spec in load_geodata(GEODATA).project.layers]
+
+
+def page_names() -> list[str]:
+    return [INDEX_PAGE] + [f"{layer_id}.html" for layer_id in layer_ids()]
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    return render_pages(load_geodata(GEODATA))
+
+
+def test_build_writes_index_and_one_page_per_layer(tmp_path):
+    out = tmp_path / "maps"
+    result = CliRunner().invoke(main, ["build", "--geodata", str(GEODATA), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(page_names())
+    for name in page_names():
+        size = (out / name).stat().st_size
+        assert f"wrote {out / name} ({size:,} bytes)" in result.output
+
+
+def test_quiet_build_prints_nothing(tmp_path):
+    args = ["build", "--geodata", str(GEODATA), "--out", str(tmp_path), "-q"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    assert (tmp_path / INDEX_PAGE).is_file()
+
+
+def test_pages_load_nothing_from_the_network(pages):
+    for name, html in pages.items():
+        assert not re.search(r"<(script|img|iframe)[^>]*\ssrc=", html), name
+        assert "<link" not in html, name
+        assert "sourceMappingURL" not in html, name
+        assert "url(images/" not in html, name
+        assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html, name
+        assert "OpenStreetMap</a> contributors" in html or "OpenStreetMap\\u003c/a\\u003e" in html
+
+
+def test_pages_declare_the_default_language_and_carry_no_random_ids(pages):
+    for name, html in pages.items():
+        assert html.startswith('<!DOCTYPE html>\n<html lang="vi">'), name
+        assert not RANDOM_ID.search(html), name
+
+
+def test_layer_pages_embed_only_their_sites_and_data_once(pages):
+    index, layer = pages[INDEX_PAGE], pages["liberation-1955.html"]
+    assert index.count('id="hm-data"') == 1
+    description = "Ngày 25/4/1955, một ngày sau khi những người lính Pháp cuối cùng"
+    assert index.count(description) == 1 and layer.count(description) == 1
+    assert "cong-to-dao-thanh-y-club" in index and "cong-to-dao-thanh-y-club" not in layer
+
+
+def test_template_syntax_in_data_is_not_evaluated():
+    geodata = load_geodata(GEODATA)
+    geodata.sites.loc[0, "name_vi"] = "A{{ 7*7 }}B{% raw %}C{# D"
+    geodata.project.title["vi"] = "T{{ 6*6 }}"
+    html = render_pages(geodata)[INDEX_PAGE]
+    assert "A{{ 7*7 }}B{% raw %}C{# D" in html and "A49B" not in html
+    assert "<title>T{{ 6*6 }}</title>" in html
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for out in (first, second):
+        result = CliRunner().invoke(main, ["build", "--geodata", str(GEODATA), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    for name in page_names():
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_builds_are_identical_whatever_the_hash_seed(tmp_path):
+    outputs = []
+    for seed in ("0", "4242"):
+        out = tmp_path / f"seed-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        args = [sys.executable, "-m", "heritage_mapper", "build", "-q"]
+        args += ["--geodata", str(GEODATA), "--out", str(out)]
+        done = subprocess.run(args, env=env, capture_output=True, text=True, cwd=REPO)
+        assert done.returncode == 0, done.stderr
+        outputs.append({name: (out / name).read_bytes() for name in page_names()})
+    assert outputs[0] == outputs[1]
+
+
+def test_committed_maps_are_up_to_date(pages):
+    stale = [
+        name
+        for name, html in pages.items()
+        if not (COMMITTED_MAPS / name).is_file()
+        or (COMMITTED_MAPS / name).read_bytes() != html.encode("utf-8")
+    ]
+    assert not stale, (
+        f"maps/ is out of date with geodata/ ({', '.join(stale)}); run "
+        "'heritage-mapper build' and commit maps/"
+    )
+
+
+def test_failed_validation_leaves_existing_maps_untouched(tmp_path):
+    geodata = copy_geodata(GEODATA, tmp_path / "geodata")
+    events = geodata / "events.csv"
+    events.write_text(
+        events.read_text(encoding="utf-8").replace("1955-04-25,", "1955-02-30,", 1),
+        encoding="utf-8",
+    )
+    out = tmp_path / "maps"
+    out.mkdir()
+    (out / INDEX_PAGE).write_text("the old map", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--geodata", str(geodata), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "nothing was written" in result.output
+    assert [p.name for p in out.iterdir()] == [INDEX_PAGE]
+    assert (out / INDEX_PAGE).read_text(encoding="utf-8") == "the old map"
+
+
+def test_an_unwritable_output_is_one_line_and_exit_1(tmp_path):
+    blocker = tmp_path / "maps"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--geodata", str(GEODATA), "--out", str(blocker)])
+    assert result.exit_code in (1, 2), result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_layer_named_index_is_refused(tmp_path):
+    geodata = load_geodata(GEODATA)
+    spec = geodata.project.layers[0]
+    renamed = type(spec)("index", spec.file, spec.title, spec.color)
+    project = geodata.project.__class__(
+        **{**geodata.project.__dict__, "layers": (renamed, *geodata.project.layers[1:])}
+    )
+    geodata.project = project
+    with pytest.raises(UsageError, match="would overwrite index.html"):
+        render_pages(geodata)
+
+
+def test_written_pages_match_what_was_rendered(tmp_path, pages):
+    from heritage_mapper.render import build_maps
+
+    written = build_maps(load_geodata(GEODATA), tmp_path)
+    assert [p.name for p in written] == list(pages)
+    assert all(Path(p).read_text(encoding="utf-8") == pages[p.name] for p in written)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".heritage-mapper-")]

@@ -1,0 +1,127 @@
+"""The compact records a map page embeds: folding, rounding, dates, years, escaping."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from heritage_mapper import load_geodata
+from heritage_mapper.render.assets import messages
+from heritage_mapper.render.data import (
+    coordinate_decimals,
+    embed_json,
+    fold_for_search,
+    page_languages,
+    page_records,
+    site_event_ids,
+)
+
+from .browser_support import GEODATA
+
+
+@pytest.fixture(scope="module")
+def geodata():
+    return load_geodata(GEODATA)
+
+
+@pytest.fixture(scope="module")
+def records(geodata):
+    languages, _ = page_languages(geodata.project, messages()["messages"])
+    layer_ids = [spec.id for spec in geodata.project.layers]
+    return page_records(geodata, layer_ids, event_ids=site_event_ids(geodata), languages=languages)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Hòn Gai", "hon gai"),
+        ("Cửa Ông", "cua ong"),
+        ("Nam Hòa", "nam hoa"),
+        ("Tuần Châu", "tuan chau"),
+        ("Đảo  Đầu Gỗ", "dao dau go"),
+        ("Ho\u0300n Gai", "hon gai"),  # NFD input folds the same as NFC
+    ],
+)
+def test_fold_for_search_drops_diacritics_and_maps_d_bar(text, folded):
+    assert fold_for_search(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("precision_m", "decimals"),
+    [(1, 5), (10, 5), (100, 5), (1000, 4), (1500, 3), (3000, 3), (10_000, 3), (100_000, 2)],
+)
+def test_coordinate_decimals_follow_the_stated_precision(precision_m, decimals):
+    assert coordinate_decimals(precision_m) == decimals
+
+
+def test_embed_json_escapes_what_could_end_a_script_and_round_trips():
+    value = {"name": "</script><script>alert(3)</script>", "x": "a & b > c\u2028\u2029"}
+    text = embed_json(value)
+    for raw in ("<", ">", "&", "\u2028", "\u2029"):
+        assert raw not in text
+    assert json.loads(text) == value
+
+
+def test_embed_json_sorts_keys():
+    assert embed_json({"b": 1, "a": 2}) == '{"a":2,"b":1}'
+
+
+def test_sites_are_columnar_with_rounded_coordinates(records):
+    sites = records["sites"]
+    i = sites["id"].index("tuan-chau-fishing-village")
+    assert (sites["lat"][i], sites["lon"][i]) == (20.931, 106.987)  # ±1,500 m → 3 decimals
+    assert sites["precision"][i] == 1500
+    assert set(sites) >= {"name", "description", "basis", "adminThen", "adminNow", "events"}
+    assert all(
+        len(column) == len(sites["id"]) for column in sites.values() if isinstance(column, list)
+    )
+    assert "bbox" not in json.dumps(records)
+
+
+def test_event_dates_are_labelled_in_both_languages(records):
+    events = records["events"]
+    i = events["id"].index("ev-1965-nam-hoa-militia")
+    assert events["date"]["vi"][i] == "tháng 12/1965"
+    assert events["date"]["en"][i] == "December 1965"
+    assert (events["start"][i], events["end"][i]) == (1965, 1965)
+
+
+def test_only_events_of_sites_are_embedded_with_their_sources(records):
+    events = records["events"]
+    assert "ev-2025-dao-thanh-y-club" in events["id"]
+    assert "ev-1954-geneva-accords" not in events["id"]  # names no site
+    titles = [s["title"]["vi"] for s in records["sources"]]
+    assert len(titles) == len(set(titles)) == 3
+    assert all(0 <= s < len(records["sources"]) for s in events["source"])
+
+
+def test_year_span_runs_from_the_first_to_the_last_site_event(records):
+    assert records["years"] == [1955, 2025]
+
+
+def test_search_keys_hold_both_names_folded(records):
+    sites = records["sites"]
+    key = sites["search"][sites["id"].index("hon-gai-rally-ground")]
+    names = key.split("\n")
+    assert names == [fold_for_search(name) for name in names] and len(names) == 2
+    assert "hon gai" in names[0] and "hon gai" in names[1]
+
+
+def test_site_event_ids_are_in_timeline_order():
+    events = pd.DataFrame(
+        {
+            "id": ["late", "early", "open-start", "other"],
+            "site_ids": [["a"], ["a"], ["a"], ["b"]],
+            "date_start": pd.to_datetime(["2025-01-01", "1955-04-25", None, "1960-01-01"]),
+            "date_end": pd.to_datetime(["2025-12-31", "1955-04-25", "1950-12-31", "1960-12-31"]),
+        }
+    )
+    geodata = SimpleNamespace(events=events, sites=pd.DataFrame({"id": ["a", "b", "c"]}))
+    assert site_event_ids(geodata) == {
+        "a": ["open-start", "early", "late"],
+        "b": ["other"],
+        "c": [],
+    }
