@@ -49,6 +49,8 @@ EVENT_COLUMNS = (
 )
 SITE_IDS_SEPARATOR = ";"
 MAX_SITES_FOR_SUGGESTIONS = 2000  # "did you mean" is linear in the number of sites
+#: A cited paragraph number longer than this cannot exist (and would not fit an int64).
+MAX_PARAGRAPH_DIGITS = 9
 SOURCE_REF_SEPARATOR = "#"
 NFC_FIX = (
     "re-save the text as NFC (composed) Unicode, e.g. "
@@ -415,7 +417,13 @@ def _count_paragraphs(ctx, project: Project, path: Path, index: int, source: dic
     return sum(1 for line in text.splitlines() if line.strip())
 
 
-def _check_source_ref(ctx, path, file_name: str, paragraph: int, code_prefix: str, **loc) -> None:
+def _is_paragraph_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes '²' (which int() refuses) and '١٢'."""
+    return text.isascii() and text.isdigit()
+
+
+def _check_source_ref(ctx, path, file_name: str, paragraph: str, code_prefix: str, **loc) -> None:
+    """Check a citation; ``paragraph`` is a string of ASCII digits."""
     known = ctx.source_paragraphs
     if file_name not in known:
         ctx.problem(
@@ -428,21 +436,29 @@ def _check_source_ref(ctx, path, file_name: str, paragraph: int, code_prefix: st
         )
         return
     count = known[file_name]
-    if count is not None and paragraph > count:
-        code = (
-            "event-paragraph-missing"
-            if code_prefix == "event-source"
-            else ("source-paragraph-missing")
+    if len(paragraph) > MAX_PARAGRAPH_DIGITS:
+        fact = (
+            f"paragraph {paragraph[:MAX_PARAGRAPH_DIGITS]}… has {len(paragraph)} digits; "
+            f"{file_name} cannot have that many paragraphs"
         )
-        ctx.problem(
-            ERROR,
-            code,
-            path,
-            f"{file_name} has {count} paragraphs (non-empty lines); paragraph {paragraph} "
-            "does not exist",
-            hint="count non-empty lines from 1 and cite the right one",
-            **loc,
+    elif count is not None and int(paragraph) > count:
+        fact = (
+            f"{file_name} has {count} paragraphs (non-empty lines); paragraph "
+            f"{int(paragraph)} does not exist"
         )
+    else:
+        return
+    code = (
+        "event-paragraph-missing" if code_prefix == "event-source" else "source-paragraph-missing"
+    )
+    ctx.problem(
+        ERROR,
+        code,
+        path,
+        fact,
+        hint="count non-empty lines from 1 and cite the right one",
+        **loc,
+    )
 
 
 # -- layers ----------------------------------------------------------------------------
@@ -614,12 +630,12 @@ def _check_site_values(ctx, project, path, props, report, base, site_id, loc) ->
         for i, ref in enumerate(refs):
             if isinstance(ref, str) and SOURCE_REF_SEPARATOR in ref:
                 file_name, _, para = ref.rpartition(SOURCE_REF_SEPARATOR)
-                if para.isdigit():
+                if _is_paragraph_number(para):
                     _check_source_ref(
                         ctx,
                         path,
                         file_name,
-                        int(para),
+                        para,
                         "source-ref",
                         pointer=f"{base}/properties/source_refs/{i}",
                         **loc,
@@ -828,12 +844,12 @@ def _check_event_row(ctx, path, row, row_number, event_schema, seen) -> None:
     if date is not None and event_id:
         ctx.parsed.event_dates[event_id] = date
     _check_event_sites(ctx, row, date, report)
-    if row["source"] and row["paragraph"].isdigit():
+    if row["source"] and _is_paragraph_number(row["paragraph"]):
         _check_source_ref(
             ctx,
             path,
             row["source"],
-            int(row["paragraph"]),
+            row["paragraph"],
             "event-source",
             row=row_number,
             column_name="source",
