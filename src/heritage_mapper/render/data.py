@@ -269,7 +269,7 @@ class _SourceIndex:
         out = []
         for ref in refs if isinstance(refs, list | tuple) else ():
             file, _, paragraph = str(ref).partition("#")
-            if paragraph.isdigit():
+            if paragraph.isascii() and paragraph.isdigit():
                 out.append([self._number(self._by_file.get(file)), int(paragraph)])
         return out
 
