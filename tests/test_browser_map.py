@@ -140,6 +140,7 @@ def test_language_switch_changes_labels_popup_and_lang(index, geodata):
     layer_title = geodata.project.layers[0].title["en"]
     assert page.locator(".hm-legend label", has_text=layer_title).count() == 1
     assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "Zoom in"
+    assert "a site with no events" in page.locator("#hm-years").get_attribute("title")
     page.locator("button[data-lang='vi']").click()
     assert page.evaluate("document.documentElement.lang") == "vi"
     assert page.locator(".hm-legend summary").inner_text() == "Chú giải"

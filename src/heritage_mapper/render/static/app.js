@@ -673,6 +673,9 @@
       document.querySelectorAll("[data-i18n-label]").forEach((node) => {
         node.setAttribute("aria-label", this.t(node.dataset.i18nLabel));
       });
+      document.querySelectorAll("[data-i18n-title]").forEach((node) => {
+        node.setAttribute("title", this.t(node.dataset.i18nTitle));
+      });
       document.querySelectorAll(".hm-lang-buttons button").forEach((button) => {
         button.setAttribute("aria-pressed", String(button.dataset.lang === this.lang));
       });
