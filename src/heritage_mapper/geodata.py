@@ -97,7 +97,8 @@ def load_geodata(
     strict
         Refuse the folder on warnings too.
     max_bytes
-        Refuse layer files larger than this.
+        Refuse a layer file or events CSV larger than this many bytes; default
+        :data:`~heritage_mapper.jsonread.DEFAULT_MAX_JSON_BYTES` (64 MiB).
 
     Raises
     ------

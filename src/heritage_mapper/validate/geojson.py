@@ -1227,7 +1227,8 @@ def check_file(path, *, max_bytes: int | None = None) -> tuple[object | None, li
     path : str or os.PathLike
         The file to check.
     max_bytes : int, optional
-        Refuse (with a ``json-too-large`` error) files larger than this.
+        Refuse (with a ``json-too-large`` error, before reading) files larger than
+        this; default :data:`~heritage_mapper.jsonread.DEFAULT_MAX_JSON_BYTES` (64 MiB).
 
     Returns
     -------
@@ -1253,6 +1254,8 @@ def check_file(path, *, max_bytes: int | None = None) -> tuple[object | None, li
 
 def check_files(paths: Iterable[str | Path], *, max_bytes: int | None = None) -> Report:
     """Check GeoJSON files; the report lists every file, with or without problems.
+
+    ``max_bytes`` is passed to :func:`check_file` for each file.
 
     Examples
     --------

@@ -24,7 +24,12 @@ from pathlib import Path
 
 from heritage_mapper.dates import EdtfDate, EdtfError, parse_edtf
 from heritage_mapper.errors import GeodataReadError
-from heritage_mapper.jsonread import read_json
+from heritage_mapper.jsonread import (
+    DEFAULT_MAX_JSON_BYTES,
+    read_bytes_within,
+    read_json,
+    too_large_message,
+)
 from heritage_mapper.problems import ERROR, WARNING, Location, Problem, Report
 from heritage_mapper.project import (
     PROJECT_FILE,
@@ -84,6 +89,7 @@ PROJECT_CODES = {
     "source-changed": "a source file's checksum differs from the one registered",
     "events-file-missing": "the events CSV named in project.json does not exist",
     "csv-empty": "the events CSV is empty",
+    "csv-too-large": "the events CSV is larger than the size limit (--max-bytes)",
     "csv-encoding": "the events CSV is not UTF-8",
     "csv-syntax": "the events CSV cannot be parsed (quotes, NUL bytes)",
     "csv-column-missing": "a required column is missing from the events CSV header",
@@ -151,7 +157,9 @@ def validate_geodata(geodata_dir: str | Path, *, max_bytes: int | None = None) -
     geodata_dir
         The folder holding ``project.json``.
     max_bytes
-        Refuse a layer file larger than this many bytes (``None``: no limit).
+        Refuse a layer file or events CSV larger than this many bytes, without reading
+        it; default (``None``) :data:`~heritage_mapper.jsonread.DEFAULT_MAX_JSON_BYTES`
+        (64 MiB). A folder cannot be checked without a limit: raise it instead.
 
     Returns
     -------
@@ -196,7 +204,7 @@ def parse_geodata(
     site_schema = _load_schema(ctx, project, "site")
     for spec in project.layers:
         _check_layer(ctx, project, spec, site_schema, max_bytes)
-    _check_events(ctx, project, _load_schema(ctx, project, "event"))
+    _check_events(ctx, project, _load_schema(ctx, project, "event"), max_bytes)
     return ctx.report, ctx.parsed
 
 
@@ -689,9 +697,13 @@ def _check_region(project: Project, geometry, report, base) -> None:
 # -- events ----------------------------------------------------------------------------
 
 
-def _read_csv_text(ctx: _Context, path: Path) -> str | None:
+def _read_csv_text(ctx: _Context, path: Path, max_bytes: int | None) -> str | None:
     ctx.report.add_file(path)
-    data = path.read_bytes()
+    data, size = read_bytes_within(path, max_bytes)
+    if data is None:
+        limit = DEFAULT_MAX_JSON_BYTES if max_bytes is None else max_bytes
+        ctx.problem(ERROR, "csv-too-large", path, too_large_message(size, limit))
+        return None
     if not data.strip():
         ctx.problem(
             ERROR,
@@ -719,7 +731,7 @@ def _read_csv_text(ctx: _Context, path: Path) -> str | None:
         return None
 
 
-def _check_events(ctx: _Context, project: Project, event_schema) -> None:
+def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None) -> None:
     path = project.events_path
     if not path.is_file():
         ctx.problem(
@@ -730,7 +742,7 @@ def _check_events(ctx: _Context, project: Project, event_schema) -> None:
             hint="create it with the header " + ",".join(EVENT_COLUMNS),
         )
         return
-    text = _read_csv_text(ctx, path)
+    text = _read_csv_text(ctx, path, max_bytes)
     if text is None:
         return
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
