@@ -257,9 +257,15 @@ def _schema_message(error) -> str:
 
 
 def _fold(text: str) -> str:
-    """Case-, accent- and form-insensitive key for near-duplicate detection."""
+    """Case-, accent-, form- and invisible-insensitive key for near-duplicate detection.
+
+    Format characters (category Cf: zero-width space, non-joiner and joiner, U+FEFF,
+    word joiner) are dropped: ids that differ only by them look the same.
+    """
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
     return stripped.replace("đ", "d").replace("Đ", "D").casefold()
 
 
@@ -604,7 +610,7 @@ def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> No
             WARNING,
             "site-id-near-duplicate",
             f"site id {site_id!r} differs from {ctx.folded_ids[folded]!r} only by case, "
-            "accents or Unicode form",
+            "accents, Unicode form or invisible characters",
             hint="if they are the same place, merge them; otherwise choose clearly different ids",
             pointer=f"{base}/properties/id",
         )
