@@ -627,9 +627,10 @@ def _check_site_values(ctx, project, path, props, report, base, site_id, loc) ->
         except EdtfError as exc:
             report(ERROR, "site-period-invalid", str(exc), pointer=f"{base}/properties/period")
         else:
-            if isinstance(site_id, str) and site_id in ctx.sites:
-                ctx.sites[site_id].period = parsed
-                ctx.parsed.site_periods[site_id] = parsed
+            key = unicodedata.normalize("NFC", site_id) if isinstance(site_id, str) else None
+            if key in ctx.sites:  # sites are keyed by their NFC id
+                ctx.sites[key].period = parsed
+                ctx.parsed.site_periods[key] = parsed
     category = props.get("category")
     if isinstance(category, str) and project.category(category) is None:
         report(
