@@ -37,7 +37,8 @@ def pages() -> dict[str, str]:
 
 def test_build_writes_index_and_one_page_per_layer(tmp_path):
     out = tmp_path / "maps"
-    result = CliRunner().invoke(main, ["build", "--geodata", str(GEODATA), "--out", str(out)])
+    args = ["build", "--geodata", str(GEODATA), "--out", str(out), "--no-exports"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(page_names())
     for name in page_names():
@@ -46,11 +47,26 @@ def test_build_writes_index_and_one_page_per_layer(tmp_path):
 
 
 def test_quiet_build_prints_nothing(tmp_path):
-    args = ["build", "--geodata", str(GEODATA), "--out", str(tmp_path), "-q"]
+    args = ["build", "--geodata", str(GEODATA), "--out", str(tmp_path), "-q", "--no-exports"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert result.output == ""
     assert (tmp_path / INDEX_PAGE).is_file()
+
+
+def test_build_also_writes_the_default_exports(tmp_path):
+    maps, exports = tmp_path / "maps", tmp_path / "exports"
+    args = ["build", "--geodata", str(GEODATA), "--out", str(maps), "--exports", str(exports)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in exports.iterdir()}
+    assert {"heritage.gpkg", "heritage.kml", "heritage.gpx", "sites.csv", "events.csv"} <= names
+    assert {"heritage.lpf.json", "events-at-sites.geojson"} <= names
+    assert any(n.endswith(".shp.zip") for n in names) and any(n.endswith(".fgb") for n in names)
+    assert f"wrote {exports / 'heritage.gpkg'}" in result.output
+    # a second build replaces the exports (build always overwrites its own default set)
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
 
 
 def test_pages_load_nothing_from_the_network(pages):
@@ -89,10 +105,15 @@ def test_template_syntax_in_data_is_not_evaluated():
 def test_two_builds_are_byte_identical(tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     for out in (first, second):
-        result = CliRunner().invoke(main, ["build", "--geodata", str(GEODATA), "--out", str(out)])
+        args = ["build", "--geodata", str(GEODATA), "--out", str(out)]
+        result = CliRunner().invoke(main, args + ["--exports", str(out / "exports")])
         assert result.exit_code == 0, result.output
     for name in page_names():
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    exported = sorted(p.name for p in (first / "exports").iterdir())
+    assert exported == sorted(p.name for p in (second / "exports").iterdir())
+    for name in exported:
+        assert (first / "exports" / name).read_bytes() == (second / "exports" / name).read_bytes()
 
 
 def test_builds_are_identical_whatever_the_hash_seed(tmp_path):
@@ -101,10 +122,12 @@ def test_builds_are_identical_whatever_the_hash_seed(tmp_path):
         out = tmp_path / f"seed-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
         args = [sys.executable, "-m", "heritage_mapper", "build", "-q"]
-        args += ["--geodata", str(GEODATA), "--out", str(out)]
+        args += ["--geodata", str(GEODATA), "--out", str(out), "--exports", str(out / "x")]
         done = subprocess.run(args, env=env, capture_output=True, text=True, cwd=REPO)
         assert done.returncode == 0, done.stderr
-        outputs.append({name: (out / name).read_bytes() for name in page_names()})
+        pages = {name: (out / name).read_bytes() for name in page_names()}
+        exports = {p.name: p.read_bytes() for p in sorted((out / "x").iterdir())}
+        outputs.append((pages, exports))
     assert outputs[0] == outputs[1]
 
 
@@ -131,17 +154,21 @@ def test_failed_validation_leaves_existing_maps_untouched(tmp_path):
     out = tmp_path / "maps"
     out.mkdir()
     (out / INDEX_PAGE).write_text("the old map", encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--geodata", str(geodata), "--out", str(out)])
+    exports = tmp_path / "exports"
+    args = ["build", "--geodata", str(geodata), "--out", str(out), "--exports", str(exports)]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 1, result.output
     assert "nothing was written" in result.output
     assert [p.name for p in out.iterdir()] == [INDEX_PAGE]
     assert (out / INDEX_PAGE).read_text(encoding="utf-8") == "the old map"
+    assert not exports.exists()
 
 
 def test_an_unwritable_output_is_one_line_and_exit_1(tmp_path):
     blocker = tmp_path / "maps"
     blocker.write_text("a file where the folder should be", encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--geodata", str(GEODATA), "--out", str(blocker)])
+    args = ["build", "--geodata", str(GEODATA), "--out", str(blocker), "--no-exports"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code in (1, 2), result.output
     assert "Traceback" not in result.output
 

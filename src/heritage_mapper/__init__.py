@@ -4,6 +4,7 @@ The pipeline is load → validate → join → render / export; each stage is a 
 each public function here is one CLI command.
 """
 
+from heritage_mapper.build import build
 from heritage_mapper.dates import format_edtf, parse_edtf
 from heritage_mapper.errors import (
     GeodataReadError,
@@ -29,6 +30,7 @@ __all__ = [
     "Report",
     "UsageError",
     "ValidationFailed",
+    "build",
     "event_site_links",
     "events_with_geometry",
     "export_layers",

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DEFAULT_MAPS_DIR", "build"]
+__all__ = ["DEFAULT_EXPORTS_DIR", "DEFAULT_MAPS_DIR", "build"]
 
 DEFAULT_MAPS_DIR = "maps"
+DEFAULT_EXPORTS_DIR = "exports"
+DEFAULT_EXPORT_FORMATS = ("all",)
 
 
 def build(
-    geodata_dir: str | Path, maps_dir: str | Path = DEFAULT_MAPS_DIR, *, strict: bool = False
+    geodata_dir: str | Path,
+    maps_dir: str | Path = DEFAULT_MAPS_DIR,
+    *,
+    exports_dir: str | Path | None = DEFAULT_EXPORTS_DIR,
+    strict: bool = False,
 ) -> list[Path]:
-    """Validate ``geodata_dir`` and write its interactive maps into ``maps_dir``.
+    """Validate ``geodata_dir``, write its interactive maps and its default exports.
 
     Parameters
     ----------
@@ -25,25 +31,28 @@ def build(
         Folder with ``project.json``.
     maps_dir
         Where ``index.html`` and one ``<layer-id>.html`` per layer go.
+    exports_dir
+        Where the default layer exports go (every format, WGS84, replacing the previous
+        set atomically); ``None`` skips them. This folder is not committed.
     strict
         Refuse the folder on validation warnings too.
 
     Returns
     -------
     list of Path
-        Every file written, in order.
+        Every file written, in order: the maps, then the exports.
 
     Raises
     ------
     ValidationFailed
         When validation finds errors (nothing is written).
     OutputError
-        When an output file cannot be written.
+        When an output file cannot be written (the previous files stay as they were).
 
     Examples
     --------
     >>> import tempfile
-    >>> written = build("geodata", tempfile.mkdtemp())  # doctest: +SKIP
+    >>> written = build("geodata", tempfile.mkdtemp(), exports_dir=None)  # doctest: +SKIP
     >>> written[0].name  # doctest: +SKIP
     'index.html'
     """
@@ -51,4 +60,11 @@ def build(
     from heritage_mapper.render import build_maps
 
     geodata = load_geodata(geodata_dir, strict=strict)
-    return build_maps(geodata, maps_dir)
+    written = build_maps(geodata, maps_dir)
+    if exports_dir is not None:
+        from heritage_mapper.export import export_layers
+
+        written += export_layers(
+            geodata, exports_dir, formats=DEFAULT_EXPORT_FORMATS, overwrite=True
+        )
+    return written

@@ -218,21 +218,31 @@ def export(export_formats, crs, out, layers, overwrite, geodata):
 @main.command("build")
 @geodata_option
 @maps_out_option
+@click.option(
+    "--exports",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="exports",
+    show_default=True,
+    help="The folder for the default layer exports (not committed).",
+)
+@click.option("--no-exports", is_flag=True, help="Write the maps only.")
 @strict_option
 @quiet_option
 @handle_errors
-def build_command(geodata, out, strict, quiet):
-    """Validate, join events to sites, and write the interactive maps.
+def build_command(geodata, out, exports, no_exports, strict, quiet):
+    """Validate, join events to sites, and write the interactive maps and exports.
 
     Writes index.html (every layer) and one page per layer (<layer-id>.html). Each
     page works opened from disk with no network; only the basemap tiles need one.
-    Nothing is written when validation finds errors (exit 1); pages are replaced
+    Then writes the default layer exports (every format, WGS84) into --exports.
+    Nothing is written when validation finds errors (exit 1); files are replaced
     atomically. Prints each file written and its size. Example:
 
-        heritage-mapper build --geodata geodata --out maps
+        heritage-mapper build --geodata geodata --out maps --exports exports
     """
     from heritage_mapper.build import build
 
-    for path in build(geodata, out, strict=strict):
+    exports_dir = None if no_exports else exports
+    for path in build(geodata, out, exports_dir=exports_dir, strict=strict):
         if not quiet:
             click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")

@@ -585,7 +585,18 @@ def _check_site(ctx, project, spec, path, index, feature, site_schema) -> None:
 
 def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> None:
     member = feature.get("id")
-    if member is not None and member != site_id:
+    key = unicodedata.normalize("NFC", site_id)
+    nfc_member = unicodedata.normalize("NFC", member) if isinstance(member, str) else member
+    if member != site_id and nfc_member == key:
+        report(
+            WARNING,
+            "text-not-nfc",
+            f"feature id {member!r} and properties.id {site_id!r} are the same id in "
+            "different Unicode forms (one is decomposed)",
+            hint=NFC_FIX,
+            pointer=f"{base}/id",
+        )
+    elif member is not None and member != site_id:
         report(
             ERROR,
             "site-id-mismatch",
@@ -593,7 +604,6 @@ def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> No
             hint="make the two equal (the id member is what GIS tools show)",
             pointer=f"{base}/id",
         )
-    key = unicodedata.normalize("NFC", site_id)
     if key in ctx.sites:
         first = ctx.sites[key]
         report(
