@@ -1026,7 +1026,10 @@ def _check_antimeridian(checker, table: _Positions, long_edges, skip: set[int]) 
 
 def _check_precision(checker, table: _Positions, finite) -> None:
     xy = table.xy[finite]
-    fine = (np.round(xy, RFC7946_MAX_DECIMALS) != xy).any(axis=1)
+    with np.errstate(over="ignore"):  # beyond ~1e300 rounding overflows to inf
+        rounded = np.round(xy, RFC7946_MAX_DECIMALS)
+    # A float that large has no decimals at all; the range check reports it.
+    fine = ((rounded != xy) & np.isfinite(rounded)).any(axis=1)
     count = int(fine.sum())
     if not count:
         return
