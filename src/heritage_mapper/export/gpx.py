@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from heritage_mapper.export.tables import DATASET_STEM, ExportData, decimal_text, xml_text
+from heritage_mapper.export.tables import DATASET_STEM, ExportData, decimal_text
 from heritage_mapper.export.timeline import site_name, site_text
+from heritage_mapper.export.xmlfile import sub_element, write_document
 
 __all__ = ["GPX_NS", "GPX_EXTENSIONS_NS", "outputs", "write"]
 
@@ -20,16 +21,8 @@ GPX_SCHEMA = "http://www.topografix.com/GPX/1/1/gpx.xsd"
 GPX_EXTENSIONS_NS = "https://heritage-mapper.example/gpx/1"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 EXT_PREFIX = "hm"
-XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 EXTENSION = ".gpx"
 COORDINATE_DECIMALS = 7
-
-
-def _sub(parent, tag: str, text: str | None = None, **attrib) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrib)
-    if text is not None:
-        element.text = xml_text(text)
-    return element
 
 
 def document(data: ExportData) -> ET.ElementTree:
@@ -47,10 +40,10 @@ def document(data: ExportData) -> ET.ElementTree:
             "xsi:schemaLocation": f"{GPX_NS} {GPX_SCHEMA}",
         },
     )
-    metadata = _sub(root, "metadata")
-    _sub(metadata, "name", data.text(data.project.title))
+    metadata = sub_element(root, "metadata")
+    sub_element(metadata, "name", data.text(data.project.title))
     if data.project.description:
-        _sub(metadata, "desc", data.text(data.project.description))
+        sub_element(metadata, "desc", data.text(data.project.description))
     for layer_id, frame in data.layers.items():
         layer_title = data.text(data.layer_spec(layer_id).title)
         for row in frame.to_dict("records"):
@@ -58,18 +51,18 @@ def document(data: ExportData) -> ET.ElementTree:
             if geometry is None or geometry.is_empty:
                 continue
             point = geometry if geometry.geom_type == "Point" else geometry.point_on_surface()
-            wpt = _sub(
+            wpt = sub_element(
                 root,
                 "wpt",
                 lat=decimal_text(point.y, COORDINATE_DECIMALS),
                 lon=decimal_text(point.x, COORDINATE_DECIMALS),
             )
-            _sub(wpt, "name", site_name(data, row))
-            _sub(wpt, "desc", site_text(data, row))
-            _sub(wpt, "type", layer_title)
-            extensions = _sub(wpt, "extensions")
-            _sub(extensions, f"{EXT_PREFIX}:id", str(row["id"]))
-            _sub(extensions, f"{EXT_PREFIX}:layer", layer_id)
+            sub_element(wpt, "name", site_name(data, row))
+            sub_element(wpt, "desc", site_text(data, row))
+            sub_element(wpt, "type", layer_title)
+            extensions = sub_element(wpt, "extensions")
+            sub_element(extensions, f"{EXT_PREFIX}:id", str(row["id"]))
+            sub_element(extensions, f"{EXT_PREFIX}:layer", layer_id)
     ET.indent(root, space="  ")
     return ET.ElementTree(root)
 
@@ -79,8 +72,4 @@ def outputs(data: ExportData) -> list[str]:
 
 
 def write(data: ExportData, paths: dict) -> None:
-    tree = document(data)
-    with open(paths[outputs(data)[0]], "wb") as handle:
-        handle.write(XML_DECLARATION)
-        tree.write(handle, encoding="UTF-8", xml_declaration=False)
-        handle.write(b"\n")
+    write_document(document(data), paths[outputs(data)[0]])

@@ -18,14 +18,13 @@ from heritage_mapper.export.tables import (
     decimal_text,
     iso_date,
     plain,
-    xml_text,
 )
 from heritage_mapper.export.timeline import site_html, site_name
+from heritage_mapper.export.xmlfile import sub_element, write_document
 
 __all__ = ["KML_NS", "outputs", "write", "kml_color"]
 
 KML_NS = "http://www.opengis.net/kml/2.2"
-XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 EXTENSION = ".kml"
 COORDINATE_DECIMALS = 7
 EXTENDED_DATA = (  # after "id" and the names
@@ -53,13 +52,6 @@ def kml_color(hex_color: str, alpha: str = "ff") -> str:
     return alpha + value[4:6] + value[2:4] + value[0:2]
 
 
-def _sub(parent, tag: str, text: str | None = None, **attrib) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrib)
-    if text is not None:
-        element.text = xml_text(text)
-    return element
-
-
 def _coordinates(coords) -> str:
     return " ".join(",".join(decimal_text(v, COORDINATE_DECIMALS) for v in xy[:2]) for xy in coords)
 
@@ -67,35 +59,35 @@ def _coordinates(coords) -> str:
 def _geometry(parent, geom) -> None:
     kind = geom.geom_type
     if kind == "Point":
-        _sub(_sub(parent, "Point"), "coordinates", _coordinates(geom.coords))
+        sub_element(sub_element(parent, "Point"), "coordinates", _coordinates(geom.coords))
     elif kind == "LineString":
-        _sub(_sub(parent, "LineString"), "coordinates", _coordinates(geom.coords))
+        sub_element(sub_element(parent, "LineString"), "coordinates", _coordinates(geom.coords))
     elif kind == "Polygon":
-        polygon = _sub(parent, "Polygon")
-        outer = _sub(_sub(polygon, "outerBoundaryIs"), "LinearRing")
-        _sub(outer, "coordinates", _coordinates(geom.exterior.coords))
+        polygon = sub_element(parent, "Polygon")
+        outer = sub_element(sub_element(polygon, "outerBoundaryIs"), "LinearRing")
+        sub_element(outer, "coordinates", _coordinates(geom.exterior.coords))
         for ring in geom.interiors:
-            inner = _sub(_sub(polygon, "innerBoundaryIs"), "LinearRing")
-            _sub(inner, "coordinates", _coordinates(ring.coords))
+            inner = sub_element(sub_element(polygon, "innerBoundaryIs"), "LinearRing")
+            sub_element(inner, "coordinates", _coordinates(ring.coords))
     else:  # Multi* and GeometryCollection
-        multi = _sub(parent, "MultiGeometry")
+        multi = sub_element(parent, "MultiGeometry")
         for part in geom.geoms:
             _geometry(multi, part)
 
 
 def _placemark(folder, data: ExportData, row: dict, style_id: str) -> None:
-    placemark = _sub(folder, "Placemark")
-    _sub(placemark, "name", site_name(data, row))
-    _sub(placemark, "description", site_html(data, row))
+    placemark = sub_element(folder, "Placemark")
+    sub_element(placemark, "name", site_name(data, row))
+    sub_element(placemark, "description", site_html(data, row))
     begin, end = iso_date(row.get("period_start")), iso_date(row.get("period_end"))
     if begin or end:
-        span = _sub(placemark, "TimeSpan")
+        span = sub_element(placemark, "TimeSpan")
         if begin:
-            _sub(span, "begin", begin)
+            sub_element(span, "begin", begin)
         if end:
-            _sub(span, "end", end)
-    _sub(placemark, "styleUrl", f"#{style_id}")
-    extended = _sub(placemark, "ExtendedData")
+            sub_element(span, "end", end)
+    sub_element(placemark, "styleUrl", f"#{style_id}")
+    extended = sub_element(placemark, "ExtendedData")
     names = [f"name_{lang}" for lang in data.languages]
     for key in ("id", *names, *EXTENDED_DATA):
         value = plain(row.get(key))
@@ -103,7 +95,7 @@ def _placemark(folder, data: ExportData, row: dict, style_id: str) -> None:
             continue
         if isinstance(value, list):
             value = "; ".join(str(v) for v in value)
-        _sub(_sub(extended, "Data", name=key), "value", str(value))
+        sub_element(sub_element(extended, "Data", name=key), "value", str(value))
     geometry = row.get("geometry")
     if geometry is not None and not geometry.is_empty:
         _geometry(placemark, geometry)
@@ -112,22 +104,22 @@ def _placemark(folder, data: ExportData, row: dict, style_id: str) -> None:
 def document(data: ExportData) -> ET.ElementTree:
     """The KML document as an ElementTree."""
     root = ET.Element("kml", xmlns=KML_NS)  # children inherit the default namespace
-    doc = _sub(root, "Document")
-    _sub(doc, "name", data.text(data.project.title))
+    doc = sub_element(root, "Document")
+    sub_element(doc, "name", data.text(data.project.title))
     description = data.text(data.project.description) if data.project.description else ""
     if description:
-        _sub(doc, "description", description)
+        sub_element(doc, "description", description)
     for layer_id in data.layers:
-        style = _sub(doc, "Style", id=f"layer-{layer_id}")
-        icon = _sub(style, "IconStyle")
-        _sub(icon, "color", kml_color(data.layer_spec(layer_id).color))
+        style = sub_element(doc, "Style", id=f"layer-{layer_id}")
+        icon = sub_element(style, "IconStyle")
+        sub_element(icon, "color", kml_color(data.layer_spec(layer_id).color))
     for layer_id, frame in data.layers.items():
-        folder = _sub(doc, "Folder")
+        folder = sub_element(doc, "Folder")
         title = data.layer_spec(layer_id).title
-        _sub(folder, "name", data.text(title))
+        sub_element(folder, "name", data.text(title))
         others = [data.text(title, lang) for lang in data.languages[1:]]
         if any(others):
-            _sub(folder, "description", " / ".join(o for o in others if o))
+            sub_element(folder, "description", " / ".join(o for o in others if o))
         for row in frame.to_dict("records"):
             _placemark(folder, data, row, f"layer-{layer_id}")
     ET.indent(root, space="  ")
@@ -139,8 +131,4 @@ def outputs(data: ExportData) -> list[str]:
 
 
 def write(data: ExportData, paths: dict) -> None:
-    tree = document(data)
-    with open(paths[outputs(data)[0]], "wb") as handle:
-        handle.write(XML_DECLARATION)
-        tree.write(handle, encoding="UTF-8", xml_declaration=False)
-        handle.write(b"\n")
+    write_document(document(data), paths[outputs(data)[0]])
