@@ -23,3 +23,11 @@ def geodata_copy(tmp_path) -> Path:
     project["sources_dir"] = str((GEODATA / project["sources_dir"]).resolve())
     project_file.write_text(json.dumps(project, ensure_ascii=False, indent=2), encoding="utf-8")
     return target
+
+
+@pytest.fixture(scope="session")
+def data():
+    """The real geodata, loaded once per test session (tests must not modify it)."""
+    from heritage_mapper import load_geodata
+
+    return load_geodata(GEODATA)

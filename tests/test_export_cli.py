@@ -11,7 +11,8 @@ from heritage_mapper.atomic import TEMP_PREFIX
 from heritage_mapper.cli import main
 from heritage_mapper.export import FORMAT_NAMES, kml
 
-GEODATA = Path(__file__).resolve().parents[1] / "geodata"
+from .conftest import GEODATA
+
 ALL_WGS84 = {
     "heritage.gpkg",
     "heritage.kml",

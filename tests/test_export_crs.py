@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pyogrio
 import pytest
 import shapely
 from pyproj import CRS, Transformer, network
 
-from heritage_mapper import load_geodata
 from heritage_mapper.errors import UsageError
 from heritage_mapper.export import export_layers, resolve_crs, select_formats
 from heritage_mapper.export.crs import transform_points, transformer_for
 
-GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 # ../shared/reference/GAZETTEER.md, "Coordinate reference systems" (pyproj 3.7, PROJ 9.5)
 VECTOR_WGS84 = (107.3, 21.0)  # lon, lat
 VECTOR_EPSG5899 = (453022.694, 2323021.903)  # E, N
@@ -31,11 +27,6 @@ def no_proj_network():
     network.set_network_enabled(False)
     yield
     network.set_network_enabled(was)
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_geodata(GEODATA)
 
 
 def test_vn2000_test_vector():

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import csv
 import unicodedata
-from pathlib import Path
 
 import pytest
 import shapely
 
-from heritage_mapper import load_geodata
 from heritage_mapper.export import FORMULA_PREFIXES, export_layers, neutralise_formula
 
-GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 DEGREE_TOLERANCE = 1e-7
 BOM = b"\xef\xbb\xbf"
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_geodata(GEODATA)
 
 
 @pytest.fixture(scope="module")

@@ -25,11 +25,6 @@ ZERO_AREA = 1e-12  # square degrees: a ring this small has no orientation to com
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_geodata(GEODATA)
-
-
-@pytest.fixture(scope="module")
 def exported(data, tmp_path_factory):
     folder = tmp_path_factory.mktemp("geojson")
     return folder, export_layers(data, folder, ["geojson"])

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from pathlib import Path
 
 import numpy as np
 import pyogrio
 import pytest
 import shapely
 
-from heritage_mapper import load_geodata
 from heritage_mapper.export import export_layers
 
-GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 DEGREE_TOLERANCE = 1e-7
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_geodata(GEODATA)
 
 
 @pytest.fixture(scope="module")

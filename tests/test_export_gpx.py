@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
-from heritage_mapper import load_geodata
 from heritage_mapper.export import export_layers
 from heritage_mapper.export.gpx import GPX_EXTENSIONS_NS
 
-GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 GPX = "{http://www.topografix.com/GPX/1/1}"
 HM = "{" + GPX_EXTENSIONS_NS + "}"
 DEGREE_TOLERANCE = 1e-7
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_geodata(GEODATA)
 
 
 @pytest.fixture(scope="module")

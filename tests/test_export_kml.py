@@ -5,22 +5,14 @@ from __future__ import annotations
 import unicodedata
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-from heritage_mapper import load_geodata
 from heritage_mapper.export import export_layers
 from heritage_mapper.export.kml import kml_color
 
-GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 KML = "{http://www.opengis.net/kml/2.2}"
 DEGREE_TOLERANCE = 1e-7
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_geodata(GEODATA)
 
 
 @pytest.fixture(scope="module")

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from pathlib import Path
 
 import pytest
 
-from heritage_mapper import load_geodata
 from heritage_mapper.export import certainty, export_layers
 from heritage_mapper.export.lpf import LPF_CONTEXT, LPF_ID_BASE
 
-GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 DEGREE_TOLERANCE = 1e-7
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_geodata(GEODATA)
 
 
 @pytest.fixture(scope="module")

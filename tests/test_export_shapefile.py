@@ -18,13 +18,7 @@ from heritage_mapper import load_geodata
 from heritage_mapper.export import SHAPEFILE_FIELD_NAMES, export_layers, shapefile_field_names
 from heritage_mapper.export.shapefile import DBF_TEXT_MAX_BYTES, fit_dbf_text
 
-GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 DEGREE_TOLERANCE = 1e-7
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_geodata(GEODATA)
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,6 @@ from heritage_mapper import load_geodata
 from heritage_mapper.errors import ValidationFailed
 from heritage_mapper.join import event_site_links, events_with_geometry, site_timelines
 
-from .conftest import GEODATA
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_geodata(GEODATA)
-
 
 def test_layers_follow_the_project_order(data):
     assert list(data.layers) == [spec.id for spec in data.project.layers]
