@@ -38,6 +38,7 @@ from heritage_mapper.project import (
     project_from_dict,
 )
 from heritage_mapper.validate.geojson import check_document
+from heritage_mapper.validate.schema import SchemaChecker
 
 __all__ = ["validate_geodata", "parse_geodata", "ParsedGeodata", "EVENT_COLUMNS", "PROJECT_CODES"]
 
@@ -235,7 +236,7 @@ def _load_schema(ctx: _Context, project: Project, kind: str):
             "packaged schema",
         )
         return None
-    return Draft202012Validator(schema)
+    return SchemaChecker(Draft202012Validator(schema))
 
 
 def _pointer(parts) -> str:
@@ -509,10 +510,21 @@ def _check_layer(ctx: _Context, project: Project, spec, site_schema, max_bytes) 
     if not isinstance(features, list):
         return
     ctx.parsed.layer_docs[spec.id] = doc
+    if site_schema is not None and site_schema.all_valid(_property_objects(features)):
+        site_schema = None  # every feature conforms: no need to ask one by one
     for index, feature in enumerate(features):
         if isinstance(feature, dict):
             _check_site(ctx, project, spec, path, index, feature, site_schema)
     _add_lines(ctx, before, path, result.text)
+
+
+def _property_objects(features: list) -> list[dict]:
+    """The ``properties`` objects that :func:`_check_site` checks against the schema."""
+    return [
+        f["properties"]
+        for f in features
+        if isinstance(f, dict) and isinstance(f.get("properties"), dict)
+    ]
 
 
 def _add_lines(ctx: _Context, start: int, path: Path, text: str | None) -> None:
@@ -762,9 +774,47 @@ def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None)
     text = _read_csv_text(ctx, path, max_bytes)
     if text is None:
         return
+    records = _csv_records(ctx, path, text)
+    if records is None:
+        return
+    header = records[0] if records else []
+    if not _check_header(ctx, path, header):
+        return
+    rows: list[tuple[int, list[str], dict[str, str] | None]] = []
+    only_known = set(header) <= set(EVENT_COLUMNS)
+    for row_number, cells in enumerate(records[1:], start=2):
+        if not any(map(str.strip, cells)):
+            continue  # blank line at the end of a sheet
+        if len(cells) != len(header):
+            rows.append((row_number, cells, None))
+            continue
+        row = dict(zip(header, cells, strict=True))
+        rows.append((row_number, cells, row if only_known else _known(row)))
+    if event_schema is not None and event_schema.all_valid([r for _, _, r in rows if r]):
+        event_schema = None  # every row conforms: no need to ask one by one
+    lines = None
+    seen: dict[str, int] = {}
+    for row_number, cells, row in rows:
+        if row is None:
+            lines = lines or _csv_line_numbers(text)
+            ctx.problem(
+                ERROR,
+                "csv-row-length",
+                path,
+                f"row has {len(cells)} cells, the header has {len(header)}",
+                hint="a cell with a comma must be quoted; check for a missing or extra comma",
+                row=row_number,
+                line=lines[row_number - 1],
+            )
+            continue
+        _check_event_row(ctx, path, row, row_number, event_schema, seen)
+
+
+def _csv_records(ctx, path, text: str) -> list[list[str]] | None:
+    """Every record of the CSV text, or None after reporting a syntax error."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        records = [(reader.line_num, row) for row in reader]
+        return list(reader)
     except csv.Error as exc:
         ctx.problem(
             ERROR,
@@ -774,27 +824,17 @@ def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None)
             hint="check quotes: a cell with a comma or line break must be in double quotes",
             line=reader.line_num,
         )
-        return
-    header = records[0][1] if records else []
-    if not _check_header(ctx, path, header):
-        return
-    seen: dict[str, int] = {}
-    for row_number, (line, cells) in enumerate(records[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue  # blank line at the end of a sheet
-        if len(cells) != len(header):
-            ctx.problem(
-                ERROR,
-                "csv-row-length",
-                path,
-                f"row has {len(cells)} cells, the header has {len(header)}",
-                hint="a cell with a comma must be quoted; check for a missing or extra comma",
-                row=row_number,
-                line=line,
-            )
-            continue
-        row = dict(zip(header, cells, strict=True))
-        _check_event_row(ctx, path, row, row_number, event_schema, seen)
+        return None
+
+
+def _csv_line_numbers(text: str) -> list[int]:
+    """The line each record ends on (only needed to locate a malformed row)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    return [reader.line_num for _ in reader]
+
+
+def _known(row: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in row.items() if k in EVENT_COLUMNS}
 
 
 def _check_header(ctx, path, header) -> bool:
@@ -823,8 +863,9 @@ def _check_header(ctx, path, header) -> bool:
     return not missing
 
 
-def _check_event_row(ctx, path, row, row_number, event_schema, seen) -> None:
-    event_id = row["id"]
+def _check_event_row(ctx, path, known, row_number, event_schema, seen) -> None:
+    """Check one well-formed row; ``known`` holds its cells in the known columns."""
+    event_id = known["id"]
 
     def report(severity, code, message, column, hint=None):
         ctx.problem(
@@ -838,7 +879,6 @@ def _check_event_row(ctx, path, row, row_number, event_schema, seen) -> None:
             feature_id=event_id or None,
         )
 
-    known = {k: v for k, v in row.items() if k in EVENT_COLUMNS}
     for column, value in known.items():
         if not unicodedata.is_normalized("NFC", value):
             report(WARNING, "text-not-nfc", f"{column} is not NFC: {value[:40]!r}", column, NFC_FIX)
@@ -869,16 +909,16 @@ def _check_event_row(ctx, path, row, row_number, event_schema, seen) -> None:
             "give every event its own id",
         )
     seen.setdefault(event_id, row_number)
-    date = _check_event_date(row, report)
+    date = _check_event_date(known, report)
     if date is not None and event_id:
         ctx.parsed.event_dates[event_id] = date
-    _check_event_sites(ctx, row, date, report)
-    if row["source"] and _is_paragraph_number(row["paragraph"]):
+    _check_event_sites(ctx, known, date, report)
+    if known["source"] and _is_paragraph_number(known["paragraph"]):
         _check_source_ref(
             ctx,
             path,
-            row["source"],
-            row["paragraph"],
+            known["source"],
+            known["paragraph"],
             "event-source",
             row=row_number,
             column_name="source",

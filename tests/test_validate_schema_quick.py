@@ -1,0 +1,142 @@
+"""The quick schema check never passes what jsonschema would reject."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from heritage_mapper.project import packaged_schema_path
+from heritage_mapper.validate.schema import SchemaChecker, quick_check
+
+SITE = json.loads(packaged_schema_path("site").read_text(encoding="utf-8"))
+EVENT = json.loads(packaged_schema_path("event").read_text(encoding="utf-8"))
+SOURCES = json.loads(packaged_schema_path("sources").read_text(encoding="utf-8"))
+
+GOOD_SITE = {
+    "id": "dinh-an-000001",
+    "name_vi": "Đình An",
+    "name_en": "An communal house",
+    "category": "communal-house",
+    "description_vi": "Mô tả.",
+    "description_en": "A description.",
+    "period": "1800/..",
+    "location_precision_m": 250,
+    "location_basis_vi": "Trung tâm xã.",
+    "location_basis_en": "Commune centre.",
+    "admin_then": "xã An",
+    "admin_now": "xã An",
+    "source_refs": ["tu-lieu-01.txt#4"],
+}
+GOOD_EVENT = {
+    "id": "ev-1",
+    "date": "1945",
+    "site_ids": "a;b-c",
+    "title_vi": "T",
+    "title_en": "T",
+    "summary_vi": "S",
+    "summary_en": "S",
+    "source": "tu-lieu-01.txt",
+    "paragraph": "3",
+}
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 200_000)
+    | st.floats(allow_nan=False)
+    | st.sampled_from(["", "a", "ab-1", "A", "x.txt#0", "x.txt#12", " 1", "07", "é"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["id", "a", "source_refs"]), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _agree(schema, instance):
+    quick = quick_check(schema)
+    errors = list(Draft202012Validator(schema).iter_errors(instance))
+    if quick(instance):
+        assert errors == [], (instance, [e.message for e in errors])
+
+
+@pytest.mark.parametrize(("schema", "good"), [(SITE, GOOD_SITE), (EVENT, GOOD_EVENT)])
+def test_packaged_row_schemas_get_a_quick_check_that_passes_good_rows(schema, good):
+    assert quick_check(schema) is not None
+    assert quick_check(schema)(good)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from([(SITE, GOOD_SITE), (EVENT, GOOD_EVENT)]),
+    st.sampled_from(sorted(set(GOOD_SITE) | set(GOOD_EVENT) | {"extra"})),
+    json_values,
+)
+def test_a_row_with_one_value_changed_passes_quickly_only_if_jsonschema_agrees(case, key, value):
+    schema, good = case
+    _agree(schema, {**good, key: value})
+    _agree(schema, {k: v for k, v in good.items() if k != key})
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values)
+def test_any_value_passes_quickly_only_if_jsonschema_agrees(value):
+    for schema in (SITE, EVENT, SOURCES):
+        quick = quick_check(schema)
+        if quick is not None:
+            _agree(schema, value)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"$ref": "#/$defs/x", "$defs": {"x": {}}},
+        {"enum": ["a"]},
+        {"type": "string", "format": "date"},
+        {"prefixItems": [{}], "items": False},
+        {"additionalProperties": {"type": "string"}},
+        {"type": "integer"},
+    ],
+)
+def test_keywords_outside_the_simple_set_are_left_to_jsonschema(schema):
+    if schema == {"type": "integer"}:  # 1.0 is an integer in 2020-12: never passed quickly
+        assert not quick_check(schema)(1.0)
+        return
+    assert quick_check(schema) is None
+
+
+def test_checker_yields_exactly_the_jsonschema_errors():
+    bad = {**GOOD_EVENT, "paragraph": "0", "id": "Bad Id"}
+    checker = SchemaChecker(Draft202012Validator(EVENT))
+    expected = [e.message for e in Draft202012Validator(EVENT).iter_errors(bad)]
+    assert [e.message for e in checker.iter_errors(bad)] == expected
+    assert expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([(SITE, GOOD_SITE), (EVENT, GOOD_EVENT)]),
+    st.lists(
+        st.tuples(st.sampled_from(sorted(set(GOOD_SITE) | set(GOOD_EVENT))), json_values),
+        max_size=3,
+    ),
+)
+def test_all_valid_is_true_only_when_jsonschema_finds_nothing(case, changes):
+    schema, good = case
+    rows = [dict(good) for _ in range(3)]
+    for i, (key, value) in enumerate(changes):
+        rows[i % 3][key] = value
+    checker = SchemaChecker(Draft202012Validator(schema))
+    if checker.all_valid(rows):
+        validator = Draft202012Validator(schema)
+        assert all(not list(validator.iter_errors(row)) for row in rows), rows
+
+
+def test_all_valid_passes_good_rows_and_not_a_bad_one():
+    checker = SchemaChecker(Draft202012Validator(EVENT))
+    assert checker.all_valid([GOOD_EVENT] * 5)
+    assert not checker.all_valid([GOOD_EVENT, {**GOOD_EVENT, "paragraph": "0"}])
