@@ -254,3 +254,23 @@ def test_text_output_groups_by_file_and_says_how_to_fix(geodata_copy):
     assert result.exit_code == 1
     assert f"{geodata_copy / LAYER}:" in result.output
     assert "fix: GeoJSON positions are [longitude, latitude]" in result.output
+
+
+def test_nfd_text_spelled_with_escapes_is_still_found(geodata_copy):
+    path = geodata_copy / LAYER
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    props = doc["features"][0]["properties"]
+    props["name_en"] = unicodedata.normalize("NFD", props["name_en"])
+    path.write_text(json.dumps(doc, ensure_ascii=True, indent=2), encoding="utf-8")
+    result = run_validate(geodata_copy)
+    pointers = [p["location"]["pointer"] for _, p in problems_of(result)]
+    assert pointers == ["/features/0/properties/name_en"], result.output
+
+
+def test_nfd_text_in_events_is_found_by_row_and_column(geodata_copy):
+    edit_events(geodata_copy, "Ký Hiệp định", unicodedata.normalize("NFD", "Ký Hiệp định"))
+    result = run_validate(geodata_copy)
+    path, problem = find(result, "text-not-nfc")
+    assert path.endswith("events.csv")
+    assert problem["location"]["column_name"] == "title_vi"
+    assert problem["location"]["row"] == 3

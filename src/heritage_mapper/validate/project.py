@@ -26,6 +26,7 @@ from heritage_mapper.dates import EdtfDate, EdtfError, parse_edtf
 from heritage_mapper.errors import GeodataReadError
 from heritage_mapper.jsonread import (
     DEFAULT_MAX_JSON_BYTES,
+    gc_paused,
     read_bytes_within,
     read_json,
     too_large_message,
@@ -203,9 +204,10 @@ def parse_geodata(
     ctx.parsed.project = project
     _check_sources(ctx, project)
     site_schema = _load_schema(ctx, project, "site")
-    for spec in project.layers:
-        _check_layer(ctx, project, spec, site_schema, max_bytes)
-    _check_events(ctx, project, _load_schema(ctx, project, "event"), max_bytes)
+    with gc_paused():  # millions of small objects and no cycles: see gc_paused
+        for spec in project.layers:
+            _check_layer(ctx, project, spec, site_schema, max_bytes)
+        _check_events(ctx, project, _load_schema(ctx, project, "event"), max_bytes)
     return ctx.report, ctx.parsed
 
 
@@ -512,9 +514,10 @@ def _check_layer(ctx: _Context, project: Project, spec, site_schema, max_bytes) 
     ctx.parsed.layer_docs[spec.id] = doc
     if site_schema is not None and site_schema.all_valid(_property_objects(features)):
         site_schema = None  # every feature conforms: no need to ask one by one
+    check_nfc = not _json_text_is_nfc(result.text)
     for index, feature in enumerate(features):
         if isinstance(feature, dict):
-            _check_site(ctx, project, spec, path, index, feature, site_schema)
+            _check_site(ctx, project, spec, path, index, feature, site_schema, check_nfc)
     _add_lines(ctx, before, path, result.text)
 
 
@@ -525,6 +528,17 @@ def _property_objects(features: list) -> list[dict]:
         for f in features
         if isinstance(f, dict) and isinstance(f.get("properties"), dict)
     ]
+
+
+def _json_text_is_nfc(text: str | None) -> bool:
+    """Whether every string in the JSON document ``text`` is surely NFC.
+
+    NFC is decided between characters that never combine, such as the quotes, commas
+    and brackets around each string, so a whole text in NFC has every string in NFC;
+    one ``is_normalized`` over the file replaces one per string. A ``\\u`` escape
+    could spell a decomposed accent, so a text with one is checked string by string.
+    """
+    return text is not None and "\\u" not in text and unicodedata.is_normalized("NFC", text)
 
 
 def _add_lines(ctx: _Context, start: int, path: Path, text: str | None) -> None:
@@ -549,7 +563,7 @@ def _add_lines(ctx: _Context, start: int, path: Path, text: str | None) -> None:
             ctx.report.problems[i] = Problem(p.severity, p.code, p.path, p.message, loc, p.hint)
 
 
-def _check_site(ctx, project, spec, path, index, feature, site_schema) -> None:
+def _check_site(ctx, project, spec, path, index, feature, site_schema, check_nfc=True) -> None:
     props = feature.get("properties")
     site_id = props.get("id") if isinstance(props, dict) else None
     fid = site_id if isinstance(site_id, str) else feature.get("id")
@@ -571,7 +585,7 @@ def _check_site(ctx, project, spec, path, index, feature, site_schema) -> None:
         )
     if not isinstance(props, dict):
         return
-    for ptr, text in _non_nfc_strings(props, f"{base}/properties"):
+    for ptr, text in _non_nfc_strings(props, f"{base}/properties") if check_nfc else ():
         report(
             WARNING,
             "text-not-nfc",
@@ -792,6 +806,7 @@ def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None)
         rows.append((row_number, cells, row if only_known else _known(row)))
     if event_schema is not None and event_schema.all_valid([r for _, _, r in rows if r]):
         event_schema = None  # every row conforms: no need to ask one by one
+    check_nfc = not unicodedata.is_normalized("NFC", text)  # see _json_text_is_nfc
     lines = None
     seen: dict[str, int] = {}
     for row_number, cells, row in rows:
@@ -807,7 +822,7 @@ def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None)
                 line=lines[row_number - 1],
             )
             continue
-        _check_event_row(ctx, path, row, row_number, event_schema, seen)
+        _check_event_row(ctx, path, row, row_number, event_schema, seen, check_nfc)
 
 
 def _csv_records(ctx, path, text: str) -> list[list[str]] | None:
@@ -863,7 +878,7 @@ def _check_header(ctx, path, header) -> bool:
     return not missing
 
 
-def _check_event_row(ctx, path, known, row_number, event_schema, seen) -> None:
+def _check_event_row(ctx, path, known, row_number, event_schema, seen, check_nfc=True) -> None:
     """Check one well-formed row; ``known`` holds its cells in the known columns."""
     event_id = known["id"]
 
@@ -879,7 +894,7 @@ def _check_event_row(ctx, path, known, row_number, event_schema, seen) -> None:
             feature_id=event_id or None,
         )
 
-    for column, value in known.items():
+    for column, value in known.items() if check_nfc else ():
         if not unicodedata.is_normalized("NFC", value):
             report(WARNING, "text-not-nfc", f"{column} is not NFC: {value[:40]!r}", column, NFC_FIX)
     if event_schema is not None:
