@@ -1,24 +1,57 @@
-"""Atomic output: a failed run leaves the previous files as they were.
+"""Atomic output: a failed or interrupted run leaves the previous files as they were.
 
-Every writer writes to a temporary file in the destination folder, flushes and
-fsyncs it, then moves it into place with :func:`os.replace` (atomic on POSIX within
-one file system). A temporary file is removed when anything fails.
+Every writer writes to a temporary file beside its target, named
+``.heritage-mapper-<random>.tmp<suffix>``, fsyncs it, then moves it into place with
+:func:`os.replace` (atomic on POSIX within one file system): a reader sees the whole
+old file or the whole new one, never a part.
+
+- :func:`atomic_files` does this for a set of files: every file is written first, and
+  they are moved into place only when all of them were written. If a move fails, the
+  files already moved are put back (from hard links to the old files, kept until the
+  end), so the set is replaced all together or not at all.
+- A temporary file is removed when anything fails, Ctrl-C included (and SIGTERM,
+  which the CLI turns into the same interruption). Only SIGKILL or a power cut can
+  leave one behind: :func:`remove_stale_temps` removes them.
+- :func:`output_lock` lets one run at a time write into a folder (``flock`` on
+  ``.heritage-mapper.lock``, removed when the run is done) and removes the stale
+  temporary files once it holds the lock, when no other run can be writing them.
+  Two builds started at once into the same folders take turns.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
-from collections.abc import Iterator
+import secrets
+import shutil
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from heritage_mapper.errors import OutputError
+from heritage_mapper.errors import HeritageError, OutputError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_path", "ensure_writable_dir"]
+__all__ = [
+    "LOCK_NAME",
+    "LOCK_TIMEOUT_SECONDS",
+    "TEMP_PREFIX",
+    "TEMP_SUFFIX",
+    "atomic_files",
+    "atomic_path",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "ensure_writable_dir",
+    "is_temp_name",
+    "output_lock",
+    "remove_stale_temps",
+]
 
 TEMP_PREFIX = ".heritage-mapper-"
 TEMP_SUFFIX = ".tmp"
+TEMP_TOKEN_BYTES = 8
+OLD_TAG = ".old"  # a hard link to a file being replaced, kept until the set is in place
+LOCK_NAME = ".heritage-mapper.lock"
+LOCK_TIMEOUT_SECONDS = 600.0
+LOCK_POLL_SECONDS = 0.05
 
 
 def ensure_writable_dir(folder: str | Path) -> Path:
@@ -39,6 +72,196 @@ def ensure_writable_dir(folder: str | Path) -> Path:
     return folder
 
 
+def is_temp_name(name: str) -> bool:
+    """Whether ``name`` is one of heritage-mapper's temporary files or folders.
+
+    Examples
+    --------
+    >>> is_temp_name(".heritage-mapper-k2j9x1.tmp.html"), is_temp_name("index.html")
+    (True, False)
+    >>> is_temp_name(LOCK_NAME)
+    False
+    """
+    return name.startswith(TEMP_PREFIX) and TEMP_SUFFIX in name[len(TEMP_PREFIX) :]
+
+
+def remove_stale_temps(folder: str | Path) -> list[Path]:
+    """Remove the temporary files and folders a killed run left in ``folder``.
+
+    Only names :func:`is_temp_name` recognises are touched. Call it while holding
+    the folder's :func:`output_lock` (which does so itself), never while another run
+    may be writing into the folder. Returns what was removed.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / ".heritage-mapper-k2j9x1.tmp.html").write_text("half a page")
+    >>> _ = (folder / "index.html").write_text("a page")
+    >>> [p.name for p in remove_stale_temps(folder)], sorted(p.name for p in folder.iterdir())
+    (['.heritage-mapper-k2j9x1.tmp.html'], ['index.html'])
+    """
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+    removed = []
+    for entry in sorted(entries, key=lambda e: e.name):
+        if not is_temp_name(entry.name):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            _remove(path)
+        removed.append(path)
+    return removed
+
+
+@contextlib.contextmanager
+def output_lock(folder: str | Path, *, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[Path]:
+    """Hold the write lock of ``folder`` for the block; then no other run writes there.
+
+    Creates the folder when missing, waits up to ``timeout`` seconds for another
+    run to finish, then removes stale temporary files (:func:`remove_stale_temps`).
+    The lock is ``flock`` on ``.heritage-mapper.lock`` in the folder; the file is
+    removed when the block ends (a killed run's lock file is harmless: the kernel
+    released its lock). Where ``flock`` is missing (Windows) or refused (some
+    network file systems), there is no lock and no clean-up. Yields the lock path.
+
+    Raises
+    ------
+    OutputError
+        The folder cannot be written, or another run held the lock for ``timeout``
+        seconds.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with output_lock(tempfile.mkdtemp()) as lock:
+    ...     lock.name
+    '.heritage-mapper.lock'
+    """
+    folder = ensure_writable_dir(folder)
+    path = folder / LOCK_NAME
+    fd = _acquire(path, timeout)
+    try:
+        if fd is not None:
+            remove_stale_temps(folder)
+        yield path
+    finally:
+        if fd is not None:
+            _remove(path)  # while still holding it: a run waiting on it sees it go and retries
+            os.close(fd)
+
+
+def _acquire(path: Path, timeout: float) -> int | None:
+    """Open and ``flock`` the lock file; None when the system cannot lock."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        except OSError as exc:
+            raise OutputError(
+                f"{path}: cannot create the lock file ({exc.strerror or exc}); choose another "
+                "folder with --out or fix its permissions"
+            ) from exc
+        try:
+            if not _flock(fcntl, fd, path, deadline):
+                os.close(fd)
+                return None
+            if _same_file(fd, path):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the holder removed the file as it finished: lock the new one
+
+
+def _flock(fcntl, fd: int, path: Path, deadline: float) -> bool:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise OutputError(
+                    f"{path.parent}: another heritage-mapper run is still writing into this "
+                    f"folder (it holds {path.name}); wait for it to finish and run again"
+                ) from None
+            time.sleep(LOCK_POLL_SECONDS)
+        except OSError:
+            return False  # the file system cannot lock (ENOLCK, EOPNOTSUPP)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        on_disk = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
+
+
+@contextlib.contextmanager
+def atomic_files(targets: Iterable[str | Path]) -> Iterator[list[Path]]:
+    """Yield one temporary path per target; when the block succeeds, move them all into place.
+
+    For writers that want paths (GDAL, zipfile, several pages at once). Nothing is
+    moved until the block has written every file; if anything fails, in the block
+    or while moving, every temporary file is removed and every target is left as it
+    was (targets already moved are put back, where the file system has hard links).
+
+    Raises
+    ------
+    OutputError
+        A target is a folder, or a file cannot be written or moved; the message names
+        it and says nothing was replaced.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with atomic_files([folder / "a.txt", folder / "b.txt"]) as (a, b):
+    ...     _ = a.write_text("one")
+    ...     _ = b.write_text("two")
+    >>> (folder / "a.txt").read_text(), (folder / "b.txt").read_text()
+    ('one', 'two')
+    """
+    targets = [Path(target) for target in targets]
+    for target in targets:
+        ensure_writable_dir(target.parent)
+        if target.is_dir():
+            raise OutputError(
+                f"{target}: a folder has the name of this output file; move or rename it; "
+                "nothing was replaced"
+            )
+    temps: list[Path] = []
+    try:
+        for target in targets:
+            temps.append(_temp_name(target))
+        yield list(temps)
+        for tmp in temps:
+            _fsync(tmp)
+        _replace_all(temps, targets)
+    except HeritageError:
+        _remove_all(temps)
+        raise
+    except OSError as exc:
+        _remove_all(temps)
+        raise OutputError(
+            f"{_culprit(exc, temps, targets)}: cannot write ({exc.strerror or exc}); "
+            "nothing was replaced"
+        ) from exc
+    except BaseException:
+        _remove_all(temps)
+        raise
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success move it onto ``target``.
@@ -55,26 +278,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     >>> (folder / "a.txt").read_text()
     'hello'
     """
-    target = Path(target)
-    ensure_writable_dir(target.parent)
-    fd, name = tempfile.mkstemp(
-        prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX + target.suffix, dir=target.parent
-    )
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        tmp.unlink()  # let the writer create it (some drivers refuse an existing file)
+    with atomic_files([target]) as (tmp,):
         yield tmp
-        _fsync(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        _remove(tmp)
-        raise OutputError(
-            f"{target}: cannot write ({exc.strerror or exc}); nothing was replaced"
-        ) from exc
-    except BaseException:
-        _remove(tmp)
-        raise
 
 
 def atomic_write_bytes(target: str | Path, data: bytes) -> Path:
@@ -89,10 +294,76 @@ def atomic_write_text(target: str | Path, text: str) -> Path:
     return atomic_write_bytes(target, text.encode("utf-8"))
 
 
+def _temp_name(target: Path, tag: str = "") -> Path:
+    """A fresh temporary name beside ``target``; no file is created.
+
+    The writer creates the file (some GDAL drivers refuse an existing one), so the
+    name is in the caller's list before the file exists, and an interruption at any
+    moment leaves nothing unaccounted for. 64 random bits make a clash negligible.
+    """
+    token = secrets.token_hex(TEMP_TOKEN_BYTES)
+    return target.parent / f"{TEMP_PREFIX}{token}{TEMP_SUFFIX}{tag}{target.suffix}"
+
+
+def _replace_all(temps: list[Path], targets: list[Path]) -> None:
+    """Move each temp onto its target; if a move fails, put the earlier targets back."""
+    moved: list[tuple[Path, Path | None]] = []
+    kept: list[Path] = []
+    try:
+        for tmp, target in zip(temps, targets, strict=True):
+            old = _link_old(target)
+            if old is not None:
+                kept.append(old)
+            os.replace(tmp, target)
+            moved.append((target, old))
+    except BaseException:
+        for target, old in reversed(moved):
+            with contextlib.suppress(OSError):
+                if old is None:
+                    target.unlink()
+                else:
+                    os.replace(old, target)
+        raise
+    finally:
+        _remove_all(kept)
+
+
+def _link_old(target: Path) -> Path | None:
+    """A hard link to the file at ``target`` under a temporary name, or None.
+
+    None when there is no file yet, or when the file system has no hard links (then
+    that one file cannot be put back if a later move fails).
+    """
+    old = _temp_name(target, OLD_TAG)
+    try:
+        os.link(target, old)
+    except OSError:
+        return None
+    return old
+
+
+def _culprit(exc: OSError, temps: list[Path], targets: list[Path]) -> Path:
+    """The target an OSError is about: by its file name, else the only or common folder."""
+    for name in (exc.filename, getattr(exc, "filename2", None)):
+        if name is None:
+            continue
+        for tmp, target in zip(temps, targets, strict=False):
+            if Path(name) in (tmp, target):
+                return target
+    if len(targets) == 1:
+        return targets[0]
+    return Path(os.path.commonpath([str(t.parent) for t in targets])) if targets else Path()
+
+
 def _fsync(path: Path) -> None:
     if path.is_file():
         with open(path, "rb") as handle:
             os.fsync(handle.fileno())
+
+
+def _remove_all(paths: Iterable[Path]) -> None:
+    for path in paths:
+        _remove(path)
 
 
 def _remove(path: Path) -> None:

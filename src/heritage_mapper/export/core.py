@@ -4,19 +4,19 @@ Each row of :data:`FORMATS` names a format, says whether it is WGS84 by definiti
 and points at the two functions of its writer: ``outputs(data)`` (the file names it
 will write) and ``write(data, paths)`` (write them to the temporary paths given).
 :func:`export_layers` checks the whole request first (formats, CRS, layers, folder,
-existing files), then writes every file to a temporary file beside its target and
-moves them all into place only when every writer has succeeded.
+existing files), takes the folder's lock (:func:`~heritage_mapper.atomic.output_lock`),
+then writes every file to a temporary file beside its target and moves them all into
+place only when every writer has succeeded (:func:`~heritage_mapper.atomic.atomic_files`).
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from heritage_mapper.atomic import atomic_path, ensure_writable_dir
+from heritage_mapper.atomic import atomic_files, ensure_writable_dir, output_lock
 from heritage_mapper.errors import HeritageError, OutputError, UsageError
 from heritage_mapper.export import csvfile, fgb, geojson, gpkg, gpx, kml, lpf, shapefile
 from heritage_mapper.export.crs import crs_label, is_wgs84, resolve_crs
@@ -165,29 +165,31 @@ def export_layers(
     plan = [(fmt, [folder / name for name in fmt.writer.outputs(data)]) for fmt in chosen]
     targets = [path for _, paths in plan for path in paths]
     _refuse_duplicates(targets)
-    existing = [path for path in targets if path.exists()]
-    if existing and not overwrite:
-        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-        raise OutputError(
-            f"{existing[0]}: already exists{more}; pass --overwrite to replace it; "
-            "nothing was written"
-        )
-    _write_all(data, plan, folder)
+    with output_lock(folder):  # another run cannot write here until these are in place
+        existing = [path for path in targets if path.exists()]
+        if existing and not overwrite:
+            more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+            raise OutputError(
+                f"{existing[0]}: already exists{more}; pass --overwrite to replace it; "
+                "nothing was written"
+            )
+        _write_all(data, plan, folder)
     return targets
 
 
 class _Abort(Exception):
-    """Carries a writer's failure through the atomic_path contexts unchanged."""
+    """Carries a writer's failure through the atomic_files context unchanged."""
 
 
 def _write_all(data: ExportData, plan, folder: Path) -> None:
     """Write to temporary files; move them all into place only if every writer succeeds."""
+    targets = [path for _, paths in plan for path in paths]
     try:
-        with contextlib.ExitStack() as stack:
+        with atomic_files(targets) as temp_list:
+            temps = dict(zip(targets, temp_list, strict=True))
             for fmt, paths in plan:
-                temps = {path.name: stack.enter_context(atomic_path(path)) for path in paths}
                 try:
-                    fmt.writer.write(data, temps)
+                    fmt.writer.write(data, {path.name: temps[path] for path in paths})
                 except Exception as exc:  # every temp file is removed on the way out
                     raise _Abort() from exc
     except _Abort as abort:

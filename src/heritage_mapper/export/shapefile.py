@@ -22,7 +22,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-from heritage_mapper.atomic import TEMP_PREFIX
+from heritage_mapper.atomic import TEMP_PREFIX, TEMP_SUFFIX
 from heritage_mapper.export.ogr import FIXED_DATE, write_layer
 from heritage_mapper.export.tables import EVENTS_AT_SITES_STEM, ExportData
 
@@ -160,7 +160,10 @@ def write(data: ExportData, paths: dict) -> None:
         target = paths[name]
         stem = name.removesuffix(EXTENSION)
         names = shapefile_field_names(c for c in frame.columns if c != frame.geometry.name)
-        with tempfile.TemporaryDirectory(dir=target.parent, prefix=TEMP_PREFIX) as tmp:
+        # named like every temporary file, so a killed run's folder is found and removed
+        with tempfile.TemporaryDirectory(
+            dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX
+        ) as tmp:
             folder = Path(tmp)
             write_layer(
                 folder / f"{stem}.shp",
