@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
+import heritage_mapper.render.data
 from heritage_mapper import load_geodata
+from heritage_mapper.dates import format_edtf
+from heritage_mapper.join import timeline_order
 from heritage_mapper.render.assets import messages
 from heritage_mapper.render.data import (
     coordinate_decimals,
@@ -16,6 +20,7 @@ from heritage_mapper.render.data import (
     fold_for_search,
     page_languages,
     page_records,
+    region_event_ids,
     site_event_ids,
 )
 
@@ -27,11 +32,25 @@ def geodata():
     return load_geodata(GEODATA)
 
 
+def records_of(geodata, layer_ids):
+    languages, _ = page_languages(geodata.project, messages()["messages"])
+    return page_records(geodata, layer_ids, event_ids=site_event_ids(geodata), languages=languages)
+
+
 @pytest.fixture(scope="module")
 def records(geodata):
-    languages, _ = page_languages(geodata.project, messages()["messages"])
-    layer_ids = [spec.id for spec in geodata.project.layers]
-    return page_records(geodata, layer_ids, event_ids=site_event_ids(geodata), languages=languages)
+    return records_of(geodata, [spec.id for spec in geodata.project.layers])
+
+
+def no_site_events(geodata):
+    """The events with an empty ``site_ids``, in timeline order."""
+    ordered = timeline_order(geodata.events)
+    return ordered[[not ids for ids in ordered["site_ids"]]]
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(heritage_mapper.render.data, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
 
 
 @pytest.mark.parametrize(
@@ -89,17 +108,65 @@ def test_event_dates_are_labelled_in_both_languages(records):
     assert (events["start"][i], events["end"][i]) == (1965, 1965)
 
 
-def test_only_events_of_sites_are_embedded_with_their_sources(records):
+def test_site_and_region_events_are_embedded_once_with_their_sources(records, geodata):
     events = records["events"]
     assert "ev-2025-dao-thanh-y-club" in events["id"]
-    assert "ev-1954-geneva-accords" not in events["id"]  # names no site
+    assert "ev-1954-geneva-accords" in events["id"]  # names no site: the region timeline
+    assert len(events["id"]) == len(set(events["id"])) == len(geodata.events)
+    assert events["id"] == list(timeline_order(geodata.events)["id"])
     titles = [s["title"]["vi"] for s in records["sources"]]
     assert len(titles) == len(set(titles)) == 3
     assert all(0 <= s < len(records["sources"]) for s in events["source"])
 
 
-def test_year_span_runs_from_the_first_to_the_last_site_event(records):
-    assert records["years"] == [1955, 2025]
+def test_region_timeline_is_every_event_naming_no_site_in_timeline_order(records, geodata):
+    expected = no_site_events(geodata)
+    assert len(expected) == 17  # of the 22 curated events, 5 name a site
+    region = [records["events"]["id"][e] for e in records["region"]]
+    assert region == list(expected["id"]) == region_event_ids(geodata.events)
+    assert region[0] == "ev-1883-french-occupation" and region[-1] == "ev-2025-liberation-70th"
+    assert records["region"] == sorted(records["region"])  # the events are in timeline order
+    linked = {e for ids in records["sites"]["events"] for e in ids}
+    assert not linked & set(records["region"])
+
+
+def test_region_events_carry_date_labels_and_citations_in_both_languages(records, geodata):
+    events = records["events"]
+    e = events["id"].index("ev-1883-french-occupation")
+    assert (
+        events["date"]["vi"][e] == format_edtf("1883~/1955-04-24", "vi") == "khoảng 1883–24/4/1955"
+    )
+    assert events["date"]["en"][e] == "about 1883–24 April 1955"
+    assert (events["start"][e], events["end"][e]) == (1883, 1955)
+    e = events["id"].index("ev-2025-propaganda-plan")
+    assert (events["start"][e], events["end"][e]) == (2025, None)  # 2025/.. stays open
+    assert events["title"]["en"][e] == "Plans to keep renewing the movement"
+    assert records["sources"][events["source"][e]]["title"]["vi"]
+    assert events["paragraph"][e] > 0
+
+
+def test_layer_pages_show_the_same_region_timeline(geodata, records):
+    for spec in geodata.project.layers:
+        layer = records_of(geodata, [spec.id])
+        region = [layer["events"]["id"][e] for e in layer["region"]]
+        assert region == list(no_site_events(geodata)["id"]), spec.id
+        assert layer["years"] == records["years"], spec.id
+
+
+def test_a_page_without_region_events_embeds_an_empty_region(geodata):
+    languages, _ = page_languages(geodata.project, messages()["messages"])
+    layer_ids = [spec.id for spec in geodata.project.layers]
+    records = page_records(
+        geodata, layer_ids, event_ids=site_event_ids(geodata), languages=languages, region_ids=[]
+    )
+    assert records["region"] == []
+    assert "ev-1954-geneva-accords" not in records["events"]["id"]
+    assert records["years"] == [1955, 2025]  # from the site events alone
+
+
+def test_year_span_runs_from_the_first_to_the_last_event_on_the_page(records):
+    # 1883~/1955-04-24 (the region's first event) to 2025/2030 (its last end year)
+    assert records["years"] == [1883, 2030]
 
 
 def test_search_keys_hold_both_names_folded(records):

@@ -9,14 +9,16 @@ layer each). Each page is one self-contained HTML file:
   are for OpenStreetMap tiles, and without them the sites show on a plain
   background under a notice that the basemap needs a connection;
 - the data is embedded once, as compact columnar records (:mod:`.data`), and the
-  page builds markers, list and popups from them with DOM calls, never from HTML
-  strings, so any text in the data is shown as text;
+  page builds markers, list, popups and the region timeline (the events that name
+  no site) from them with DOM calls, never from HTML strings, so any text in the
+  data is shown as text;
 - the skeleton comes from folium and branca with deterministic element names
   (:mod:`.page`); dict keys are sorted, so the same geodata gives byte-identical
   files whatever ``PYTHONHASHSEED`` is.
 
-All pages are rendered in memory first; only then is each written with
-:func:`~heritage_mapper.atomic.atomic_write_text`, so a failure leaves the old maps.
+All pages are rendered in memory first; only then are they written, to temporary
+files moved into place together (:func:`~heritage_mapper.atomic.atomic_files`), so a
+failure while writing any page leaves every old page as it was.
 
 Examples
 --------
@@ -57,19 +59,23 @@ def build_maps(geodata, out_dir: str | Path) -> list[Path]:
     Raises
     ------
     OutputError
-        When the folder or a file cannot be written (the old file stays).
+        When the folder or a file cannot be written (every old page stays).
     """
-    from heritage_mapper.atomic import atomic_write_text, ensure_writable_dir
+    from heritage_mapper.atomic import atomic_files, output_lock
 
     pages = render_pages(geodata)
-    folder = ensure_writable_dir(out_dir)
-    return [atomic_write_text(folder / name, html) for name, html in pages.items()]
+    with output_lock(out_dir) as lock:  # one run at a time; the pages replace the old together
+        targets = [lock.parent / name for name in pages]
+        with atomic_files(targets) as temps:
+            for tmp, html in zip(temps, pages.values(), strict=True):
+                tmp.write_bytes(html.encode("utf-8"))
+    return targets
 
 
 def render_pages(geodata) -> dict[str, str]:
     """File name → HTML of every page: ``index.html``, then each layer's page."""
     from heritage_mapper.render.assets import messages
-    from heritage_mapper.render.data import site_event_ids
+    from heritage_mapper.render.data import region_event_ids, site_event_ids
 
     layer_ids = [spec.id for spec in geodata.project.layers]
     clash = [i for i in layer_ids if i + PAGE_SUFFIX == INDEX_PAGE]
@@ -78,14 +84,21 @@ def render_pages(geodata) -> dict[str, str]:
             f"layer id {clash[0]!r} would overwrite {INDEX_PAGE}, the page of all layers; "
             "rename the layer in project.json"
         )
-    shared = {"event_ids": site_event_ids(geodata), "labels": messages(), "assets": {}}
+    shared = {
+        "event_ids": site_event_ids(geodata),
+        "region_ids": region_event_ids(geodata.events),
+        "labels": messages(),
+        "assets": {},
+    }
     pages = {INDEX_PAGE: render_page(geodata, layer_ids, **shared)}
     for layer_id in layer_ids:
         pages[layer_id + PAGE_SUFFIX] = render_page(geodata, [layer_id], **shared)
     return pages
 
 
-def render_page(geodata, layer_ids=None, *, event_ids=None, labels=None, assets=None) -> str:
+def render_page(
+    geodata, layer_ids=None, *, event_ids=None, region_ids=None, labels=None, assets=None
+) -> str:
     """The HTML of one page showing ``layer_ids`` (default: every layer).
 
     Parameters
@@ -94,7 +107,7 @@ def render_page(geodata, layer_ids=None, *, event_ids=None, labels=None, assets=
         A loaded :class:`~heritage_mapper.geodata.Geodata`.
     layer_ids
         Layers to show, in any order (pages follow the project order).
-    event_ids, labels, assets
+    event_ids, region_ids, labels, assets
         Computed once by :func:`render_pages` and shared between pages; computed
         here when not given. ``assets`` is a dict used as a cache, keyed by
         whether the page clusters.
@@ -102,15 +115,24 @@ def render_page(geodata, layer_ids=None, *, event_ids=None, labels=None, assets=
     import xyzservices.providers as providers
 
     from heritage_mapper.render import assets as asset_files
-    from heritage_mapper.render.data import embed_json, page_languages, page_records, site_event_ids
+    from heritage_mapper.render.data import (
+        embed_json,
+        page_languages,
+        page_records,
+        region_event_ids,
+        site_event_ids,
+    )
     from heritage_mapper.render.page import PageFigure, page_figure
 
     project = geodata.project
     layer_ids = list(layer_ids) if layer_ids is not None else [s.id for s in project.layers]
     labels = labels if labels is not None else asset_files.messages()
     event_ids = event_ids if event_ids is not None else site_event_ids(geodata)
+    region_ids = region_ids if region_ids is not None else region_event_ids(geodata.events)
     languages, default = page_languages(project, labels["messages"])
-    records = page_records(geodata, layer_ids, event_ids=event_ids, languages=languages)
+    records = page_records(
+        geodata, layer_ids, event_ids=event_ids, languages=languages, region_ids=region_ids
+    )
     cluster = len(records["sites"]["id"]) > CLUSTER_MIN_SITES
     cache = assets if assets is not None else {}
     if cluster not in cache:
@@ -131,6 +153,7 @@ def render_page(geodata, layer_ids=None, *, event_ids=None, labels=None, assets=
         msg=records["messages"][default],
         language_names=[(lang, labels["languageNames"].get(lang, lang)) for lang in languages],
         years=records["years"],
+        region_events=len(records["region"]),
         assets=cache[cluster],
         json_text=embed_json(records),
     )

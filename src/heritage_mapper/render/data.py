@@ -15,7 +15,16 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
   language, so the page never parses EDTF;
 - the time filter works on plain integer years of the EDTF bounds (``None`` = open).
   A site shows when one of its events overlaps the chosen years; a site with no
-  events is filtered by its own ``period`` instead.
+  events is filtered by its own ``period`` instead;
+- events that name no site concern the whole region: they make the page's **region
+  timeline** (:func:`region_event_ids`), in the same order as a site's timeline
+  (:func:`heritage_mapper.join.timeline_order`) and filtered by the same years.
+  Every page shows all of them, the layer pages too: they are tied to no site, so
+  to no layer, and they are the context every layer's story sits in. They share the
+  ``events`` columns with the site events (``region`` holds their indexes), so a
+  region event is drawn by the same code as a popup's;
+- the year range runs from the first to the last year of every event on the page,
+  site and region events alike (and the periods of sites with no events).
 
 Examples
 --------
@@ -41,6 +50,7 @@ __all__ = [
     "fold_for_search",
     "page_languages",
     "page_records",
+    "region_event_ids",
     "site_event_ids",
 ]
 
@@ -135,8 +145,31 @@ def site_event_ids(geodata) -> dict[str, list[str]]:
     return {site_id: sorted(ids, key=position.__getitem__) for site_id, ids in by_site.items()}
 
 
-def page_records(geodata, layer_ids, *, event_ids, languages) -> dict:
-    """The records of one page: its sites, their events, and the sources they cite.
+def region_event_ids(events) -> list[str]:
+    """Ids of the events that name no site, in timeline order: the region timeline.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> events = pd.DataFrame(
+    ...     {
+    ...         "id": ["late", "at-a-site", "early"],
+    ...         "site_ids": [[], ["a"], []],
+    ...         "date_start": pd.to_datetime(["2025-01-01", "1955-04-25", "1954-07-20"]),
+    ...         "date_end": pd.to_datetime(["2025-12-31", "1955-04-25", "1954-07-20"]),
+    ...     }
+    ... )
+    >>> region_event_ids(events)
+    ['early', 'late']
+    """
+    from heritage_mapper.join import event_site_links, timeline_order
+
+    linked = set(event_site_links(events)["event_id"])
+    return [str(e) for e in timeline_order(events)["id"] if str(e) not in linked]
+
+
+def page_records(geodata, layer_ids, *, event_ids, languages, region_ids=None) -> dict:
+    """The records of one page: its sites, their events, the region's, and their sources.
 
     Parameters
     ----------
@@ -148,19 +181,25 @@ def page_records(geodata, layer_ids, *, event_ids, languages) -> dict:
         :func:`site_event_ids` of the whole geodata.
     languages
         The page languages; every text field gets one array per language.
+    region_ids
+        :func:`region_event_ids` of the whole geodata; computed when not given.
 
     Returns
     -------
     dict
-        ``layers``, ``categories``, ``sources``, ``sites``, ``events`` (columnar),
-        ``bounds`` (``[[south, west], [north, east]]``) and ``years`` (``[first,
-        last]`` or ``None`` when nothing is dated).
+        ``layers``, ``categories``, ``sources``, ``sites``, ``events`` (columnar, in
+        timeline order: the sites' events and the region's), ``region`` (indexes
+        into ``events`` of the region timeline, in order), ``bounds`` (``[[south,
+        west], [north, east]]``) and ``years`` (``[first, last]`` or ``None`` when
+        nothing is dated).
     """
     project = geodata.project
     layers = [spec for spec in project.layers if spec.id in set(layer_ids)]
     sites = geodata.sites[geodata.sites["layer"].isin([spec.id for spec in layers])]
     sites = sites.reset_index(drop=True)
-    events = _used_events(geodata.events, sites["id"], event_ids)
+    if region_ids is None:
+        region_ids = region_event_ids(geodata.events)
+    events = _used_events(geodata.events, sites["id"], event_ids, region_ids)
     sources = _SourceIndex(geodata.sources)
     event_index = {event_id: i for i, event_id in enumerate(events["id"])}
     site_columns = _site_columns(sites, layers, project, languages, sources)
@@ -177,16 +216,18 @@ def page_records(geodata, layer_ids, *, event_ids, languages) -> dict:
         "sources": sources.records(languages),
         "sites": site_columns,
         "events": event_columns,
+        "region": [event_index[e] for e in region_ids],
         "bounds": _bounds(site_columns, project.region.bbox),
         "years": _year_span(site_columns, event_columns),
     }
 
 
-def _used_events(events, site_ids, event_ids):
-    """The events of these sites, in timeline order."""
+def _used_events(events, site_ids, event_ids, region_ids):
+    """The events of these sites and of the region, in timeline order."""
     from heritage_mapper.join import timeline_order
 
     wanted = {e for site_id in site_ids for e in event_ids.get(site_id, ())}
+    wanted.update(region_ids)
     ordered = timeline_order(events)
     return ordered[ordered["id"].isin(wanted)].reset_index(drop=True)
 
@@ -357,6 +398,7 @@ def _bounds(sites: dict, region_bbox) -> list[list[float]]:
 
 
 def _year_span(sites: dict, events: dict) -> list[int] | None:
+    """First and last year of every event on the page and of the undated sites' periods."""
     undated = [i for i, ids in enumerate(sites["events"]) if not ids]
     years = [y for y in events["start"] + events["end"] if y is not None]
     years += [y for i in undated for y in (sites["start"][i], sites["end"][i]) if y is not None]

@@ -4,8 +4,8 @@ folium provides the Leaflet map and the basemap tile layer (an ``xyzservices``
 provider with its attribution). What folium would load from CDNs is switched off,
 and the rest of the page is branca elements with this package's own templates:
 
-- :class:`PageFigure`: the HTML document (``<html lang>``, header, list, map
-  wrapper) from ``render/templates/page.html``;
+- :class:`PageFigure`: the HTML document (``<html lang>``, header, list, region
+  timeline, map wrapper) from ``render/templates/page.html``;
 - :class:`OfflineMap`: ``folium.Map`` without CDN links, and without folium's
   ``user-scalable=no`` viewport, which stops people from zooming the page;
 - :class:`StartApp`: the one statement that hands the map to ``app.js``.
@@ -60,9 +60,23 @@ class PageFigure(_NumberedId, Figure):
     right before its script runs; ``app.js`` switches them to another language.
     ``assets`` are inlined in ``<head>``; ``json_text`` (already script-safe, see
     :func:`~heritage_mapper.render.data.embed_json`) becomes the data element.
+    ``region_events`` is how many events the region timeline holds; with none, the
+    page has no region timeline section.
     """
 
-    def __init__(self, *, lang, title, subtitle, msg, language_names, years, assets, json_text):
+    def __init__(
+        self,
+        *,
+        lang,
+        title,
+        subtitle,
+        msg,
+        language_names,
+        years,
+        region_events,
+        assets,
+        json_text,
+    ):
         super().__init__()
         self.header._children.pop("meta_http", None)  # the template declares the charset
         self._template = Template(
@@ -75,6 +89,7 @@ class PageFigure(_NumberedId, Figure):
         self.msg = msg
         self.language_names = language_names
         self.years = years
+        self.region_events = region_events
         self.assets = assets
         self.json_text = json_text
         self.data_element_id = DATA_ELEMENT_ID

@@ -1,4 +1,5 @@
-/* heritage-mapper map page: markers, list, popups, search, years, languages.
+/* heritage-mapper map page: markers, list, popups, region timeline, search, years,
+ * languages.
  *
  * The data arrives once, as a JSON script element read with JSON.parse. Text from
  * the data reaches the page only through textContent, setAttribute or DOM nodes
@@ -7,6 +8,8 @@
  *
  * Records are columnar (sites.name.vi[i], events.start[e]); dates come labelled in
  * every language, so nothing here parses EDTF. Years are plain integers, null = open.
+ * data.region lists the events that name no site (indexes into data.events, in
+ * timeline order): the region timeline, drawn by the same code as a popup's.
  */
 (function () {
   "use strict";
@@ -111,6 +114,7 @@
       this.data = data;
       this.sites = data.sites;
       this.events = data.events;
+      this.region = data.region || [];
       this.count = data.sites.id.length;
       this.lang = data.page.defaultLanguage;
       this.cluster = Boolean(data.page.cluster);
@@ -275,6 +279,7 @@
       else if (this.openIndex >= 0) this.popup.setContent(this.buildPopup(this.openIndex));
       this.syncCircles();
       this.renderList();
+      this.renderRegion();
     }
 
     /* Bring the markers on the map in line with `shown`. A clustered page adds markers in
@@ -422,6 +427,11 @@
     popupTimeline(i) {
       const ids = this.sites.events[i];
       if (!ids.length) return [el("p", "hm-note", this.t("noEvents"))];
+      return this.timeline(ids);
+    }
+
+    /* The events `ids` in the chosen years, as a list, then a note of how many are not. */
+    timeline(ids) {
       const list = el("ol", "hm-timeline");
       let hidden = 0;
       ids.forEach((e) => {
@@ -583,6 +593,33 @@
       this.selectSite(Number(button.dataset.index), button);
     }
 
+    /* ---------- region timeline ---------- */
+
+    bindRegion() {
+      const toggle = document.getElementById("hm-region-toggle");
+      if (!toggle) return;
+      toggle.addEventListener("click", () => {
+        const open = toggle.getAttribute("aria-expanded") !== "true";
+        toggle.setAttribute("aria-expanded", String(open));
+        toggle.closest(".hm-panel").classList.toggle("hm-region-open", open);
+        document.getElementById("hm-region-body").hidden = !open;
+        this.renderRegion();
+      });
+    }
+
+    /* The count is always current; the events are drawn while the section is open. */
+    renderRegion() {
+      const count = document.getElementById("hm-region-count");
+      if (!count) return;
+      const total = this.region.length;
+      const shown = this.region.filter((e) => this.eventShown(e)).length;
+      count.textContent = shown === total
+        ? this.t("eventCountAll", { total: this.number(total) })
+        : this.t("eventCount", { shown: this.number(shown), total: this.number(total) });
+      if (document.getElementById("hm-region-body").hidden) return;
+      document.getElementById("hm-region-events").replaceChildren(...this.timeline(this.region));
+    }
+
     /* ---------- header controls ---------- */
 
     bindSearch() {
@@ -650,6 +687,7 @@
       this.legend.render();
       this.fullscreen.render();
       this.renderList();
+      this.renderRegion();
       if (this.openIndex >= 0) {
         this.popup.setContent(this.buildPopup(this.openIndex));
         this.onPopupOpen();
@@ -726,6 +764,7 @@
       if (this.cluster) this.map.on("moveend", () => this.syncCircles());
       this.watchTiles();
       this.bindList();
+      this.bindRegion();
       this.bindSearch();
       this.bindYears();
       this.bindLanguages();
