@@ -8,7 +8,10 @@ cannot be opened.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 from functools import wraps
 from pathlib import Path
 
@@ -88,13 +91,53 @@ maps_out_option = click.option(
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 
 
+TERMINATING_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that every temporary file is removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def interrupt_on_termination():
+    """Treat SIGTERM and SIGHUP like Ctrl-C in the block (Python's default just dies).
+
+    Ctrl-C raises KeyboardInterrupt, so the atomic writers remove their temporary
+    files on the way out; a plain SIGTERM (``kill``, a CI timeout, systemd) would
+    end the process at once and leave them. Signal handlers only work in the main
+    thread, so elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    try:
+        for name in TERMINATING_SIGNALS:
+            if hasattr(signal, name):
+                number = getattr(signal, name)
+                previous[number] = signal.signal(number, _raise_terminated)
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def handle_errors(func):
     """Turn HeritageError into a message and an exit code; never show a traceback."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            with interrupt_on_termination():
+                return func(*args, **kwargs)
         except ValidationFailed as exc:
             click.echo(exc.report.to_text(), err=True)
             click.echo(f"error: {exc}; nothing was written", err=True)
@@ -102,9 +145,14 @@ def handle_errors(func):
         except HeritageError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted; nothing was replaced", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as exc:
+            number = getattr(exc, "signum", signal.SIGINT)
+            click.echo(
+                f"interrupted ({signal.Signals(number).name}); the files being written were "
+                "discarded and the files they would have replaced are unchanged",
+                err=True,
+            )
+            sys.exit(128 + number)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a bug: say so in one line instead of a traceback
