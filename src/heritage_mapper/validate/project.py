@@ -18,6 +18,7 @@ import difflib
 import hashlib
 import io
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,16 @@ NFC_FIX = (
     "open(p,'w',encoding='utf-8').write(unicodedata.normalize('NFC',t))\" FILE"
 )
 
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls. No name or
+# description needs one; they come from pasting (Word's vertical tab, a stray escape).
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# How one can hide in JSON text: a \\u escape, \\b, \\f, or a raw DEL or C1 control.
+JSON_MAY_HOLD_CONTROL = re.compile("\\\\[ubf]|[\x7f-\x9f]")
+CONTROL_FIX = (
+    "delete the character (most editors do not show it: search for it by its code); "
+    "for a line break use a real new line"
+)
+
 PROJECT_CODES = {
     "project-schema": "project.json does not match project.schema.json",
     "schema-unreadable": "a JSON Schema named by project.json cannot be read",
@@ -85,6 +96,7 @@ PROJECT_CODES = {
     "source-ref-unknown": "a source reference names a file not in sources.json",
     "source-paragraph-missing": "a cited paragraph number is beyond the end of the source",
     "text-not-nfc": "text is not in Unicode NFC form",
+    "text-control-character": "text holds a control character (U+0000 is an error)",
     "sources-schema": "sources.json does not match sources.schema.json",
     "source-id-duplicate": "two sources share an id or a file name",
     "source-text-missing": "a registered source file is not in sources_dir",
@@ -284,6 +296,45 @@ def _non_nfc_strings(value, pointer=""):
             for key, child in item.items():
                 child_ptr = _pointer([key]) if not ptr else ptr + _pointer([key])
                 if isinstance(key, str) and not unicodedata.is_normalized("NFC", key):
+                    yield child_ptr, key
+                stack.append((child_ptr, child))
+        elif isinstance(item, list):
+            stack.extend((f"{ptr}/{i}", child) for i, child in enumerate(item))
+
+
+def _control_character(text: str) -> tuple[str, str] | None:
+    """(severity, message) when ``text`` holds a control character, else None.
+
+    U+0000 is an error: GDAL's formats (GeoPackage, Shapefile, FlatGeobuf) cut the text
+    there and XML cannot hold it. Other controls are a warning: KML and GPX show them
+    as U+FFFD, the other formats keep an invisible character.
+    """
+    match = CONTROL_CHARACTER.search(text)
+    if match is None:
+        return None
+    char, at, shown = match.group(), match.start(), text[:40]
+    if char == "\x00":
+        return ERROR, (
+            f"text {shown!r} holds U+0000 (NUL) at character {at}: GeoPackage, Shapefile and "
+            "FlatGeobuf would cut the text there, and KML and GPX cannot hold it"
+        )
+    return WARNING, (
+        f"text {shown!r} holds the control character U+{ord(char):04X} at character {at}: "
+        "KML and GPX show it as \ufffd, the other formats keep an invisible character"
+    )
+
+
+def _strings(value, pointer=""):
+    """Yield (pointer, text) for every string in ``value`` (values and keys)."""
+    stack = [(pointer, value)]
+    while stack:
+        ptr, item = stack.pop()
+        if isinstance(item, str):
+            yield ptr, item
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                child_ptr = ptr + _pointer([key])
+                if isinstance(key, str):
                     yield child_ptr, key
                 stack.append((child_ptr, child))
         elif isinstance(item, list):
@@ -515,9 +566,12 @@ def _check_layer(ctx: _Context, project: Project, spec, site_schema, max_bytes) 
     if site_schema is not None and site_schema.all_valid(_property_objects(features)):
         site_schema = None  # every feature conforms: no need to ask one by one
     check_nfc = not _json_text_is_nfc(result.text)
+    check_controls = result.text is None or bool(JSON_MAY_HOLD_CONTROL.search(result.text))
     for index, feature in enumerate(features):
         if isinstance(feature, dict):
-            _check_site(ctx, project, spec, path, index, feature, site_schema, check_nfc)
+            _check_site(
+                ctx, project, spec, path, index, feature, site_schema, check_nfc, check_controls
+            )
     _add_lines(ctx, before, path, result.text)
 
 
@@ -563,7 +617,9 @@ def _add_lines(ctx: _Context, start: int, path: Path, text: str | None) -> None:
             ctx.report.problems[i] = Problem(p.severity, p.code, p.path, p.message, loc, p.hint)
 
 
-def _check_site(ctx, project, spec, path, index, feature, site_schema, check_nfc=True) -> None:
+def _check_site(
+    ctx, project, spec, path, index, feature, site_schema, check_nfc=True, check_controls=True
+) -> None:
     props = feature.get("properties")
     site_id = props.get("id") if isinstance(props, dict) else None
     fid = site_id if isinstance(site_id, str) else feature.get("id")
@@ -594,6 +650,10 @@ def _check_site(ctx, project, spec, path, index, feature, site_schema, check_nfc
             hint=NFC_FIX,
             pointer=ptr,
         )
+    for ptr, text in _strings(props, f"{base}/properties") if check_controls else ():
+        found = _control_character(text)
+        if found:
+            report(found[0], "text-control-character", found[1], hint=CONTROL_FIX, pointer=ptr)
     if site_schema is not None:
         for error in site_schema.iter_errors(props):
             report(
@@ -807,6 +867,7 @@ def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None)
     if event_schema is not None and event_schema.all_valid([r for _, _, r in rows if r]):
         event_schema = None  # every row conforms: no need to ask one by one
     check_nfc = not unicodedata.is_normalized("NFC", text)  # see _json_text_is_nfc
+    check_controls = bool(CONTROL_CHARACTER.search(text))
     lines = None
     seen: dict[str, int] = {}
     for row_number, cells, row in rows:
@@ -822,7 +883,7 @@ def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None)
                 line=lines[row_number - 1],
             )
             continue
-        _check_event_row(ctx, path, row, row_number, event_schema, seen, check_nfc)
+        _check_event_row(ctx, path, row, row_number, event_schema, seen, check_nfc, check_controls)
 
 
 def _csv_records(ctx, path, text: str) -> list[list[str]] | None:
@@ -878,7 +939,9 @@ def _check_header(ctx, path, header) -> bool:
     return not missing
 
 
-def _check_event_row(ctx, path, known, row_number, event_schema, seen, check_nfc=True) -> None:
+def _check_event_row(
+    ctx, path, known, row_number, event_schema, seen, check_nfc=True, check_controls=True
+) -> None:
     """Check one well-formed row; ``known`` holds its cells in the known columns."""
     event_id = known["id"]
 
@@ -897,6 +960,10 @@ def _check_event_row(ctx, path, known, row_number, event_schema, seen, check_nfc
     for column, value in known.items() if check_nfc else ():
         if not unicodedata.is_normalized("NFC", value):
             report(WARNING, "text-not-nfc", f"{column} is not NFC: {value[:40]!r}", column, NFC_FIX)
+    for column, value in known.items() if check_controls else ():
+        found = _control_character(value)
+        if found:
+            report(found[0], "text-control-character", f"{column}: {found[1]}", column, CONTROL_FIX)
     if event_schema is not None:
         for error in event_schema.iter_errors(known):
             column = error.path[0] if error.path else _required_name(error)
