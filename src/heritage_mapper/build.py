@@ -47,7 +47,9 @@ def build(
     ValidationFailed
         When validation finds errors (nothing is written).
     OutputError
-        When an output file cannot be written (the previous files stay as they were).
+        When an output folder or file cannot be written. The maps and the exports are
+        each replaced as a whole or not at all (the maps first); a folder that cannot
+        be created is found before either is touched.
 
     Examples
     --------
@@ -56,10 +58,14 @@ def build(
     >>> written[0].name  # doctest: +SKIP
     'index.html'
     """
+    from heritage_mapper.atomic import ensure_writable_dir
     from heritage_mapper.geodata import load_geodata
     from heritage_mapper.render import build_maps
 
     geodata = load_geodata(geodata_dir, strict=strict)
+    for folder in (maps_dir, exports_dir):  # both, before the maps are replaced
+        if folder is not None:
+            ensure_writable_dir(folder)
     written = build_maps(geodata, maps_dir)
     if exports_dir is not None:
         from heritage_mapper.export import export_layers
