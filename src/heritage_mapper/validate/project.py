@@ -153,6 +153,7 @@ class _Context:
         self.sites: dict[str, SiteRecord] = {}
         self.folded_ids: dict[str, str] = {}
         self.source_paragraphs: dict[str, int | None] = {}
+        self.dates: dict[str, EdtfDate] = {}  # event dates repeat: parse each text once
 
     def problem(self, severity, code, path, message, hint=None, **location):
         self.report.extend(
@@ -275,8 +276,11 @@ def _fold(text: str) -> str:
     """Case-, accent-, form- and invisible-insensitive key for near-duplicate detection.
 
     Format characters (category Cf: zero-width space, non-joiner and joiner, U+FEFF,
-    word joiner) are dropped: ids that differ only by them look the same.
+    word joiner) are dropped: ids that differ only by them look the same. ASCII text
+    has nothing to decompose, strip or drop: it only has its case folded.
     """
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(
         c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
@@ -991,7 +995,7 @@ def _check_event_row(
             "give every event its own id",
         )
     seen.setdefault(event_id, row_number)
-    date = _check_event_date(known, report)
+    date = _check_event_date(ctx, known, report)
     if date is not None and event_id:
         ctx.parsed.event_dates[event_id] = date
     _check_event_sites(ctx, known, date, report)
@@ -1013,14 +1017,19 @@ def _required_name(error) -> str | None:
     return error.message.split("'")[1] if "'" in error.message else None
 
 
-def _check_event_date(row, report) -> EdtfDate | None:
-    if not row["date"].strip():
+def _check_event_date(ctx, row, report) -> EdtfDate | None:
+    text = row["date"]
+    if not text.strip():
         return None
-    try:
-        return parse_edtf(row["date"])
-    except EdtfError as exc:
-        report(ERROR, "event-date-invalid", str(exc), "date")
-        return None
+    date = ctx.dates.get(text)
+    if date is None:
+        try:
+            date = parse_edtf(text)
+        except EdtfError as exc:
+            report(ERROR, "event-date-invalid", str(exc), "date")
+            return None
+        ctx.dates[text] = date
+    return date
 
 
 def _check_event_sites(ctx, row, date, report) -> None:
