@@ -1,0 +1,488 @@
+"""Hostile text in every field reaches every output as text: never markup, formula or code.
+
+A copy of geodata/ gets one extra site per payload, every text field of which (names,
+descriptions, location basis, administrative units) is that payload, and one event
+at that site whose titles and summaries are the payload too. One build writes the
+maps and every export; then each target is read back with its own parser:
+
+- GeoJSON, Linked Places (json), GeoPackage, FlatGeobuf, Shapefile (pyogrio): the
+  exact text;
+- KML and GPX (xml.etree, so they must be well-formed): the text as XML 1.0 can hold
+  it (U+FFFD for the C0 controls it forbids, LF for CR), and the HTML inside KML
+  descriptions holds no element from the data;
+- CSV: the exact text, with one leading ``'`` when it starts with ``= + - @``, a tab
+  or a CR (formula neutralisation), nothing else changed;
+- the map pages: no ``<script`` or raw markup from the data in the file, the data
+  back intact from the JSON island, and in Chromium no dialog, no canary set, the
+  text literally in the list and the popup in both languages, and right-to-left
+  overrides kept inside the data text (the interface text around it still reads
+  left to right).
+
+U+0000 is refused by validate (text-control-character, an error), so a NUL never
+reaches an output; the other control characters are a warning and are checked above.
+"""
+
+# The browser fixtures are imported from browser_support and used as arguments.
+# ruff: noqa: F401, F811
+
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from heritage_mapper import load_geodata
+from heritage_mapper.build import build
+from heritage_mapper.cli import main
+from heritage_mapper.errors import ValidationFailed
+from heritage_mapper.validate import validate_geodata
+
+from .browser_support import GEODATA, browser, copy_geodata, open_page
+
+C0 = "".join(chr(i) for i in range(1, 32))  # U+0000 is refused: see the NUL tests
+PAYLOADS = {
+    "img": "<img src=x onerror=alert(1)>",
+    "img-canary": '<img src=x onerror="window.__pwned=1">',
+    "template": "${alert(2)}",
+    "template-canary": "`${window.__pwned=2}`",
+    "script": "</script><script>alert(3)</script>",
+    "script-canary": "</script><script>window.__pwned=3</script>",
+    "svg": "<svg onload=alert(4)>",
+    "jinja": "{{7*7}}{% raw %}{#",
+    "entities": "&amp; &lt; &#x3C;",
+    "cdata-end": "]]>",
+    "cdata": "<![CDATA[x]]>",
+    "controls": f"c0:{C0}:end",
+    "rlo": "evil\u202egnp.exe",
+    "rlo-open": "Hòn Gai\u202e",
+    "isolates": "\u2066a\u2067b\u2068c\u2069d",
+    "isolate-open": "\u2067Cẩm Phả",
+    "hyperlink": '=HYPERLINK("http://x","y")',
+    "plus": "+1",
+    "minus": "-1",
+    "at": "@SUM(A1)",
+    "tab": "\t=1+1",
+    "cr": "\r=1+1",
+}
+BIDI = ("rlo", "rlo-open", "isolates", "isolate-open")
+SITE_FIELDS = (
+    "name_vi",
+    "name_en",
+    "description_vi",
+    "description_en",
+    "location_basis_vi",
+    "location_basis_en",
+    "admin_then",
+    "admin_now",
+)
+EVENT_FIELDS = ("title_vi", "title_en", "summary_vi", "summary_en")
+EVENT_AT_SITE_FIELDS = (*EVENT_FIELDS, "site_name_vi", "site_name_en")
+SHAPEFILE_FIELDS = {  # column -> dBASE field (README, "Shapefile field names")
+    "name_vi": "name_vi",
+    "name_en": "name_en",
+    "description_vi": "desc_vi",
+    "description_en": "desc_en",
+    "location_basis_vi": "basis_vi",
+    "location_basis_en": "basis_en",
+    "admin_then": "admin_then",
+    "admin_now": "admin_now",
+    "title_vi": "title_vi",
+    "title_en": "title_en",
+    "summary_vi": "summ_vi",
+    "summary_en": "summ_en",
+    "site_name_vi": "site_nm_vi",
+    "site_name_en": "site_nm_en",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+KML = "{http://www.opengis.net/kml/2.2}"
+GPX = "{http://www.topografix.com/GPX/1/1}"
+LAYER = "liberation-1955"
+
+
+def site_id(key: str) -> str:
+    return f"hostile-{key}"
+
+
+def event_id(key: str) -> str:
+    return f"ev-hostile-{key}"
+
+
+def xml_expected(text: str) -> str:
+    """What an XML 1.0 parser can read back: CR as LF, other forbidden controls as U+FFFD."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join("\ufffd" if ord(c) < 32 and c not in "\t\n" else c for c in text)
+
+
+def csv_expected(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def make_hostile(geodata: Path) -> Path:
+    """One site per payload in the first layer (every text field = payload), one event each."""
+    layer = geodata / "layers" / f"{LAYER}.geojson"
+    doc = json.loads(layer.read_text(encoding="utf-8"))
+    model = doc["features"][0]
+    for key, payload in PAYLOADS.items():
+        feature = json.loads(json.dumps(model))
+        feature["id"] = feature["properties"]["id"] = site_id(key)
+        feature["properties"].update(dict.fromkeys(SITE_FIELDS, payload))
+        doc["features"].append(feature)
+    layer.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    events = geodata / "events.csv"
+    with open(events, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    model_row = next(r for r in rows if model["properties"]["id"] in r["site_ids"].split(";"))
+    for key, payload in PAYLOADS.items():
+        row = {**model_row, "id": event_id(key), "site_ids": site_id(key)}
+        row.update(dict.fromkeys(EVENT_FIELDS, payload))
+        rows.append(row)
+    with open(events, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return geodata
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The hostile geodata built: root/maps and root/exports (every format)."""
+    root = tmp_path_factory.mktemp("injection")
+    geodata = make_hostile(copy_geodata(GEODATA, root / "geodata"))
+    build(geodata, root / "maps", exports_dir=root / "exports")
+    return root
+
+
+def by_id(records, key="id") -> dict:
+    return {record[key]: record for record in records}
+
+
+def read_table(path, layer=None):
+    import pyogrio
+
+    return pyogrio.read_dataframe(path, layer=layer).to_dict("records")
+
+
+# -- the data is accepted, with a warning only for the control characters ----------------
+
+
+def test_hostile_text_is_valid_data_and_only_control_characters_warn(tmp_path):
+    geodata = make_hostile(copy_geodata(GEODATA, tmp_path / "geodata"))
+    report = validate_geodata(geodata)
+    assert not report.has_errors()
+    found = {(p.code, p.location.feature_id) for p in report.problems}
+    assert found == {
+        ("text-control-character", site_id("controls")),
+        ("text-control-character", event_id("controls")),
+    }
+
+
+@pytest.mark.parametrize("where", ["site", "event"])
+def test_a_nul_character_is_an_error_and_nothing_is_written(tmp_path, where):
+    geodata = copy_geodata(GEODATA, tmp_path / "geodata")
+    if where == "site":
+        layer = geodata / "layers" / f"{LAYER}.geojson"
+        doc = json.loads(layer.read_text(encoding="utf-8"))
+        doc["features"][0]["properties"]["name_en"] = "Hòn Gai\x00 rally"
+        layer.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        pointer = "/features/0/properties/name_en"
+    else:
+        events = geodata / "events.csv"
+        text = events.read_text(encoding="utf-8")
+        events.write_text(text.replace("Geneva Accords signed", "Geneva\x00Accords"), "utf-8")
+        pointer = None
+    report = validate_geodata(geodata)
+    (problem,) = [p for p in report.problems if p.code == "text-control-character"]
+    assert problem.severity == "error" and "U+0000 (NUL)" in problem.message
+    assert problem.location.pointer == pointer
+    maps = tmp_path / "maps"
+    args = ["build", "--geodata", str(geodata), "--out", str(maps), "--exports", str(maps)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "text-control-character" in result.stderr
+    assert not maps.exists()
+    with pytest.raises(ValidationFailed):
+        load_geodata(geodata)
+
+
+# -- exports ------------------------------------------------------------------------------
+
+
+def test_geojson_gives_back_every_payload_exactly(built):
+    sites = by_id(
+        f["properties"]
+        for f in json.loads((built / "exports" / f"sites-{LAYER}.geojson").read_bytes())["features"]
+    )
+    events = by_id(
+        f["properties"]
+        for f in json.loads((built / "exports" / "events-at-sites.geojson").read_bytes())[
+            "features"
+        ]
+    )
+    for key, payload in PAYLOADS.items():
+        assert {f: sites[site_id(key)][f] for f in SITE_FIELDS} == dict.fromkeys(
+            SITE_FIELDS, payload
+        )
+        event = events[f"{event_id(key)}@{site_id(key)}"]
+        assert {f: event[f] for f in EVENT_AT_SITE_FIELDS} == dict.fromkeys(
+            EVENT_AT_SITE_FIELDS, payload
+        )
+
+
+def test_linked_places_gives_back_names_and_descriptions_exactly(built):
+    doc = json.loads((built / "exports" / "heritage.lpf.json").read_bytes())
+    places = {f["@id"].rsplit("/", 1)[1]: f for f in doc["features"]}
+    for key, payload in PAYLOADS.items():
+        place = places[site_id(key)]
+        assert [n["toponym"] for n in place["names"]] == [payload, payload]
+        assert [d["value"] for d in place["descriptions"]] == [payload, payload]
+        assert place["properties"]["title"] == payload
+
+
+ROW_IDS = {
+    "site": site_id,
+    "event": event_id,
+    "event-at-site": lambda key: f"{event_id(key)}@{site_id(key)}",
+}
+
+
+@pytest.mark.parametrize(
+    "name, layer, rows, fields",
+    [
+        ("heritage.gpkg", f"sites-{LAYER}", "site", SITE_FIELDS),
+        ("heritage.gpkg", "events", "event", EVENT_FIELDS),
+        ("heritage.gpkg", "events-at-sites", "event-at-site", EVENT_AT_SITE_FIELDS),
+        (f"sites-{LAYER}.fgb", None, "site", SITE_FIELDS),
+        ("events-at-sites.fgb", None, "event-at-site", EVENT_AT_SITE_FIELDS),
+        (f"sites-{LAYER}.shp.zip", None, "site", SITE_FIELDS),
+        ("events-at-sites.shp.zip", None, "event-at-site", EVENT_AT_SITE_FIELDS),
+    ],
+)
+def test_gis_formats_give_back_every_payload_exactly(built, name, layer, rows, fields):
+    path = built / "exports" / name
+    shapefile = name.endswith(".shp.zip")
+    table = by_id(read_table(f"/vsizip/{path}" if shapefile else path, layer))
+    for key, payload in PAYLOADS.items():
+        row = table[ROW_IDS[rows](key)]
+        got = {f: row[SHAPEFILE_FIELDS[f] if shapefile else f] for f in fields}
+        assert got == dict.fromkeys(fields, payload), key
+
+
+def test_csv_neutralises_formulas_and_changes_nothing_else(built):
+    with open(built / "exports" / "sites.csv", encoding="utf-8-sig", newline="") as handle:
+        sites = by_id(csv.DictReader(handle))
+    with open(built / "exports" / "events.csv", encoding="utf-8-sig", newline="") as handle:
+        events = by_id(csv.DictReader(handle))
+    for key, payload in PAYLOADS.items():
+        expected = csv_expected(payload)
+        assert {f: sites[site_id(key)][f] for f in SITE_FIELDS} == dict.fromkeys(
+            SITE_FIELDS, expected
+        )
+        assert {f: events[event_id(key)][f] for f in EVENT_FIELDS} == dict.fromkeys(
+            EVENT_FIELDS, expected
+        )
+    for row in [*sites.values(), *events.values()]:
+        for value in row.values():
+            assert not value.startswith(FORMULA_START) or _is_number(value), value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+class HtmlText(HTMLParser):
+    """The elements and the text of an HTML fragment (character references decoded)."""
+
+    def __init__(self, fragment: str):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.chunks = [], []
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.chunks.append(data)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+
+def test_kml_is_well_formed_and_every_payload_is_text(built):
+    root = ET.parse(built / "exports" / "heritage.kml").getroot()
+    placemarks = {}
+    for placemark in root.iter(f"{KML}Placemark"):
+        data = {
+            d.get("name"): d.find(f"{KML}value").text
+            for d in placemark.iter(f"{KML}Data")
+            if d.find(f"{KML}value") is not None
+        }
+        placemarks[data["id"]] = (placemark, data)
+    for key, payload in PAYLOADS.items():
+        placemark, data = placemarks[site_id(key)]
+        expected = xml_expected(payload)
+        assert placemark.find(f"{KML}name").text == expected
+        for field in ("name_vi", "name_en", "admin_then", "admin_now"):
+            assert data[field] == expected, field
+        balloon = HtmlText(placemark.find(f"{KML}description").text)
+        assert set(balloon.tags) <= {"p", "b", "h4", "ul", "li"}, balloon.tags
+        # name_en, description_vi/en, location_basis_vi, event title_vi/en
+        assert balloon.text.count(expected) >= 6, (key, balloon.text)
+
+
+def test_gpx_is_well_formed_and_every_payload_is_text(built):
+    root = ET.parse(built / "exports" / "heritage.gpx").getroot()
+    waypoints = {w.find(f"{GPX}extensions")[0].text: w for w in root.findall(f"{GPX}wpt")}
+    for key, payload in PAYLOADS.items():
+        waypoint = waypoints[site_id(key)]
+        expected = xml_expected(payload)
+        assert waypoint.find(f"{GPX}name").text == expected
+        # name_en, description_vi/en, event title_vi/en
+        assert waypoint.find(f"{GPX}desc").text.count(expected) >= 5, key
+
+
+# -- map pages: the file ------------------------------------------------------------------
+
+
+class PageParts(HTMLParser):
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.scripts, self.json_text, self._in_json = [], [], False
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            attrs = dict(attrs)
+            self.scripts.append(attrs)
+            self._in_json = attrs.get("type") == "application/json"
+
+    def handle_endtag(self, tag):
+        self._in_json = False
+
+    def handle_data(self, data):
+        if self._in_json:
+            self.json_text.append(data)
+
+
+@pytest.fixture(scope="module")
+def clean_page(tmp_path_factory) -> str:
+    from heritage_mapper.render import render_pages
+
+    return render_pages(load_geodata(GEODATA))["index.html"]
+
+
+@pytest.mark.parametrize("page", ["index.html", f"{LAYER}.html"])
+def test_pages_hold_no_markup_from_the_data_and_give_it_back_intact(built, clean_page, page):
+    html = (built / "maps" / page).read_text(encoding="utf-8")
+    for payload in PAYLOADS.values():
+        if "<" in payload or "]]>" in payload:
+            assert payload not in html
+    assert html.count("<script") == clean_page.count("<script")
+    assert html.lower().count("</script") == clean_page.lower().count("</script")
+    parts = PageParts(html)
+    assert len(parts.scripts) == len(PageParts(clean_page).scripts)
+    data = json.loads("".join(parts.json_text))
+    index = data["sites"]["id"].index(site_id("script"))
+    assert data["sites"]["name"]["vi"][index] == PAYLOADS["script"]
+    for key, payload in PAYLOADS.items():
+        i = data["sites"]["id"].index(site_id(key))
+        for field in ("name", "description", "basis"):
+            assert [data["sites"][field][lang][i] for lang in ("vi", "en")] == [payload] * 2
+        assert [data["sites"][f][i] for f in ("adminThen", "adminNow")] == [payload] * 2
+
+
+# -- map pages: in Chromium ---------------------------------------------------------------
+
+POPUP = """() => {
+  const c = document.querySelector(".leaflet-popup-content .hm-popup");
+  const dd = c.querySelectorAll("dd");
+  return {
+    name: c.querySelector("h2").textContent,
+    description: c.querySelector(":scope > p:not([class])").textContent,
+    basis: c.querySelector(".hm-basis").textContent,
+    admin_then: dd[dd.length - 2].textContent,
+    admin_now: dd[dd.length - 1].textContent,
+    title: [...c.querySelectorAll(".hm-event-title")].map((n) => n.textContent),
+    summary: [...c.querySelectorAll(".hm-event-summary")].map((n) => n.textContent),
+  };
+}"""
+CLICK_SITE = """(payload) => {
+  const names = [...document.querySelectorAll(".hm-site-button .hm-site-name")];
+  const found = names.filter((n) => n.textContent === payload);
+  if (found.length !== 1) return found.length;
+  found[0].closest(".hm-site-button").click();
+  return 1;
+}"""
+# Interface text (no bidi control in it) whose first two letters are laid out
+# right to left: an override from the data has leaked into it.
+REVERSED_UI_TEXT = """(selector) => {
+  const reversed = [];
+  document.querySelectorAll(selector).forEach((root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const text = node.data;
+      if (/[\\u202a-\\u202e\\u2066-\\u2069]/.test(text) || !/^\\p{L}\\p{L}/u.test(text)) continue;
+      const range = document.createRange();
+      range.setStart(node, 0); range.setEnd(node, 1);
+      const first = range.getBoundingClientRect();
+      range.setStart(node, 1); range.setEnd(node, 2);
+      const second = range.getBoundingClientRect();
+      if (Math.abs(first.top - second.top) < 2 && first.left > second.left) reversed.push(text);
+    }
+  });
+  return reversed;
+}"""
+
+
+def show_site(page, payload: str) -> dict:
+    assert page.evaluate(CLICK_SITE, payload) == 1, payload
+    page.wait_for_selector(".leaflet-popup-content .hm-popup")
+    return page.evaluate(POPUP)
+
+
+def test_in_the_browser_nothing_runs_and_every_payload_shows_literally(built, open_page):
+    opened = open_page(built / "maps" / "index.html")
+    page = opened.page
+    scripts = page.evaluate("document.scripts.length")
+    names = page.locator(".hm-site-button .hm-site-name").evaluate_all(
+        "(nodes) => nodes.map((n) => n.textContent)"
+    )
+    for payload in PAYLOADS.values():
+        assert names.count(payload) == 1, payload
+    for lang, suffix in (("vi", "_vi"), ("en", "_en")):
+        if lang == "en":
+            page.locator(".hm-lang-buttons button[data-lang='en']").click()
+        for key, payload in PAYLOADS.items():
+            shown = show_site(page, payload)
+            assert shown == {
+                "name": payload,
+                "description": payload,
+                "basis": payload,
+                "admin_then": payload,
+                "admin_now": payload,
+                "title": [payload],
+                "summary": [payload],
+            }, (key, lang, suffix)
+            if key in BIDI:
+                selectors = ".hm-list, .leaflet-popup-content, .hm-header"
+                assert page.evaluate(REVERSED_UI_TEXT, selectors) == [], key
+    page.locator("#hm-search").fill("${alert")
+    page.wait_for_timeout(300)
+    assert opened.dialogs == []
+    assert opened.errors == []
+    assert page.evaluate("window.__pwned") is None
+    assert page.evaluate("document.scripts.length") == scripts
+    assert page.locator("img[src='x'], svg[onload]").count() == 0
