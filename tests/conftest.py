@@ -25,6 +25,17 @@ def geodata_copy(tmp_path) -> Path:
     return target
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Hypothesis profiles "ci" (the default) and "long" for the fuzz tests.
+
+    Runs before Hypothesis' own hook, so ``--hypothesis-profile=long`` can load one.
+    """
+    from .fuzz_support import register_profiles
+
+    register_profiles()
+
+
 @pytest.fixture(scope="session")
 def data():
     """The real geodata, loaded once per test session (tests must not modify it)."""

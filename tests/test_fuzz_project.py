@@ -1,0 +1,144 @@
+"""Fuzzing whole-folder validation and the ``validate`` command with hostile files.
+
+A copy of the real geodata gets one hostile file per case (a mutated layer, or
+events.csv with random cells, broken quotes, NUL bytes, a BOM, CRLF, wrong column
+counts or bytes that are not UTF-8); the file is put back after the case, so one
+copy serves every case of a test. ``validate_geodata`` must return known findings
+and never raise; ``heritage-mapper validate --format json`` must exit 0, 1 or 2 with
+valid JSON and never print a traceback (exit 3 means an internal error: a bug).
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from heritage_mapper.cli import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, main
+from heritage_mapper.validate.geojson import CODES
+from heritage_mapper.validate.project import PROJECT_CODES, validate_geodata
+
+from .fuzz_support import (
+    assert_findings,
+    events_csv_bytes,
+    fuzz,
+    layer_names,
+    mutated_layer_bytes,
+)
+
+ALL_CODES = {**CODES, **PROJECT_CODES}
+LAYER_FILES = layer_names()
+
+# A numpy RuntimeWarning reaches the user's terminal (and is an error under -W error).
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
+
+@contextmanager
+def replaced(path, data: bytes):
+    """Write ``data`` to ``path`` for the duration of the block, then put it back."""
+    original = path.read_bytes()
+    path.write_bytes(data)
+    try:
+        yield path
+    finally:
+        path.write_bytes(original)
+
+
+def _validate(folder):
+    report = validate_geodata(folder)
+    assert_findings(report.problems, ALL_CODES)
+    return report
+
+
+@fuzz(0.5, reuses_fixture=True)
+@given(layer=st.sampled_from(LAYER_FILES), data=mutated_layer_bytes(sites=True))
+def test_validate_geodata_mutated_layer(geodata_copy, layer, data):
+    with replaced(geodata_copy / "layers" / f"{layer}.geojson", data):
+        _validate(geodata_copy)
+
+
+@fuzz(1, reuses_fixture=True)
+@given(data=events_csv_bytes())
+def test_validate_geodata_hostile_events_csv(geodata_copy, data):
+    with replaced(geodata_copy / "events.csv", data):
+        report = _validate(geodata_copy)
+    if not data.strip():
+        assert report.has_errors()
+
+
+def _run_cli(folder):
+    result = CliRunner().invoke(main, ["validate", "--geodata", str(folder), "--format", "json"])
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "internal error" not in output, output
+    assert result.exit_code in (EXIT_OK, EXIT_ERRORS, EXIT_USAGE), output
+    if result.exit_code != EXIT_USAGE:
+        doc = json.loads(result.stdout)
+        assert doc["summary"]["errors"] == 0 or result.exit_code == EXIT_ERRORS
+    return result
+
+
+@fuzz(0.25, reuses_fixture=True)
+@given(
+    layer=st.sampled_from(LAYER_FILES),
+    layer_data=st.none() | mutated_layer_bytes(sites=True),
+    events=st.none() | events_csv_bytes(),
+)
+def test_cli_validate_json_never_crashes(geodata_copy, layer, layer_data, events):
+    layer_path = geodata_copy / "layers" / f"{layer}.geojson"
+    events_path = geodata_copy / "events.csv"
+    with (
+        replaced(layer_path, layer_path.read_bytes() if layer_data is None else layer_data),
+        replaced(events_path, events_path.read_bytes() if events is None else events),
+    ):
+        _run_cli(geodata_copy)
+
+
+def test_cli_validate_json_on_the_real_data_is_clean(geodata_copy):
+    result = _run_cli(geodata_copy)
+    assert result.exit_code == EXIT_OK
+
+
+# -- what the fuzzing found, kept as examples ---------------------------------------------
+
+SOURCE = "000_429512ba85df644f.txt"
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_cli_lone_surrogate_escape_in_an_id_is_exit_1_not_an_internal_error(geodata_copy):
+    layer = geodata_copy / "layers" / "coal-industry.geojson"
+    _edit(layer, '"id": "cua-ong-screening-plant",', '"id": "cua-ong-screening-plant\\udc80",')
+    result = _run_cli(geodata_copy)
+    assert result.exit_code == EXIT_ERRORS
+    assert "json-encoding" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "code"),
+    [
+        ("²", "event-field-invalid"),
+        ("١٢", "event-field-invalid"),
+        ("9" * 5000, "event-paragraph-missing"),
+        ("1" * 30, "event-paragraph-missing"),
+    ],
+)
+def test_event_paragraph_that_int_cannot_read_is_a_finding(geodata_copy, paragraph, code):
+    _edit(geodata_copy / "events.csv", f"{SOURCE},6\n", f"{SOURCE},{paragraph}\n")
+    report = _validate(geodata_copy)
+    assert code in {p.code for p in report.problems}
+
+
+@pytest.mark.parametrize("paragraph", ["²", "9" * 5000])
+def test_source_ref_paragraph_that_int_cannot_read_is_a_finding(geodata_copy, paragraph):
+    layer = geodata_copy / "layers" / "coal-industry.geojson"
+    _edit(layer, f"{SOURCE}#8", f"{SOURCE}#{paragraph}")
+    report = _validate(geodata_copy)
+    assert report.has_errors()
