@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from heritage_mapper.errors import ValidationFailed
@@ -181,13 +181,16 @@ def _bounds(date):
 
 
 def _date_series(values, length):
+    """Dates (``datetime.date`` or None) as a ``datetime64[s]`` Series, NaT for None.
+
+    numpy converts the dates in one C loop (days, then seconds: midnight), where a
+    ``pd.Timestamp`` per value took 9 s for a million bounds.
+    """
+    import numpy as np
     import pandas as pd
 
-    return pd.Series(
-        [pd.Timestamp(v) if v is not None else pd.NaT for v in values],
-        dtype=DATE_DTYPE,
-        index=pd.RangeIndex(length),
-    )
+    days = np.array(list(values), dtype="datetime64[D]").reshape(length)
+    return pd.Series(days.astype(DATE_DTYPE), dtype=DATE_DTYPE, index=pd.RangeIndex(length))
 
 
 def _events_frame(parsed):
@@ -197,27 +200,33 @@ def _events_frame(parsed):
 
     rows = parsed.event_rows
     by_file = {s["file"]: s["id"] for s in parsed.sources}
-    dates = [parsed.event_dates[r["id"]] for r in rows]
+    column = {c: [r[c] for r in rows] for c in (*EVENT_TEXT_COLUMNS, "site_ids", "paragraph")}
+    dates = [parsed.event_dates[i] for i in column["id"]]
+    normalize = partial(unicodedata.normalize, "NFC")  # every cell of a CSV row is a str
     frame = pd.DataFrame(
         {
-            "id": [nfc(r["id"]) for r in rows],
-            "date": [r["date"].strip() for r in rows],
+            "id": list(map(normalize, column["id"])),
+            "date": list(map(str.strip, column["date"])),
             "date_start": _date_series([d.lower for d in dates], len(rows)),
             "date_end": _date_series([d.upper for d in dates], len(rows)),
             "approximate": pd.array([d.approximate for d in dates], dtype="bool"),
             "uncertain": pd.array([d.uncertain for d in dates], dtype="bool"),
-            "site_ids": [
-                [nfc(s.strip()) for s in r["site_ids"].split(SITE_IDS_SEPARATOR) if s.strip()]
-                for r in rows
-            ],
-            **{c: [nfc(r[c]) for r in rows] for c in EVENT_TEXT_COLUMNS[2:]},
-            "source_id": [by_file[r["source"]] for r in rows],
-            "paragraph": pd.array([int(r["paragraph"]) for r in rows], dtype="int64"),
+            "site_ids": [_site_ids(v, SITE_IDS_SEPARATOR) for v in column["site_ids"]],
+            **{c: list(map(normalize, column[c])) for c in EVENT_TEXT_COLUMNS[2:]},
+            "source_id": [by_file[v] for v in column["source"]],
+            "paragraph": pd.array(list(map(int, column["paragraph"])), dtype="int64"),
         }
     )
     for column in EVENT_TEXT_COLUMNS + ("source_id",):
         frame[column] = frame[column].astype("string")
     return frame
+
+
+def _site_ids(cell: str, separator: str) -> list[str]:
+    """``"a;b"`` → ``["a", "b"]``: stripped, NFC, empty parts dropped."""
+    if separator not in cell and cell == cell.strip():
+        return [unicodedata.normalize("NFC", cell)] if cell else []
+    return [unicodedata.normalize("NFC", s.strip()) for s in cell.split(separator) if s.strip()]
 
 
 def _sources_frame(sources):
