@@ -425,20 +425,29 @@ CLICK_SITE = """(payload) => {
   found[0].closest(".hm-site-button").click();
   return 1;
 }"""
-# Interface text (no bidi control in it) whose first two letters are laid out
-# right to left: an override from the data has leaked into it.
-REVERSED_UI_TEXT = """(selector) => {
+# The first two adjacent letters of each text node laid out right to left: an
+# override has leaked into the node. With ``tails``, a node holding bidi controls is
+# checked after its last one (data here ends in an open override, so what follows
+# in the same node is interface text); without, such nodes are skipped (the
+# data's own override may reorder the rest of its own text).
+REVERSED_TEXT = """([selector, tails]) => {
+  const bidi = /[\\u202a-\\u202e\\u2066-\\u2069]/g;
   const reversed = [];
   document.querySelectorAll(selector).forEach((root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     let node;
     while ((node = walker.nextNode())) {
       const text = node.data;
-      if (/[\\u202a-\\u202e\\u2066-\\u2069]/.test(text) || !/^\\p{L}\\p{L}/u.test(text)) continue;
+      const controls = [...text.matchAll(bidi)];
+      if (controls.length && !tails) continue;
+      const from = controls.length ? controls[controls.length - 1].index + 1 : 0;
+      const pair = /\\p{L}\\p{L}/u.exec(text.slice(from));
+      if (!pair) continue;
+      const at = from + pair.index;
       const range = document.createRange();
-      range.setStart(node, 0); range.setEnd(node, 1);
+      range.setStart(node, at); range.setEnd(node, at + 1);
       const first = range.getBoundingClientRect();
-      range.setStart(node, 1); range.setEnd(node, 2);
+      range.setStart(node, at + 1); range.setEnd(node, at + 2);
       const second = range.getBoundingClientRect();
       if (Math.abs(first.top - second.top) < 2 && first.left > second.left) reversed.push(text);
     }
@@ -478,7 +487,7 @@ def test_in_the_browser_nothing_runs_and_every_payload_shows_literally(built, op
             }, (key, lang, suffix)
             if key in BIDI:
                 selectors = ".hm-list, .leaflet-popup-content, .hm-header"
-                assert page.evaluate(REVERSED_UI_TEXT, selectors) == [], key
+                assert page.evaluate(REVERSED_TEXT, [selectors, False]) == [], key
     page.locator("#hm-search").fill("${alert")
     page.wait_for_timeout(300)
     assert opened.dialogs == []
@@ -486,3 +495,37 @@ def test_in_the_browser_nothing_runs_and_every_payload_shows_literally(built, op
     assert page.evaluate("window.__pwned") is None
     assert page.evaluate("document.scripts.length") == scripts
     assert page.locator("img[src='x'], svg[onload]").count() == 0
+
+
+@pytest.fixture(scope="module")
+def overridden_titles(tmp_path_factory) -> Path:
+    """Maps whose first source, first layer and first category titles end in an open RLO."""
+    root = tmp_path_factory.mktemp("bidi-titles")
+    geodata = copy_geodata(GEODATA, root / "geodata")
+    sources_file = geodata / "sources.json"
+    sources = json.loads(sources_file.read_text(encoding="utf-8"))
+    for source in sources["sources"]:
+        source["title_vi"] += "\u202e"
+    sources_file.write_text(json.dumps(sources, ensure_ascii=False), encoding="utf-8")
+    project_file = geodata / "project.json"
+    project = json.loads(project_file.read_text(encoding="utf-8"))
+    for layer in project["layers"]:
+        layer["title"]["vi"] += "\u202e"
+    for category in project["categories"]:
+        category["label"]["vi"] += "\u202e"
+    project_file.write_text(json.dumps(project, ensure_ascii=False), encoding="utf-8")
+    build(geodata, root / "maps", exports_dir=None)
+    return root / "maps"
+
+
+def test_an_override_in_a_source_or_layer_title_stays_inside_it(overridden_titles, open_page):
+    """Source and layer titles sit inside interface text (", đoạn 6"); <bdi> holds them."""
+    opened = open_page(overridden_titles / "index.html")
+    page = opened.page
+    for index in range(page.locator(".hm-site-button").count()):
+        page.locator(".hm-site-button").nth(index).click()
+        page.wait_for_selector(".leaflet-popup-content .hm-cite")
+        cites = page.locator(".leaflet-popup-content .hm-cite").all_text_contents()
+        assert all("\u202e, đoạn " in cite for cite in cites), cites
+        assert page.evaluate(REVERSED_TEXT, [".leaflet-popup-content, .hm-list", True]) == []
+    assert opened.errors == []

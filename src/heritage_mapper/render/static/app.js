@@ -65,6 +65,17 @@
     return node;
   }
 
+  /* Interface text with data text inside it: each {data} piece goes in a <bdi>, so a
+   * right-to-left override in a source or layer title cannot reorder the interface
+   * text after it (", đoạn 6"). The text content is the same as plain concatenation. */
+  function mixed(tag, className, pieces) {
+    const node = el(tag, className);
+    pieces.forEach((piece) => {
+      node.append(typeof piece === "string" ? piece : el("bdi", null, piece.data));
+    });
+    return node;
+  }
+
   function safeColor(color) {
     return COLOR.test(color) ? color : FALLBACK_COLOR;
   }
@@ -400,9 +411,9 @@
       const category = this.data.categories[s.category[i]];
       const meta = el("p", "hm-popup-meta");
       meta.appendChild(shapeSvg(s.category[i], layer.color));
-      const parts = [layer.title[this.lang]];
-      if (category) parts.push(category.label[this.lang]);
-      meta.appendChild(el("span", null, parts.join(" · ")));
+      const parts = [{ data: layer.title[this.lang] }];
+      if (category) parts.push(" · ", { data: category.label[this.lang] });
+      meta.appendChild(mixed("span", null, parts));
       return meta;
     }
 
@@ -449,9 +460,11 @@
       item.appendChild(el("span", "hm-event-date", this.field(ev.date, e)));
       item.appendChild(el("span", "hm-event-title", this.field(ev.title, e)));
       item.appendChild(el("span", "hm-event-summary", this.field(ev.summary, e)));
-      const cite = this.t("source") + ": " + this.sourceTitle(ev.source[e]) + ", " +
-        this.t("paragraph", { n: ev.paragraph[e] });
-      item.appendChild(el("span", "hm-cite", cite));
+      item.appendChild(mixed("span", "hm-cite", [
+        this.t("source") + ": ",
+        { data: this.sourceTitle(ev.source[e]) },
+        ", " + this.t("paragraph", { n: ev.paragraph[e] }),
+      ]));
       return item;
     }
 
@@ -469,12 +482,13 @@
         if (!bySource.has(source)) bySource.set(source, []);
         bySource.get(source).push(paragraph);
       });
-      const parts = [];
+      const pieces = [this.t("siteSources") + ": "];
       bySource.forEach((paragraphs, source) => {
         const key = paragraphs.length > 1 ? "paragraphs" : "paragraph";
-        parts.push(this.sourceTitle(source) + ", " + this.t(key, { n: paragraphs.join(", ") }));
+        if (pieces.length > 1) pieces.push("; ");
+        pieces.push({ data: this.sourceTitle(source) }, ", " + this.t(key, { n: paragraphs.join(", ") }));
       });
-      return el("p", "hm-cite", this.t("siteSources") + ": " + parts.join("; "));
+      return mixed("p", "hm-cite", pieces);
     }
 
     onPopupOpen() {
