@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import re
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -143,6 +144,33 @@ _JSON_TYPE_NAMES = {
 }
 _REASON = re.compile(r"^(?P<name>.*?)\[(?P<x>\S+) (?P<y>\S+)(?: \S+)?\]$")
 _KIND_POINT, _KIND_LINE, _KIND_RING = 0, 1, 2
+#: Integers longer than this are described, not printed (CPython's repr stops at 4300
+#: digits); and the digits of an integer of n bits are about n * LOG10_2.
+MAX_SHOWN_INT_BITS = 4000
+LOG10_2 = 0.30103
+
+
+class _ShortRepr(reprlib.Repr):
+    """``repr`` bounded in depth and length, for quoting any value in a message.
+
+    A value handed to :func:`check_document` may be nested past the recursion limit
+    or hold an integer too long for ``repr`` (more than 4300 digits); neither may
+    turn a finding into a crash.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.maxlevel, self.maxstring, self.maxother = 3, 60, 60
+
+    def repr_int(self, x, level):
+        if x.bit_length() > MAX_SHOWN_INT_BITS:
+            return f"<an integer of about {round(x.bit_length() * LOG10_2)} digits>"
+        return super().repr_int(x, level)
+
+
+def _shown(value) -> str:
+    """A short repr of ``value`` for messages (see :class:`_ShortRepr`)."""
+    return _ShortRepr().repr(value)
 
 
 def _json_type(value) -> str:
@@ -300,7 +328,7 @@ class _Checker:
             self.error(
                 "geojson-type-unexpected",
                 where,
-                f"found type {value!r} where {what} is required (one of {names}); "
+                f"found type {_shown(value)} where {what} is required (one of {names}); "
                 f"{_wrap_hint(value, allowed)}",
                 feature,
             )
@@ -312,7 +340,7 @@ class _Checker:
             fix = f"write {allowed[0]!r}"
         else:
             fix = f"use one of {names}"
-        self.error("geojson-type-unknown", where, f"unknown type {value!r}; {fix}", feature)
+        self.error("geojson-type-unknown", where, f"unknown type {_shown(value)}; {fix}", feature)
 
     def check_common(self, obj: dict, pointer: str, kind: str, feature) -> None:
         """Members every GeoJSON object may have: foreign members, crs, bbox."""
@@ -567,7 +595,7 @@ class _Checker:
             self.error(
                 "geojson-bbox-not-number",
                 pointer_join(pointer, bad[0]),
-                f"bbox element {bad[0]} is {_json_type(bbox[bad[0]])} ({bbox[bad[0]]!r}); "
+                f"bbox element {bad[0]} is {_json_type(bbox[bad[0]])} ({_shown(bbox[bad[0]])}); "
                 "every bbox element must be a number",
                 feature,
             )
@@ -730,7 +758,7 @@ class _CoordinateWalk:
             self.problem(
                 "geojson-coordinates-depth",
                 suffix,
-                f"found the number {value!r} where {what} was expected: the coordinates are "
+                f"found the number {_shown(value)} where {what} was expected: the coordinates are "
                 f"nested too shallowly for a {self.gtype} ({_STRUCTURE[self.gtype]})",
             )
         else:
@@ -748,7 +776,7 @@ class _CoordinateWalk:
             self.problem(
                 "geojson-position-too-short",
                 _at(suffix, index),
-                f"the position {p!r} has {len(p)} number(s); it needs at least longitude "
+                f"the position {_shown(p)} has {len(p)} number(s); it needs at least longitude "
                 "and latitude, [lon, lat]",
             )
             return False
@@ -772,7 +800,7 @@ class _CoordinateWalk:
             self.problem(
                 "geojson-position-not-number",
                 f"{where}/{i}",
-                f"position element {i} is {_json_type(value)} ({value!r}); every element "
+                f"position element {i} is {_json_type(value)} ({_shown(value)}); every element "
                 f"of a position must be a number: remove the quotes{hint}",
             )
         return False
@@ -837,8 +865,9 @@ class _CoordinateWalk:
             self.problem(
                 "geojson-ring-not-closed",
                 suffix,
-                f"the ring starts at {ring[0]} but ends at {ring[-1]}; a linear ring must end "
-                "with exactly its first position: append it (RFC 7946 section 3.1.6)",
+                f"the ring starts at {_shown(ring[0])} but ends at {_shown(ring[-1])}; a "
+                "linear ring must end with exactly its first position: append it (RFC 7946 "
+                "section 3.1.6)",
             )
             ok = False
         if ok:
