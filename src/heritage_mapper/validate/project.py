@@ -767,10 +767,20 @@ def _positions(geometry):
         if not isinstance(item, list) or not item:
             continue
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in item[:2]):
-            if len(item) >= 2:
-                yield float(item[0]), float(item[1])
+            position = _lon_lat(item) if len(item) >= 2 else None
+            if position is not None:
+                yield position
         else:
             stack.extend(item)
+
+
+def _lon_lat(position: list) -> tuple[float, float] | None:
+    """The first two numbers as floats; None for an integer past the float range (such
+    as a 400-digit one), which check_document reports as not a finite number."""
+    try:
+        return float(position[0]), float(position[1])
+    except OverflowError:
+        return None
 
 
 def _check_region(project: Project, geometry, report, base) -> None:
