@@ -310,6 +310,7 @@ def _text(draw, container, key):
 
 MUTATIONS = (_drop, _special, _random, _retype, _collection, _coordinates, _list_shape, _text)
 
+
 SOURCE = "000_429512ba85df644f.txt"
 #: Hostile values for the site properties the project rules read.
 PROPERTY_VALUES = {
@@ -336,13 +337,17 @@ PROPERTY_VALUES = {
 
 @st.composite
 def _property_mutation(draw, doc: dict) -> None:
+    """A hostile value in one property of a site, or in its position."""
     features = doc.get("features")
     if not isinstance(features, list) or not features:
         return
     feature = draw(st.sampled_from(features))
     props = feature.get("properties") if isinstance(feature, dict) else None
-    if isinstance(props, dict):
-        name = draw(st.sampled_from(sorted(PROPERTY_VALUES)))
+    geometry = feature.get("geometry") if isinstance(feature, dict) else None
+    name = draw(st.sampled_from(["coordinates", *sorted(PROPERTY_VALUES)]))
+    if name == "coordinates" and isinstance(geometry, dict):
+        geometry["coordinates"] = draw(st.lists(special_numbers | st.floats(), max_size=3))
+    elif name != "coordinates" and isinstance(props, dict):
         props[name] = copy.deepcopy(draw(st.sampled_from(PROPERTY_VALUES[name])))
 
 
@@ -360,6 +365,35 @@ def mutated_layers(draw, *, sites: bool = False):
     for _ in range(draw(st.integers(0, 2) if sites else st.integers(1, 4))):
         container, key = draw(st.sampled_from(_slots(root)))
         draw(st.sampled_from(MUTATIONS))(draw, container, key)
+    return root[0]
+
+
+#: Values no JSON file can hold, planted by :func:`plant_in_memory_value`: an
+#: integer too long for repr() and nesting far past the recursion limit.
+IN_MEMORY_LEAVES = ("keep", 1.0, "x", 10**5000, {"a": 1})
+in_memory_plans = st.fixed_dictionaries(
+    {
+        "slot": st.integers(0, 10**6),
+        "leaf": st.sampled_from(range(len(IN_MEMORY_LEAVES))),
+        "depth": st.integers(0, 50_000),
+        "as_dict": st.booleans(),
+        "twice": st.booleans(),
+    }
+)
+
+
+def plant_in_memory_value(doc, plan: dict):
+    """Put a value from ``plan`` (drawn from ``in_memory_plans``) into ``doc``.
+
+    Built outside the strategy: Hypothesis itself could not copy or print it.
+    """
+    root = [doc]
+    container, key = (slots := _slots(root))[plan["slot"] % len(slots)]
+    leaf = IN_MEMORY_LEAVES[plan["leaf"]]
+    value = container[key] if leaf == "keep" else leaf
+    for _ in range(plan["depth"]):
+        value = {"v": value} if plan["as_dict"] else [value]
+    container[key] = [value, value] if plan["twice"] else value
     return root[0]
 
 

@@ -24,10 +24,12 @@ from .fuzz_support import (
     dump,
     fuzz,
     geojson_like,
+    in_memory_plans,
     json_like_text,
     json_values,
     mutated_layer_bytes,
     mutated_layers,
+    plant_in_memory_value,
 )
 
 # A numpy RuntimeWarning reaches the user's terminal (and is an error under -W error).
@@ -137,6 +139,14 @@ def test_check_document_mutated_real_layers(doc):
     assert_findings(
         check_document(doc, "layer.geojson", range_severity="error"), CODES, printable=False
     )
+
+
+@fuzz(0.5)
+@given(doc=mutated_layers(), plan=in_memory_plans)
+def test_check_document_values_no_file_can_hold(doc, plan):
+    """Nesting past the recursion limit and 5000-digit integers, in Python values."""
+    doc = plant_in_memory_value(doc, plan)
+    assert_findings(check_document(doc, "layer.geojson"), CODES, printable=False)
 
 
 @fuzz(1)

@@ -142,3 +142,12 @@ def test_source_ref_paragraph_that_int_cannot_read_is_a_finding(geodata_copy, pa
     _edit(layer, f"{SOURCE}#8", f"{SOURCE}#{paragraph}")
     report = _validate(geodata_copy)
     assert report.has_errors()
+
+
+def test_coordinate_integer_too_large_for_a_float_is_a_finding(geodata_copy):
+    """A 400-digit integer is read as an int; the region check must not call float() on it."""
+    layer = geodata_copy / "layers" / "coal-industry.geojson"
+    _edit(layer, "107.36,", "1" + "0" * 400 + ",")
+    result = _run_cli(geodata_copy)
+    assert result.exit_code == EXIT_ERRORS
+    assert "geojson-position-not-number" in result.stdout
