@@ -17,9 +17,18 @@ from heritage_mapper.errors import ValidationFailed
 from heritage_mapper.problems import Report
 from heritage_mapper.project import Project
 
-__all__ = ["Geodata", "load_geodata", "SITE_TEXT_COLUMNS", "EVENT_TEXT_COLUMNS"]
+__all__ = [
+    "Geodata",
+    "load_geodata",
+    "RESERVED_SITE_COLUMNS",
+    "SITE_TEXT_COLUMNS",
+    "EVENT_TEXT_COLUMNS",
+]
 
 WGS84 = "EPSG:4326"
+#: Columns the loader adds to every site; a site property of the same name would be
+#: overwritten (or break the frame), so validation refuses one.
+RESERVED_SITE_COLUMNS = ("layer", "geometry", "period_start", "period_end")
 SITE_TEXT_COLUMNS = (
     "id",
     "name_vi",

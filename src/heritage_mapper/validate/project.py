@@ -25,6 +25,7 @@ from pathlib import Path
 
 from heritage_mapper.dates import EdtfDate, EdtfError, parse_edtf
 from heritage_mapper.errors import GeodataReadError
+from heritage_mapper.geodata import RESERVED_SITE_COLUMNS
 from heritage_mapper.jsonread import (
     DEFAULT_MAX_JSON_BYTES,
     gc_paused,
@@ -666,6 +667,16 @@ def _check_site(
                 _schema_message(error),
                 hint="see schemas/site.schema.json and the README's data model",
                 pointer=f"{base}/properties{_pointer(error.absolute_path)}",
+            )
+    for name in RESERVED_SITE_COLUMNS:
+        if name in props:
+            report(
+                ERROR,
+                "site-property-invalid",
+                f"a property named {name!r} would be lost: heritage-mapper gives every "
+                f"loaded site a {name!r} column of its own",
+                hint=f"rename the property, e.g. to 'source_{name}'",
+                pointer=f"{base}/properties{_pointer([name])}",
             )
     if isinstance(site_id, str):
         _check_site_id(ctx, spec, path, index, feature, site_id, report, base)
