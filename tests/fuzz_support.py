@@ -333,6 +333,20 @@ PROPERTY_VALUES = {
     ),
     "name_vi": (unicodedata.normalize("NFD", "Hòn Gai"), "", "🏯\u0301", "\u200b"),
 }
+#: Names for extra site properties (the schema allows any): some are also columns
+#: that the loader adds to a layer's frame.
+EXTRA_PROPERTY_NAMES = (
+    "layer",
+    "geometry",
+    "period_start",
+    "period_end",
+    "",
+    "id ",
+    "ID",
+    "name_vi\u200b",
+    "note",
+    "🏯",
+)
 
 
 @st.composite
@@ -366,6 +380,31 @@ def mutated_layers(draw, *, sites: bool = False):
         container, key = draw(st.sampled_from(_slots(root)))
         draw(st.sampled_from(MUTATIONS))(draw, container, key)
     return root[0]
+
+
+@st.composite
+def layers_with_extra_properties(draw):
+    """A real layer whose sites get one to three extra properties of any JSON value."""
+    doc = draw(st.sampled_from(real_layers()))
+    for _ in range(draw(st.integers(1, 3))):
+        feature = draw(st.sampled_from(doc["features"]))
+        name = draw(st.sampled_from(EXTRA_PROPERTY_NAMES) | st.text(max_size=8))
+        feature["properties"].setdefault(name, draw(json_values.filter(_finite)))
+    return doc
+
+
+def _finite(value) -> bool:
+    """No NaN or infinity anywhere in a value (they make a file invalid JSON)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 #: Values no JSON file can hold, planted by :func:`plant_in_memory_value`: an

@@ -19,14 +19,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from heritage_mapper.cli import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, main
+from heritage_mapper.errors import ValidationFailed
+from heritage_mapper.geodata import load_geodata
 from heritage_mapper.validate.geojson import CODES
 from heritage_mapper.validate.project import PROJECT_CODES, validate_geodata
 
 from .fuzz_support import (
     assert_findings,
+    dump,
     events_csv_bytes,
     fuzz,
     layer_names,
+    layers_with_extra_properties,
     mutated_layer_bytes,
 )
 
@@ -68,6 +72,22 @@ def test_validate_geodata_hostile_events_csv(geodata_copy, data):
         report = _validate(geodata_copy)
     if not data.strip():
         assert report.has_errors()
+
+
+@fuzz(0.25, reuses_fixture=True)
+@given(doc=layers_with_extra_properties())
+def test_load_geodata_loads_whatever_validates(geodata_copy, doc):
+    """Whatever passes validation must load: the maps and the exports start there."""
+    layer = doc["name"]
+    data = dump(doc).encode("utf-8", "surrogatepass")
+    with replaced(geodata_copy / "layers" / f"{layer}.geojson", data):
+        report = _validate(geodata_copy)
+        if report.has_errors():
+            with pytest.raises(ValidationFailed):
+                load_geodata(geodata_copy)
+        else:
+            loaded = load_geodata(geodata_copy)
+            assert len(loaded.layers[layer]) == len(doc["features"])
 
 
 def _run_cli(folder):
@@ -151,3 +171,15 @@ def test_coordinate_integer_too_large_for_a_float_is_a_finding(geodata_copy):
     result = _run_cli(geodata_copy)
     assert result.exit_code == EXIT_ERRORS
     assert "geojson-position-not-number" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["layer", "geometry", "period_start", "period_end"])
+def test_site_property_named_like_a_loader_column_is_refused(geodata_copy, name):
+    """A 'layer' property crashed load_geodata; the others were silently overwritten."""
+    layer = geodata_copy / "layers" / "coal-industry.geojson"
+    _edit(layer, '"properties": {', f'"properties": {{"{name}": "kept?", ')
+    report = _validate(geodata_copy)
+    refused = [p for p in report.problems if p.code == "site-property-invalid"]
+    assert [p.location.pointer for p in refused] == [f"/features/0/properties/{name}"]
+    with pytest.raises(ValidationFailed):
+        load_geodata(geodata_copy)
