@@ -90,6 +90,17 @@ def test_load_geodata_loads_whatever_validates(geodata_copy, doc):
             assert len(loaded.layers[layer]) == len(doc["features"])
 
 
+@fuzz(0.5, reuses_fixture=True)
+@given(data=events_csv_bytes())
+def test_load_geodata_loads_whatever_events_validate(geodata_copy, data):
+    with replaced(geodata_copy / "events.csv", data):
+        if _validate(geodata_copy).has_errors():
+            with pytest.raises(ValidationFailed):
+                load_geodata(geodata_copy)
+        else:
+            load_geodata(geodata_copy)
+
+
 def _run_cli(folder):
     result = CliRunner().invoke(main, ["validate", "--geodata", str(folder), "--format", "json"])
     output = result.stdout + result.stderr
