@@ -273,18 +273,26 @@ def _schema_message(error) -> str:
     return f"{subject}: {error.message}"
 
 
+#: Unicode categories of characters that do not change how an id looks (see _fold).
+_UNSEEN_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
+
+
 def _fold(text: str) -> str:
     """Case-, accent-, form- and invisible-insensitive key for near-duplicate detection.
 
-    Format characters (category Cf: zero-width space, non-joiner and joiner, U+FEFF,
-    word joiner) are dropped: ids that differ only by them look the same. ASCII text
-    has nothing to decompose, strip or drop: it only has its case folded.
+    Marks (categories Mn and Me, which include variation selectors such as U+FE0F and
+    the combining grapheme joiner) and format characters (Cf: zero-width space,
+    non-joiner and joiner, U+FEFF, word joiner) are dropped: ids that differ only by
+    them look the same. ASCII text has nothing to decompose, strip or drop: it only
+    has its case folded.
     """
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(
-        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+        c
+        for c in decomposed
+        if not unicodedata.combining(c) and unicodedata.category(c) not in _UNSEEN_CATEGORIES
     )
     return stripped.replace("đ", "d").replace("Đ", "D").casefold()
 
