@@ -115,6 +115,21 @@ def test_d_with_stroke_folds_to_d(geodata_copy, first, second):
     assert [p.location.feature_index for p in near] == [1]
 
 
+@pytest.mark.parametrize(
+    "mark",
+    [
+        pytest.param("\ufe0f", id="variation-selector-16"),
+        pytest.param("\u034f", id="combining-grapheme-joiner"),
+        pytest.param("\u20e3", id="enclosing-keycap"),
+    ],
+)
+def test_emoji_ids_differing_only_by_an_unseen_mark_are_near_duplicates(geodata_copy, mark):
+    set_ids(geodata_copy, "den-🏯", "den-🏯" + mark)
+    report = validate_geodata(geodata_copy)
+    assert len(found(report, "site-property-invalid")) == 2  # emoji are not slugs
+    assert [p.location.feature_index for p in found(report, "site-id-near-duplicate")] == [1]
+
+
 def test_clearly_different_ids_are_not_near_duplicates(geodata_copy):
     set_ids(geodata_copy, "dao-co-to", "dau-co-to")
     assert not found(validate_geodata(geodata_copy), "site-id-near-duplicate")
