@@ -262,3 +262,18 @@ def test_any_json_value_gives_documented_problems_and_never_raises(doc):
         assert problem.code in CODES
         assert problem.message
         assert problem.location.pointer is not None
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_crashed(tmp_path):
+    import os
+
+    from click.testing import CliRunner
+
+    from heritage_mapper.cli import main
+
+    name = os.fsdecode(b"\xff-layer.geojson")
+    (tmp_path / name).write_text('{"type": "FeatureCollection", "features": []}', "utf-8")
+    for fmt in ("text", "json"):
+        result = CliRunner().invoke(main, ["check", "--format", fmt, str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        assert "\\udcff-layer.geojson" in result.output

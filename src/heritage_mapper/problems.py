@@ -92,6 +92,12 @@ class Problem:
         return out
 
 
+def display_path(path: str) -> str:
+    """A path safe to print and to put in JSON: bytes that are not UTF-8 in a file name
+    (kept by Python as lone surrogates) are shown as ``\\udcXX`` escapes."""
+    return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _sort_key(p: Problem):
     loc = p.location
     return (
@@ -149,7 +155,7 @@ class Report:
     def to_json(self) -> str:
         doc = {
             "files": [
-                {"path": g.path, "problems": [p.as_dict() for p in g.problems]}
+                {"path": display_path(g.path), "problems": [p.as_dict() for p in g.problems]}
                 for g in self.by_file()
             ],
             "summary": {"errors": self.error_count, "warnings": self.warning_count},
@@ -159,10 +165,11 @@ class Report:
     def to_text(self) -> str:
         lines = []
         for group in self.by_file():
+            path = display_path(group.path)
             if not group.problems:
-                lines.append(f"{group.path}: ok")
+                lines.append(f"{path}: ok")
                 continue
-            lines.append(f"{group.path}:")
+            lines.append(f"{path}:")
             for p in group.problems:
                 lines.append(f"  {p.severity} [{p.code}] {p.location.describe()}: {p.message}")
                 if p.hint:
