@@ -274,3 +274,15 @@ def test_nfd_text_in_events_is_found_by_row_and_column(geodata_copy):
     assert path.endswith("events.csv")
     assert problem["location"]["column_name"] == "title_vi"
     assert problem["location"]["row"] == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a", "a\n", "a\r\nb", "a\rb\n", "\n\n", 'x,"q\r\nr"\r\n', "a\u2028b\n", "a\r", "\r\n\r"],
+)
+def test_csv_lines_are_the_lines_stringio_gives(text):
+    import io
+
+    from heritage_mapper.validate.project import _csv_lines
+
+    assert list(_csv_lines(text)) == list(io.StringIO(text, newline=""))
