@@ -45,7 +45,8 @@ max_bytes_option = click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
     default=None,
-    help="Refuse a GeoJSON file larger than this many bytes.",
+    help="Refuse a GeoJSON layer or events file larger than this many bytes "
+    "(default 64 MiB, 67108864).",
 )
 export_format_option = click.option(
     "--format",

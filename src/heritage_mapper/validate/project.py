@@ -105,6 +105,7 @@ PROJECT_CODES = {
     "source-changed": "a source file's checksum differs from the one registered",
     "events-file-missing": "the events CSV named in project.json does not exist",
     "csv-empty": "the events CSV is empty",
+    "csv-unreadable": "the events CSV cannot be opened or read",
     "csv-too-large": "the events CSV is larger than the size limit (--max-bytes)",
     "csv-encoding": "the events CSV is not UTF-8",
     "csv-syntax": "the events CSV cannot be parsed (quotes, NUL bytes)",
@@ -836,7 +837,17 @@ def _check_region(project: Project, geometry, report, base) -> None:
 
 def _read_csv_text(ctx: _Context, path: Path, max_bytes: int | None) -> str | None:
     ctx.report.add_file(path)
-    data, size = read_bytes_within(path, max_bytes)
+    try:
+        data, size = read_bytes_within(path, max_bytes)
+    except OSError as exc:
+        ctx.problem(
+            ERROR,
+            "csv-unreadable",
+            path,
+            f"the events file cannot be read ({exc.strerror or exc})",
+            hint="check that it is a readable file, not a folder, and its permissions",
+        )
+        return None
     if data is None:
         limit = DEFAULT_MAX_JSON_BYTES if max_bytes is None else max_bytes
         ctx.problem(ERROR, "csv-too-large", path, too_large_message(size, limit))
