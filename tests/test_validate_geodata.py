@@ -300,3 +300,14 @@ def test_an_unreadable_events_file_is_a_finding_not_a_crash(geodata_copy, monkey
     path, problem = find(result, "csv-unreadable")
     assert path == str(geodata_copy / "events.csv")
     assert "Permission denied" in problem["message"]
+
+
+def test_a_trailing_newline_does_not_pass_the_slug_pattern(geodata_copy):
+    def change(doc):
+        doc["features"][0]["id"] = doc["features"][0]["properties"]["id"] = "hon-gai-rally-ground\n"
+
+    edit_json(geodata_copy / LAYER, change)
+    result = run_validate(geodata_copy)
+    assert result.exit_code == 1
+    _, problem = find(result, "site-property-invalid")
+    assert problem["location"]["pointer"] == "/features/0/properties/id"

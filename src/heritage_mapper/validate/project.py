@@ -42,7 +42,7 @@ from heritage_mapper.project import (
     project_from_dict,
 )
 from heritage_mapper.validate.geojson import check_document
-from heritage_mapper.validate.schema import SchemaChecker
+from heritage_mapper.validate.schema import SchemaChecker, make_validator
 
 __all__ = ["validate_geodata", "parse_geodata", "ParsedGeodata", "EVENT_COLUMNS", "PROJECT_CODES"]
 
@@ -254,7 +254,7 @@ def _load_schema(ctx: _Context, project: Project, kind: str):
             "packaged schema",
         )
         return None
-    return SchemaChecker(Draft202012Validator(schema))
+    return SchemaChecker(make_validator(schema))
 
 
 def _pointer(parts) -> str:
@@ -372,10 +372,9 @@ def _check_project(ctx: _Context) -> Project | None:
         if isinstance(schemas, dict) and isinstance(schemas.get("project"), str)
         else default_schema
     )
-    from jsonschema import Draft202012Validator
 
     try:
-        validator = Draft202012Validator(json.loads(schema_file.read_text(encoding="utf-8")))
+        validator = make_validator(json.loads(schema_file.read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
         ctx.problem(ERROR, "schema-unreadable", schema_file, f"cannot read the schema: {exc}")
         return None

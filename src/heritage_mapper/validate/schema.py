@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["SchemaChecker", "quick_check"]
+__all__ = ["SchemaChecker", "ecma_regex", "make_validator", "quick_check"]
 
 Predicate = Callable[[object], bool]
 
@@ -64,6 +64,52 @@ _SUPPORTED = ANNOTATIONS | {
 
 class _Unsupported(Exception):
     """The schema uses a keyword the quick check does not know."""
+
+
+def ecma_regex(pattern: str) -> str:
+    r"""Translate a JSON Schema (ECMA-262) pattern for Python's ``re``.
+
+        In ECMA-262 an unescaped ``$`` outside a character class matches only at the very
+        end; in Python it also matches before a final newline, so ``"cat-ba
+    "`` would pass
+        ``^[a-z-]+$``. Such a ``$`` becomes ``\Z``.
+
+        Examples
+        --------
+        >>> ecma_regex("^[a-z$]+(-x)?$")
+        '^[a-z$]+(-x)?\\Z'
+        >>> import re
+        >>> re.search(ecma_regex("^[a-z]+$"), "abc\n") is None
+        True
+    """
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append("\\Z")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def make_validator(schema):
+    """A Draft 2020-12 validator whose ``pattern`` keyword follows ECMA-262's ``$``."""
+    import jsonschema
+    from jsonschema import Draft202012Validator
+
+    def pattern(validator, patrn, instance, schema):
+        if validator.is_type(instance, "string") and not re.search(ecma_regex(patrn), instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
+
+    cls = jsonschema.validators.extend(Draft202012Validator, {"pattern": pattern})
+    return cls(schema)
 
 
 class SchemaChecker:
@@ -180,7 +226,7 @@ def _string_checks(schema) -> list[Predicate]:
     if pattern is not None:
         if not isinstance(pattern, str):
             raise _Unsupported
-        search = re.compile(pattern).search
+        search = re.compile(ecma_regex(pattern)).search
         checks.append(lambda v: search(v) is not None if type(v) is str else not isinstance(v, str))
     if low is not None or high is not None:
         low_n, high_n = _count(low, 0), _count(high, None)
@@ -296,4 +342,4 @@ def _strings_pass(schema, strings: list[str]) -> bool:
     if high is not None and max(map(len, strings)) > high:
         return False
     pattern = schema.get("pattern")
-    return pattern is None or all(map(re.compile(pattern).search, strings))
+    return pattern is None or all(map(re.compile(ecma_regex(pattern)).search, strings))
