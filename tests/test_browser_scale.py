@@ -10,10 +10,11 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+import heritage_mapper.render.data
 from heritage_mapper import load_geodata
 from heritage_mapper.render import CLUSTER_MIN_SITES, INDEX_PAGE, build_maps
 
-from .browser_support import GEODATA, browser, copy_geodata, open_page
+from .browser_support import GEODATA, TILE_URL_PREFIX, browser, copy_geodata, open_page
 
 EXTRA_SITES = CLUSTER_MIN_SITES + 100
 BYTES_PER_SITE_BUDGET = 700  # these sites have short texts; the records stay compact
@@ -76,3 +77,45 @@ def test_clustered_page_searches_and_opens_a_popup(many_sites, open_page):
     page.locator("#hm-search").press("Enter")
     expect(page.locator(".leaflet-popup-content h2")).to_have_text("Điểm thử số 123")
     assert opened.errors == []
+
+
+@pytest.fixture(scope="module")
+def compressed_maps(tmp_path_factory):
+    """The real maps with every page's data embedded compressed, as large pages are."""
+    out = tmp_path_factory.mktemp("compressed")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(heritage_mapper.render.data, "COMPRESS_MIN_BYTES", 0)
+        build_maps(load_geodata(GEODATA), out)
+    return out
+
+
+def test_large_page_data_is_gzip_in_base64_and_decodes_to_the_plain_records(compressed_maps):
+    import base64
+    import gzip
+    import re
+
+    html = (compressed_maps / INDEX_PAGE).read_text(encoding="utf-8")
+    match = re.search(
+        r'<script type="application/octet-stream" id="hm-data" '
+        r'data-encoding="gzip-base64">([A-Za-z0-9+/=]+)</script>',
+        html,
+    )
+    assert match, "the data element holds base64 only"
+    records = json.loads(gzip.decompress(base64.b64decode(match.group(1))))
+    geodata = load_geodata(GEODATA)
+    assert len(records["sites"]["id"]) == len(geodata.sites)
+    assert "Tuần Châu" not in html  # data text is only in the compressed block
+
+
+def test_compressed_page_searches_opens_a_popup_and_its_region_timeline(compressed_maps, open_page):
+    opened = open_page(compressed_maps / INDEX_PAGE)
+    page = opened.page
+    geodata = load_geodata(GEODATA)
+    expect(page.locator(".hm-site-button")).to_have_count(len(geodata.sites))
+    page.locator("#hm-search").fill("tuan chau")
+    page.locator("#hm-search").press("Enter")
+    expect(page.locator(".leaflet-popup-content h2")).to_contain_text("Tuần Châu")
+    page.locator("#hm-region-toggle").click()
+    assert page.locator("#hm-region-events > *").count() > 0
+    assert opened.errors == []
+    assert all(url.startswith(TILE_URL_PREFIX) for url in opened.aborted)

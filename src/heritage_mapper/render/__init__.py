@@ -16,9 +16,11 @@ layer each). Each page is one self-contained HTML file:
   (:mod:`.page`); dict keys are sorted, so the same geodata gives byte-identical
   files whatever ``PYTHONHASHSEED`` is.
 
-All pages are rendered in memory first; only then are they written, to temporary
-files moved into place together (:func:`~heritage_mapper.atomic.atomic_files`), so a
-failure while writing any page leaves every old page as it was.
+Each page is rendered in memory and written to a temporary file before the next is
+rendered (one page in memory at a time); the temporary files are moved into place
+together once every page is written
+(:func:`~heritage_mapper.atomic.atomic_files`), so a failure while rendering or
+writing any page leaves every old page as it was.
 
 Examples
 --------
@@ -63,20 +65,19 @@ def build_maps(geodata, out_dir: str | Path) -> list[Path]:
     """
     from heritage_mapper.atomic import atomic_files, output_lock
 
-    pages = render_pages(geodata)
+    names = page_names(geodata)
+    pages = iter_pages(geodata)
     with output_lock(out_dir) as lock:  # one run at a time; the pages replace the old together
-        targets = [lock.parent / name for name in pages]
+        targets = [lock.parent / name for name in names]
         with atomic_files(targets) as temps:
-            for tmp, html in zip(temps, pages.values(), strict=True):
+            for tmp, (_, html) in zip(temps, pages, strict=True):
                 tmp.write_bytes(html.encode("utf-8"))
+                del html  # the next page is rendered with this one's text freed
     return targets
 
 
-def render_pages(geodata) -> dict[str, str]:
-    """File name → HTML of every page: ``index.html``, then each layer's page."""
-    from heritage_mapper.render.assets import messages
-    from heritage_mapper.render.data import region_event_ids, site_event_ids
-
+def page_names(geodata) -> list[str]:
+    """The file names of every page: ``index.html``, then one per layer."""
     layer_ids = [spec.id for spec in geodata.project.layers]
     clash = [i for i in layer_ids if i + PAGE_SUFFIX == INDEX_PAGE]
     if clash:
@@ -84,20 +85,46 @@ def render_pages(geodata) -> dict[str, str]:
             f"layer id {clash[0]!r} would overwrite {INDEX_PAGE}, the page of all layers; "
             "rename the layer in project.json"
         )
+    return [INDEX_PAGE] + [layer_id + PAGE_SUFFIX for layer_id in layer_ids]
+
+
+def render_pages(geodata) -> dict[str, str]:
+    """File name → HTML of every page: ``index.html``, then each layer's page."""
+    return dict(iter_pages(geodata))
+
+
+def iter_pages(geodata):
+    """``(file name, HTML)`` of every page in :func:`page_names` order, one at a time.
+
+    The rows of every page come from one :class:`~heritage_mapper.render.data.Catalogue`
+    built here, so each site and event is prepared once, whatever the number of pages.
+    """
+    from heritage_mapper.render.assets import messages
+    from heritage_mapper.render.data import Catalogue, page_languages
+
+    names = page_names(geodata)
+    labels = messages()
+    languages, _ = page_languages(geodata.project, labels["messages"])
     shared = {
-        "event_ids": site_event_ids(geodata),
-        "region_ids": region_event_ids(geodata.events),
-        "labels": messages(),
+        "catalogue": Catalogue(geodata, languages),
+        "labels": labels,
         "assets": {},
     }
-    pages = {INDEX_PAGE: render_page(geodata, layer_ids, **shared)}
-    for layer_id in layer_ids:
-        pages[layer_id + PAGE_SUFFIX] = render_page(geodata, [layer_id], **shared)
-    return pages
+    layer_ids = [spec.id for spec in geodata.project.layers]
+    yield names[0], render_page(geodata, layer_ids, **shared)
+    for name, layer_id in zip(names[1:], layer_ids, strict=True):
+        yield name, render_page(geodata, [layer_id], **shared)
 
 
 def render_page(
-    geodata, layer_ids=None, *, event_ids=None, region_ids=None, labels=None, assets=None
+    geodata,
+    layer_ids=None,
+    *,
+    event_ids=None,
+    region_ids=None,
+    labels=None,
+    assets=None,
+    catalogue=None,
 ) -> str:
     """The HTML of one page showing ``layer_ids`` (default: every layer).
 
@@ -107,31 +134,29 @@ def render_page(
         A loaded :class:`~heritage_mapper.geodata.Geodata`.
     layer_ids
         Layers to show, in any order (pages follow the project order).
-    event_ids, region_ids, labels, assets
-        Computed once by :func:`render_pages` and shared between pages; computed
+    event_ids, region_ids, labels, assets, catalogue
+        Computed once by :func:`iter_pages` and shared between pages; computed
         here when not given. ``assets`` is a dict used as a cache, keyed by
-        whether the page clusters.
+        whether the page clusters; ``catalogue`` is a
+        :class:`~heritage_mapper.render.data.Catalogue` in the page languages.
     """
     import xyzservices.providers as providers
 
     from heritage_mapper.render import assets as asset_files
-    from heritage_mapper.render.data import (
-        embed_json,
-        page_languages,
-        page_records,
-        region_event_ids,
-        site_event_ids,
-    )
+    from heritage_mapper.render.data import embed_data, page_languages, page_records
     from heritage_mapper.render.page import PageFigure, page_figure
 
     project = geodata.project
     layer_ids = list(layer_ids) if layer_ids is not None else [s.id for s in project.layers]
     labels = labels if labels is not None else asset_files.messages()
-    event_ids = event_ids if event_ids is not None else site_event_ids(geodata)
-    region_ids = region_ids if region_ids is not None else region_event_ids(geodata.events)
     languages, default = page_languages(project, labels["messages"])
     records = page_records(
-        geodata, layer_ids, event_ids=event_ids, languages=languages, region_ids=region_ids
+        geodata,
+        layer_ids,
+        event_ids=event_ids,
+        languages=languages,
+        region_ids=region_ids,
+        catalogue=catalogue,
     )
     cluster = len(records["sites"]["id"]) > CLUSTER_MIN_SITES
     cache = assets if assets is not None else {}
@@ -146,6 +171,9 @@ def render_page(
         "title": title,
     }
     records["messages"] = {lang: labels["messages"][lang] for lang in languages}
+    del records["events"]["id"]  # the page never shows an event's id
+    data_text, data_encoding = embed_data(records)
+    del records["sites"], records["events"]  # only the embedded text is needed from here
     figure = PageFigure(
         lang=default,
         title=title[default],
@@ -155,7 +183,8 @@ def render_page(
         years=records["years"],
         region_events=len(records["region"]),
         assets=cache[cluster],
-        json_text=embed_json(records),
+        data_text=data_text,
+        data_encoding=data_encoding,
     )
     view = {"location": _centre(records["bounds"]), "prefer_canvas": cluster}
     page_figure(figure=figure, view=view, tiles=providers.OpenStreetMap.Mapnik)

@@ -46,7 +46,10 @@ from heritage_mapper.dates import format_edtf
 
 __all__ = [
     "coordinate_decimals",
+    "embed_data",
     "embed_json",
+    "Catalogue",
+    "fold_all",
     "fold_for_search",
     "page_languages",
     "page_records",
@@ -62,6 +65,7 @@ PRECISION_DIGITS = 1  # location_precision_m is shown to 0.1 m at most
 FALLBACK_LANGUAGE = "en"
 POINT_TYPE_ID = 0  # shapely.get_type_id of a Point
 SEARCH_SEPARATOR = "\n"  # between the names of one site in its search key
+_FOLD_SEPARATOR = "\x00"  # between texts folded together: not a mark, not white space
 # Characters that must not appear raw inside <script>: the HTML parser would end or
 # confuse the element (<, >, &), and old JavaScript engines end lines at U+2028/9.
 _SCRIPT_ESCAPES = {
@@ -72,6 +76,12 @@ _SCRIPT_ESCAPES = {
     "\u2029": "\\u2029",
 }
 _SCRIPT_TABLE = str.maketrans(_SCRIPT_ESCAPES)
+# Page data of this many characters of JSON or more is embedded gzip-compressed in
+# base64 (a third of the size, or less, and decompressed by the browser's own
+# DecompressionStream); smaller pages keep plain JSON, readable in the HTML.
+COMPRESS_MIN_BYTES = 1 << 20
+GZIP_LEVEL = 6
+GZIP_WBITS = 31  # zlib with a gzip header and trailer (header time 0, no file name)
 
 
 def fold_for_search(text: str) -> str:
@@ -91,6 +101,26 @@ def fold_for_search(text: str) -> str:
     bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     bare = bare.replace("đ", "d").replace("Đ", "D").lower()
     return " ".join(bare.split())
+
+
+def fold_all(texts: list[str]) -> list[str]:
+    """:func:`fold_for_search` of each text, in a few passes over all of them at once.
+
+    Examples
+    --------
+    >>> fold_all(["Hòn Gai", "Cửa  Ông"])
+    ['hon gai', 'cua ong']
+    >>> fold_all([])
+    []
+    """
+    if not texts:
+        return []
+    if any(_FOLD_SEPARATOR in text for text in texts):
+        return [fold_for_search(text) for text in texts]
+    decomposed = unicodedata.normalize("NFD", _FOLD_SEPARATOR.join(texts))
+    marks = {ord(c): None for c in set(decomposed) if unicodedata.category(c).startswith("M")}
+    bare = decomposed.translate(marks).replace("đ", "d").replace("Đ", "D").lower()
+    return [" ".join(piece.split()) for piece in bare.split(_FOLD_SEPARATOR)]
 
 
 def coordinate_decimals(precision_m: float | None) -> int:
@@ -120,6 +150,64 @@ def embed_json(value) -> str:
         value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
     )
     return text.translate(_SCRIPT_TABLE)
+
+
+def embed_data(value, *, compress_min_bytes: int | None = None) -> tuple[str, str]:
+    """The page data as the text of its ``<script>`` element, and how it is encoded.
+
+    Below ``compress_min_bytes`` (default :data:`COMPRESS_MIN_BYTES`) characters of
+    JSON: :func:`embed_json`, encoding ``"json"``.
+    From there on: the same JSON (unescaped: it is not written as text) compressed
+    with gzip (no file name, time 0, so the bytes only depend on the data) and in
+    base64, encoding ``"gzip-base64"``; base64 has no ``<``, ``>`` or ``&``. The JSON
+    is serialised a column at a time and each piece compressed as it comes, so no
+    string of the whole JSON is built.
+
+    Examples
+    --------
+    >>> embed_data({"name": "<b>"})
+    ('{"name":"\\\\u003cb\\\\u003e"}', 'json')
+    >>> import base64, gzip, json
+    >>> text, encoding = embed_data({"name": "<b>"}, compress_min_bytes=0)
+    >>> encoding, json.loads(gzip.decompress(base64.b64decode(text)))
+    ('gzip-base64', {'name': '<b>'})
+    """
+    import base64
+    import zlib
+
+    if compress_min_bytes is None:
+        compress_min_bytes = COMPRESS_MIN_BYTES
+    pieces: list[str] = []
+    size = 0
+    compressor = None
+    out: list[bytes] = []
+    for piece in _json_pieces(value):
+        if compressor is None:
+            pieces.append(piece)
+            size += len(piece)
+            if size < compress_min_bytes:
+                continue
+            compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, GZIP_WBITS)
+            piece, pieces = "".join(pieces), []
+        out.append(compressor.compress(piece.encode("utf-8")))
+    if compressor is None:
+        return "".join(pieces).translate(_SCRIPT_TABLE), "json"
+    out.append(compressor.flush())
+    return base64.b64encode(b"".join(out)).decode("ascii"), "gzip-base64"
+
+
+def _json_pieces(value):
+    """``json.dumps(value, sort_keys=True)`` (compact) in pieces: one per leaf of the dicts."""
+    if not isinstance(value, dict):
+        yield json.dumps(
+            value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+        )
+        return
+    yield "{"
+    for n, key in enumerate(sorted(value)):
+        yield ("," if n else "") + json.dumps(str(key), ensure_ascii=False) + ":"
+        yield from _json_pieces(value[key])
+    yield "}"
 
 
 def page_languages(project, messages: dict) -> tuple[list[str], str]:
@@ -168,7 +256,9 @@ def region_event_ids(events) -> list[str]:
     return [str(e) for e in timeline_order(events)["id"] if str(e) not in linked]
 
 
-def page_records(geodata, layer_ids, *, event_ids, languages, region_ids=None) -> dict:
+def page_records(
+    geodata, layer_ids, *, event_ids=None, languages, region_ids=None, catalogue=None
+) -> dict:
     """The records of one page: its sites, their events, the region's, and their sources.
 
     Parameters
@@ -178,11 +268,14 @@ def page_records(geodata, layer_ids, *, event_ids, languages, region_ids=None) -
     layer_ids
         The layers shown on the page, in project order.
     event_ids
-        :func:`site_event_ids` of the whole geodata.
+        :func:`site_event_ids` of the whole geodata; computed when not given.
     languages
         The page languages; every text field gets one array per language.
     region_ids
         :func:`region_event_ids` of the whole geodata; computed when not given.
+    catalogue
+        A :class:`Catalogue` of ``geodata`` in ``languages``, shared between pages;
+        built here when not given (then ``event_ids`` and ``region_ids`` apply).
 
     Returns
     -------
@@ -193,87 +286,238 @@ def page_records(geodata, layer_ids, *, event_ids, languages, region_ids=None) -
         west], [north, east]]``) and ``years`` (``[first, last]`` or ``None`` when
         nothing is dated).
     """
-    project = geodata.project
-    layers = [spec for spec in project.layers if spec.id in set(layer_ids)]
-    sites = geodata.sites[geodata.sites["layer"].isin([spec.id for spec in layers])]
-    sites = sites.reset_index(drop=True)
-    if region_ids is None:
-        region_ids = region_event_ids(geodata.events)
-    events = _used_events(geodata.events, sites["id"], event_ids, region_ids)
-    sources = _SourceIndex(geodata.sources)
-    event_index = {event_id: i for i, event_id in enumerate(events["id"])}
-    site_columns = _site_columns(sites, layers, project, languages, sources)
-    site_columns["events"] = [[event_index[e] for e in event_ids[s]] for s in sites["id"]]
-    event_columns = _event_columns(events, languages, sources)
+    if catalogue is None:
+        catalogue = Catalogue(geodata, languages, event_ids=event_ids, region_ids=region_ids)
+    return catalogue.page(layer_ids)
+
+
+class Catalogue:
+    """Every site and event of a geodata as page columns, built once for all pages.
+
+    A page takes its rows from these columns (:meth:`page`), so the per-row work
+    (date labels, search keys, rounding) is done once, not once per page, and in
+    vectorised passes rather than per value.
+    """
+
+    def __init__(self, geodata, languages, *, event_ids=None, region_ids=None):
+        import numpy as np
+        import pandas as pd
+
+        from heritage_mapper.join import timeline_order
+
+        self.project = geodata.project
+        self.languages = list(languages)
+        self.source_frame = geodata.sources
+        events = timeline_order(geodata.events).reset_index(drop=True)
+        self.event_count = len(events)
+        event_index = pd.Index(_strings(events["id"]))
+        sites = geodata.sites.reset_index(drop=True)
+        self.site_layers = np.asarray(_strings(sites["layer"]), dtype=object)
+        source_rows = _SourceRows(geodata.sources)
+        self.sites = _site_columns(sites, self.project, self.languages)
+        self.site_refs = [source_rows.refs(v) for v in _column(sites, "source_refs")]
+        self.events = _event_columns(events, self.languages)
+        self.event_sources = np.array(
+            [source_rows.row_of_id(v) for v in _texts(events["source_id"])], dtype=np.int64
+        )
+        self.site_events = _site_event_positions(geodata, sites, event_index, event_ids)
+        if region_ids is None:
+            region_ids = region_event_ids(geodata.events)
+        self.region = event_index.get_indexer(pd.Index([str(e) for e in region_ids], dtype=object))
+
+    def page(self, layer_ids) -> dict:
+        """The records of the page showing ``layer_ids`` (see :func:`page_records`)."""
+        import numpy as np
+
+        project = self.project
+        layers = [spec for spec in project.layers if spec.id in set(layer_ids)]
+        layer_index = {spec.id: i for i, spec in enumerate(layers)}
+        rows = np.flatnonzero(np.isin(self.site_layers, list(layer_index)))
+        offsets, positions = self.site_events
+        counts = offsets[rows + 1] - offsets[rows]
+        linked = np.concatenate(
+            [positions[offsets[r] : offsets[r + 1]] for r in rows] or [np.empty(0, np.int64)]
+        )
+        used = np.union1d(linked, self.region).astype(np.int64)
+        renumber = np.full(self.event_count + 1, -1, dtype=np.int64)
+        renumber[used] = np.arange(len(used))
+        site_events = np.split(renumber[linked], np.cumsum(counts)[:-1]) if len(rows) else []
+        numbers = self._source_numbers(rows, used)
+        site_columns = _take(self.sites, rows)
+        site_columns["layer"] = [layer_index[v] for v in self.site_layers[rows]]
+        site_columns["refs"] = [
+            [[numbers[r], paragraph] for r, paragraph in self.site_refs[i]] for i in rows
+        ]
+        site_columns["events"] = [ids.tolist() for ids in site_events]
+        event_columns = _take(self.events, used)
+        event_columns["source"] = [numbers[r] for r in self.event_sources[used].tolist()]
+        return {
+            "layers": [
+                {"id": spec.id, "title": _pick(spec.title, self.languages), "color": spec.color}
+                for spec in layers
+            ],
+            "categories": [
+                {"id": c.id, "label": _pick(c.label, self.languages)} for c in project.categories
+            ],
+            "sources": self._source_records(numbers),
+            "sites": site_columns,
+            "events": event_columns,
+            "region": renumber[self.region].tolist(),
+            "bounds": _bounds(site_columns, project.region.bbox),
+            "years": _year_span(site_columns, event_columns),
+        }
+
+    def _source_numbers(self, rows, used) -> list[int]:
+        """Registry row → the page's source number, in first-use order; row -1 → -1."""
+        import pandas as pd
+
+        cited = [r for i in rows for r, _ in self.site_refs[i]]
+        cited += self.event_sources[used].tolist()
+        order = [r for r in pd.unique(pd.Series(cited, dtype="int64")).tolist() if r >= 0]
+        numbers = [-1] * (len(self.source_frame) + 1)  # numbers[-1] is the unknown source
+        for number, row in enumerate(order):
+            numbers[row] = number
+        return numbers
+
+    def _source_records(self, numbers) -> list[dict]:
+        rows = sorted((n, row) for row, n in enumerate(numbers[:-1]) if n >= 0)
+        frame = self.source_frame
+        return [
+            {
+                "file": _text(frame["file"].iloc[row]),
+                "title": {
+                    lang: _text(_localized_value(frame, "title", lang, row))
+                    for lang in self.languages
+                },
+            }
+            for _, row in rows
+        ]
+
+
+def _take(columns: dict, rows) -> dict:
+    """The ``rows`` of every column (numpy object arrays, or dicts of them) as lists."""
     return {
-        "layers": [
-            {"id": spec.id, "title": _pick(spec.title, languages), "color": spec.color}
-            for spec in layers
-        ],
-        "categories": [
-            {"id": c.id, "label": _pick(c.label, languages)} for c in project.categories
-        ],
-        "sources": sources.records(languages),
-        "sites": site_columns,
-        "events": event_columns,
-        "region": [event_index[e] for e in region_ids],
-        "bounds": _bounds(site_columns, project.region.bbox),
-        "years": _year_span(site_columns, event_columns),
+        key: _take(column, rows) if isinstance(column, dict) else column[rows].tolist()
+        for key, column in columns.items()
     }
 
 
-def _used_events(events, site_ids, event_ids, region_ids):
-    """The events of these sites and of the region, in timeline order."""
-    from heritage_mapper.join import timeline_order
+def _site_event_positions(geodata, sites, event_index, event_ids):
+    """Per site row, the timeline positions of its events: ``(offsets, positions)``."""
+    import numpy as np
+    import pandas as pd
 
-    wanted = {e for site_id in site_ids for e in event_ids.get(site_id, ())}
-    wanted.update(region_ids)
-    ordered = timeline_order(events)
-    return ordered[ordered["id"].isin(wanted)].reset_index(drop=True)
+    from heritage_mapper.join import event_site_links
+
+    site_index = pd.Index(_strings(sites["id"]))
+    if event_ids is not None:
+        per_site = [event_ids.get(s, ()) for s in site_index]
+        site_rows = np.repeat(np.arange(len(per_site)), [len(ids) for ids in per_site])
+        flat = [str(e) for ids in per_site for e in ids]
+        positions = event_index.get_indexer(pd.Index(flat, dtype=object))
+        order = np.arange(len(positions))  # already in timeline order
+    else:
+        links = event_site_links(geodata.events)
+        site_rows = site_index.get_indexer(pd.Index(_strings(links["site_id"]), dtype=object))
+        positions = event_index.get_indexer(pd.Index(_strings(links["event_id"]), dtype=object))
+        known = site_rows >= 0
+        site_rows, positions = site_rows[known], positions[known]
+        order = np.lexsort((positions, site_rows))
+    site_rows, positions = site_rows[order], positions[order].astype(np.int64)
+    counts = np.bincount(site_rows, minlength=len(site_index))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return offsets, positions
 
 
-def _site_columns(sites, layers, project, languages, sources) -> dict:
+def _site_columns(sites, project, languages) -> dict:
+    import numpy as np
     import shapely
 
     points = _representative_points(sites.geometry.values)
-    precision = [_optional_number(v) for v in sites["location_precision_m"]]
-    decimals = [coordinate_decimals(p) for p in precision]
-    layer_index = {spec.id: i for i, spec in enumerate(layers)}
+    precision_values = sites["location_precision_m"].to_numpy(dtype=float, na_value=np.nan)
+    decimals = np.array([coordinate_decimals(p) for p in precision_values.tolist()], dtype=int)
     category_index = {c.id: i for i, c in enumerate(project.categories)}
+    period = _texts(sites["period"])
     return {
-        "id": [str(v) for v in sites["id"]],
-        "lat": [round(float(y), d) for y, d in zip(shapely.get_y(points), decimals, strict=True)],
-        "lon": [round(float(x), d) for x, d in zip(shapely.get_x(points), decimals, strict=True)],
-        "layer": [layer_index[v] for v in sites["layer"]],
-        "category": [category_index.get(str(v), -1) for v in sites["category"]],
-        "precision": precision,
+        "id": _objects(_strings(sites["id"])),
+        "lat": _objects(_round_each(shapely.get_y(points), decimals)),
+        "lon": _objects(_round_each(shapely.get_x(points), decimals)),
+        "category": _objects([category_index.get(v, -1) for v in _strings(sites["category"])]),
+        "precision": _objects(_precisions(precision_values)),
         "name": _localized(sites, "name", languages),
         "description": _localized(sites, "description", languages),
         "basis": _localized(sites, "location_basis", languages),
-        "period": {
-            lang: [format_edtf(_text(v), lang) if _text(v) else None for v in sites["period"]]
-            for lang in languages
-        },
-        "adminThen": [_text(v) for v in sites["admin_then"]],
-        "adminNow": [_text(v) for v in sites["admin_now"]],
-        "refs": [sources.refs(v) for v in _column(sites, "source_refs")],
-        "start": [_year(v) for v in sites["period_start"]],
-        "end": [_year(v) for v in sites["period_end"]],
-        "search": _search_keys(sites, languages),
+        "period": {lang: _objects(_date_labels(period, lang)) for lang in languages},
+        "adminThen": _objects(_texts(sites["admin_then"])),
+        "adminNow": _objects(_texts(sites["admin_now"])),
+        "start": _objects(_years(sites["period_start"])),
+        "end": _objects(_years(sites["period_end"])),
+        "search": _objects(_search_keys(sites, languages)),
     }
 
 
-def _event_columns(events, languages, sources) -> dict:
+def _event_columns(events, languages) -> dict:
+    dates = _strings(events["date"])
     return {
-        "id": [str(v) for v in events["id"]],
-        "date": {lang: [format_edtf(str(d), lang) for d in events["date"]] for lang in languages},
-        "start": [_year(v) for v in events["date_start"]],
-        "end": [_year(v) for v in events["date_end"]],
+        "id": _objects(_strings(events["id"])),
+        "date": {lang: _objects(_date_labels(dates, lang)) for lang in languages},
+        "start": _objects(_years(events["date_start"])),
+        "end": _objects(_years(events["date_end"])),
         "title": _localized(events, "title", languages),
         "summary": _localized(events, "summary", languages),
-        "source": [sources.index_of_id(_text(v)) for v in events["source_id"]],
-        "paragraph": [int(v) for v in events["paragraph"]],
+        "paragraph": _objects([int(v) for v in events["paragraph"].tolist()]),
     }
+
+
+def _objects(values: list):
+    """A 1-D numpy object array of ``values`` (taken by row index, page by page)."""
+    import numpy as np
+
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _date_labels(texts: list, lang: str) -> list:
+    """:func:`format_edtf` of each EDTF text (``None`` stays), each distinct text once."""
+    labels = {text: format_edtf(text, lang) for text in dict.fromkeys(texts) if text}
+    return [labels.get(text) if text else None for text in texts]
+
+
+def _round_each(values, decimals) -> list[float]:
+    import numpy as np
+
+    out = np.asarray(values, dtype=float).copy()
+    for d in np.unique(decimals).tolist():
+        chosen = decimals == d
+        out[chosen] = np.round(out[chosen], d)
+    return out.tolist()
+
+
+def _precisions(values) -> list:
+    import numpy as np
+
+    rounded = np.round(values, PRECISION_DIGITS).tolist()
+    return [None if math.isnan(v) else int(v) if v.is_integer() else v for v in rounded]
+
+
+def _strings(series) -> list[str]:
+    return [str(v) for v in series.tolist()]
+
+
+def _texts(series) -> list:
+    """The values as ``str``, missing ones as ``None``."""
+    values = series.astype(object)
+    return [None if v is None else str(v) for v in values.where(values.notna(), None).tolist()]
+
+
+def _years(series) -> list:
+    """Years of a datetime column, ``None`` where missing."""
+    import numpy as np
+
+    missing = series.isna().to_numpy()
+    years = series.dt.year.to_numpy(dtype=float, na_value=np.nan)
+    return [None if m else int(y) for m, y in zip(missing.tolist(), years.tolist(), strict=True)]
 
 
 def _representative_points(geometries):
@@ -288,50 +532,29 @@ def _representative_points(geometries):
     return np.where(is_point, geometries, shapely.point_on_surface(geometries))
 
 
-class _SourceIndex:
-    """Numbers the sources a page cites, in the order of the sources registry."""
+class _SourceRows:
+    """Rows of the sources registry, by source id and by file name (-1 = unknown)."""
 
     def __init__(self, frame):
-        self._frame = frame
         self._by_id = {str(v): i for i, v in enumerate(frame["id"])} if len(frame) else {}
         self._by_file = {str(v): i for i, v in enumerate(frame["file"])} if len(frame) else {}
-        self._used: dict[int, int] = {}
 
-    def _number(self, row: int | None) -> int:
-        if row is None:
-            return -1
-        return self._used.setdefault(row, len(self._used))
+    def row_of_id(self, source_id: str | None) -> int:
+        return self._by_id.get(source_id, -1)
 
-    def index_of_id(self, source_id: str | None) -> int:
-        return self._number(self._by_id.get(source_id))
-
-    def refs(self, refs) -> list[list[int]]:
-        """``["file.txt#6", ...]`` → ``[[source, 6], ...]``."""
+    def refs(self, refs) -> list[tuple[int, int]]:
+        """``["file.txt#6", ...]`` → ``[(row, 6), ...]``."""
         out = []
         for ref in refs if isinstance(refs, list | tuple) else ():
             file, _, paragraph = str(ref).partition("#")
             if paragraph.isascii() and paragraph.isdigit():
-                out.append([self._number(self._by_file.get(file)), int(paragraph)])
+                out.append((self._by_file.get(file, -1), int(paragraph)))
         return out
 
-    def records(self, languages) -> list[dict]:
-        """The cited sources, numbered in first-use order."""
-        rows = sorted(self._used, key=self._used.__getitem__)
-        frame = self._frame
-        return [
-            {
-                "file": _text(frame["file"].iloc[row]),
-                "title": {
-                    lang: _text(_localized_value(frame, "title", lang, row)) for lang in languages
-                },
-            }
-            for row in rows
-        ]
 
-
-def _localized(frame, base: str, languages) -> dict[str, list]:
+def _localized(frame, base: str, languages) -> dict:
     return {
-        lang: [_text(v) for v in frame[_localized_column(frame, base, lang)]] for lang in languages
+        lang: _objects(_texts(frame[_localized_column(frame, base, lang)])) for lang in languages
     }
 
 
@@ -347,12 +570,11 @@ def _localized_value(frame, base: str, lang: str, row: int):
 
 
 def _search_keys(sites, languages) -> list[str]:
-    names = [sites[_localized_column(sites, "name", lang)] for lang in languages]
-    keys = []
-    for values in zip(*names, strict=True):
-        folded = dict.fromkeys(fold_for_search(_text(v) or "") for v in values)
-        keys.append(SEARCH_SEPARATOR.join(folded))
-    return keys
+    names = [
+        fold_all([v or "" for v in _texts(sites[_localized_column(sites, "name", lang)])])
+        for lang in languages
+    ]
+    return [SEARCH_SEPARATOR.join(dict.fromkeys(folded)) for folded in zip(*names, strict=True)]
 
 
 def _pick(labels: dict, languages) -> dict:
@@ -377,17 +599,6 @@ def _is_missing(value) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
-
-
-def _optional_number(value) -> float | int | None:
-    if value is None or _is_missing(value):
-        return None
-    value = round(float(value), PRECISION_DIGITS)
-    return int(value) if value.is_integer() else value
-
-
-def _year(value) -> int | None:
-    return None if value is None or _is_missing(value) else int(value.year)
 
 
 def _bounds(sites: dict, region_bbox) -> list[list[float]]:

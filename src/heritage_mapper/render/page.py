@@ -58,8 +58,10 @@ class PageFigure(_NumberedId, Figure):
 
     ``title``/``subtitle`` and every label are written HTML-escaped so the page reads
     right before its script runs; ``app.js`` switches them to another language.
-    ``assets`` are inlined in ``<head>``; ``json_text`` (already script-safe, see
-    :func:`~heritage_mapper.render.data.embed_json`) becomes the data element.
+    ``assets`` are inlined in ``<head>``; ``data_text`` (already script-safe, see
+    :func:`~heritage_mapper.render.data.embed_data`) becomes the data element, of type
+    ``application/json`` when ``data_encoding`` is ``"json"``, else
+    ``application/octet-stream`` with ``data-encoding`` saying how ``app.js`` reads it.
     ``region_events`` is how many events the region timeline holds; with none, the
     page has no region timeline section.
     """
@@ -75,7 +77,8 @@ class PageFigure(_NumberedId, Figure):
         years,
         region_events,
         assets,
-        json_text,
+        data_text,
+        data_encoding="json",
     ):
         super().__init__()
         self.header._children.pop("meta_http", None)  # the template declares the charset
@@ -91,7 +94,8 @@ class PageFigure(_NumberedId, Figure):
         self.years = years
         self.region_events = region_events
         self.assets = assets
-        self.json_text = json_text
+        self.data_text = data_text
+        self.data_encoding = data_encoding
         self.data_element_id = DATA_ELEMENT_ID
 
 

@@ -1,7 +1,8 @@
 /* heritage-mapper map page: markers, list, popups, region timeline, search, years,
  * languages.
  *
- * The data arrives once, as a JSON script element read with JSON.parse. Text from
+ * The data arrives once, in a script element: JSON read with JSON.parse, or on large
+ * pages gzip in base64, inflated by the browser's DecompressionStream. Text from
  * the data reaches the page only through textContent, setAttribute or DOM nodes
  * handed to Leaflet: never through innerHTML, so a site whose name is HTML markup
  * is shown as those characters and runs nothing.
@@ -889,11 +890,39 @@
     },
   });
 
+  const BASE64_CHUNK = 1 << 20; // characters of base64 decoded at a time (a multiple of 4)
+
+  /* Bytes of a base64 text, decoded by atob a chunk at a time (no giant binary string). */
+  function base64Bytes(text) {
+    const clean = text.replace(/\s+/g, "");
+    const padding = clean.endsWith("==") ? 2 : clean.endsWith("=") ? 1 : 0;
+    const bytes = new Uint8Array((clean.length / 4) * 3 - padding);
+    let at = 0;
+    for (let from = 0; from < clean.length; from += BASE64_CHUNK) {
+      const binary = atob(clean.slice(from, from + BASE64_CHUNK));
+      for (let k = 0; k < binary.length; k += 1) bytes[at + k] = binary.charCodeAt(k);
+      at += binary.length;
+    }
+    return bytes;
+  }
+
+  /* The page data: plain JSON, or gzip in base64 (large pages), which the browser's
+   * own DecompressionStream inflates. A promise either way. */
+  function readData(element) {
+    const encoding = element.getAttribute("data-encoding");
+    if (!encoding) return Promise.resolve(JSON.parse(element.textContent));
+    if (encoding !== "gzip-base64") return Promise.reject(new Error("unknown data encoding " + encoding));
+    const stream = new Blob([base64Bytes(element.textContent)]).stream().pipeThrough(new DecompressionStream("gzip"));
+    element.textContent = ""; // the compressed text is not needed any more
+    return new Response(stream).json();
+  }
+
   function start(map, tiles, dataId) {
-    const data = JSON.parse(document.getElementById(dataId).textContent);
-    const app = new HeritageMap(map, tiles, data);
-    app.start();
-    return app;
+    return readData(document.getElementById(dataId)).then((data) => {
+      const app = new HeritageMap(map, tiles, data);
+      app.start();
+      return app;
+    });
   }
 
   window.HeritageMapper = { start: start, fold: fold };
