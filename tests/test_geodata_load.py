@@ -97,3 +97,18 @@ def test_load_refuses_a_folder_with_errors(geodata_copy):
     with pytest.raises(ValidationFailed, match="error") as info:
         load_geodata(geodata_copy)
     assert any(p.code == "site-period-invalid" for p in info.value.report.problems)
+
+
+def test_timelines_are_numbered_from_zero_keep_columns_and_repeat_a_doubled_site(data):
+    import dataclasses
+
+    events = data.events.copy()
+    first_site = data.sites["id"].iloc[0]
+    events.at[events.index[0], "site_ids"] = [first_site, first_site]
+    timelines = site_timelines(dataclasses.replace(data, events=events))
+    for frame in timelines.values():
+        assert list(frame.columns) == list(events.columns)
+        assert frame.index.equals(pd.RangeIndex(len(frame)))
+        assert list(frame.dtypes) == list(events.dtypes)
+    ids = list(timelines[first_site]["id"])
+    assert ids.count(events["id"].iloc[0]) == 2

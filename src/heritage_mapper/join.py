@@ -40,10 +40,44 @@ def timeline_order(events):
 
 
 def site_timelines(geodata) -> dict:
-    """Site id → its events (DataFrame) sorted by date; every site has an entry."""
+    """Site id → its events (DataFrame) sorted by date; every site has an entry.
+
+    The (site, event) pairs are sorted once, the events taken in that order once, and
+    each site gets its slice: a ``.loc`` per site took 10 s for 10,000 sites.
+    """
+    import numpy as np
+    import pandas as pd
+
     links = event_site_links(geodata.events)
-    ordered = timeline_order(geodata.events)
-    by_site = {site_id: [] for site_id in geodata.sites["id"]}
+    ordered = timeline_order(geodata.events).reset_index(drop=True)
+    event_index = pd.Index(ordered["id"])
+    if not event_index.is_unique:  # not after validation; keep the old meaning anyway
+        return _timelines_by_loc(geodata.sites["id"], links, ordered)
+    site_ids = list(dict.fromkeys(geodata.sites["id"]))
+    site_code = {site_id: i for i, site_id in enumerate(site_ids)}
+    sites = np.array([site_code[s] for s in links["site_id"]], dtype=np.int64)
+    rows = event_index.get_indexer(links["event_id"])
+    order = np.lexsort((rows, sites))  # by site, then timeline position; stable
+    taken = ordered.take(rows[order]).reset_index(drop=True)
+    ends = np.searchsorted(sites[order], np.arange(len(site_ids) + 1))
+    return {site_id: _rows(taken, ends[i], ends[i + 1]) for i, site_id in enumerate(site_ids)}
+
+
+def _rows(frame, start: int, stop: int):
+    """Rows ``start:stop`` numbered from 0 (half the time of ``reset_index``)."""
+    part = frame.iloc[start:stop]
+    part.index = _range_index(stop - start)
+    return part
+
+
+def _range_index(length: int):
+    import pandas as pd
+
+    return pd.RangeIndex(length)
+
+
+def _timelines_by_loc(site_ids, links, ordered) -> dict:
+    by_site = {site_id: [] for site_id in site_ids}
     for event_id, site_id in zip(links["event_id"], links["site_id"], strict=True):
         by_site[site_id].append(event_id)
     indexed = ordered.set_index("id", drop=False)
