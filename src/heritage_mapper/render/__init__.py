@@ -16,11 +16,9 @@ layer each). Each page is one self-contained HTML file:
   (:mod:`.page`); dict keys are sorted, so the same geodata gives byte-identical
   files whatever ``PYTHONHASHSEED`` is.
 
-Each page is rendered in memory and written to a temporary file before the next is
-rendered (one page in memory at a time); the temporary files are moved into place
-together once every page is written
-(:func:`~heritage_mapper.atomic.atomic_files`), so a failure while rendering or
-writing any page leaves every old page as it was.
+All pages are rendered in memory first; only then are they written, to temporary
+files moved into place together (:func:`~heritage_mapper.atomic.atomic_files`), so a
+failure while writing any page leaves every old page as it was.
 
 Examples
 --------
@@ -65,14 +63,12 @@ def build_maps(geodata, out_dir: str | Path) -> list[Path]:
     """
     from heritage_mapper.atomic import atomic_files, output_lock
 
-    names = page_names(geodata)
-    pages = iter_pages(geodata)
+    pages = render_pages(geodata)  # compressed data keeps even 100,000 sites' pages small
     with output_lock(out_dir) as lock:  # one run at a time; the pages replace the old together
-        targets = [lock.parent / name for name in names]
+        targets = [lock.parent / name for name in pages]
         with atomic_files(targets) as temps:
-            for tmp, (_, html) in zip(temps, pages, strict=True):
+            for tmp, html in zip(temps, pages.values(), strict=True):
                 tmp.write_bytes(html.encode("utf-8"))
-                del html  # the next page is rendered with this one's text freed
     return targets
 
 
