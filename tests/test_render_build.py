@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -192,3 +193,32 @@ def test_written_pages_match_what_was_rendered(tmp_path, pages):
     assert [p.name for p in written] == list(pages)
     assert all(Path(p).read_text(encoding="utf-8") == pages[p.name] for p in written)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".heritage-mapper-")]
+
+
+class _Terminal(io.StringIO):
+    """A stream that says it is a terminal, so progress is drawn into it."""
+
+    def isatty(self):
+        return True
+
+
+def test_build_shows_its_steps_on_a_terminal_only(tmp_path):
+    from heritage_mapper.build import build
+    from heritage_mapper.progress import Progress
+
+    terminal = _Terminal()
+    with Progress(stream=terminal) as progress:
+        build(GEODATA, tmp_path / "maps", exports_dir=None, progress=progress)
+    assert "Validating and loading geodata" in terminal.getvalue()
+    piped = io.StringIO()
+    with Progress(stream=piped) as progress:
+        build(GEODATA, tmp_path / "maps", exports_dir=None, progress=progress)
+    assert piped.getvalue() == ""
+
+
+def test_build_applies_max_bytes(tmp_path):
+    args = ["build", "--geodata", str(GEODATA), "--out", str(tmp_path / "m"), "--no-exports"]
+    result = CliRunner().invoke(main, args + ["--max-bytes", "100"])
+    assert result.exit_code == 1
+    assert "json-too-large" in result.output
+    assert not (tmp_path / "m").exists()

@@ -22,6 +22,8 @@ def build(
     *,
     exports_dir: str | Path | None = DEFAULT_EXPORTS_DIR,
     strict: bool = False,
+    max_bytes: int | None = None,
+    progress=None,
 ) -> list[Path]:
     """Validate ``geodata_dir``, write its interactive maps and its default exports.
 
@@ -36,6 +38,11 @@ def build(
         set atomically); ``None`` skips them. This folder is not committed.
     strict
         Refuse the folder on validation warnings too.
+    max_bytes
+        Refuse a layer or events file larger than this (``None``: the 64 MiB default).
+    progress
+        A :class:`heritage_mapper.progress.Progress` to show the steps on a terminal;
+        ``None`` shows nothing.
 
     Returns
     -------
@@ -60,17 +67,22 @@ def build(
     """
     from heritage_mapper.atomic import ensure_writable_dir
     from heritage_mapper.geodata import load_geodata
+    from heritage_mapper.progress import Progress
     from heritage_mapper.render import build_maps
 
-    geodata = load_geodata(geodata_dir, strict=strict)
+    progress = progress if progress is not None else Progress(quiet=True)
+    with progress.step("Validating and loading geodata"):
+        geodata = load_geodata(geodata_dir, strict=strict, max_bytes=max_bytes)
     for folder in (maps_dir, exports_dir):  # both, before the maps are replaced
         if folder is not None:
             ensure_writable_dir(folder)
-    written = build_maps(geodata, maps_dir)
+    with progress.step("Rendering and writing the maps"):
+        written = build_maps(geodata, maps_dir)
     if exports_dir is not None:
         from heritage_mapper.export import export_layers
 
-        written += export_layers(
-            geodata, exports_dir, formats=DEFAULT_EXPORT_FORMATS, overwrite=True
-        )
+        with progress.step("Writing the exports"):
+            written += export_layers(
+                geodata, exports_dir, formats=DEFAULT_EXPORT_FORMATS, overwrite=True
+            )
     return written

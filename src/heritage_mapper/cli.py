@@ -276,22 +276,34 @@ def export(export_formats, crs, out, layers, overwrite, geodata):
 )
 @click.option("--no-exports", is_flag=True, help="Write the maps only.")
 @strict_option
+@max_bytes_option
 @quiet_option
 @handle_errors
-def build_command(geodata, out, exports, no_exports, strict, quiet):
+def build_command(geodata, out, exports, no_exports, strict, max_bytes, quiet):
     """Validate, join events to sites, and write the interactive maps and exports.
 
     Writes index.html (every layer) and one page per layer (<layer-id>.html). Each
     page works opened from disk with no network; only the basemap tiles need one.
     Then writes the default layer exports (every format, WGS84) into --exports.
     Nothing is written when validation finds errors (exit 1); files are replaced
-    atomically. Prints each file written and its size. Example:
+    atomically. Prints each file written and its size; on a terminal the steps are
+    shown as they run. Example:
 
         heritage-mapper build --geodata geodata --out maps --exports exports
     """
     from heritage_mapper.build import build
+    from heritage_mapper.progress import Progress
 
     exports_dir = None if no_exports else exports
-    for path in build(geodata, out, exports_dir=exports_dir, strict=strict):
+    with Progress(quiet=quiet) as progress:
+        written = build(
+            geodata,
+            out,
+            exports_dir=exports_dir,
+            strict=strict,
+            max_bytes=max_bytes,
+            progress=progress,
+        )
+    for path in written:
         if not quiet:
             click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
