@@ -96,6 +96,13 @@ PACKAGES = ("heritage-mapper", "geopandas", "folium", "pyogrio", "shapely", "jso
 # figure key, label, unit, baseline key, target (ratio ours/baseline, or absolute)
 FIGURES = (
     ("validate_s", "validation", "s", "pyogrio_read_s", ("ratio_max", 3.0)),
+    (
+        "validate_s",
+        "validation vs reading layers and events.csv",
+        "s",
+        "pyogrio_read_with_events_s",
+        None,
+    ),
     ("load_join_s", "load and join", "s", None, None),
     ("map_build_s", "map build (validate + join + render)", "s", "explore_s", ("ratio_max", 0.5)),
     ("export_gpkg_s", "export GeoPackage", "s", None, None),
@@ -162,6 +169,15 @@ def pyogrio_read(geodata_dir: Path) -> float:
     return time.perf_counter() - start
 
 
+def pyogrio_read_events(geodata_dir: Path) -> float:
+    """Seconds for pyogrio.read_dataframe to read events.csv (validation reads it too)."""
+    import pyogrio
+
+    start = time.perf_counter()
+    pyogrio.read_dataframe(geodata_dir / "events.csv")
+    return time.perf_counter() - start
+
+
 def explore_frame(geodata):
     """The sites with our popup's fields, and their events as one text column.
 
@@ -218,6 +234,7 @@ def measure_steps(root: Path, out: Path, r: dict) -> dict:
     r["validate_errors"] = report.error_count
     r["validate_warnings"] = report.warning_count
     r["pyogrio_read_s"] = pyogrio_read(root)
+    r["pyogrio_read_with_events_s"] = r["pyogrio_read_s"] + pyogrio_read_events(root)
     log(f"  validation {r['validate_s']:.2f} s, pyogrio {r['pyogrio_read_s']:.2f} s")
 
     start = time.perf_counter()
@@ -490,6 +507,19 @@ def machine(chromium: str | None) -> dict:
     }
 
 
+def _git_state() -> dict:
+    """The commit measured, and the files that differed from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "modified": git("status", "--porcelain", "--untracked-files=no").splitlines(),
+    }
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -521,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
         "peak_memory_method": "ru_maxrss (RUSAGE_SELF) of a child Python process running the "
         "map build",
         "machine": machine(chromium),
+        "code": _git_state(),
         "load_average_1_5_15": {"start": load_before, "end": os.getloadavg()},
         "results": [{k: v for k, v in r.items() if k != "paths"} for r in results],
         "table": rows,
