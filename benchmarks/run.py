@@ -10,8 +10,8 @@ site) and measures, with :func:`time.perf_counter`:
 - map build (validate + join + render): load, join, render and write every map page;
   baseline ``gdf.explore(...)`` and ``m.save``;
 - exports: ``export_layers`` to GeoPackage, then to GeoJSON;
-- peak memory: the RSS of a child Python process that runs the map build
-  (``ru_maxrss`` of ``RUSAGE_SELF``, read by the child at its end);
+- peak memory: the RSS of a child Python process that runs ``heritage-mapper build
+  --no-exports`` (``ru_maxrss`` of ``RUSAGE_SELF``, read by the child at its end);
 - map HTML bytes: ``index.html`` (every site); baseline explore's page;
 - browser, map ready: from opening the page from disk until every site is on the map
   and a popup is open; baseline the same for explore's page.
@@ -124,37 +124,31 @@ def timed(func, *args, **kwargs):
 
 
 def map_build(geodata_dir: Path, maps_dir: Path) -> list[Path]:
-    """What ``heritage-mapper build`` does for the maps: validate, load, join, render, write.
+    """What ``heritage-mapper build --no-exports`` does: validate, load, join, render, write."""
+    from heritage_mapper.build import build
 
-    ``build()`` with ``exports_dir=None``, except that it cannot raise the size limit:
-    the same two calls with ``max_bytes``.
-    """
-    from heritage_mapper.geodata import load_geodata
-    from heritage_mapper.render import build_maps
-
-    return build_maps(load_geodata(geodata_dir, max_bytes=MAX_BYTES), maps_dir)
+    return build(geodata_dir, maps_dir, exports_dir=None, max_bytes=MAX_BYTES)
 
 
+#: The child runs the ``heritage-mapper build`` command itself, then reads its own peak RSS.
 _CHILD = """
 import json, resource, sys, time
-sys.path.insert(0, {here!r})
-from run import map_build
+from heritage_mapper.cli import main
 start = time.perf_counter()
-map_build(sys.argv[1], sys.argv[2])
-seconds = time.perf_counter() - start
-print(json.dumps({{"seconds": seconds,
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+try:
+    main(sys.argv[1:], standalone_mode=False)
+finally:
+    print(json.dumps({"seconds": time.perf_counter() - start,
+                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
 
 def build_in_child(geodata_dir: Path, maps_dir: Path) -> dict:
-    """Run the map build in a fresh Python process; its peak RSS (ru_maxrss) and time."""
-    code = _CHILD.format(here=str(HERE))
+    """``heritage-mapper build --no-exports`` in a fresh process; its peak RSS and time."""
+    command = ["build", "--geodata", str(geodata_dir), "--out", str(maps_dir)]
+    command += ["--no-exports", "--max-bytes", str(MAX_BYTES), "--quiet"]
     done = subprocess.run(
-        [sys.executable, "-c", code, str(geodata_dir), str(maps_dir)],
-        check=True,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-c", _CHILD, *command], check=True, capture_output=True, text=True
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -548,8 +542,8 @@ def main(argv: list[str] | None = None) -> int:
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "seed": args.seed,
         "max_bytes": MAX_BYTES,
-        "peak_memory_method": "ru_maxrss (RUSAGE_SELF) of a child Python process running the "
-        "map build",
+        "peak_memory_method": "ru_maxrss (RUSAGE_SELF) of a child Python process running "
+        "'heritage-mapper build --no-exports'",
         "machine": machine(chromium),
         "code": _git_state(),
         "load_average_1_5_15": {"start": load_before, "end": os.getloadavg()},
