@@ -162,7 +162,7 @@ def read_json(
         data = data[len(UTF8_BOM) :]
         out.problems.append(_bom_problem(name))
     out.text = _decode(name, data, out.problems)
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(), which copies the whole file
         out.problems.append(
             _error(
                 name,

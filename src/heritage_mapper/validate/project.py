@@ -834,6 +834,11 @@ def _check_region(project: Project, geometry, report, base) -> None:
 # -- events ----------------------------------------------------------------------------
 
 
+def _blank(data: bytes) -> bool:
+    """``not data.strip()`` without copying the file: empty or only ASCII white space."""
+    return not data or data.isspace()
+
+
 def _read_csv_text(ctx: _Context, path: Path, max_bytes: int | None) -> str | None:
     ctx.report.add_file(path)
     try:
@@ -851,7 +856,7 @@ def _read_csv_text(ctx: _Context, path: Path, max_bytes: int | None) -> str | No
         limit = DEFAULT_MAX_JSON_BYTES if max_bytes is None else max_bytes
         ctx.problem(ERROR, "csv-too-large", path, too_large_message(size, limit))
         return None
-    if not data.strip():
+    if _blank(data):
         ctx.problem(
             ERROR,
             "csv-empty",
