@@ -24,7 +24,10 @@ def test_parse_edtf_gives_bounds_and_none_for_open_ends(text, lower, upper):
     assert (parsed.lower, parsed.upper) == (lower, upper)
 
 
-@pytest.mark.parametrize("text", ["", "1959-13", "1955-02-30", "abc", "1972/1964", "../..", "/"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "1959-13", "1955-02-30", "abc", "1972/1964", "../..", "/", "1900-02-29", "2100-02-29~"],
+)
 def test_parse_edtf_rejects_invalid_with_a_hint(text):
     with pytest.raises(EdtfError, match="EDTF|ends before"):
         parse_edtf(text)

@@ -141,9 +141,10 @@ def _strict_bounds(text: str) -> tuple[dt.date, dt.date] | None:
     try:
         parsed = edtf.parse_edtf(text)
         lower, upper = parsed.lower_strict(), parsed.upper_strict()
+        # edtf accepts 29 February of any year (1900-02-29), which is no calendar date
+        return _struct_to_date(lower), _struct_to_date(upper)
     except Exception:  # edtf raises several exception types on bad input
         return None
-    return _struct_to_date(lower), _struct_to_date(upper)
 
 
 def _explain(text: str) -> str:
