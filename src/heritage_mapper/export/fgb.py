@@ -7,7 +7,7 @@ at midnight.
 from __future__ import annotations
 
 from heritage_mapper.export.ogr import write_layer
-from heritage_mapper.export.tables import EVENTS_AT_SITES_STEM, ExportData
+from heritage_mapper.export.tables import ExportData
 
 __all__ = ["outputs", "write"]
 
@@ -16,11 +16,9 @@ DRIVER = "FlatGeobuf"
 
 
 def outputs(data: ExportData) -> list[str]:
-    stems = [data.layer_stem(layer_id) for layer_id in data.layers]
-    return [data.file_name(stem, EXTENSION) for stem in (*stems, EVENTS_AT_SITES_STEM)]
+    return [name for name, _ in data.frame_files(EXTENSION)]
 
 
 def write(data: ExportData, paths: dict) -> None:
-    frames = [*data.layers.values(), data.events_at_sites]
-    for name, frame in zip(outputs(data), frames, strict=True):
+    for name, frame in data.frame_files(EXTENSION):
         write_layer(paths[name], frame, name.removesuffix(EXTENSION), DRIVER)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 
 from heritage_mapper.export.tables import (
-    EVENTS_AT_SITES_STEM,
     ExportData,
     plain,
 )
@@ -173,11 +172,9 @@ def dumps(doc: dict) -> bytes:
 
 
 def outputs(data: ExportData) -> list[str]:
-    stems = [data.layer_stem(layer_id) for layer_id in data.layers]
-    return [data.file_name(stem, EXTENSION) for stem in (*stems, EVENTS_AT_SITES_STEM)]
+    return [name for name, _ in data.frame_files(EXTENSION)]
 
 
 def write(data: ExportData, paths: dict) -> None:
-    frames = [*data.layers.values(), data.events_at_sites]
-    for name, frame in zip(outputs(data), frames, strict=True):
+    for name, frame in data.frame_files(EXTENSION):
         paths[name].write_bytes(dumps(feature_collection(frame)))

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from heritage_mapper.atomic import TEMP_PREFIX, TEMP_SUFFIX
 from heritage_mapper.export.ogr import FIXED_DATE, write_layer
-from heritage_mapper.export.tables import EVENTS_AT_SITES_STEM, ExportData
+from heritage_mapper.export.tables import ExportData
 
 __all__ = [
     "SHAPEFILE_FIELD_NAMES",
@@ -134,8 +134,7 @@ def fit_dbf_text(text: str) -> str:
 
 
 def outputs(data: ExportData) -> list[str]:
-    stems = [data.layer_stem(layer_id) for layer_id in data.layers]
-    return [data.file_name(stem, EXTENSION) for stem in (*stems, EVENTS_AT_SITES_STEM)]
+    return [name for name, _ in data.frame_files(EXTENSION)]
 
 
 def _fields_csv(names: dict[str, str]) -> bytes:
@@ -155,8 +154,7 @@ def _zip_entry(archive: zipfile.ZipFile, name: str, payload: bytes) -> None:
 
 
 def write(data: ExportData, paths: dict) -> None:
-    frames = [*data.layers.values(), data.events_at_sites]
-    for name, frame in zip(outputs(data), frames, strict=True):
+    for name, frame in data.frame_files(EXTENSION):
         target = paths[name]
         stem = name.removesuffix(EXTENSION)
         names = shapefile_field_names(c for c in frame.columns if c != frame.geometry.name)

@@ -97,6 +97,13 @@ class ExportData:
     def layer_stem(self, layer_id: str) -> str:
         return f"{SITES_STEM}-{layer_id}"
 
+    def frame_files(self, extension: str) -> list[tuple[str, object]]:
+        """(file name, frame) for the file-per-layer formats: each site layer, then the
+        events joined to their sites."""
+        stems = [self.layer_stem(layer_id) for layer_id in self.layers]
+        names = [self.file_name(stem, extension) for stem in (*stems, EVENTS_AT_SITES_STEM)]
+        return list(zip(names, [*self.layers.values(), self.events_at_sites], strict=True))
+
     def layer_spec(self, layer_id: str):
         return next(spec for spec in self.project.layers if spec.id == layer_id)
 
