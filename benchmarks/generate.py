@@ -25,6 +25,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from heritage_mapper.validate.project import EVENT_COLUMNS
+
 __all__ = ["VIETNAM_BBOX", "EVENTS_PER_SITE", "generate", "main"]
 
 #: Vietnam's land box, [west, south, east, north] in WGS84 degrees.
@@ -453,20 +455,9 @@ def _write_layers(rng: random.Random, root: Path, sites: list[_Site], files: lis
 
 
 def _write_events(rng: random.Random, root: Path, sites: list[_Site], files: list[str]) -> None:
-    header = (
-        "id",
-        "date",
-        "site_ids",
-        "title_vi",
-        "title_en",
-        "summary_vi",
-        "summary_en",
-        "source",
-        "paragraph",
-    )
     with open(root / "events.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
+        writer.writerow(EVENT_COLUMNS)
         for i, site in enumerate(sites):
             for k, year in enumerate(_event_years(rng, site.start_year)):
                 date, _last = _date(rng, year)
