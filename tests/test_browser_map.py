@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from heritage_mapper import load_geodata
-from heritage_mapper.render.data import fold_for_search
+from heritage_mapper.text import fold as fold_for_search
 
 from .browser_support import (
     DESKTOP,

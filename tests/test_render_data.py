@@ -17,12 +17,12 @@ from heritage_mapper.render.assets import messages
 from heritage_mapper.render.data import (
     coordinate_decimals,
     embed_json,
-    fold_for_search,
     page_languages,
     page_records,
     region_event_ids,
     site_event_ids,
 )
+from heritage_mapper.text import fold as fold_for_search
 
 from .browser_support import GEODATA
 

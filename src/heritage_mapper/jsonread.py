@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from heritage_mapper.problems import ERROR, Location, Problem
+from heritage_mapper.text import pointer_join
 
 __all__ = [
     "DEFAULT_MAX_JSON_BYTES",
@@ -80,22 +81,6 @@ class JsonDocument:
     text: str | None = None
     problems: list[Problem] = field(default_factory=list)
     parsed: bool = False
-
-
-def pointer_join(pointer: str, token: str | int) -> str:
-    """Append one reference token to an RFC 6901 JSON pointer, escaping ``~`` and ``/``.
-
-    Examples
-    --------
-    >>> pointer_join("/features/0", "properties")
-    '/features/0/properties'
-    >>> pointer_join("", "a/b")
-    '/a~1b'
-    """
-    text = str(token)
-    if "~" in text or "/" in text:
-        text = text.replace("~", "~0").replace("/", "~1")
-    return f"{pointer}/{text}"
 
 
 @contextmanager

@@ -18,13 +18,13 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-import unicodedata
 import zipfile
 from pathlib import Path
 
 from heritage_mapper.atomic import TEMP_PREFIX, TEMP_SUFFIX
 from heritage_mapper.export.ogr import FIXED_DATE, write_layer
 from heritage_mapper.export.tables import ExportData
+from heritage_mapper.text import ascii_fold
 
 __all__ = [
     "SHAPEFILE_FIELD_NAMES",
@@ -86,7 +86,7 @@ ZIP_UNIX = 3
 
 
 def _ascii_name(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    folded = ascii_fold(name)
     cleaned = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in folded)
     return cleaned or "field"
 

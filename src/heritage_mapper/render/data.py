@@ -9,7 +9,7 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
 
 - coordinates are rounded to the decimals the site's ``location_precision_m``
   supports (:func:`coordinate_decimals`);
-- search keys are folded by :func:`fold_for_search`, which ``app.js`` mirrors for the
+- search keys are folded by :func:`fold`, which ``app.js`` mirrors for the
   query;
 - dates are labelled by :func:`heritage_mapper.dates.format_edtf` in every page
   language, so the page never parses EDTF;
@@ -28,7 +28,7 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
 
 Examples
 --------
->>> fold_for_search("  Đảo Tuần  Châu ")
+>>> fold("  Đảo Tuần  Châu ")
 'dao tuan chau'
 >>> coordinate_decimals(1500), coordinate_decimals(1)
 (3, 5)
@@ -40,17 +40,15 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 
 from heritage_mapper.dates import format_edtf
+from heritage_mapper.text import fold_all
 
 __all__ = [
     "coordinate_decimals",
     "embed_data",
     "embed_json",
     "Catalogue",
-    "fold_all",
-    "fold_for_search",
     "page_languages",
     "page_records",
     "region_event_ids",
@@ -65,7 +63,6 @@ PRECISION_DIGITS = 1  # location_precision_m is shown to 0.1 m at most
 FALLBACK_LANGUAGE = "en"
 POINT_TYPE_ID = 0  # shapely.get_type_id of a Point
 SEARCH_SEPARATOR = "\n"  # between the names of one site in its search key
-_FOLD_SEPARATOR = "\x00"  # between texts folded together: not a mark, not white space
 # Characters that must not appear raw inside <script>: the HTML parser would end or
 # confuse the element (<, >, &), and old JavaScript engines end lines at U+2028/9.
 _SCRIPT_ESCAPES = {
@@ -82,45 +79,6 @@ _SCRIPT_TABLE = str.maketrans(_SCRIPT_ESCAPES)
 COMPRESS_MIN_BYTES = 1 << 20
 GZIP_LEVEL = 4  # at 216 MB of JSON: 3.5 s for 38.6 MB of base64 (level 6: 9.1 s, 34.4 MB)
 GZIP_WBITS = 31  # zlib with a gzip header and trailer (header time 0, no file name)
-
-
-def fold_for_search(text: str) -> str:
-    """Fold text for diacritic-insensitive search: what ``app.js`` does to the query.
-
-    NFD, drop every combining mark (Unicode category M), map ``đ``/``Đ`` to
-    ``d``/``D`` (NFD does not decompose them), lower-case, and collapse white space.
-
-    Examples
-    --------
-    >>> fold_for_search("Cửa Ông")
-    'cua ong'
-    >>> fold_for_search("Nam Hòa") == fold_for_search("nam hoa")
-    True
-    """
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    bare = bare.replace("đ", "d").replace("Đ", "D").lower()
-    return " ".join(bare.split())
-
-
-def fold_all(texts: list[str]) -> list[str]:
-    """:func:`fold_for_search` of each text, in a few passes over all of them at once.
-
-    Examples
-    --------
-    >>> fold_all(["Hòn Gai", "Cửa  Ông"])
-    ['hon gai', 'cua ong']
-    >>> fold_all([])
-    []
-    """
-    if not texts:
-        return []
-    if any(_FOLD_SEPARATOR in text for text in texts):
-        return [fold_for_search(text) for text in texts]
-    decomposed = unicodedata.normalize("NFD", _FOLD_SEPARATOR.join(texts))
-    marks = {ord(c): None for c in set(decomposed) if unicodedata.category(c).startswith("M")}
-    bare = decomposed.translate(marks).replace("đ", "d").replace("Đ", "D").lower()
-    return [" ".join(piece.split()) for piece in bare.split(_FOLD_SEPARATOR)]
 
 
 def coordinate_decimals(precision_m: float | None) -> int:

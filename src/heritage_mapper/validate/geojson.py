@@ -33,8 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
-from heritage_mapper.jsonread import gc_paused, lines_of_pointers, pointer_join, read_json
+from heritage_mapper.jsonread import gc_paused, lines_of_pointers, read_json
 from heritage_mapper.problems import ERROR, WARNING, Location, Problem, Report
+from heritage_mapper.text import pointer_join
 
 __all__ = ["CODES", "check_document", "check_file", "check_files"]
 

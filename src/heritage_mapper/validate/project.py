@@ -41,6 +41,7 @@ from heritage_mapper.project import (
     packaged_schema_path,
     project_from_dict,
 )
+from heritage_mapper.text import fold, pointer, pointer_join
 from heritage_mapper.validate.geojson import check_document
 from heritage_mapper.validate.schema import SchemaChecker, make_validator
 
@@ -257,10 +258,6 @@ def _load_schema(ctx: _Context, project: Project, kind: str):
     return SchemaChecker(make_validator(schema))
 
 
-def _pointer(parts) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
 def _schema_code(error, prefix: str) -> str:
     if error.validator == "required":
         return f"{prefix}-missing"
@@ -275,30 +272,6 @@ def _schema_message(error) -> str:
     return f"{subject}: {error.message}"
 
 
-#: Unicode categories of characters that do not change how an id looks (see _fold).
-_UNSEEN_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
-
-
-def _fold(text: str) -> str:
-    """Case-, accent-, form- and invisible-insensitive key for near-duplicate detection.
-
-    Marks (categories Mn and Me, which include variation selectors such as U+FE0F and
-    the combining grapheme joiner) and format characters (Cf: zero-width space,
-    non-joiner and joiner, U+FEFF, word joiner) are dropped: ids that differ only by
-    them look the same. ASCII text has nothing to decompose, strip or drop: it only
-    has its case folded.
-    """
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(
-        c
-        for c in decomposed
-        if not unicodedata.combining(c) and unicodedata.category(c) not in _UNSEEN_CATEGORIES
-    )
-    return stripped.replace("đ", "d").replace("Đ", "D").casefold()
-
-
 def _non_nfc_strings(value, pointer=""):
     """Yield (pointer, text) for every string (values and keys) that is not NFC."""
     stack = [(pointer, value)]
@@ -309,7 +282,7 @@ def _non_nfc_strings(value, pointer=""):
                 yield ptr, item
         elif isinstance(item, dict):
             for key, child in item.items():
-                child_ptr = _pointer([key]) if not ptr else ptr + _pointer([key])
+                child_ptr = pointer_join(ptr, key)
                 if isinstance(key, str) and not unicodedata.is_normalized("NFC", key):
                     yield child_ptr, key
                 stack.append((child_ptr, child))
@@ -348,7 +321,7 @@ def _strings(value, pointer=""):
             yield ptr, item
         elif isinstance(item, dict):
             for key, child in item.items():
-                child_ptr = ptr + _pointer([key])
+                child_ptr = pointer_join(ptr, key)
                 if isinstance(key, str):
                     yield child_ptr, key
                 stack.append((child_ptr, child))
@@ -386,7 +359,7 @@ def _check_project(ctx: _Context) -> Project | None:
             path,
             _schema_message(error),
             hint="see schemas/project.schema.json and the README's data model",
-            pointer=_pointer(error.absolute_path),
+            pointer=pointer(*error.absolute_path),
         )
     if errors:
         return None
@@ -444,7 +417,7 @@ def _check_sources(ctx: _Context, project: Project) -> None:
                 path,
                 _schema_message(error),
                 hint="see schemas/sources.schema.json",
-                pointer=_pointer(error.absolute_path),
+                pointer=pointer(*error.absolute_path),
             )
         if errors:
             return
@@ -675,7 +648,7 @@ def _check_site(
                 _schema_code(error, "site-property"),
                 _schema_message(error),
                 hint="see schemas/site.schema.json and the README's data model",
-                pointer=f"{base}/properties{_pointer(error.absolute_path)}",
+                pointer=f"{base}/properties{pointer(*error.absolute_path)}",
             )
     for name in RESERVED_SITE_COLUMNS:
         if name in props:
@@ -685,7 +658,7 @@ def _check_site(
                 f"a property named {name!r} would be lost: heritage-mapper gives every "
                 f"loaded site a {name!r} column of its own",
                 hint=f"rename the property, e.g. to 'source_{name}'",
-                pointer=f"{base}/properties{_pointer([name])}",
+                pointer=f"{base}/properties{pointer(name)}",
             )
     if isinstance(site_id, str):
         _check_site_id(ctx, spec, path, index, feature, site_id, report, base)
@@ -724,7 +697,7 @@ def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> No
             pointer=f"{base}/properties/id",
         )
         return
-    folded = _fold(key)
+    folded = fold(key)
     if folded in ctx.folded_ids:
         report(
             WARNING,

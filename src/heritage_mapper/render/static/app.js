@@ -50,8 +50,8 @@
 
   function fold(text) {
     return String(text)
-      .normalize("NFD")
-      .replace(/\p{M}/gu, "")
+      .normalize("NFKD")
+      .replace(/[\p{M}\p{Cf}]/gu, "")
       .replace(/đ/g, "d")
       .replace(/Đ/g, "D")
       .toLowerCase()

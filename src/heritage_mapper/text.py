@@ -1,0 +1,129 @@
+"""Text helpers every stage shares: the one diacritic fold and JSON-pointer escaping.
+
+:func:`fold` is the project's only folding rule. Search keys on the map pages, the
+near-duplicate check of ids and the ASCII names of Shapefile fields all use it, and the
+page script's ``fold`` (``render/static/js/text.js``) mirrors it; a browser test holds
+the two together over a large sample of Vietnamese text.
+
+Examples
+--------
+>>> fold("Cửa  Ông")
+'cua ong'
+>>> fold("Đảo Tuần Châu") == fold("dao tuan chau")
+True
+>>> pointer("features", 3, "a/b~c")
+'/features/3/a~1b~0c'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold", "fold_all", "ascii_fold", "pointer", "pointer_join"]
+
+#: Unicode categories a fold drops: marks (accents, variation selectors such as U+FE0F,
+#: the combining grapheme joiner) and format characters (zero-width space, joiners,
+#: U+FEFF, the word joiner). Text that differs only by them looks the same.
+DROPPED_CATEGORIES = ("M", "Cf")
+#: NFKD does not decompose the Vietnamese đ/Đ (a letter of its own, not d + a mark).
+LETTER_FOLDS = {"đ": "d", "Đ": "D"}
+_SEPARATOR = "\x00"  # joins texts for fold_all; no folded text keeps one
+_SPACES = re.compile(r"\s+")
+
+
+def _dropped(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] == "M" or category == "Cf"
+
+
+def fold(text: str) -> str:
+    """Fold text for comparison: case-, accent-, form- and invisible-insensitive.
+
+    NFKD, drop every mark and format character (:data:`DROPPED_CATEGORIES`), map
+    ``đ``/``Đ`` to ``d``/``D``, lower-case and collapse white space.
+
+    Examples
+    --------
+    >>> fold("Nam Hòa") == fold("nam  hoa ")
+    True
+    >>> fold("hon\\u200bgai") == fold("hongai")
+    True
+    """
+    if text.isascii():
+        return " ".join(text.lower().split())
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not _dropped(c))
+    for letter, plain in LETTER_FOLDS.items():
+        bare = bare.replace(letter, plain)
+    return " ".join(bare.lower().split())
+
+
+def fold_all(texts: list[str]) -> list[str]:
+    """:func:`fold` of each text, in a few passes over all of them at once.
+
+    Examples
+    --------
+    >>> fold_all(["Hòn Gai", "Cửa  Ông"])
+    ['hon gai', 'cua ong']
+    >>> fold_all([])
+    []
+    """
+    if not texts:
+        return []
+    if any(_SEPARATOR in text for text in texts):
+        return [fold(text) for text in texts]
+    decomposed = unicodedata.normalize("NFKD", _SEPARATOR.join(texts))
+    dropped = {ord(c): None for c in set(decomposed) if _dropped(c)}
+    bare = decomposed.translate(dropped)
+    for letter, plain in LETTER_FOLDS.items():
+        bare = bare.replace(letter, plain)
+    return [" ".join(piece.split()) for piece in bare.lower().split(_SEPARATOR)]
+
+
+def ascii_fold(text: str) -> str:
+    """:func:`fold` without lower-casing or spacing, then only the ASCII that is left.
+
+    Examples
+    --------
+    >>> ascii_fold("Tiên Yên Đông")
+    'Tien Yen Dong'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not _dropped(c))
+    for letter, plain in LETTER_FOLDS.items():
+        bare = bare.replace(letter, plain)
+    return bare.encode("ascii", "ignore").decode("ascii")
+
+
+def _escape(token) -> str:
+    text = str(token)
+    if "~" in text or "/" in text:
+        text = text.replace("~", "~0").replace("/", "~1")
+    return text
+
+
+def pointer(*tokens) -> str:
+    """An RFC 6901 JSON pointer from its reference tokens (``""`` for none).
+
+    Examples
+    --------
+    >>> pointer()
+    ''
+    >>> pointer("properties", "name_vi")
+    '/properties/name_vi'
+    """
+    return "".join("/" + _escape(t) for t in tokens)
+
+
+def pointer_join(base: str, token: str | int) -> str:
+    """``base`` extended by one reference token, escaped per RFC 6901.
+
+    Examples
+    --------
+    >>> pointer_join("/features/0", "properties")
+    '/features/0/properties'
+    >>> pointer_join("", "a/b")
+    '/a~1b'
+    """
+    return base + "/" + _escape(token)
