@@ -25,11 +25,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from heritage_mapper.validate.project import EVENT_COLUMNS
+from heritage_mapper.model import Columns
 
 __all__ = ["VIETNAM_BBOX", "EVENTS_PER_SITE", "generate", "main"]
 
 #: Vietnam's land box, [west, south, east, north] in WGS84 degrees.
+LANGUAGES = ("vi", "en")
 VIETNAM_BBOX = (102.14, 8.18, 109.46, 23.39)
 EVENTS_PER_SITE = 5
 #: Share of events that also name a second (neighbouring) site: the join is many to many.
@@ -383,7 +384,7 @@ def _project(sites: int) -> dict:
             "vi": "Dữ liệu tổng hợp để đo hiệu năng; không phải di tích thật.",
             "en": "Synthetic data for benchmarks; these are not real sites.",
         },
-        "languages": ["vi", "en"],
+        "languages": list(LANGUAGES),
         "default_language": "vi",
         "region": {
             "name": {"vi": "Việt Nam", "en": "Vietnam"},
@@ -457,7 +458,7 @@ def _write_layers(rng: random.Random, root: Path, sites: list[_Site], files: lis
 def _write_events(rng: random.Random, root: Path, sites: list[_Site], files: list[str]) -> None:
     with open(root / "events.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(EVENT_COLUMNS)
+        writer.writerow(Columns.for_languages(LANGUAGES).event_columns)
         for i, site in enumerate(sites):
             for k, year in enumerate(_event_years(rng, site.start_year)):
                 date, _last = _date(rng, year)

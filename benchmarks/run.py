@@ -218,7 +218,7 @@ def warm_up(work: Path, seed: int) -> None:
 def measure_steps(root: Path, out: Path, r: dict) -> dict:
     """Time every step on the folder ``root`` into ``r`` (not the child, not the browser)."""
     from heritage_mapper.export import export_layers
-    from heritage_mapper.geodata import load_geodata
+    from heritage_mapper.frames import load_geodata
     from heritage_mapper.join import events_with_geometry
     from heritage_mapper.validate import validate_geodata
 

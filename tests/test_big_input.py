@@ -1,7 +1,7 @@
 """Big input: files over the size limit are refused at once, with the fix in the message.
 
 A layer or events file over ``--max-bytes`` (default
-:data:`~heritage_mapper.jsonread.DEFAULT_MAX_JSON_BYTES`, 64 MiB) is a finding, not an
+:data:`~heritage_mapper.read.jsonfile.DEFAULT_MAX_JSON_BYTES`, 64 MiB) is a finding, not an
 out-of-memory crash: its size is checked before a byte is read. The 300 MB files here
 are sparse (``truncate``), so they cost no disk and no time.
 """
@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 from heritage_mapper.cli import EXIT_ERRORS, main
 from heritage_mapper.errors import ValidationFailed
-from heritage_mapper.geodata import load_geodata
-from heritage_mapper.jsonread import DEFAULT_MAX_JSON_BYTES, read_json
+from heritage_mapper.frames import load_geodata
+from heritage_mapper.read.jsonfile import DEFAULT_MAX_JSON_BYTES, read_json
 from heritage_mapper.validate import validate_geodata
 
 LAYER = Path("layers") / "coal-industry.geojson"

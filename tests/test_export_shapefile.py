@@ -16,7 +16,12 @@ import shapely
 
 from heritage_mapper import load_geodata
 from heritage_mapper.export import SHAPEFILE_FIELD_NAMES, export_layers, shapefile_field_names
-from heritage_mapper.export.shapefile import DBF_TEXT_MAX_BYTES, fit_dbf_text
+from heritage_mapper.export.shapefile import (
+    DBF_TEXT_MAX_BYTES,
+    LOCALIZED_FIELD_STEMS,
+    fit_dbf_text,
+    stable_field_name,
+)
 
 DEGREE_TOLERANCE = 1e-7
 
@@ -52,7 +57,7 @@ def test_fields_csv_matches_the_dbf_and_the_documented_table(zips):
         assert [r["field"] for r in rows] == [c for c in back.columns if c != "geometry"]
         for row in rows:
             assert len(row["field"]) <= 10
-            assert SHAPEFILE_FIELD_NAMES[row["column"]] == row["field"]
+            assert stable_field_name(row["column"]) == row["field"]
 
 
 def test_field_name_table_is_stable():
@@ -63,9 +68,13 @@ def test_field_name_table_is_stable():
         "period_start": "per_start",
         "site_name_vi": "site_nm_vi",
         "approximate": "approx",
-    }.items() <= SHAPEFILE_FIELD_NAMES.items()
-    assert all(len(v) <= 10 for v in SHAPEFILE_FIELD_NAMES.values())
-    assert len({v.lower() for v in SHAPEFILE_FIELD_NAMES.values()}) == len(SHAPEFILE_FIELD_NAMES)
+    }.items() <= {c: stable_field_name(c) for c in (*SHAPEFILE_FIELD_NAMES, *LOCALIZED)}.items()
+    documented = [stable_field_name(c) for c in (*SHAPEFILE_FIELD_NAMES, *LOCALIZED)]
+    assert all(len(v) <= 10 for v in documented)
+    assert len({v.lower() for v in documented}) == len(documented)
+
+
+LOCALIZED = [f"{base}_{lang}" for base in LOCALIZED_FIELD_STEMS for lang in ("vi", "en", "fr")]
 
 
 def test_unknown_columns_get_unique_short_names():

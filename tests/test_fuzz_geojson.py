@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from heritage_mapper.jsonread import MAX_JSON_DEPTH, read_json
+from heritage_mapper.read.jsonfile import MAX_JSON_DEPTH, read_json
 from heritage_mapper.validate.geojson import CODES, check_document, check_file
 
 from .fuzz_support import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from heritage_mapper.jsonread import (
+from heritage_mapper.read.jsonfile import (
     MAX_JSON_DEPTH,
     line_of_pointer,
     lines_of_pointers,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import doctest
 import json
 from types import SimpleNamespace
@@ -12,15 +13,13 @@ import pytest
 import heritage_mapper.render.data
 from heritage_mapper import load_geodata
 from heritage_mapper.dates import format_edtf
-from heritage_mapper.join import timeline_order
+from heritage_mapper.join import join, timeline_order
 from heritage_mapper.render.assets import messages
 from heritage_mapper.render.data import (
     coordinate_decimals,
     embed_json,
     page_languages,
     page_records,
-    region_event_ids,
-    site_event_ids,
 )
 from heritage_mapper.text import fold as fold_for_search
 
@@ -34,7 +33,18 @@ def geodata():
 
 def records_of(geodata, layer_ids):
     languages, _ = page_languages(geodata.project, messages()["messages"])
-    return page_records(geodata, layer_ids, event_ids=site_event_ids(geodata), languages=languages)
+    return page_records(join(geodata), layer_ids, languages=languages)
+
+
+def site_event_ids(geodata) -> dict[str, list[str]]:
+    """Site id → ids of its events, from the join's positions."""
+    joined = join(geodata)
+    offsets, positions = joined.site_event_positions
+    ids = list(joined.events["id"])
+    return {
+        site: [ids[p] for p in positions[offsets[i] : offsets[i + 1]]]
+        for i, site in enumerate(geodata.sites["id"])
+    }
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +133,7 @@ def test_region_timeline_is_every_event_naming_no_site_in_timeline_order(records
     expected = no_site_events(geodata)
     assert len(expected) == 17  # of the 22 curated events, 5 name a site
     region = [records["events"]["id"][e] for e in records["region"]]
-    assert region == list(expected["id"]) == region_event_ids(geodata.events)
+    assert region == list(expected["id"]) == join(geodata).region_event_ids
     assert region[0] == "ev-1883-french-occupation" and region[-1] == "ev-2025-liberation-70th"
     assert records["region"] == sorted(records["region"])  # the events are in timeline order
     linked = {e for ids in records["sites"]["events"] for e in ids}
@@ -156,9 +166,9 @@ def test_layer_pages_show_the_same_region_timeline(geodata, records):
 def test_a_page_without_region_events_embeds_an_empty_region(geodata):
     languages, _ = page_languages(geodata.project, messages()["messages"])
     layer_ids = [spec.id for spec in geodata.project.layers]
-    records = page_records(
-        geodata, layer_ids, event_ids=site_event_ids(geodata), languages=languages, region_ids=[]
-    )
+    at_sites = geodata.events[[bool(ids) for ids in geodata.events["site_ids"]]]
+    without_region = dataclasses.replace(geodata, events=at_sites.reset_index(drop=True))
+    records = page_records(join(without_region), layer_ids, languages=languages)
     assert records["region"] == []
     assert "ev-1954-geneva-accords" not in records["events"]["id"]
     assert records["years"] == [1955, 2025]  # from the site events alone

@@ -1,4 +1,10 @@
-"""The JSON Schemas shipped beside the data are the ones the package uses."""
+"""The JSON Schemas shipped beside the data are the package's, for the folder's languages.
+
+The package ships schemas whose per-language properties are marked
+``"x-per-language": true``; the copies in ``geodata/schemas/`` are those schemas
+expanded for the languages of ``geodata/project.json``, so that any JSON Schema tool
+can validate the folder's files with them.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,33 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from heritage_mapper.project import DEFAULT_SCHEMAS, packaged_schema_path
+from heritage_mapper.model import (
+    DEFAULT_SCHEMAS,
+    expand_languages,
+    packaged_schema,
+    packaged_schema_path,
+)
 
 from .conftest import GEODATA
 
 
 @pytest.mark.parametrize("kind", sorted(DEFAULT_SCHEMAS))
-def test_geodata_schemas_match_the_packaged_ones(kind):
-    shipped = GEODATA / "schemas" / DEFAULT_SCHEMAS[kind]
-    assert shipped.read_bytes() == packaged_schema_path(kind).read_bytes()
+def test_geodata_schemas_are_the_packaged_ones_for_the_folders_languages(kind):
+    languages = json.loads((GEODATA / "project.json").read_text("utf-8"))["languages"]
+    shipped = json.loads((GEODATA / "schemas" / DEFAULT_SCHEMAS[kind]).read_text("utf-8"))
+    assert shipped == expand_languages(packaged_schema(kind), languages)
+
+
+def test_expanding_languages_names_one_property_per_language():
+    site = expand_languages(packaged_schema("site"), ("vi", "en", "fr"))
+    assert [p for p in site["properties"] if p.startswith("name")] == [
+        "name_vi",
+        "name_en",
+        "name_fr",
+    ]
+    assert {"description_fr", "location_basis_fr"} <= set(site["required"])
+    assert not any("x-per-language" in json.dumps(v) for v in site["properties"].values())
+    assert expand_languages(site, ("vi",)) == site  # an expanded schema stays as it is
 
 
 @pytest.mark.parametrize("kind", sorted(DEFAULT_SCHEMAS))

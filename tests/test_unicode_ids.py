@@ -14,7 +14,7 @@ import unicodedata
 
 import pytest
 
-from heritage_mapper.geodata import load_geodata
+from heritage_mapper.frames import load_geodata
 from heritage_mapper.validate import validate_geodata
 
 TWO_SITES = "layers/ho-chi-minh-1959.geojson"  # tuan-chau-fishing-village, cat-ba-...

@@ -283,18 +283,18 @@ def test_nfd_text_in_events_is_found_by_row_and_column(geodata_copy):
 def test_csv_lines_are_the_lines_stringio_gives(text):
     import io
 
-    from heritage_mapper.validate.project import _csv_lines
+    from heritage_mapper.read.csvfile import _csv_lines
 
     assert list(_csv_lines(text)) == list(io.StringIO(text, newline=""))
 
 
 def test_an_unreadable_events_file_is_a_finding_not_a_crash(geodata_copy, monkeypatch):
-    import heritage_mapper.validate.project as project_module
+    import heritage_mapper.read.csvfile as csv_module
 
     def refuse(path, max_bytes):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(project_module, "read_bytes_within", refuse)
+    monkeypatch.setattr(csv_module, "read_bytes_within", refuse)
     result = run_validate(geodata_copy)
     assert result.exit_code == 1, result.output
     path, problem = find(result, "csv-unreadable")

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from heritage_mapper.project import packaged_schema_path
+from heritage_mapper.model import expand_languages, packaged_schema
 from heritage_mapper.validate.schema import SchemaChecker, quick_check
 
-SITE = json.loads(packaged_schema_path("site").read_text(encoding="utf-8"))
-EVENT = json.loads(packaged_schema_path("event").read_text(encoding="utf-8"))
-SOURCES = json.loads(packaged_schema_path("sources").read_text(encoding="utf-8"))
+LANGUAGES = ("vi", "en")
+SITE = expand_languages(packaged_schema("site"), LANGUAGES)
+EVENT = expand_languages(packaged_schema("event"), LANGUAGES)
+SOURCES = expand_languages(packaged_schema("sources"), LANGUAGES)
 
 GOOD_SITE = {
     "id": "dinh-an-000001",

@@ -1,7 +1,9 @@
 """heritage-mapper: validated, joined, interactive maps and GIS layers of heritage sites.
 
-The pipeline is load → validate → join → render / export; each stage is a module and
-each public function here is one CLI command.
+The pipeline is read → model → validate → frames → join → render / export; each stage
+is a module or a package (see the README's "Architecture"). Each CLI command calls one
+function listed here: ``validate`` → :func:`validate_geodata`, ``check`` →
+:func:`check_files`, ``export`` → :func:`export_geodata`, ``build`` → :func:`build`.
 """
 
 from heritage_mapper.build import build
@@ -13,17 +15,27 @@ from heritage_mapper.errors import (
     UsageError,
     ValidationFailed,
 )
-from heritage_mapper.export import export_layers
-from heritage_mapper.geodata import Geodata, load_geodata
-from heritage_mapper.join import event_site_links, events_with_geometry, site_timelines
+from heritage_mapper.export import ExportResult, export_geodata, export_layers
+from heritage_mapper.frames import Geodata, load_geodata
+from heritage_mapper.join import (
+    Joined,
+    event_site_links,
+    events_with_geometry,
+    join,
+    site_timelines,
+)
 from heritage_mapper.problems import Location, Problem, Report
+from heritage_mapper.render import build_maps
+from heritage_mapper.validate import check_files, validate_geodata
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ExportResult",
     "Geodata",
     "GeodataReadError",
     "HeritageError",
+    "Joined",
     "Location",
     "OutputError",
     "Problem",
@@ -31,11 +43,16 @@ __all__ = [
     "UsageError",
     "ValidationFailed",
     "build",
+    "build_maps",
+    "check_files",
     "event_site_links",
     "events_with_geometry",
+    "export_geodata",
     "export_layers",
     "format_edtf",
+    "join",
     "load_geodata",
     "parse_edtf",
     "site_timelines",
+    "validate_geodata",
 ]

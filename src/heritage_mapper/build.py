@@ -66,23 +66,26 @@ def build(
     'index.html'
     """
     from heritage_mapper.atomic import ensure_writable_dir
-    from heritage_mapper.geodata import load_geodata
+    from heritage_mapper.frames import load_geodata
+    from heritage_mapper.join import join
     from heritage_mapper.progress import Progress
     from heritage_mapper.render import build_maps
 
     progress = progress if progress is not None else Progress(quiet=True)
     with progress.step("Validating and loading geodata"):
         geodata = load_geodata(geodata_dir, strict=strict, max_bytes=max_bytes)
+    with progress.step("Joining events to sites"):
+        joined = join(geodata)
     for folder in (maps_dir, exports_dir):  # both, before the maps are replaced
         if folder is not None:
             ensure_writable_dir(folder)
     with progress.step("Rendering and writing the maps"):
-        written = build_maps(geodata, maps_dir)
+        written = build_maps(joined, maps_dir)
     if exports_dir is not None:
         from heritage_mapper.export import export_layers
 
         with progress.step("Writing the exports"):
             written += export_layers(
-                geodata, exports_dir, formats=DEFAULT_EXPORT_FORMATS, overwrite=True
+                joined, exports_dir, formats=DEFAULT_EXPORT_FORMATS, overwrite=True
             )
     return written

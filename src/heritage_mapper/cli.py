@@ -21,6 +21,8 @@ from heritage_mapper.errors import HeritageError, ValidationFailed
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_GEODATA = "geodata"
+DEFAULT_MAPS_DIR = "maps"
+DEFAULT_EXPORTS_DIR = "exports"
 
 geodata_option = click.option(
     "--geodata",
@@ -63,13 +65,21 @@ crs_option = click.option(
     metavar="EPSG:CODE",
     help="Output CRS, any EPSG code (default WGS84), e.g. EPSG:5899 (VN-2000 / TM-3 107-45).",
 )
-exports_out_option = click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default="exports",
-    show_default=True,
-    help="The output folder (created when missing).",
+
+
+def folder_option(name: str, default: str, help: str):
+    """An output folder option (created when missing); ``--out`` and ``--exports``."""
+    return click.option(
+        name,
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
+exports_out_option = folder_option(
+    "--out", DEFAULT_EXPORTS_DIR, "The output folder (created when missing)."
 )
 layer_option = click.option(
     "--layer",
@@ -81,13 +91,11 @@ layer_option = click.option(
 overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace existing output files (atomically)."
 )
-maps_out_option = click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default="maps",
-    show_default=True,
-    help="The folder for the map pages (created when missing).",
+maps_out_option = folder_option(
+    "--out", DEFAULT_MAPS_DIR, "The folder for the map pages (created when missing)."
+)
+build_exports_option = folder_option(
+    "--exports", DEFAULT_EXPORTS_DIR, "The folder for the default layer exports (not committed)."
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 
@@ -199,7 +207,7 @@ def validate(geodata, output_format, strict, max_bytes):
 
         heritage-mapper validate --geodata geodata --format json
     """
-    from heritage_mapper.validate import validate_geodata
+    from heritage_mapper import validate_geodata
 
     print_report(validate_geodata(geodata, max_bytes=max_bytes), output_format, strict)
 
@@ -219,7 +227,7 @@ def check(files, output_format, strict, max_bytes):
 
         heritage-mapper check my-layer.geojson other.geojson
     """
-    from heritage_mapper.validate import check_files
+    from heritage_mapper import check_files
 
     print_report(check_files(files, max_bytes=max_bytes), output_format, strict)
 
@@ -231,8 +239,9 @@ def check(files, output_format, strict, max_bytes):
 @layer_option
 @overwrite_option
 @geodata_option
+@max_bytes_option
 @handle_errors
-def export(export_formats, crs, out, layers, overwrite, geodata):
+def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes):
     """Write the layers for GIS users and planners, in one format or all of them.
 
     Formats: geojson (RFC 7946), gpkg, shapefile (zipped), kml, csv, gpx, fgb
@@ -245,21 +254,24 @@ def export(export_formats, crs, out, layers, overwrite, geodata):
 
         heritage-mapper export --format gpkg --format shapefile --crs EPSG:5899
     """
-    from heritage_mapper.export import export_layers, resolve_crs, select_formats
-    from heritage_mapper.export.crs import crs_label
-    from heritage_mapper.geodata import load_geodata
+    from heritage_mapper import export_geodata
 
     names = [name.strip() for value in export_formats for name in value.split(",") if name.strip()]
-    _, skipped = select_formats(names, crs)  # a bad request fails before the data is read
-    paths = export_layers(
-        load_geodata(geodata), out, names, crs=crs, layers=layers or None, overwrite=overwrite
+    result = export_geodata(
+        geodata,
+        out,
+        names,
+        crs=crs,
+        layers=layers or None,
+        overwrite=overwrite,
+        max_bytes=max_bytes,
     )
-    for path in paths:
+    for path in result.paths:
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    if skipped:
+    if result.skipped:
         click.echo(
-            f"skipped {', '.join(f.name for f in skipped)}: WGS84 by definition, so not "
-            f"written in {crs_label(resolve_crs(crs))}",
+            f"skipped {', '.join(f.name for f in result.skipped)}: WGS84 by definition, so "
+            f"not written in {result.crs_label}",
             err=True,
         )
 
@@ -267,13 +279,7 @@ def export(export_formats, crs, out, layers, overwrite, geodata):
 @main.command("build")
 @geodata_option
 @maps_out_option
-@click.option(
-    "--exports",
-    type=click.Path(file_okay=False, path_type=Path),
-    default="exports",
-    show_default=True,
-    help="The folder for the default layer exports (not committed).",
-)
+@build_exports_option
 @click.option("--no-exports", is_flag=True, help="Write the maps only.")
 @strict_option
 @max_bytes_option
@@ -291,7 +297,7 @@ def build_command(geodata, out, exports, no_exports, strict, max_bytes, quiet):
 
         heritage-mapper build --geodata geodata --out maps --exports exports
     """
-    from heritage_mapper.build import build
+    from heritage_mapper import build
     from heritage_mapper.progress import Progress
 
     exports_dir = None if no_exports else exports

@@ -26,6 +26,8 @@ from heritage_mapper.export.core import (
     FORMAT_NAMES,
     FORMATS,
     ExportFormat,
+    ExportResult,
+    export_geodata,
     export_layers,
     select_formats,
 )
@@ -44,7 +46,9 @@ __all__ = [
     "RFC7946_MAX_DECIMALS",
     "SHAPEFILE_FIELD_NAMES",
     "ExportFormat",
+    "ExportResult",
     "certainty",
+    "export_geodata",
     "export_layers",
     "neutralise_formula",
     "resolve_crs",

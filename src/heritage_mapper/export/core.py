@@ -30,6 +30,8 @@ __all__ = [
     "FORMAT_NAMES",
     "select_formats",
     "export_layers",
+    "export_geodata",
+    "ExportResult",
 ]
 
 ALL = "all"
@@ -111,7 +113,7 @@ def select_formats(formats, crs=None) -> tuple[list[ExportFormat], list[ExportFo
 
 
 def export_layers(
-    geodata,
+    joined,
     out_dir: str | Path = DEFAULT_OUT_DIR,
     formats: Iterable[str] | str = (ALL,),
     crs=None,
@@ -122,9 +124,10 @@ def export_layers(
 
     Parameters
     ----------
-    geodata
-        A :class:`~heritage_mapper.geodata.Geodata` from
-        :func:`~heritage_mapper.geodata.load_geodata`.
+    joined
+        A :class:`~heritage_mapper.join.Joined` geodata, or a
+        :class:`~heritage_mapper.frames.Geodata` from
+        :func:`~heritage_mapper.frames.load_geodata` (joined here).
     out_dir
         The output folder, created when missing (default ``exports``).
     formats
@@ -160,7 +163,7 @@ def export_layers(
     ['heritage.epsg5899.gpkg']
     """
     chosen, _skipped = select_formats(formats, crs)
-    data = prepare(geodata, resolve_crs(crs), None if layers is None else list(layers))
+    data = prepare(joined, resolve_crs(crs), None if layers is None else list(layers))
     folder = ensure_writable_dir(out_dir)
     plan = [(fmt, [folder / name for name in fmt.writer.outputs(data)]) for fmt in chosen]
     targets = [path for _, paths in plan for path in paths]
@@ -175,6 +178,55 @@ def export_layers(
             )
         _write_all(data, plan, folder)
     return targets
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What :func:`export_geodata` wrote, and the formats it skipped for the CRS."""
+
+    paths: list[Path]
+    skipped: list[ExportFormat]
+    crs_label: str
+
+
+def export_geodata(
+    geodata_dir: str | Path,
+    out_dir: str | Path = DEFAULT_OUT_DIR,
+    formats: Iterable[str] | str = (ALL,),
+    *,
+    crs: str | None = None,
+    layers: Iterable[str] | None = None,
+    overwrite: bool = False,
+    max_bytes: int | None = None,
+) -> ExportResult:
+    """Validate and load a geodata folder, join it, and write its layers in ``formats``.
+
+    The ``heritage-mapper export`` command. A bad format or CRS is refused before the
+    folder is read; the rest is :func:`export_layers`.
+
+    Raises
+    ------
+    UsageError
+        An unknown format, CRS or layer.
+    ValidationFailed
+        When the folder has validation errors (nothing is written).
+    OutputError
+        When the output cannot be written (nothing is replaced).
+
+    Examples
+    --------
+    >>> result = export_geodata("geodata", "exports", ["gpkg"], overwrite=True)  # doctest: +SKIP
+    >>> [p.name for p in result.paths]  # doctest: +SKIP
+    ['heritage.gpkg']
+    """
+    from heritage_mapper.frames import load_geodata
+    from heritage_mapper.join import join
+
+    names = [formats] if isinstance(formats, str) else list(formats)
+    _, skipped = select_formats(names, crs)  # a bad request fails before the data is read
+    joined = join(load_geodata(geodata_dir, max_bytes=max_bytes))
+    paths = export_layers(joined, out_dir, names, crs=crs, layers=layers, overwrite=overwrite)
+    return ExportResult(paths, skipped, crs_label(resolve_crs(crs)))
 
 
 class _Abort(Exception):

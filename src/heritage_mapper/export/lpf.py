@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from heritage_mapper.export.geojson import dumps, geometry_mapping
 from heritage_mapper.export.tables import DATASET_STEM, ExportData, iso_date, plain
+from heritage_mapper.model import SOURCE_REF_SEPARATOR
 
 __all__ = [
     "LPF_CONTEXT",
@@ -49,7 +50,6 @@ LPF_ID_BASE = "https://heritage-mapper.example/places/"
 CERTAIN_MAX_M = 100.0  # a building or a marked spot
 LESS_CERTAIN_MAX_M = 2000.0  # a village, a ward, a commune
 EXTENSION = ".lpf.json"
-SOURCE_REF_SEPARATOR = "#"
 
 
 def certainty(precision_m) -> str | None:

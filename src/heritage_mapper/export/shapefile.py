@@ -34,6 +34,8 @@ __all__ = [
     "fit_dbf_text",
     "outputs",
     "write",
+    "stable_field_name",
+    "LOCALIZED_FIELD_STEMS",
 ]
 
 # Column → dBASE field name. Stable: change a name only with a release note, since
@@ -41,17 +43,11 @@ __all__ = [
 SHAPEFILE_FIELD_NAMES = {
     "id": "id",
     "layer": "layer",
-    "name_vi": "name_vi",
-    "name_en": "name_en",
     "category": "category",
-    "description_vi": "desc_vi",
-    "description_en": "desc_en",
     "period": "period",
     "period_start": "per_start",
     "period_end": "per_end",
     "location_precision_m": "precis_m",
-    "location_basis_vi": "basis_vi",
-    "location_basis_en": "basis_en",
     "admin_then": "admin_then",
     "admin_now": "admin_now",
     "source_refs": "src_refs",
@@ -63,15 +59,19 @@ SHAPEFILE_FIELD_NAMES = {
     "date_end": "date_end",
     "approximate": "approx",
     "uncertain": "uncertain",
-    "title_vi": "title_vi",
-    "title_en": "title_en",
-    "summary_vi": "summ_vi",
-    "summary_en": "summ_en",
     "source": "source",
     "source_id": "source_id",
     "paragraph": "paragraph",
-    "site_name_vi": "site_nm_vi",
-    "site_name_en": "site_nm_en",
+}
+#: Per-language column base → the stem of its field names (``description_fr`` →
+#: ``desc_fr``), for every language a project declares.
+LOCALIZED_FIELD_STEMS = {
+    "name": "name",
+    "description": "desc",
+    "location_basis": "basis",
+    "title": "title",
+    "summary": "summ",
+    "site_name": "site_nm",
 }
 FIELD_NAME_MAX = 10
 FIELDS_FILE = "fields.csv"
@@ -91,10 +91,21 @@ def _ascii_name(name: str) -> str:
     return cleaned or "field"
 
 
+def stable_field_name(column: str) -> str | None:
+    """The stable field name of a known column, per-language ones included."""
+    if column in SHAPEFILE_FIELD_NAMES:
+        return SHAPEFILE_FIELD_NAMES[column]
+    stem, _, lang = column.rpartition("_")
+    if stem in LOCALIZED_FIELD_STEMS and lang.isascii() and lang.isalpha():
+        return f"{LOCALIZED_FIELD_STEMS[stem]}_{lang}"[:FIELD_NAME_MAX]
+    return None
+
+
 def shapefile_field_names(columns) -> dict[str, str]:
     """Column → dBASE field name (at most 10 characters, unique ignoring case).
 
-    Known columns use :data:`SHAPEFILE_FIELD_NAMES`; any other column is folded to
+    Known columns use :data:`SHAPEFILE_FIELD_NAMES` and, per language,
+    :data:`LOCALIZED_FIELD_STEMS`; any other column is folded to
     ASCII and cut to 10 characters, and on a clash cut further and numbered, in column
     order, so the names are stable.
 
@@ -106,7 +117,7 @@ def shapefile_field_names(columns) -> dict[str, str]:
     names: dict[str, str] = {}
     taken: set[str] = set()
     for column in columns:
-        base = SHAPEFILE_FIELD_NAMES.get(column) or _ascii_name(column)[:FIELD_NAME_MAX]
+        base = stable_field_name(column) or _ascii_name(column)[:FIELD_NAME_MAX]
         candidate, n = base, 1
         while candidate.lower() in taken:
             suffix = str(n)

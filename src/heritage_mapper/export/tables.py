@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from heritage_mapper.errors import UsageError
 from heritage_mapper.export.crs import check_area_of_use, crs_label, is_wgs84, reproject
+from heritage_mapper.model import EVENT_SITE_SEPARATOR, LIST_SEPARATOR
 
 __all__ = [
     "ExportData",
@@ -22,8 +23,6 @@ __all__ = [
     "EVENTS_STEM",
     "EVENTS_AT_SITES_STEM",
     "DATASET_STEM",
-    "LIST_SEPARATOR",
-    "EVENT_SITE_SEPARATOR",
     "plain",
     "flat",
     "iso_date",
@@ -35,8 +34,6 @@ SITES_STEM = "sites"
 EVENTS_STEM = "events"
 EVENTS_AT_SITES_STEM = "events-at-sites"
 DATASET_STEM = "heritage"
-LIST_SEPARATOR = "; "
-EVENT_SITE_SEPARATOR = "@"  # events-at-sites ids: "<event id>@<site id>"
 # Characters XML 1.0 cannot hold at all (C0 controls but tab and newlines, surrogates,
 # U+FFFE/U+FFFF): a file containing one would not open in Google Earth.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -85,9 +82,15 @@ class ExportData:
 
     @property
     def languages(self) -> tuple[str, ...]:
+        """The default language first, then the others in their declared order."""
+        return self.project.language_order
+
+    def chain(self, lang: str | None = None) -> tuple[str, ...]:
+        """The one fallback rule (:func:`heritage_mapper.i18n.fallback_chain`) for ``lang``."""
+        from heritage_mapper.i18n import fallback_chain
+
         project = self.project
-        rest = tuple(lang for lang in project.languages if lang != project.default_language)
-        return (project.default_language, *rest)
+        return fallback_chain(lang, project.languages, project.default_language)
 
     def file_name(self, stem: str, extension: str) -> str:
         """``stem`` + a CRS tag when not WGS84 + ``extension``: ``sites.epsg5899.csv``."""
@@ -108,24 +111,27 @@ class ExportData:
         return next(spec for spec in self.project.layers if spec.id == layer_id)
 
     def text(self, mapping: dict, lang: str | None = None) -> str:
-        """The text in ``lang`` (default language first) from a ``{lang: text}`` mapping."""
-        for key in (lang, *self.languages):
-            if key and mapping.get(key):
-                return mapping[key]
-        return next(iter(mapping.values()), "")
+        """The text in ``lang`` from a ``{lang: text}`` mapping, by the one fallback rule."""
+        from heritage_mapper.i18n import pick
+
+        return pick(mapping, self.chain(lang)) or next(iter(mapping.values()), "")
+
+    def localized(self, row, base: str, lang: str | None = None) -> str | None:
+        """Per-language field ``base`` of a row (``name`` → ``name_<lang>``), by the rule."""
+        from heritage_mapper.i18n import pick
+        from heritage_mapper.model import localized
+
+        texts = {code: plain(row.get(localized(base, code))) for code in self.chain(lang)}
+        return pick(texts, self.chain(lang))
 
     def source_title(self, file_name: str, lang: str) -> str:
         rows = self.sources[self.sources["file"] == file_name]
         if rows.empty:
             return file_name
-        row = rows.iloc[0]
-        for key in (f"title_{lang}", *(f"title_{other}" for other in self.languages)):
-            if key in row and isinstance(row[key], str) and row[key]:
-                return row[key]
-        return file_name
+        return self.localized(rows.iloc[0], "title", lang) or file_name
 
 
-def prepare(geodata, crs, layers=None) -> ExportData:
+def prepare(joined, crs, layers=None) -> ExportData:
     """Select ``layers`` (ids; ``None`` = all), reproject to ``crs`` and join the events.
 
     Raises
@@ -136,14 +142,16 @@ def prepare(geodata, crs, layers=None) -> ExportData:
     """
     import geopandas as gpd
 
-    from heritage_mapper.join import events_with_geometry, site_timelines
+    from heritage_mapper.join import ensure_joined
 
+    joined_data = ensure_joined(joined)
+    geodata = joined_data.geodata
     selected = _select_layers(geodata, layers)
     frames = {layer_id: geodata.layers[layer_id] for layer_id in selected}
     site_ids = {s for frame in frames.values() for s in frame["id"]}
     if frames and not is_wgs84(crs):
         check_area_of_use(crs, _bounds(frames.values()))
-    joined = events_with_geometry(geodata)
+    joined = joined_data.events_at_sites
     joined = joined[joined["layer"].isin(selected)].reset_index(drop=True)
     joined.insert(0, "id", joined["event_id"] + EVENT_SITE_SEPARATOR + joined["site_id"])
     joined = gpd.GeoDataFrame(joined, geometry="geometry", crs=geodata.sites.crs)
@@ -151,7 +159,7 @@ def prepare(geodata, crs, layers=None) -> ExportData:
     if layers is not None:
         keep = events["site_ids"].map(lambda ids: any(i in site_ids for i in ids))
         events = events[keep].reset_index(drop=True)
-    timelines = {k: v for k, v in site_timelines(geodata).items() if k in site_ids}
+    timelines = {k: v for k, v in joined_data.timelines.items() if k in site_ids}
     return ExportData(
         project=geodata.project,
         crs=crs,

@@ -12,17 +12,16 @@ import html
 
 from heritage_mapper.dates import format_edtf
 from heritage_mapper.export.tables import ExportData, plain
+from heritage_mapper.model import localized
 
-__all__ = ["LABELS", "timeline", "site_text", "site_html", "site_name"]
-
-LABELS = {
-    "vi": {"timeline": "Dòng thời gian", "precision": "Độ chính xác vị trí", "basis": "Căn cứ"},
-    "en": {"timeline": "Timeline", "precision": "Location precision", "basis": "Basis"},
-}
+__all__ = ["timeline", "site_text", "site_html", "site_name"]
 
 
-def _label(lang: str, key: str) -> str:
-    return LABELS.get(lang, LABELS["en"])[key]
+def _label(data: ExportData, lang: str, key: str) -> str:
+    """An export label (catalogue ``exports``) in ``lang``, by the one fallback rule."""
+    from heritage_mapper.i18n import labels
+
+    return labels("exports", data.chain(lang))[key]
 
 
 def _get(row: dict, key: str) -> str:
@@ -31,11 +30,8 @@ def _get(row: dict, key: str) -> str:
 
 
 def site_name(data: ExportData, row, lang: str | None = None) -> str:
-    """The site's name in ``lang`` (default language first), falling back to its id."""
-    for key in (lang, *data.languages):
-        if key and _get(row, f"name_{key}"):
-            return _get(row, f"name_{key}")
-    return _get(row, "id")
+    """The site's name in ``lang`` by the one fallback rule, else its id."""
+    return data.localized(row, "name", lang) or _get(row, "id")
 
 
 def timeline(data: ExportData, site_id: str, lang: str) -> list[tuple[str, str]]:
@@ -45,8 +41,9 @@ def timeline(data: ExportData, site_id: str, lang: str) -> list[tuple[str, str]]
         return []
     entries = []
     for event in events.to_dict("records"):
-        title = _get(event, f"title_{lang}") or _get(event, f"title_{data.languages[0]}")
-        entries.append((format_edtf(_get(event, "date"), lang), title))
+        title = data.localized(event, "title", lang) or ""
+        date = format_edtf(_get(event, "date"), lang)
+        entries.append((date, title))
     return entries
 
 
@@ -60,20 +57,20 @@ def site_text(data: ExportData, row) -> str:
     lines: list[str] = []
     first = data.languages[0]
     for lang in data.languages[1:]:
-        other = _get(row, f"name_{lang}")
+        other = _get(row, localized("name", lang))
         if other:
             lines.append(other)
     for lang in data.languages:
-        text = _get(row, f"description_{lang}")
+        text = _get(row, localized("description", lang))
         if text:
             lines.append(text)
     precision = _precision(row)
     if precision:
-        lines.append(f"{_label(first, 'precision')}: {precision}")
+        lines.append(f"{_label(data, first, 'precision')}: {precision}")
     for lang in data.languages:
         entries = timeline(data, _get(row, "id"), lang)
         if entries:
-            lines.append(f"{_label(lang, 'timeline')}:")
+            lines.append(f"{_label(data, lang, 'timeline')}:")
             lines.extend(f"- {date}: {title}" for date, title in entries)
     return "\n".join(lines)
 
@@ -84,23 +81,23 @@ def site_html(data: ExportData, row) -> str:
     parts: list[str] = []
     first = data.languages[0]
     for lang in data.languages[1:]:
-        other = _get(row, f"name_{lang}")
+        other = _get(row, localized("name", lang))
         if other:
             parts.append(f'<p lang="{esc(lang)}"><b>{esc(other)}</b></p>')
     for lang in data.languages:
-        text = _get(row, f"description_{lang}")
+        text = _get(row, localized("description", lang))
         if text:
             parts.append(f'<p lang="{esc(lang)}">{esc(text)}</p>')
     precision = _precision(row)
     if precision:
-        basis = _get(row, f"location_basis_{first}")
+        basis = _get(row, localized("location_basis", first))
         tail = f" ({esc(basis)})" if basis else ""
-        parts.append(f"<p>{esc(_label(first, 'precision'))}: {esc(precision)}{tail}</p>")
+        parts.append(f"<p>{esc(_label(data, first, 'precision'))}: {esc(precision)}{tail}</p>")
     for lang in data.languages:
         entries = timeline(data, _get(row, "id"), lang)
         if entries:
             items = "".join(f"<li>{esc(date)}: {esc(title)}</li>" for date, title in entries)
             parts.append(
-                f'<h4 lang="{esc(lang)}">{esc(_label(lang, "timeline"))}</h4><ul>{items}</ul>'
+                f'<h4 lang="{esc(lang)}">{esc(_label(data, lang, "timeline"))}</h4><ul>{items}</ul>'
             )
     return "\n".join(parts)

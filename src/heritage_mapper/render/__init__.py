@@ -41,13 +41,14 @@ PAGE_SUFFIX = ".html"
 CLUSTER_MIN_SITES = 500  # above this many sites a page clusters markers and draws on canvas
 
 
-def build_maps(geodata, out_dir: str | Path) -> list[Path]:
-    """Render every page of ``geodata`` and write them into ``out_dir``.
+def build_maps(joined, out_dir: str | Path) -> list[Path]:
+    """Render every page of ``joined`` and write them into ``out_dir``.
 
     Parameters
     ----------
-    geodata
-        A loaded, validated :class:`~heritage_mapper.geodata.Geodata`.
+    joined
+        A :class:`~heritage_mapper.join.Joined` geodata (a loaded
+        :class:`~heritage_mapper.frames.Geodata` is joined here).
     out_dir
         The folder to write into; created when missing.
 
@@ -63,7 +64,7 @@ def build_maps(geodata, out_dir: str | Path) -> list[Path]:
     """
     from heritage_mapper.atomic import atomic_files, output_lock
 
-    pages = render_pages(geodata)  # compressed data keeps even 100,000 sites' pages small
+    pages = render_pages(joined)  # compressed data keeps even 100,000 sites' pages small
     with output_lock(out_dir) as lock:  # one run at a time; the pages replace the old together
         targets = [lock.parent / name for name in pages]
         with atomic_files(targets) as temps:
@@ -84,53 +85,48 @@ def page_names(geodata) -> list[str]:
     return [INDEX_PAGE] + [layer_id + PAGE_SUFFIX for layer_id in layer_ids]
 
 
-def render_pages(geodata) -> dict[str, str]:
+def render_pages(joined) -> dict[str, str]:
     """File name → HTML of every page: ``index.html``, then each layer's page."""
-    return dict(iter_pages(geodata))
+    return dict(iter_pages(joined))
 
 
-def iter_pages(geodata):
+def iter_pages(joined):
     """``(file name, HTML)`` of every page in :func:`page_names` order, one at a time.
 
     The rows of every page come from one :class:`~heritage_mapper.render.data.Catalogue`
     built here, so each site and event is prepared once, whatever the number of pages.
     """
+    from heritage_mapper.join import ensure_joined
     from heritage_mapper.render.assets import messages
     from heritage_mapper.render.data import Catalogue, page_languages
 
+    joined = ensure_joined(joined)
+    geodata = joined.geodata
     names = page_names(geodata)
     labels = messages()
     languages, _ = page_languages(geodata.project, labels["messages"])
     shared = {
-        "catalogue": Catalogue(geodata, languages),
+        "catalogue": Catalogue(joined, languages),
         "labels": labels,
         "assets": {},
     }
     layer_ids = [spec.id for spec in geodata.project.layers]
-    yield names[0], render_page(geodata, layer_ids, **shared)
+    yield names[0], render_page(joined, layer_ids, **shared)
     for name, layer_id in zip(names[1:], layer_ids, strict=True):
-        yield name, render_page(geodata, [layer_id], **shared)
+        yield name, render_page(joined, [layer_id], **shared)
 
 
-def render_page(
-    geodata,
-    layer_ids=None,
-    *,
-    event_ids=None,
-    region_ids=None,
-    labels=None,
-    assets=None,
-    catalogue=None,
-) -> str:
+def render_page(joined, layer_ids=None, *, labels=None, assets=None, catalogue=None) -> str:
     """The HTML of one page showing ``layer_ids`` (default: every layer).
 
     Parameters
     ----------
-    geodata
-        A loaded :class:`~heritage_mapper.geodata.Geodata`.
+    joined
+        A :class:`~heritage_mapper.join.Joined` geodata (a loaded
+        :class:`~heritage_mapper.frames.Geodata` is joined here).
     layer_ids
         Layers to show, in any order (pages follow the project order).
-    event_ids, region_ids, labels, assets, catalogue
+    labels, assets, catalogue
         Computed once by :func:`iter_pages` and shared between pages; computed
         here when not given. ``assets`` is a dict used as a cache, keyed by
         whether the page clusters; ``catalogue`` is a
@@ -138,22 +134,17 @@ def render_page(
     """
     import xyzservices.providers as providers
 
+    from heritage_mapper.join import ensure_joined
     from heritage_mapper.render import assets as asset_files
     from heritage_mapper.render.data import embed_data, page_languages, page_records
     from heritage_mapper.render.page import PageFigure, page_figure
 
-    project = geodata.project
+    joined = ensure_joined(joined)
+    project = joined.project
     layer_ids = list(layer_ids) if layer_ids is not None else [s.id for s in project.layers]
     labels = labels if labels is not None else asset_files.messages()
     languages, default = page_languages(project, labels["messages"])
-    records = page_records(
-        geodata,
-        layer_ids,
-        event_ids=event_ids,
-        languages=languages,
-        region_ids=region_ids,
-        catalogue=catalogue,
-    )
+    records = page_records(joined, layer_ids, languages=languages, catalogue=catalogue)
     cluster = len(records["sites"]["id"]) > CLUSTER_MIN_SITES
     cache = assets if assets is not None else {}
     if cluster not in cache:
@@ -188,8 +179,16 @@ def render_page(
 
 
 def _titles(project, layer_ids, languages) -> tuple[dict, dict | None]:
+    from heritage_mapper import i18n
+
     def pick(labels):
-        return {lang: labels.get(lang) or next(iter(labels.values()), "") for lang in languages}
+        return {
+            lang: i18n.pick(
+                labels, i18n.fallback_chain(lang, project.languages, project.default_language)
+            )
+            or next(iter(labels.values()), "")
+            for lang in languages
+        }
 
     title = pick(project.title)
     all_layers = [spec.id for spec in project.layers]

@@ -9,7 +9,7 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
 
 - coordinates are rounded to the decimals the site's ``location_precision_m``
   supports (:func:`coordinate_decimals`);
-- search keys are folded by :func:`fold`, which ``app.js`` mirrors for the
+- search keys are folded by :func:`heritage_mapper.text.fold`, which ``app.js`` mirrors for the
   query;
 - dates are labelled by :func:`heritage_mapper.dates.format_edtf` in every page
   language, so the page never parses EDTF;
@@ -17,8 +17,9 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
   A site shows when one of its events overlaps the chosen years; a site with no
   events is filtered by its own ``period`` instead;
 - events that name no site concern the whole region: they make the page's **region
-  timeline** (:func:`region_event_ids`), in the same order as a site's timeline
-  (:func:`heritage_mapper.join.timeline_order`) and filtered by the same years.
+  timeline** (:attr:`heritage_mapper.join.Joined.region_event_ids`), in the same
+  order as a site's timeline (:func:`heritage_mapper.join.timeline_order`) and
+  filtered by the same years.
   Every page shows all of them, the layer pages too: they are tied to no site, so
   to no layer, and they are the context every layer's story sits in. They share the
   ``events`` columns with the site events (``region`` holds their indexes), so a
@@ -28,8 +29,6 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
 
 Examples
 --------
->>> fold("  Đảo Tuần  Châu ")
-'dao tuan chau'
 >>> coordinate_decimals(1500), coordinate_decimals(1)
 (3, 5)
 >>> embed_json({"name": "</script>"})
@@ -51,8 +50,6 @@ __all__ = [
     "Catalogue",
     "page_languages",
     "page_records",
-    "region_event_ids",
-    "site_event_ids",
 ]
 
 METRES_PER_DEGREE = 111_320  # one degree of latitude, and of longitude at the equator
@@ -60,7 +57,6 @@ ROUNDING_SHARE = 10  # the rounding step stays below a tenth of the stated preci
 MAX_DECIMALS = 5  # about 1 m; RFC 7946 recommends no more than 6
 MIN_DECIMALS = 1
 PRECISION_DIGITS = 1  # location_precision_m is shown to 0.1 m at most
-FALLBACK_LANGUAGE = "en"
 POINT_TYPE_ID = 0  # shapely.get_type_id of a Point
 SEARCH_SEPARATOR = "\n"  # between the names of one site in its search key
 # Characters that must not appear raw inside <script>: the HTML parser would end or
@@ -170,70 +166,28 @@ def _json_pieces(value):
 
 def page_languages(project, messages: dict) -> tuple[list[str], str]:
     """The project's languages that the page has labels for, and the default one."""
-    languages = [lang for lang in project.languages if lang in messages] or [FALLBACK_LANGUAGE]
+    from heritage_mapper.i18n import CATALOGUE_LANGUAGE
+
+    languages = [lang for lang in project.languages if lang in messages] or [CATALOGUE_LANGUAGE]
     default = project.default_language
     return languages, default if default in languages else languages[0]
 
 
-def site_event_ids(geodata) -> dict[str, list[str]]:
-    """Site id → ids of its events in timeline order (every site has an entry).
-
-    The light form of :func:`heritage_mapper.join.site_timelines`: ids, not one
-    DataFrame per site, so it stays fast for 100,000 sites.
-    """
-    from heritage_mapper.join import event_site_links, timeline_order
-
-    position = {event_id: i for i, event_id in enumerate(timeline_order(geodata.events)["id"])}
-    by_site: dict[str, list[str]] = {site_id: [] for site_id in geodata.sites["id"]}
-    links = event_site_links(geodata.events)
-    for event_id, site_id in zip(links["event_id"], links["site_id"], strict=True):
-        by_site.setdefault(site_id, []).append(event_id)
-    return {site_id: sorted(ids, key=position.__getitem__) for site_id, ids in by_site.items()}
-
-
-def region_event_ids(events) -> list[str]:
-    """Ids of the events that name no site, in timeline order: the region timeline.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> events = pd.DataFrame(
-    ...     {
-    ...         "id": ["late", "at-a-site", "early"],
-    ...         "site_ids": [[], ["a"], []],
-    ...         "date_start": pd.to_datetime(["2025-01-01", "1955-04-25", "1954-07-20"]),
-    ...         "date_end": pd.to_datetime(["2025-12-31", "1955-04-25", "1954-07-20"]),
-    ...     }
-    ... )
-    >>> region_event_ids(events)
-    ['early', 'late']
-    """
-    from heritage_mapper.join import event_site_links, timeline_order
-
-    linked = set(event_site_links(events)["event_id"])
-    return [str(e) for e in timeline_order(events)["id"] if str(e) not in linked]
-
-
-def page_records(
-    geodata, layer_ids, *, event_ids=None, languages, region_ids=None, catalogue=None
-) -> dict:
+def page_records(joined, layer_ids, *, languages, catalogue=None) -> dict:
     """The records of one page: its sites, their events, the region's, and their sources.
 
     Parameters
     ----------
-    geodata
-        A loaded :class:`~heritage_mapper.geodata.Geodata`.
+    joined
+        A :class:`~heritage_mapper.join.Joined` geodata (or a loaded
+        :class:`~heritage_mapper.frames.Geodata`, joined here).
     layer_ids
         The layers shown on the page, in project order.
-    event_ids
-        :func:`site_event_ids` of the whole geodata; computed when not given.
     languages
         The page languages; every text field gets one array per language.
-    region_ids
-        :func:`region_event_ids` of the whole geodata; computed when not given.
     catalogue
-        A :class:`Catalogue` of ``geodata`` in ``languages``, shared between pages;
-        built here when not given (then ``event_ids`` and ``region_ids`` apply).
+        A :class:`Catalogue` of ``joined`` in ``languages``, shared between pages;
+        built here when not given.
 
     Returns
     -------
@@ -245,7 +199,7 @@ def page_records(
         nothing is dated).
     """
     if catalogue is None:
-        catalogue = Catalogue(geodata, languages, event_ids=event_ids, region_ids=region_ids)
+        catalogue = Catalogue(joined, languages)
     return catalogue.page(layer_ids)
 
 
@@ -257,16 +211,18 @@ class Catalogue:
     vectorised passes rather than per value.
     """
 
-    def __init__(self, geodata, languages, *, event_ids=None, region_ids=None):
+    def __init__(self, joined, languages):
         import numpy as np
         import pandas as pd
 
-        from heritage_mapper.join import timeline_order
+        from heritage_mapper.join import ensure_joined
 
+        joined = ensure_joined(joined)
+        geodata = joined.geodata
         self.project = geodata.project
         self.languages = list(languages)
         self.source_frame = geodata.sources
-        events = timeline_order(geodata.events).reset_index(drop=True)
+        events = joined.events
         self.event_count = len(events)
         event_index = pd.Index(_strings(events["id"]))
         sites = geodata.sites.reset_index(drop=True)
@@ -278,10 +234,9 @@ class Catalogue:
         self.event_sources = np.array(
             [source_rows.row_of_id(v) for v in _texts(events["source_id"])], dtype=np.int64
         )
-        self.site_events = _site_event_positions(geodata, sites, event_index, event_ids)
-        if region_ids is None:
-            region_ids = region_event_ids(geodata.events)
-        self.region = event_index.get_indexer(pd.Index([str(e) for e in region_ids], dtype=object))
+        self.site_events = joined.site_event_positions
+        region_ids = joined.region_event_ids
+        self.region = event_index.get_indexer(pd.Index(region_ids, dtype=object))
 
     def page(self, layer_ids) -> dict:
         """The records of the page showing ``layer_ids`` (see :func:`page_records`)."""
@@ -358,33 +313,6 @@ def _take(columns: dict, rows) -> dict:
         key: _take(column, rows) if isinstance(column, dict) else column[rows].tolist()
         for key, column in columns.items()
     }
-
-
-def _site_event_positions(geodata, sites, event_index, event_ids):
-    """Per site row, the timeline positions of its events: ``(offsets, positions)``."""
-    import numpy as np
-    import pandas as pd
-
-    from heritage_mapper.join import event_site_links
-
-    site_index = pd.Index(_strings(sites["id"]))
-    if event_ids is not None:
-        per_site = [event_ids.get(s, ()) for s in site_index]
-        site_rows = np.repeat(np.arange(len(per_site)), [len(ids) for ids in per_site])
-        flat = [str(e) for ids in per_site for e in ids]
-        positions = event_index.get_indexer(pd.Index(flat, dtype=object))
-        order = np.arange(len(positions))  # already in timeline order
-    else:
-        links = event_site_links(geodata.events)
-        site_rows = site_index.get_indexer(pd.Index(_strings(links["site_id"]), dtype=object))
-        positions = event_index.get_indexer(pd.Index(_strings(links["event_id"]), dtype=object))
-        known = site_rows >= 0
-        site_rows, positions = site_rows[known], positions[known]
-        order = np.lexsort((positions, site_rows))
-    site_rows, positions = site_rows[order], positions[order].astype(np.int64)
-    counts = np.bincount(site_rows, minlength=len(site_index))
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    return offsets, positions
 
 
 def _site_columns(sites, project, languages) -> dict:
@@ -517,10 +445,16 @@ def _localized(frame, base: str, languages) -> dict:
 
 
 def _localized_column(frame, base: str, lang: str) -> str:
-    for candidate in (f"{base}_{lang}", f"{base}_{FALLBACK_LANGUAGE}", f"{base}_vi"):
-        if candidate in frame:
-            return candidate
-    raise KeyError(f"no column {base}_{lang}")
+    """The column of ``base`` in ``lang``; a frame without it (a source registry that
+    names fewer languages) gives the first of its languages by the one fallback rule."""
+    from heritage_mapper.i18n import fallback_chain
+    from heritage_mapper.model import localized
+
+    languages = [c.rpartition("_")[2] for c in frame.columns if c.startswith(base + "_")]
+    for code in fallback_chain(lang, languages):
+        if localized(base, code) in frame:
+            return localized(base, code)
+    raise KeyError(f"no column {localized(base, lang)}")
 
 
 def _localized_value(frame, base: str, lang: str, row: int):
@@ -536,8 +470,14 @@ def _search_keys(sites, languages) -> list[str]:
 
 
 def _pick(labels: dict, languages) -> dict:
-    fallback = labels.get(FALLBACK_LANGUAGE) or next(iter(labels.values()), "")
-    return {lang: labels.get(lang, fallback) for lang in languages}
+    """``{lang: text}`` for each page language, by the one fallback rule."""
+    from heritage_mapper.i18n import fallback_chain, pick
+
+    first = next(iter(labels.values()), "")
+    return {
+        lang: pick(labels, fallback_chain(lang, languages, languages[0])) or first
+        for lang in languages
+    }
 
 
 def _column(frame, name: str):

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from heritage_mapper.jsonread import gc_paused, lines_of_pointers, read_json
 from heritage_mapper.problems import ERROR, WARNING, Location, Problem, Report
+from heritage_mapper.read.jsonfile import gc_paused, lines_of_pointers, read_json
 from heritage_mapper.text import pointer_join
 
 __all__ = ["CODES", "check_document", "check_file", "check_files"]
@@ -1261,7 +1261,7 @@ def check_file(path, *, max_bytes: int | None = None) -> tuple[object | None, li
         The file to check.
     max_bytes : int, optional
         Refuse (with a ``json-too-large`` error, before reading) files larger than
-        this; default :data:`~heritage_mapper.jsonread.DEFAULT_MAX_JSON_BYTES` (64 MiB).
+        this; default :data:`~heritage_mapper.read.jsonfile.DEFAULT_MAX_JSON_BYTES` (64 MiB).
 
     Returns
     -------

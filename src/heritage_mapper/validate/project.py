@@ -13,56 +13,41 @@ here raises on bad data. :func:`validate_geodata` returns a report; the loader u
 
 from __future__ import annotations
 
-import csv
 import difflib
 import hashlib
-import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from heritage_mapper.dates import EdtfDate, EdtfError, parse_edtf
 from heritage_mapper.errors import GeodataReadError
-from heritage_mapper.geodata import RESERVED_SITE_COLUMNS
-from heritage_mapper.jsonread import (
-    DEFAULT_MAX_JSON_BYTES,
-    gc_paused,
-    read_bytes_within,
-    read_json,
-    too_large_message,
-)
-from heritage_mapper.problems import ERROR, WARNING, Location, Problem, Report
-from heritage_mapper.project import (
+from heritage_mapper.model import (
     PROJECT_FILE,
+    RESERVED_SITE_COLUMNS,
+    SITE_IDS_SEPARATOR,
+    SOURCE_REF_SEPARATOR,
     Project,
+    expand_languages,
     packaged_schema_path,
     project_from_dict,
+)
+from heritage_mapper.problems import ERROR, WARNING, Location, Problem, Report
+from heritage_mapper.read.csvfile import csv_line_numbers, csv_records, read_csv_text
+from heritage_mapper.read.jsonfile import (
+    gc_paused,
+    read_json,
 )
 from heritage_mapper.text import fold, pointer, pointer_join
 from heritage_mapper.validate.geojson import check_document
 from heritage_mapper.validate.schema import SchemaChecker, make_validator
 
-__all__ = ["validate_geodata", "parse_geodata", "ParsedGeodata", "EVENT_COLUMNS", "PROJECT_CODES"]
+__all__ = ["validate_geodata", "parse_geodata", "ParsedGeodata", "PROJECT_CODES"]
 
-EVENT_COLUMNS = (
-    "id",
-    "date",
-    "site_ids",
-    "title_vi",
-    "title_en",
-    "summary_vi",
-    "summary_en",
-    "source",
-    "paragraph",
-)
-SITE_IDS_SEPARATOR = ";"
 MAX_SITES_FOR_SUGGESTIONS = 2000  # "did you mean" is linear in the number of sites
 #: A cited paragraph number longer than this cannot exist (and would not fit an int64).
 MAX_PARAGRAPH_DIGITS = 9
-SOURCE_REF_SEPARATOR = "#"
 NFC_FIX = (
     "re-save the text as NFC (composed) Unicode, e.g. "
     "python -c \"import unicodedata,sys; p=sys.argv[1]; t=open(p,encoding='utf-8').read(); "
@@ -177,7 +162,7 @@ def validate_geodata(geodata_dir: str | Path, *, max_bytes: int | None = None) -
         The folder holding ``project.json``.
     max_bytes
         Refuse a layer file or events CSV larger than this many bytes, without reading
-        it; default (``None``) :data:`~heritage_mapper.jsonread.DEFAULT_MAX_JSON_BYTES`
+        it; default (``None``) :data:`~heritage_mapper.read.jsonfile.DEFAULT_MAX_JSON_BYTES`
         (64 MiB). A folder cannot be checked without a limit: raise it instead.
 
     Returns
@@ -245,6 +230,7 @@ def _load_schema(ctx: _Context, project: Project, kind: str):
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
+        schema = expand_languages(schema, project.languages)
     except Exception as exc:  # any unreadable or malformed schema is one finding
         ctx.problem(
             ERROR,
@@ -584,7 +570,7 @@ def _json_text_is_nfc(text: str | None) -> bool:
 
 def _add_lines(ctx: _Context, start: int, path: Path, text: str | None) -> None:
     """Give project-level findings in ``path`` a line number (one scan per file)."""
-    from heritage_mapper.jsonread import lines_of_pointers
+    from heritage_mapper.read.jsonfile import lines_of_pointers
 
     wanted = [
         i
@@ -807,55 +793,6 @@ def _check_region(project: Project, geometry, report, base) -> None:
 # -- events ----------------------------------------------------------------------------
 
 
-def _blank(data: bytes) -> bool:
-    """``not data.strip()`` without copying the file: empty or only ASCII white space."""
-    return not data or data.isspace()
-
-
-def _read_csv_text(ctx: _Context, path: Path, max_bytes: int | None) -> str | None:
-    ctx.report.add_file(path)
-    try:
-        data, size = read_bytes_within(path, max_bytes)
-    except OSError as exc:
-        ctx.problem(
-            ERROR,
-            "csv-unreadable",
-            path,
-            f"the events file cannot be read ({exc.strerror or exc})",
-            hint="check that it is a readable file, not a folder, and its permissions",
-        )
-        return None
-    if data is None:
-        limit = DEFAULT_MAX_JSON_BYTES if max_bytes is None else max_bytes
-        ctx.problem(ERROR, "csv-too-large", path, too_large_message(size, limit))
-        return None
-    if _blank(data):
-        ctx.problem(
-            ERROR,
-            "csv-empty",
-            path,
-            "the events file is empty",
-            hint="add the header row: " + ",".join(EVENT_COLUMNS),
-            row=1,
-        )
-        return None
-    try:
-        return data.decode("utf-8-sig")  # spreadsheets often save a BOM: accept it
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        ctx.problem(
-            ERROR,
-            "csv-encoding",
-            path,
-            f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8",
-            hint="save the sheet as 'CSV UTF-8 (comma delimited)'",
-            line=line,
-            column=column,
-        )
-        return None
-
-
 def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None) -> None:
     path = project.events_path
     if not path.is_file():
@@ -864,22 +801,28 @@ def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None)
             "events-file-missing",
             path,
             f"the events file {project.events!r} named in {PROJECT_FILE} does not exist",
-            hint="create it with the header " + ",".join(EVENT_COLUMNS),
+            hint="create it with the header " + ",".join(project.columns.event_columns),
         )
         return
-    text = _read_csv_text(ctx, path, max_bytes)
+    ctx.report.add_file(path)
+    header_row = ",".join(project.columns.event_columns)
+    found: list[Problem] = []
+    text = read_csv_text(path, max_bytes, found, header=header_row)
+    ctx.report.extend(found)
     if text is None:
         return
     check_nfc = not unicodedata.is_normalized("NFC", text)  # see _json_text_is_nfc
     check_controls = bool(CONTROL_CHARACTER.search(text))
-    records = _csv_records(ctx, path, text)
+    records = csv_records(path, text, found := [])
+    ctx.report.extend(found)
     if records is None:
         return
     header = records[0] if records else []
-    if not _check_header(ctx, path, header):
+    if not _check_header(ctx, path, header, project.columns.event_columns):
         return
     rows: list[tuple[int, list[str], dict[str, str] | None]] = []
-    only_known = set(header) <= set(EVENT_COLUMNS)
+    columns = project.columns.event_columns
+    only_known = set(header) <= set(columns)
     for row_number, cells in enumerate(records[1:], start=2):
         if not any(map(str.strip, cells)):
             continue  # blank line at the end of a sheet
@@ -887,8 +830,8 @@ def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None)
             rows.append((row_number, cells, None))
             continue
         row = dict(zip(header, cells, strict=True))
-        rows.append((row_number, cells, row if only_known else _known(row)))
-    lines = _csv_line_numbers(text) if any(r is None for _, _, r in rows) else []
+        rows.append((row_number, cells, row if only_known else _known(row, columns)))
+    lines = csv_line_numbers(text) if any(r is None for _, _, r in rows) else []
     del text, records  # the cells live on in rows; the text takes 2 or 4 bytes a character
     if event_schema is not None and event_schema.all_valid([r for _, _, r in rows if r]):
         event_schema = None  # every row conforms: no need to ask one by one
@@ -908,65 +851,24 @@ def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None)
         _check_event_row(ctx, path, row, row_number, event_schema, seen, check_nfc, check_controls)
 
 
-def _csv_lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` as ``io.StringIO(text, newline="")`` gives them to csv.
-
-    StringIO copies the text into a buffer of 4 bytes a character (600 MB for the
-    events of 100,000 sites). When every ``\\r`` is part of a ``\\r\\n``, splitting at
-    ``\\n`` gives the same lines one at a time; other texts still go through StringIO.
-    """
-    if text.count("\r") != text.count("\r\n"):
-        yield from io.StringIO(text, newline="")
-        return
-    start, find = 0, text.find
-    while (end := find("\n", start)) >= 0:
-        yield text[start : end + 1]
-        start = end + 1
-    if start < len(text):
-        yield text[start:]
+def _known(row: dict[str, str], columns) -> dict[str, str]:
+    return {k: v for k, v in row.items() if k in columns}
 
 
-def _csv_records(ctx, path, text: str) -> list[list[str]] | None:
-    """Every record of the CSV text, or None after reporting a syntax error."""
-    reader = csv.reader(_csv_lines(text), strict=True)
-    try:
-        return list(reader)
-    except csv.Error as exc:
-        ctx.problem(
-            ERROR,
-            "csv-syntax",
-            path,
-            f"cannot parse the CSV: {exc}",
-            hint="check quotes: a cell with a comma or line break must be in double quotes",
-            line=reader.line_num,
-        )
-        return None
-
-
-def _csv_line_numbers(text: str) -> list[int]:
-    """The line each record ends on (only needed to locate a malformed row)."""
-    reader = csv.reader(_csv_lines(text), strict=True)
-    return [reader.line_num for _ in reader]
-
-
-def _known(row: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in row.items() if k in EVENT_COLUMNS}
-
-
-def _check_header(ctx, path, header) -> bool:
-    missing = [c for c in EVENT_COLUMNS if c not in header]
+def _check_header(ctx, path, header, columns) -> bool:
+    missing = [c for c in columns if c not in header]
     for column in missing:
         ctx.problem(
             ERROR,
             "csv-column-missing",
             path,
             f"the header has no {column!r} column",
-            hint="the header must be: " + ",".join(EVENT_COLUMNS),
+            hint="the header must be: " + ",".join(columns),
             row=1,
             column_name=column,
         )
     for column in header:
-        if column not in EVENT_COLUMNS:
+        if column not in columns:
             ctx.problem(
                 WARNING,
                 "csv-column-unknown",

@@ -14,36 +14,10 @@ from functools import cached_property, partial
 from pathlib import Path
 
 from heritage_mapper.errors import ValidationFailed
+from heritage_mapper.model import DATE_DTYPE, SITE_IDS_SEPARATOR, WGS84, Project
 from heritage_mapper.problems import Report
-from heritage_mapper.project import Project
 
-__all__ = [
-    "Geodata",
-    "load_geodata",
-    "RESERVED_SITE_COLUMNS",
-    "SITE_TEXT_COLUMNS",
-    "EVENT_TEXT_COLUMNS",
-]
-
-WGS84 = "EPSG:4326"
-#: Columns the loader adds to every site; a site property of the same name would be
-#: overwritten (or break the frame), so validation refuses one.
-RESERVED_SITE_COLUMNS = ("layer", "geometry", "period_start", "period_end")
-SITE_TEXT_COLUMNS = (
-    "id",
-    "name_vi",
-    "name_en",
-    "category",
-    "description_vi",
-    "description_en",
-    "period",
-    "location_basis_vi",
-    "location_basis_en",
-    "admin_then",
-    "admin_now",
-)
-EVENT_TEXT_COLUMNS = ("id", "date", "title_vi", "title_en", "summary_vi", "summary_en", "source")
-DATE_DTYPE = "datetime64[s]"
+__all__ = ["Geodata", "load_geodata"]
 
 
 def nfc(value):
@@ -107,7 +81,7 @@ def load_geodata(
         Refuse the folder on warnings too.
     max_bytes
         Refuse a layer file or events CSV larger than this many bytes; default
-        :data:`~heritage_mapper.jsonread.DEFAULT_MAX_JSON_BYTES` (64 MiB).
+        :data:`~heritage_mapper.read.jsonfile.DEFAULT_MAX_JSON_BYTES` (64 MiB).
 
     Raises
     ------
@@ -127,8 +101,11 @@ def load_geodata(
     if report.has_errors(strict=strict):
         raise ValidationFailed(report)
     project = parsed.project
+    text_columns = project.columns.site_text_columns
     layers = {
-        spec.id: _layer_frame(spec.id, parsed.layer_docs[spec.id], parsed.site_periods)
+        spec.id: _layer_frame(
+            spec.id, parsed.layer_docs[spec.id], parsed.site_periods, text_columns
+        )
         for spec in project.layers
     }
     return Geodata(
@@ -140,7 +117,7 @@ def load_geodata(
     )
 
 
-def _layer_frame(layer_id: str, doc: dict, periods: dict):
+def _layer_frame(layer_id: str, doc: dict, periods: dict, text_columns):
     import geopandas as gpd
     import numpy as np
     import shapely
@@ -160,7 +137,7 @@ def _layer_frame(layer_id: str, doc: dict, periods: dict):
     geoms = _geometries(features, shapely, np)
     frame = gpd.GeoDataFrame(columns, geometry=geoms, crs=WGS84)
     frame.insert(1, "layer", layer_id)
-    for column in SITE_TEXT_COLUMNS:
+    for column in text_columns:
         if column in frame:
             frame[column] = frame[column].astype("string")
     if "location_precision_m" in frame:
@@ -205,11 +182,10 @@ def _date_series(values, length):
 def _events_frame(parsed):
     import pandas as pd
 
-    from heritage_mapper.validate.project import SITE_IDS_SEPARATOR
-
     rows = parsed.event_rows
+    text_columns = parsed.project.columns.event_text_columns
     by_file = {s["file"]: s["id"] for s in parsed.sources}
-    column = {c: [r[c] for r in rows] for c in (*EVENT_TEXT_COLUMNS, "site_ids", "paragraph")}
+    column = {c: [r[c] for r in rows] for c in (*text_columns, "site_ids", "paragraph")}
     dates = [parsed.event_dates[i] for i in column["id"]]
     normalize = partial(unicodedata.normalize, "NFC")  # every cell of a CSV row is a str
     frame = pd.DataFrame(
@@ -221,12 +197,12 @@ def _events_frame(parsed):
             "approximate": pd.array([d.approximate for d in dates], dtype="bool"),
             "uncertain": pd.array([d.uncertain for d in dates], dtype="bool"),
             "site_ids": [_site_ids(v, SITE_IDS_SEPARATOR) for v in column["site_ids"]],
-            **{c: list(map(normalize, column[c])) for c in EVENT_TEXT_COLUMNS[2:]},
+            **{c: list(map(normalize, column[c])) for c in text_columns[2:]},
             "source_id": [by_file[v] for v in column["source"]],
             "paragraph": pd.array(list(map(int, column["paragraph"])), dtype="int64"),
         }
     )
-    for column in EVENT_TEXT_COLUMNS + ("source_id",):
+    for column in (*text_columns, "source_id"):
         frame[column] = frame[column].astype("string")
     return frame
 

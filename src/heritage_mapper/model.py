@@ -1,0 +1,371 @@
+"""The data model: the project file and the columns of sites and events, in one place.
+
+Everything a later stage needs to know about the shape of the data comes from here,
+and is derived from the shipped JSON Schemas (``schemas/*.schema.json``) and the
+languages the project declares:
+
+- :class:`Project` and its parts, built from ``project.json`` after validation;
+- :func:`expand_languages`: a schema property marked ``"x-per-language": true``
+  (``name``) stands for one property per declared language (``name_vi``,
+  ``name_en``, ``name_fr``), in the schema's order;
+- :class:`Columns`: the site and event columns, their per-language text fields;
+- the separators and the reserved column names the loader adds.
+
+Nothing here names a province or a language: another region is another folder.
+
+Examples
+--------
+>>> columns = Columns.for_languages(("vi", "en", "fr"))
+>>> columns.event_columns[:5]
+('id', 'date', 'site_ids', 'title_vi', 'title_en')
+>>> columns.localized("name")
+('name_vi', 'name_en', 'name_fr')
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from heritage_mapper.errors import GeodataReadError
+
+__all__ = [
+    "PROJECT_FILE",
+    "Project",
+    "LayerSpec",
+    "Category",
+    "Region",
+    "read_project",
+    "Columns",
+    "expand_languages",
+    "packaged_schema",
+    "localized",
+    "RESERVED_SITE_COLUMNS",
+    "SITE_IDS_SEPARATOR",
+    "SOURCE_REF_SEPARATOR",
+    "EVENT_SITE_SEPARATOR",
+    "LIST_SEPARATOR",
+    "WGS84",
+    "DATE_DTYPE",
+]
+
+PROJECT_FILE = "project.json"
+DEFAULT_SCHEMAS = {
+    "project": "project.schema.json",
+    "site": "site.schema.json",
+    "event": "event.schema.json",
+    "sources": "sources.schema.json",
+}
+#: A schema property with this keyword set to true is one property per language.
+PER_LANGUAGE = "x-per-language"
+#: Columns the loader adds to every site; a site property of the same name would be
+#: overwritten (or break the frame), so validation refuses one.
+RESERVED_SITE_COLUMNS = ("layer", "geometry", "period_start", "period_end")
+#: Between the site ids of one event in ``events.csv`` (``a;b``).
+SITE_IDS_SEPARATOR = ";"
+#: Between a source's file name and a paragraph number (``000_abc.txt#6``).
+SOURCE_REF_SEPARATOR = "#"
+#: Ids of the events-at-sites rows: ``<event id>@<site id>``.
+EVENT_SITE_SEPARATOR = "@"
+#: Between the items of a list in table formats (CSV, Shapefile, GeoPackage text).
+LIST_SEPARATOR = "; "
+WGS84 = "EPSG:4326"
+DATE_DTYPE = "datetime64[s]"
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    id: str
+    file: str
+    title: dict[str, str]
+    color: str
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RegionException:
+    name: dict[str, str]
+    bbox: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Region:
+    bbox: tuple[float, float, float, float]
+    margin_deg: float = 0.0
+    name: dict[str, str] = field(default_factory=dict)
+    exceptions: tuple[RegionException, ...] = ()
+
+    def contains(self, lon: float, lat: float) -> bool:
+        """Whether a position lies in the box plus margin, or in a named exception."""
+        w, s, e, n = self.bbox
+        m = self.margin_deg
+        if w - m <= lon <= e + m and s - m <= lat <= n + m:
+            return True
+        return any(_in_box(ex.bbox, lon, lat) for ex in self.exceptions)
+
+
+def _in_box(bbox, lon, lat) -> bool:
+    w, s, e, n = bbox
+    return w <= lon <= e and s <= lat <= n
+
+
+@dataclass(frozen=True)
+class Project:
+    """A parsed project file; relative paths are resolved against ``root``."""
+
+    root: Path
+    title: dict[str, str]
+    languages: tuple[str, ...]
+    default_language: str
+    region: Region
+    layers: tuple[LayerSpec, ...]
+    categories: tuple[Category, ...]
+    events: str
+    sources: str
+    sources_dir: str | None = None
+    description: dict[str, str] = field(default_factory=dict)
+    schemas: dict[str, str] = field(default_factory=dict)
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    @property
+    def events_path(self) -> Path:
+        return self.path(self.events)
+
+    @property
+    def sources_path(self) -> Path:
+        return self.path(self.sources)
+
+    @property
+    def sources_dir_path(self) -> Path | None:
+        return self.path(self.sources_dir) if self.sources_dir else None
+
+    def schema_path(self, kind: str) -> Path:
+        """The JSON Schema for ``kind``: the folder's own, else the packaged default."""
+        if kind in self.schemas:
+            return self.path(self.schemas[kind])
+        return packaged_schema_path(kind)
+
+    @property
+    def columns(self) -> Columns:
+        """The site and event columns for this project's languages."""
+        return _columns_for(self.languages)
+
+    @property
+    def language_order(self) -> tuple[str, ...]:
+        """The default language first, then the others in their declared order."""
+        rest = tuple(lang for lang in self.languages if lang != self.default_language)
+        return (self.default_language, *rest)
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+
+def packaged_schema_path(kind: str) -> Path:
+    from importlib.resources import files
+
+    return Path(str(files("heritage_mapper") / "schemas" / DEFAULT_SCHEMAS[kind]))
+
+
+def project_from_dict(root: Path, doc: dict) -> Project:
+    """Build a :class:`Project` from an already-validated project document."""
+    region = doc["region"]
+    return Project(
+        root=root,
+        title=dict(doc["title"]),
+        description=dict(doc.get("description", {})),
+        languages=tuple(doc["languages"]),
+        default_language=doc["default_language"],
+        region=Region(
+            bbox=tuple(region["bbox"]),
+            margin_deg=float(region.get("margin_deg", 0.0)),
+            name=dict(region.get("name", {})),
+            exceptions=tuple(
+                RegionException(dict(ex["name"]), tuple(ex["bbox"]))
+                for ex in region.get("exceptions", [])
+            ),
+        ),
+        layers=tuple(
+            LayerSpec(spec["id"], spec["file"], dict(spec["title"]), spec["color"])
+            for spec in doc["layers"]
+        ),
+        categories=tuple(Category(c["id"], dict(c["label"])) for c in doc["categories"]),
+        events=doc["events"],
+        sources=doc["sources"],
+        sources_dir=doc.get("sources_dir"),
+        schemas=dict(doc.get("schemas", {})),
+    )
+
+
+def read_project(geodata_dir: str | Path) -> Project:
+    """Read ``project.json`` from a geodata folder without validating it.
+
+    Use :func:`heritage_mapper.validate.validate_geodata` for located findings; this
+    raises :class:`~heritage_mapper.errors.GeodataReadError` when the file is missing
+    or unreadable.
+    """
+    root = Path(geodata_dir)
+    path = root / PROJECT_FILE
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return project_from_dict(root, doc)
+    except FileNotFoundError as exc:
+        raise GeodataReadError(
+            f"{path}: no project file; a geodata folder needs {PROJECT_FILE} "
+            "(see README, 'The data model')"
+        ) from exc
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GeodataReadError(
+            f"{path}: cannot read the project file ({exc}); run 'heritage-mapper validate' "
+            "for the exact place"
+        ) from exc
+
+
+@functools.cache
+def _columns_for(languages: tuple[str, ...]) -> Columns:
+    return Columns.for_languages(languages)
+
+
+def localized(base: str, lang: str) -> str:
+    """The column of a per-language field in one language.
+
+    Examples
+    --------
+    >>> localized("location_basis", "en")
+    'location_basis_en'
+    """
+    return f"{base}_{lang}"
+
+
+def expand_languages(schema: dict, languages) -> dict:
+    """A copy of ``schema`` with every per-language property expanded for ``languages``.
+
+    Each object schema's ``properties`` entry marked ``"x-per-language": true`` becomes
+    one property per language at the same place, and so does its name in ``required``.
+    A schema without the marker (a folder's own, older schema) comes back unchanged.
+
+    Examples
+    --------
+    >>> schema = {"properties": {"id": {}, "name": {"x-per-language": True}},
+    ...           "required": ["id", "name"]}
+    >>> expanded = expand_languages(schema, ("vi", "en"))
+    >>> list(expanded["properties"]), expanded["required"]
+    (['id', 'name_vi', 'name_en'], ['id', 'name_vi', 'name_en'])
+    """
+    return _expand(copy.deepcopy(schema), tuple(languages))
+
+
+def _expand(node, languages):
+    if isinstance(node, list):
+        return [_expand(item, languages) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _expand(value, languages) for key, value in node.items()}
+    props = out.get("properties")
+    if isinstance(props, dict) and any(_per_language(v) for v in props.values()):
+        bases = {name for name, value in props.items() if _per_language(value)}
+        expanded = {}
+        for name, value in props.items():
+            if name in bases:
+                plain = {k: v for k, v in value.items() if k != PER_LANGUAGE}
+                expanded.update({localized(name, lang): dict(plain) for lang in languages})
+            else:
+                expanded[name] = value
+        out["properties"] = expanded
+        if isinstance(out.get("required"), list):
+            out["required"] = [
+                column
+                for name in out["required"]
+                for column in (
+                    [localized(name, lang) for lang in languages] if name in bases else [name]
+                )
+            ]
+    return out
+
+
+def _per_language(value) -> bool:
+    return isinstance(value, dict) and value.get(PER_LANGUAGE) is True
+
+
+@functools.cache
+def packaged_schema(kind: str) -> dict:
+    """The shipped JSON Schema of ``kind`` (``site``, ``event``, …), as written."""
+    return json.loads(packaged_schema_path(kind).read_text(encoding="utf-8"))
+
+
+def _fields(kind: str, languages) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every column in schema order, the per-language bases) of a shipped schema."""
+    schema = packaged_schema(kind)
+    if kind == "sources":
+        schema = schema["properties"]["sources"]["items"]
+    props = schema["properties"]
+    bases = tuple(name for name, value in props.items() if _per_language(value))
+    columns = tuple(expand_languages(schema, languages)["properties"])
+    return columns, bases
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns of sites and events for a project's languages.
+
+    Attributes
+    ----------
+    languages
+        The declared languages, in the project's order.
+    site_columns
+        Every site property the site schema names, per-language ones expanded.
+    site_text_columns
+        The site columns that hold text (typed as strings by the loader).
+    event_columns
+        The header of ``events.csv``, in order.
+    event_text_columns
+        The event columns the loader keeps as text.
+    per_language
+        Base name → its columns, for every per-language field of sites, events and
+        sources (``name`` → ``("name_vi", "name_en")``).
+    """
+
+    languages: tuple[str, ...]
+    site_columns: tuple[str, ...]
+    site_text_columns: tuple[str, ...]
+    event_columns: tuple[str, ...]
+    event_text_columns: tuple[str, ...]
+    per_language: dict
+
+    @classmethod
+    def for_languages(cls, languages) -> Columns:
+        languages = tuple(languages)
+        site, site_bases = _fields("site", languages)
+        event, event_bases = _fields("event", languages)
+        _, source_bases = _fields("sources", languages)
+        schema = expand_languages(packaged_schema("site"), languages)["properties"]
+        site_text = tuple(
+            c for c in site if schema[c].get("type") == "string" and c not in ("source_refs",)
+        )
+        per_language = {
+            base: tuple(localized(base, lang) for lang in languages)
+            for base in dict.fromkeys((*site_bases, *event_bases, *source_bases))
+        }
+        return cls(
+            languages=languages,
+            site_columns=site,
+            site_text_columns=site_text,
+            event_columns=event,
+            event_text_columns=tuple(c for c in event if c not in ("site_ids", "paragraph")),
+            per_language=per_language,
+        )
+
+    def localized(self, base: str) -> tuple[str, ...]:
+        """The columns of per-language field ``base``, in the languages' order."""
+        return self.per_language.get(base) or tuple(
+            localized(base, lang) for lang in self.languages
+        )
