@@ -74,13 +74,14 @@ def _fast_path_cases():
 
 
 def test_plain_dates_read_without_edtf_get_the_edtf_bounds():
-    from heritage_mapper.dates import _simple_bounds, _strict_bounds
+    from heritage_mapper.dates import _edtf_point, _fast_point
 
     checked = 0
     for text in _fast_path_cases():
-        fast = _simple_bounds(text)
+        fast = _fast_point(text)
         if fast is None:
             continue  # edtf decides these, exactly as before
-        assert fast == _strict_bounds.__wrapped__(text), text
+        edtf_point = _edtf_point.__wrapped__(text)
+        assert (fast.lower, fast.upper) == (edtf_point.lower, edtf_point.upper), text
         checked += 1
     assert checked > 300
