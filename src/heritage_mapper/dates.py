@@ -221,12 +221,6 @@ def _edtf_point(text: str) -> _Point | _Refused:
     """
     import edtf  # heavy-ish import kept local
 
-    if "^" in text:
-        base = text.partition("^")[0]
-        return _Refused(
-            f"{text!r}: a season qualifier (^…) is not supported; write the season alone "
-            f"({base}) and put the note in the description"
-        )
     try:
         # edtf prints to stdout when one of its classes fails on odd input (1965-1X)
         with contextlib.redirect_stdout(io.StringIO()):
@@ -235,6 +229,11 @@ def _edtf_point(text: str) -> _Point | _Refused:
         if re.search(r"\d{5}|^-\d", text):
             return _Refused(_years_message(text))
         return _Refused(None)
+    if "^" in text:  # 1965-21^x: edtf reads the season and drops the qualifier
+        return _Refused(
+            f"{text!r}: a season qualifier (^…) is not supported; write the season alone "
+            f"({text.partition('^')[0]}) and put the note in the description"
+        )
     return _read_parsed(parsed, text)
 
 
@@ -266,7 +265,7 @@ def _read_parsed(parsed, text: str) -> _Point | _Refused:
     core = parsed.date if isinstance(parsed, UncertainOrApproximate) else parsed
     if not isinstance(core, Date):
         return _Refused(f"{text!r}: this EDTF form is not supported; write a date or an interval")
-    if getattr(core, "significant_digits", None):
+    if "S" in text:  # 1950S2; a season drops the digits (1950S2-24 read as 1950-24)
         return _Refused(
             f"{text!r}: significant digits (S…) are not supported; write unspecified digits "
             "(19XX) or an approximate year (1950~)"
