@@ -33,13 +33,18 @@ What each form gives (labels in vi / en / fr):
   as ``1965-12``; the bounds are edtf's. ``X`` anywhere else (``19X5``,
   ``1965-XX-25``) is refused: there is no honest short label for it.
 - intervals: ``1964/1972`` → "1964–1972"; ``1965-12/`` from …, ``/2025`` and
-  ``../2025`` until …, ``2025/..`` … onwards; each end may be any form above.
+  ``../2025`` until …, ``2025/..`` … onwards; each end may be any form above and is
+  read alone, so a qualified season end (``1965-21~/1966``), which edtf takes only
+  inside an interval, is refused like ``1965-21~``.
+- :func:`format_edtf` raises :class:`EdtfError` on what :func:`parse_edtf` refuses
+  (it used to return such text as typed).
 - refused with an :class:`EdtfError` saying what to write instead: years before 1
   or after 9999 (``-0500``, ``0000``, ``12000``, ``Y170000002``, ``Y17E7``), which
   Python dates and the ``datetime64`` exports cannot hold; significant digits
-  (``1950S2``); sets (``[1667,1668]``, ``{1667,1668}``); times of day
-  (``1985-04-12T10:00:00``); days that are not in the calendar (``1955-02-30``,
-  ``1900-02-29``, which edtf accepts); text longer than :data:`EDTF_MAX_LENGTH`.
+  (``1950S2``, also on a season: ``1950S2-24``); sets (``[1667,1668]``,
+  ``{1667,1668}``); times of day (``1985-04-12T10:00:00``); days that are not in the
+  calendar (``1955-02-30``, ``1900-02-29``, which edtf accepts); digits other than
+  ASCII 0-9 (``١٩٥٩``); text longer than :data:`EDTF_MAX_LENGTH`.
 
 Examples
 --------
