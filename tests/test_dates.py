@@ -1,6 +1,10 @@
 import datetime as dt
+import re
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from heritage_mapper.dates import EdtfError, format_edtf, parse_edtf
 
@@ -74,13 +78,356 @@ def _fast_path_cases():
 
 
 def test_plain_dates_read_without_edtf_get_the_edtf_bounds():
-    from heritage_mapper.dates import _simple_bounds, _strict_bounds
+    from heritage_mapper.dates import _edtf_point, _fast_point
 
     checked = 0
     for text in _fast_path_cases():
-        fast = _simple_bounds(text)
+        fast = _fast_point(text)
         if fast is None:
             continue  # edtf decides these, exactly as before
-        assert fast == _strict_bounds.__wrapped__(text), text
+        edtf_point = _edtf_point.__wrapped__(text)
+        assert (fast.lower, fast.upper) == (edtf_point.lower, edtf_point.upper), text
         checked += 1
     assert checked > 300
+
+
+# -- every form edtf accepts: a label in every language, or a clear refusal -----------
+
+LANGUAGES = ("vi", "en", "fr")
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "lower", "upper", "vi", "en", "fr"),
+    [
+        (
+            "1965-12",
+            D(1965, 12, 1),
+            D(1965, 12, 31),
+            "tháng 12/1965",
+            "December 1965",
+            "décembre 1965",
+        ),
+        ("1955-04-01", D(1955, 4, 1), D(1955, 4, 1), "1/4/1955", "1 April 1955", "1er avril 1955"),
+        (
+            "1959%",
+            D(1959, 1, 1),
+            D(1959, 12, 31),
+            "khoảng 1959 (?)",
+            "about 1959?",
+            "vers 1959 (?)",
+        ),
+        ("0476", D(476, 1, 1), D(476, 12, 31), "476", "476", "476"),
+        # seasons: edtf's months (winter is December of its year only)
+        (
+            "1965-21",
+            D(1965, 3, 1),
+            D(1965, 5, 31),
+            "mùa xuân 1965",
+            "spring 1965",
+            "printemps 1965",
+        ),
+        ("1965-22", D(1965, 6, 1), D(1965, 8, 31), "mùa hè 1965", "summer 1965", "été 1965"),
+        ("1965-23", D(1965, 9, 1), D(1965, 11, 30), "mùa thu 1965", "autumn 1965", "automne 1965"),
+        ("1965-24", D(1965, 12, 1), D(1965, 12, 31), "mùa đông 1965", "winter 1965", "hiver 1965"),
+        (
+            "1965-29",
+            D(1965, 9, 1),
+            D(1965, 11, 30),
+            "mùa xuân 1965 (Nam bán cầu)",
+            "spring 1965 (Southern Hemisphere)",
+            "printemps 1965 (hémisphère sud)",
+        ),
+        (
+            "1965-33",
+            D(1965, 1, 1),
+            D(1965, 3, 31),
+            "quý 1/1965",
+            "first quarter of 1965",
+            "1er trimestre 1965",
+        ),
+        (
+            "1965-41",
+            D(1965, 7, 1),
+            D(1965, 12, 31),
+            "6 tháng cuối năm 1965",
+            "second half of 1965",
+            "2e semestre 1965",
+        ),
+        # unspecified digits
+        ("196X", D(1960, 1, 1), D(1969, 12, 31), "thập niên 1960", "1960s", "années 1960"),
+        ("19XX", D(1900, 1, 1), D(1999, 12, 31), "thế kỷ 20", "20th century", "20e siècle"),
+        ("20XX", D(2000, 1, 1), D(2099, 12, 31), "thế kỷ 21", "21st century", "21e siècle"),
+        (
+            "1XXX",
+            D(1000, 1, 1),
+            D(1999, 12, 31),
+            "thiên niên kỷ 2",
+            "2nd millennium",
+            "2e millénaire",
+        ),
+        (
+            "196X~",
+            D(1960, 1, 1),
+            D(1969, 12, 31),
+            "khoảng thập niên 1960",
+            "about 1960s",
+            "vers années 1960",
+        ),
+        ("1965-XX", D(1965, 1, 1), D(1965, 12, 31), "1965", "1965", "1965"),
+        ("1965-XX-XX", D(1965, 1, 1), D(1965, 12, 31), "1965", "1965", "1965"),
+        (
+            "1965-12-XX",
+            D(1965, 12, 1),
+            D(1965, 12, 31),
+            "tháng 12/1965",
+            "December 1965",
+            "décembre 1965",
+        ),
+        (
+            "1965-02-XX?",
+            D(1965, 2, 1),
+            D(1965, 2, 28),
+            "tháng 2/1965 (?)",
+            "February 1965?",
+            "février 1965 (?)",
+        ),
+        # level-2 qualifiers on a component qualify the whole date
+        (
+            "2004-06-~11",
+            D(2004, 6, 11),
+            D(2004, 6, 11),
+            "khoảng 11/6/2004",
+            "about 11 June 2004",
+            "vers 11 juin 2004",
+        ),
+        (
+            "?2004-06",
+            D(2004, 6, 1),
+            D(2004, 6, 30),
+            "tháng 6/2004 (?)",
+            "June 2004?",
+            "juin 2004 (?)",
+        ),
+        (
+            "2004-?06-%11",
+            D(2004, 6, 11),
+            D(2004, 6, 11),
+            "khoảng 11/6/2004 (?)",
+            "about 11 June 2004?",
+            "vers 11 juin 2004 (?)",
+        ),
+        # intervals, with open and unknown ends
+        (
+            "1965-21/1966-23",
+            D(1965, 3, 1),
+            D(1966, 11, 30),
+            "mùa xuân 1965–mùa thu 1966",
+            "spring 1965–autumn 1966",
+            "printemps 1965–automne 1966",
+        ),
+        ("196X/", D(1960, 1, 1), None, "từ thập niên 1960", "from 1960s", "depuis années 1960"),
+        (
+            "../1965-12-XX",
+            None,
+            D(1965, 12, 31),
+            "đến tháng 12/1965",
+            "until December 1965",
+            "jusqu’à décembre 1965",
+        ),
+        (
+            "1921-XX/..",
+            D(1921, 1, 1),
+            None,
+            "từ 1921 đến nay",
+            "1921 onwards",
+            "de 1921 à nos jours",
+        ),
+    ],
+)
+def test_each_edtf_form_has_edtf_bounds_and_a_label_in_every_language(
+    text, lower, upper, vi, en, fr
+):
+    parsed = parse_edtf(text)
+    assert (parsed.lower, parsed.upper) == (lower, upper)
+    assert [format_edtf(text, lang) for lang in LANGUAGES] == [vi, en, fr]
+
+
+@pytest.mark.parametrize("season", range(21, 42))
+def test_every_season_edtf_accepts_is_labelled_in_every_language(season):
+    text = f"1965-{season}"
+    parsed = parse_edtf(text)
+    assert parsed.lower.year == parsed.upper.year == 1965
+    labels = {format_edtf(text, lang) for lang in LANGUAGES}
+    assert len(labels) == len(LANGUAGES)
+    assert all("1965" in label and str(season) not in label for label in labels)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("-0500", "years before 1 or after 9999 are not supported"),
+        ("0000", "years before 1 or after 9999 are not supported"),
+        ("12000", "years before 1 or after 9999 are not supported"),
+        ("Y170000002", "years before 1 or after 9999 are not supported"),
+        ("Y-170000", "years before 1 or after 9999 are not supported"),
+        ("Y17E7", "years before 1 or after 9999 are not supported"),
+        ("0XXX", "years before 1 or after 9999 are not supported"),
+        ("1950/12000", "years before 1 or after 9999 are not supported"),
+        ("-0500/1950", "years before 1 or after 9999 are not supported"),
+        ("1950S2", r"significant digits \(S…\) are not supported; write unspecified digits"),
+        ("1950S2-24", r"significant digits \(S…\) are not supported"),
+        ("[1667,1668]", r"sets of dates .* are not supported; write the interval"),
+        ("{1667,1668}", r"sets of dates .* are not supported; write the interval"),
+        ("[..1760-12-03]", r"sets of dates .* are not supported"),
+        (
+            "1965-21^x",
+            r"season qualifier \(\^…\) is not supported; write the season alone \(1965-21\)",
+        ),
+        (
+            "1985-04-12T10:00:00",
+            r"time of day is not supported; write the day alone \(1985-04-12\)",
+        ),
+        ("19X5", r"unspecified digits \(X\) are supported only at the end of a year"),
+        ("1965-XX-25", r"unspecified digits \(X\) are supported only at the end of a year"),
+        ("196X-12", r"unspecified digits \(X\) are supported only at the end of a year"),
+        ("1900-02-29", "not in the calendar"),
+        ("1965-1X", "is not an EDTF date; write a year"),
+        ("1965-21?", "is not an EDTF date; write a year"),
+        ("١٩٥٩", "is not an EDTF date; write a year"),  # Arabic-Indic digits: edtf refuses
+        ("1" * 65, "is not an EDTF date"),  # over EDTF_MAX_LENGTH
+    ],
+)
+def test_unsupported_edtf_forms_are_refused_saying_what_to_write(text, message):
+    with pytest.raises(EdtfError, match=message):
+        parse_edtf(text)
+    with pytest.raises(EdtfError):
+        format_edtf(text, "en")
+
+
+def test_an_interval_end_refusal_names_the_whole_interval():
+    with pytest.raises(EdtfError, match=r"^'1950/Y12000': 'Y12000': years before 1"):
+        parse_edtf("1950/Y12000")
+
+
+def test_date_catalogue_is_complete_in_every_language():
+    from heritage_mapper.i18n import catalogue
+
+    table = catalogue("dates")
+    assert set(LANGUAGES) <= set(table)
+    keys = set(table["en"])
+    for lang in LANGUAGES:
+        assert set(table[lang]) == keys, lang  # labels() merges key by key: no gaps
+        assert len(table[lang]["months"]) == 12
+        assert set(table[lang]["seasons"]) == {str(s) for s in range(21, 42)}
+
+
+def test_format_edtf_takes_labels_along_the_one_fallback_rule():
+    assert format_edtf("1965-21", "de") == "spring 1965"  # English last, as i18n says
+    assert format_edtf("1965-21", "de", fallbacks=("fr", "vi")) == "printemps 1965"
+    assert format_edtf("1965-21", "vi", fallbacks=("fr",)) == "mùa xuân 1965"
+    assert format_edtf("1955-04-01", "vi", fallbacks=("fr",)) == "1/4/1955"
+
+
+# -- properties -----------------------------------------------------------------------
+
+_plain_dates = st.builds(
+    lambda y, m, d, q, shape: (y, f"{y}-{m}", f"{y}-{m}-{d}")[shape] + q,
+    st.integers(0, 9999).map("{:04d}".format) | st.sampled_from(["0000", "1900", "2000", "0004"]),
+    st.integers(0, 13).map("{:02d}".format),
+    st.integers(0, 32).map("{:02d}".format),
+    st.sampled_from(["", "~", "?", "%"]),
+    st.integers(0, 2),
+)
+
+
+@given(_plain_dates | st.text(alphabet="0123456789-~?%١٩", min_size=4, max_size=11))
+def test_fast_path_is_the_edtf_reading_of_plain_dates(text):
+    """The fast path gives edtf's bounds, parts, qualifiers and labels, or leaves it to edtf."""
+    from heritage_mapper.dates import _edtf_point, _fast_point, _labels, _point_label, _Refused
+
+    fast = _fast_point(text)
+    slow = _edtf_point.__wrapped__(text)
+    if fast is None:
+        # not a plain calendar date from year 1: edtf refuses it too, or it is no plain form
+        assert isinstance(slow, _Refused) or not re.fullmatch(r"[0-9-]+[~?%]?", text)
+        return
+    assert fast == slow
+    for lang in LANGUAGES:
+        labels = _labels((lang,))
+        assert _point_label(fast, labels) == _point_label(slow, labels)
+
+
+_years = st.integers(1, 9999).map("{:04d}".format) | st.sampled_from(
+    ["0000", "-0500", "12000", "Y170000002", "Y-12000", "Y17E7", "1950S2"]
+)
+_months = st.integers(1, 12).map("{:02d}".format) | st.sampled_from(["00", "13", "XX"])
+_days = st.integers(1, 28).map("{:02d}".format) | st.sampled_from(["00", "29", "30", "31", "XX"])
+_qualifier = st.sampled_from(["", "", "~", "?", "%"])
+
+
+@st.composite
+def _single_dates(draw):
+    year = draw(_years)
+    kind = draw(st.sampled_from(["year", "month", "day", "season", "x-year", "partial", "odd"]))
+    if kind == "year":
+        text = year
+    elif kind == "month":
+        text = f"{year}-{draw(_months)}"
+    elif kind == "day":
+        text = f"{year}-{draw(_months)}-{draw(_days)}"
+    elif kind == "season":
+        text = f"{year}-{draw(st.integers(19, 43))}" + draw(st.sampled_from(["", "", "^x"]))
+    elif kind == "x-year":
+        digits = list(year[-4:])
+        for i in draw(st.lists(st.integers(0, 3), max_size=4)):
+            digits[i] = "X"
+        text = year[:-4] + "".join(digits)
+        if draw(st.booleans()):
+            text += f"-{draw(_months)}"
+    elif kind == "partial":  # level-2 qualifiers before or after components
+        parts = [year, draw(_months), draw(_days)][: draw(st.integers(1, 3))]
+        parts = [
+            draw(st.sampled_from(["", "", "~", "?", "%"])) + p + draw(_qualifier) for p in parts
+        ]
+        return "-".join(parts)  # no qualifier after these: most would be doubled
+    else:
+        text = draw(
+            st.sampled_from(["[1667,1668]", "{1667,1668}", "[..1760-12-03]", "1985-04-12T10:00:00"])
+        )
+    return text + draw(_qualifier)
+
+
+_ends = _single_dates() | st.sampled_from(["", ".."])
+_edtf_like = st.one_of(
+    _single_dates(),
+    _single_dates(),
+    st.builds("{}/{}".format, _ends, _ends),
+    st.builds("{}/{}".format, _ends, _ends),
+    st.builds("{}/{}/{}".format, _ends, _ends, _ends),
+    st.text(max_size=20),
+    st.text(alphabet="0123456789-/.~?%XYSE[]{},^T: ", max_size=24),
+)
+_RAW_SYNTAX = re.compile(r"X|~|%|\^|\.\.|[0-9]-[0-9]|-[0-9]{2}\b|[\[\]{}]|\bY[0-9]|[0-9]S[0-9]")
+
+
+@given(_edtf_like)
+def test_whatever_validates_builds(text):
+    """A date either is refused with EdtfError, or has day bounds and a label everywhere."""
+    try:
+        parsed = parse_edtf(text)
+    except EdtfError as exc:
+        assert str(exc)
+        return
+    for bound in (parsed.lower, parsed.upper):
+        assert bound is None or type(bound) is dt.date
+    bounds = [b for b in (parsed.lower, parsed.upper) if b is not None]
+    assert bounds  # ../.. and / are refused
+    assert np.array(bounds, dtype="datetime64[s]").shape == (len(bounds),)
+    if parsed.lower and parsed.upper:
+        assert parsed.lower <= parsed.upper
+    assert parsed.is_interval == ("/" in text)
+    for lang in LANGUAGES:
+        label = format_edtf(text, lang)
+        assert isinstance(label, str) and label.strip(), (text, lang)
+        assert not _RAW_SYNTAX.search(label), (text, lang, label)

@@ -1,9 +1,50 @@
-"""EDTF dates: parsing, bounds and natural-language labels.
+"""EDTF dates: parsing, bounds and natural-language labels, all from one parser.
 
-Validity is decided by the ``edtf`` package (the Library of Congress Extended
-Date/Time Format, levels 0-2). Bounds are computed here because ``edtf`` invents a
-ten-year span for an unknown interval end (``/2025``) and fails on open ends
-(``2025/..``): an open or unknown end has no bound (``None``).
+The ``edtf`` package (the Library of Congress Extended Date/Time Format, levels
+0-2) decides what a date is: its parsed object gives the bounds (``lower_strict``
+and ``upper_strict``), the qualifiers and the parts a label is made of (year, month,
+day, season, unspecified digits). Plain years, months and days with an optional
+``~``, ``?`` or ``%`` -- almost every date curators write -- are read by a fast path
+that gives the very same result without the parser (a property test holds it to
+that), because a national layer has hundreds of thousands of them.
+
+An interval is split at ``/`` and each end read as one date; an open (``..``) or
+unknown (empty) end has no bound (``None``), since ``edtf`` invents a ten-year span
+for an unknown end. Labels come from the ``dates`` catalogue
+(``catalogue/dates.json``) through :func:`heritage_mapper.i18n.labels`.
+
+What each form gives (labels in vi / en / fr):
+
+- ``1959``, ``1965-12``, ``1955-04-25``: the year, month or day;
+  ``1965-12`` → "tháng 12/1965" / "December 1965" / "décembre 1965".
+- ``~`` (approximate), ``?`` (uncertain), ``%`` (both) after a date: "khoảng 1959",
+  "about 1959", "vers 1959"; ``?`` adds "(?)" / "?" / "(?)". A level-2 qualifier on
+  one component (``2004-06-~11``, ``?2004-06-11``) is read as qualifying the whole
+  date: same flags, same label as ``2004-06-11~``.
+- seasons ``21``-``24`` (spring, summer, autumn, winter) and level-2 ``25``-``41``
+  (northern and southern hemisphere seasons, quarters, thirds, halves of a year):
+  ``1965-21`` → "mùa xuân 1965" / "spring 1965" / "printemps 1965". The bounds are
+  edtf's months (spring March-May; winter only December of its year). A season
+  qualifier (``1965-21^x``) is refused: edtf drops its text.
+- unspecified digits at the end of a year: ``196X`` → "thập niên 1960" / "1960s" /
+  "années 1960"; ``19XX`` (1900-1999) → "thế kỷ 20" / "20th century" /
+  "20e siècle"; ``1XXX`` → the 2nd millennium. An unspecified month or day reads as
+  the precision above it: ``1965-XX`` and ``1965-XX-XX`` as ``1965``, ``1965-12-XX``
+  as ``1965-12``; the bounds are edtf's. ``X`` anywhere else (``19X5``,
+  ``1965-XX-25``) is refused: there is no honest short label for it.
+- intervals: ``1964/1972`` → "1964–1972"; ``1965-12/`` from …, ``/2025`` and
+  ``../2025`` until …, ``2025/..`` … onwards; each end may be any form above and is
+  read alone, so a qualified season end (``1965-21~/1966``), which edtf takes only
+  inside an interval, is refused like ``1965-21~``.
+- :func:`format_edtf` raises :class:`EdtfError` on what :func:`parse_edtf` refuses
+  (it used to return such text as typed).
+- refused with an :class:`EdtfError` saying what to write instead: years before 1
+  or after 9999 (``-0500``, ``0000``, ``12000``, ``Y170000002``, ``Y17E7``), which
+  Python dates and the ``datetime64`` exports cannot hold; significant digits
+  (``1950S2``, also on a season: ``1950S2-24``); sets (``[1667,1668]``,
+  ``{1667,1668}``); times of day (``1985-04-12T10:00:00``); days that are not in the
+  calendar (``1955-02-30``, ``1900-02-29``, which edtf accepts); digits other than
+  ASCII 0-9 (``١٩٥٩``); text longer than :data:`EDTF_MAX_LENGTH`.
 
 Examples
 --------
@@ -14,16 +55,31 @@ Examples
 ('tháng 12/1965', 'December 1965')
 >>> format_edtf("1959~", "vi")
 'khoảng 1959'
+>>> format_edtf("1965-21", "vi"), format_edtf("1965-21", "en"), format_edtf("1965-21", "fr")
+('mùa xuân 1965', 'spring 1965', 'printemps 1965')
+>>> parse_edtf("1965-21").upper
+datetime.date(1965, 5, 31)
+>>> format_edtf("196X", "en"), format_edtf("19XX", "en"), format_edtf("1965-12-XX", "vi")
+('1960s', '20th century', 'tháng 12/1965')
+>>> parse_edtf("-0500")
+Traceback (most recent call last):
+...
+heritage_mapper.dates.EdtfError: '-0500': years before 1 or after 9999 are not supported; ...
 """
 
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import functools
+import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from heritage_mapper import i18n
 from heritage_mapper.errors import HeritageError
 
 __all__ = ["EdtfDate", "EdtfError", "parse_edtf", "format_edtf"]
@@ -34,25 +90,23 @@ EDTF_MAX_LENGTH = 64
 MONTHS_PER_YEAR = 12
 #: Distinct date strings whose parse is remembered (the parser is slow).
 EDTF_CACHE_SIZE = 4096
-_SIMPLE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2}))?(?:-(?P<d>\d{2}))?(?P<q>[~?%]?)$")
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+#: The label catalogue (``catalogue/dates.json``).
+CATALOGUE = "dates"
+
+# precisions of a single date (edtf's names, and "season")
+DAY, MONTH, YEAR, SEASON = "day", "month", "year", "season"
+DECADE, CENTURY, MILLENNIUM = "decade", "century", "millennium"
+#: Precision of a year with 1, 2 or 3 unspecified last digits (196X, 19XX, 1XXX).
+_YEAR_X_PRECISION = {1: DECADE, 2: CENTURY, 3: MILLENNIUM}
+
+#: ASCII digits only: ``\d`` would take Arabic-Indic digits (١٩٥٩), which edtf refuses.
+_PLAIN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%]?)\Z")
+_TRAILING_X_YEAR = re.compile(r"[0-9]{1,3}X{1,3}\Z")
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 class EdtfError(HeritageError, ValueError):
-    """A string is not a valid EDTF date."""
+    """A string is not a valid EDTF date, or is one this project does not support."""
 
 
 @dataclass(frozen=True)
@@ -77,61 +131,95 @@ class EdtfDate:
         return not (self.upper and other.lower and other.lower > self.upper)
 
 
-def _struct_to_date(value) -> dt.date:
-    year = min(max(value.tm_year, dt.MINYEAR), dt.MAXYEAR)
-    return dt.date(year, value.tm_mon, value.tm_mday)
+class _Point(NamedTuple):
+    """One EDTF date (not an interval) as read from its parsed structure.
 
-
-def _parse_single(text: str, whole: str):
-    """Parse one EDTF date (not an interval) and return (lower, upper, qualifiers).
-
-    Plain years, months and days (with an optional ``~``, ``?`` or ``%``) are what
-    curators write almost always, and a national layer has too many distinct days for
-    a cache: :func:`_simple_bounds` reads them with a regular expression, with the
-    same bounds as ``edtf``. Every other form, and a plain form that is not a real
-    calendar date, goes to ``edtf`` (:func:`_strict_bounds`), which decides as before.
+    ``year`` is the first year the date can mean (1960 for ``196X``); ``month``,
+    ``day`` and ``season`` are None when the date has none (or they are unspecified).
+    A label is a function of these fields alone.
     """
-    bounds = _simple_bounds(text) or _strict_bounds(text)
-    if bounds is None:
-        raise EdtfError(_explain(whole))
-    return (
-        *bounds,
-        "~" in text or "%" in text,
-        ("?" in text or "%" in text),
-    )
+
+    lower: dt.date
+    upper: dt.date
+    precision: str
+    year: int
+    month: int | None
+    day: int | None
+    season: int | None
+    approximate: bool
+    uncertain: bool
 
 
-def _simple_bounds(text: str) -> tuple[dt.date, dt.date] | None:
-    """Bounds of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` when a real date from year 1, else None.
+#: Builds a :class:`_Point` from a tuple without NamedTuple's Python-level ``__new__``
+#: (the fast path makes hundreds of thousands of them).
+_new_point = tuple.__new__
+
+# -- reading one date -----------------------------------------------------------------
+
+
+def _fast_point(text: str) -> _Point | None:
+    """A plain ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (+ ``~ ? %``) read without edtf.
+
+    None when ``text`` is not of that form or is not a calendar day from year 1:
+    then :func:`_edtf_point` decides. Where this returns a point, it equals
+    :func:`_edtf_point`'s (a property test checks it).
 
     Examples
     --------
-    >>> _simple_bounds("1965-12~")
-    (datetime.date(1965, 12, 1), datetime.date(1965, 12, 31))
-    >>> _simple_bounds("1955-02-30") is None, _simple_bounds("1964/1972") is None
+    >>> _fast_point("1965-12~")[:3]
+    (datetime.date(1965, 12, 1), datetime.date(1965, 12, 31), 'month')
+    >>> _fast_point("1955-02-30") is None, _fast_point("1964/1972") is None
     (True, True)
     """
-    match = _SIMPLE.match(text)
+    match = _PLAIN.match(text)
     if match is None:
         return None
-    year, month, day = int(match["y"]), match["m"], match["d"]
+    y, m, d, q = match.groups()
+    year = int(y)
     if year < dt.MINYEAR:
-        return None  # year 0000: edtf decides (and the bound is clamped), as before
-    if month is None:
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    m = int(month)
-    if not 1 <= m <= MONTHS_PER_YEAR:
+        return None  # year 0000: edtf reads it, and it is refused there
+    approximate = q == "~" or q == "%"
+    uncertain = q == "?" or q == "%"
+    if m is None:
+        return _new_point(_Point, (
+            dt.date(year, 1, 1), dt.date(year, 12, 31), YEAR, year, None, None, None,
+            approximate, uncertain,
+        ))  # fmt: skip
+    month = int(m)
+    if not 1 <= month <= MONTHS_PER_YEAR:
         return None
-    last = calendar.monthrange(year, m)[1]
-    if day is None:
-        return dt.date(year, m, 1), dt.date(year, m, last)
-    d = int(day)
-    return (dt.date(year, m, d), dt.date(year, m, d)) if 1 <= d <= last else None
+    last = _DAYS_IN_MONTH[month]
+    if month == 2 and calendar.isleap(year):
+        last = 29
+    if d is None:
+        return _new_point(_Point, (
+            dt.date(year, month, 1), dt.date(year, month, last), MONTH, year, month, None,
+            None, approximate, uncertain,
+        ))  # fmt: skip
+    day = int(d)
+    if not 1 <= day <= last:
+        return None
+    one = dt.date(year, month, day)
+    return _new_point(_Point, (one, one, DAY, year, month, day, None, approximate, uncertain))
+
+
+class _Refused(NamedTuple):
+    """Why edtf's reading of a date is not supported; ``None`` text = not EDTF at all."""
+
+    message: str | None
+
+
+def _years_message(text: str) -> str:
+    return (
+        f"{text!r}: years before 1 or after 9999 are not supported; Python dates and the "
+        "datetime64 exports cannot hold them. Write a year from 0001 to 9999 (or an open "
+        "interval such as ../0001) and describe the deeper past in the description"
+    )
 
 
 @functools.lru_cache(maxsize=EDTF_CACHE_SIZE)
-def _strict_bounds(text: str) -> tuple[dt.date, dt.date] | None:
-    """The ``edtf`` package's strict bounds of one date, or None if it is not EDTF.
+def _edtf_point(text: str) -> _Point | _Refused:
+    """One date as the ``edtf`` package reads it, or why it is refused.
 
     Cached: the parser takes milliseconds per call, and a big layer repeats the same
     few periods thousands of times.
@@ -139,12 +227,102 @@ def _strict_bounds(text: str) -> tuple[dt.date, dt.date] | None:
     import edtf  # heavy-ish import kept local
 
     try:
-        parsed = edtf.parse_edtf(text)
-        lower, upper = parsed.lower_strict(), parsed.upper_strict()
-        # edtf accepts 29 February of any year (1900-02-29), which is no calendar date
-        return _struct_to_date(lower), _struct_to_date(upper)
+        # edtf prints to stdout when one of its classes fails on odd input (1965-1X)
+        with contextlib.redirect_stdout(io.StringIO()):
+            parsed = edtf.parse_edtf(text)
     except Exception:  # edtf raises several exception types on bad input
-        return None
+        if re.search(r"\d{5}|^-\d", text):
+            return _Refused(_years_message(text))
+        return _Refused(None)
+    if "^" in text:  # 1965-21^x: edtf reads the season and drops the qualifier
+        return _Refused(
+            f"{text!r}: a season qualifier (^…) is not supported; write the season alone "
+            f"({text.partition('^')[0]}) and put the note in the description"
+        )
+    return _read_parsed(parsed, text)
+
+
+def _read_parsed(parsed, text: str) -> _Point | _Refused:
+    """A :class:`_Point` from an edtf object of one date, or why it is refused."""
+    from edtf import (
+        DateAndTime,
+        LongYear,
+        MultipleDates,
+        OneOfASet,
+        Season,
+        UncertainOrApproximate,
+        Unspecified,
+    )
+    from edtf.parser.parser_classes import Date
+
+    if isinstance(parsed, LongYear):  # Y170000002, Y17E7: five digits or more
+        return _Refused(_years_message(text))
+    if isinstance(parsed, DateAndTime):
+        return _Refused(
+            f"{text!r}: a time of day is not supported; write the day alone "
+            f"({text.partition('T')[0]})"
+        )
+    if isinstance(parsed, OneOfASet | MultipleDates):
+        return _Refused(
+            f"{text!r}: sets of dates ([…] one of, {{…}} all of) are not supported; write "
+            "the interval that covers them (1667/1672) and list the dates in the description"
+        )
+    core = parsed.date if isinstance(parsed, UncertainOrApproximate) else parsed
+    if not isinstance(core, Date):
+        return _Refused(f"{text!r}: this EDTF form is not supported; write a date or an interval")
+    if "S" in text:  # 1950S2; a season drops the digits (1950S2-24 read as 1950-24)
+        return _Refused(
+            f"{text!r}: significant digits (S…) are not supported; write unspecified digits "
+            "(19XX) or an approximate year (1950~)"
+        )
+    lower, upper = parsed.lower_strict(), parsed.upper_strict()
+    if not dt.MINYEAR <= lower.tm_year <= upper.tm_year <= dt.MAXYEAR:
+        return _Refused(_years_message(text))
+    try:
+        # edtf accepts 29 February of any year (1900-02-29), which is no calendar date
+        lower = dt.date(lower.tm_year, lower.tm_mon, lower.tm_mday)
+        upper = dt.date(upper.tm_year, upper.tm_mon, upper.tm_mday)
+    except ValueError:
+        return _Refused(
+            f"{text!r} is not an EDTF date: that day is not in the calendar (check the "
+            "number of days of the month, and 29 February in leap years only)"
+        )
+    approximate = parsed.is_approximate or parsed.is_uncertain_and_approximate
+    uncertain = parsed.is_uncertain or parsed.is_uncertain_and_approximate
+    year, month, day = core.year, None, None
+    if isinstance(core, Season):
+        season = int(core.season)
+        return _Point(lower, upper, SEASON, int(year), None, None, season, approximate, uncertain)
+    month, day = core.month, core.day
+    if isinstance(core, Unspecified):
+        if "X" in year:
+            if month is not None or not _TRAILING_X_YEAR.match(year):
+                return _Refused(_unspecified_message(text))
+            precision = _YEAR_X_PRECISION[year.count("X")]
+            return _Point(
+                lower, upper, precision, int(year.replace("X", "0")), None, None, None,
+                approximate, uncertain,
+            )  # fmt: skip
+        if month == "XX":
+            if day not in (None, "XX"):
+                return _Refused(_unspecified_message(text))
+            month = day = None
+        elif day == "XX":
+            day = None
+        if "X" in (month or "") + (day or ""):
+            return _Refused(_unspecified_message(text))
+    precision = DAY if day else MONTH if month else YEAR
+    month = int(month) if month else None
+    day = int(day) if day else None
+    return _Point(lower, upper, precision, int(year), month, day, None, approximate, uncertain)
+
+
+def _unspecified_message(text: str) -> str:
+    return (
+        f"{text!r}: unspecified digits (X) are supported only at the end of a year "
+        "(196X, 19XX) or for a whole month or day (1965-XX, 1965-12-XX); write an "
+        "interval instead (1905/1995)"
+    )
 
 
 def _explain(text: str) -> str:
@@ -155,13 +333,46 @@ def _explain(text: str) -> str:
     )
 
 
+def _point(text: str, whole: str) -> _Point:
+    """One date of ``whole`` (the date itself or an interval end), or EdtfError."""
+    point = _fast_point(text) or _edtf_point(text)
+    if isinstance(point, _Refused):
+        if point.message is None:
+            raise EdtfError(_explain(whole))
+        raise EdtfError(point.message if whole == text else f"{whole!r}: {point.message}")
+    return point
+
+
+def _parts(text: str) -> tuple[_Point | str, _Point | str | None]:
+    """``(point, None)`` for one date, ``(start, end)`` for an interval.
+
+    An interval end is a :class:`_Point`, :data:`OPEN` or :data:`UNKNOWN`.
+    """
+    if not isinstance(text, str) or not text.strip() or len(text) > EDTF_MAX_LENGTH:
+        raise EdtfError(_explain(text if isinstance(text, str) else str(text)))
+    text = text.strip()
+    if "/" not in text:
+        return _point(text, text), None
+    start, _, end = text.partition("/")
+    if "/" in end or (start in (OPEN, UNKNOWN) and end in (OPEN, UNKNOWN)):
+        raise EdtfError(_explain(text))
+    if start not in (OPEN, UNKNOWN):
+        start = _point(start, text)
+    if end not in (OPEN, UNKNOWN):
+        end = _point(end, text)
+    if isinstance(start, _Point) and isinstance(end, _Point) and start.lower > end.upper:
+        raise EdtfError(f"{text!r} ends before it starts; swap the two dates")
+    return start, end
+
+
 def parse_edtf(text: str) -> EdtfDate:
     """Parse an EDTF string into an :class:`EdtfDate`.
 
     Raises
     ------
     EdtfError
-        When ``text`` is not valid EDTF; the message shows valid forms.
+        When ``text`` is not valid EDTF, or a form this project refuses (see the
+        module docstring); the message says what to write instead.
 
     Examples
     --------
@@ -172,76 +383,80 @@ def parse_edtf(text: str) -> EdtfDate:
     ...
     heritage_mapper.dates.EdtfError: '1955-02-30' is not an EDTF date; ...
     """
-    if not isinstance(text, str) or not text.strip() or len(text) > EDTF_MAX_LENGTH:
-        raise EdtfError(_explain(text if isinstance(text, str) else str(text)))
+    point = _fast_point(text) if type(text) is str else None
+    if point is not None:  # the common case, without the checks a plain date passes
+        return EdtfDate(text, point[0], point[1], False, point[7], point[8])
+    start, end = _parts(text)
     text = text.strip()
-    if "/" not in text:
-        lower, upper, approx, uncertain = _parse_single(text, text)
-        return EdtfDate(text, lower, upper, False, approx, uncertain)
-    start, _, end = text.partition("/")
-    if "/" in end or (start in (OPEN, UNKNOWN) and end in (OPEN, UNKNOWN)):
-        raise EdtfError(_explain(text))
-    lower = upper = None
-    approx = uncertain = False
-    if start not in (OPEN, UNKNOWN):
-        lower, _, a, u = _parse_single(start, text)
-        approx, uncertain = approx or a, uncertain or u
-    if end not in (OPEN, UNKNOWN):
-        _, upper, a, u = _parse_single(end, text)
-        approx, uncertain = approx or a, uncertain or u
-    if lower and upper and lower > upper:
-        raise EdtfError(f"{text!r} ends before it starts; swap the two dates")
-    return EdtfDate(text, lower, upper, True, approx, uncertain)
+    if end is None:
+        return EdtfDate(text, start.lower, start.upper, False, start.approximate, start.uncertain)
+    lower = start.lower if isinstance(start, _Point) else None
+    upper = end.upper if isinstance(end, _Point) else None
+    ends = [p for p in (start, end) if isinstance(p, _Point)]
+    approximate = any(p.approximate for p in ends)
+    uncertain = any(p.uncertain for p in ends)
+    return EdtfDate(text, lower, upper, True, approximate, uncertain)
 
 
-_LABELS = {
-    "vi": {
-        "about": "khoảng {}",
-        "uncertain": "{} (?)",
-        "from": "từ {}",
-        "until": "đến {}",
-        "onwards": "từ {} đến nay",
-        "month": "tháng {m}/{y}",
-        "day": "{d}/{m}/{y}",
-    },
-    "en": {
-        "about": "about {}",
-        "uncertain": "{}?",
-        "from": "from {}",
-        "until": "until {}",
-        "onwards": "{} onwards",
-        "month": "{month} {y}",
-        "day": "{d} {month} {y}",
-    },
-}
+# -- labels ---------------------------------------------------------------------------
 
 
-def _format_single(text: str, lang: str) -> str:
-    labels = _LABELS[lang]
-    match = _SIMPLE.match(text)
-    if not match:
-        return text  # seasons, unspecified digits and other rare forms stay as written
-    y, m, d, q = match["y"], match["m"], match["d"], match["q"]
-    values = {"y": y.lstrip("0") or "0"}
-    if m:
-        values.update(m=str(int(m)), month=_MONTHS_EN[int(m) - 1])
-    if d:
-        values["d"] = str(int(d))
-    label = labels["day" if d else "month"].format(**values) if m else values["y"]
-    if q in ("~", "%"):
+@functools.lru_cache(maxsize=64)
+def _labels(chain: tuple[str, ...]) -> Mapping[str, object]:
+    return i18n.labels(CATALOGUE, chain)
+
+
+def _ordinal(n: int, suffixes: Mapping[str, str]) -> str:
+    """``n`` with the suffix of its longest ending in ``suffixes`` (21 → "21st" in en)."""
+    digits = str(n)
+    for ending in (digits[-2:], digits[-1:], ""):
+        if ending in suffixes:
+            return digits + suffixes[ending]
+    return digits
+
+
+def _point_label(point: _Point, labels: Mapping[str, object]) -> str:
+    """The label of one date, from its parsed parts and the catalogue ``labels``."""
+    precision = point.precision
+    values: dict[str, object] = {"y": point.year}
+    if precision == SEASON:
+        label = labels["seasons"][str(point.season)].format(**values)
+    elif precision in (DECADE, CENTURY, MILLENNIUM):
+        span = 10 if precision == DECADE else 100 if precision == CENTURY else 1000
+        n = point.year // span + 1
+        values.update(n=n, nth=_ordinal(n, labels["ordinal_suffixes"]), last=point.year + span - 1)
+        label = labels[precision].format(**values)
+    elif precision == YEAR:
+        label = labels["year"].format(**values)
+    else:
+        values.update(m=point.month, month=labels["months"][point.month - 1])
+        if precision == DAY:
+            values["d"] = labels["day_numbers"].get(str(point.day), point.day)
+        label = labels[precision].format(**values)
+    if point.approximate:
         label = labels["about"].format(label)
-    if q in ("?", "%"):
+    if point.uncertain:
         label = labels["uncertain"].format(label)
     return label
 
 
-def format_edtf(text: str, lang: str = "vi") -> str:
-    """A reader-friendly label for an EDTF string in ``lang`` (``"vi"`` or ``"en"``).
+def format_edtf(text: str, lang: str = "vi", *, fallbacks: tuple[str, ...] = ()) -> str:
+    """A reader-friendly label for an EDTF string in ``lang``.
+
+    The labels come from the ``dates`` catalogue along ``(lang, *fallbacks)`` by the
+    one rule of :func:`heritage_mapper.i18n.labels` (English last).
+
+    Raises
+    ------
+    EdtfError
+        When ``text`` does not parse (:func:`parse_edtf`).
 
     Examples
     --------
     >>> format_edtf("1955-04-25", "en")
     '25 April 1955'
+    >>> format_edtf("1955-04-01", "fr")
+    '1er avril 1955'
     >>> format_edtf("1964/1972", "vi")
     '1964–1972'
     >>> format_edtf("2025/..", "en")
@@ -249,16 +464,14 @@ def format_edtf(text: str, lang: str = "vi") -> str:
     >>> format_edtf("/2025", "vi")
     'đến 2025'
     """
-    if lang not in _LABELS:
-        lang = "en"
-    labels = _LABELS[lang]
-    if "/" not in text:
-        return _format_single(text, lang)
-    start, _, end = text.partition("/")
-    if start in (OPEN, UNKNOWN):
-        return labels["until"].format(_format_single(end, lang))
+    start, end = _parts(text)
+    labels = _labels((lang, *fallbacks))
+    if end is None:
+        return _point_label(start, labels)
+    if not isinstance(start, _Point):
+        return labels["until"].format(_point_label(end, labels))
     if end == OPEN:
-        return labels["onwards"].format(_format_single(start, lang))
+        return labels["onwards"].format(_point_label(start, labels))
     if end == UNKNOWN:
-        return labels["from"].format(_format_single(start, lang))
-    return f"{_format_single(start, lang)}–{_format_single(end, lang)}"
+        return labels["from"].format(_point_label(start, labels))
+    return labels["range"].format(_point_label(start, labels), _point_label(end, labels))
