@@ -309,3 +309,20 @@ def test_screenshots_on_desktop_and_phone(built_maps, open_page, tmp_path):
     map_box = opened.page.locator("#hm-map-wrap").bounding_box()
     list_box = opened.page.locator(".hm-panel").bounding_box()
     assert list_box["y"] >= map_box["y"] + map_box["height"] - 1, "on a phone the list is below"
+
+
+def test_marker_titles_follow_the_language_when_markers_come_back(index, geodata):
+    page = index.page
+    first = geodata.project.layers[0]
+    first_ids = set(geodata.layers[first.id]["id"])
+    english = sorted(site_name(geodata, i, "en") for i in geodata.sites["id"])
+    page.locator("button[data-lang='en']").click()
+    titles = page.locator(".hm-marker").evaluate_all("(ms) => ms.map((m) => m.title)")
+    assert sorted(titles) == english
+    box = page.locator(".hm-legend label", has_text=first.title["en"]).locator("input")
+    box.uncheck()
+    expect(page.locator(".hm-marker")).to_have_count(len(geodata.sites) - len(first_ids))
+    box.check()  # Leaflet draws these markers again: still with their English names
+    expect(page.locator(".hm-marker")).to_have_count(len(geodata.sites))
+    titles = page.locator(".hm-marker").evaluate_all("(ms) => ms.map((m) => m.title)")
+    assert sorted(titles) == english
