@@ -5,6 +5,11 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import re
+import unicodedata
+
 import pytest
 from playwright.sync_api import expect
 
@@ -119,10 +124,71 @@ def test_search_finds_sites_with_or_without_diacritics(index, geodata, query, si
     assert page.locator(".leaflet-popup-content h2").inner_text() == site_name(geodata, site_id)
 
 
+VOWELS = "aăâeêioôơuưy"
+TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # grave acute tilde hook dot
+INVISIBLES = (
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u034f\u180e"  # zero-width, joiners, BOM, CGJ
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))  # variation selectors 1-16
+    + "\U000e0100\U000e01ef"  # variation selectors 17 and 256
+)
+SPACES = " \t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u00a0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
+    chr(c) for c in range(0x2000, 0x200B)
+)
+#: Text fields of the layers and events.csv whose folds a search compares.
+TEXT_FIELD = re.compile(r"^(name|description|summary|title|location_basis)(_|$)")
+
+
+def geodata_texts() -> list[str]:
+    """Every name, description, title, summary and location basis, as written."""
+    texts = []
+    for path in sorted((GEODATA / "layers").glob("*.geojson")):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            props = feature.get("properties") or {}
+            texts += [v for k, v in props.items() if TEXT_FIELD.match(k) and isinstance(v, str)]
+    with (GEODATA / "events.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            texts += [v for k, v in row.items() if TEXT_FIELD.match(k) and v]
+    return texts
+
+
+def fold_samples() -> list[str]:
+    """Thousands of texts: every toned Vietnamese vowel in both cases and normal forms,
+    invisible characters and Unicode spaces inside words, single letters of the Latin
+    blocks, and every text field of geodata/ whole, word by word and altered."""
+    samples = []
+    for vowel in VOWELS + VOWELS.upper():
+        for tone in TONES:
+            toned = unicodedata.normalize("NFC", vowel + tone)
+            for form in ("NFC", "NFD"):
+                letter = unicodedata.normalize(form, toned)
+                samples += [letter, "H" + letter + "n", "đ" + letter + "Đ", letter.upper()]
+    samples += ["đ", "Đ", "Đầm Hà", "đảo ĐÁ", "Hòn Gai", "CỬA ÔNG", "Đầm Hà  ", "Ho\u0300n"]
+    for char in INVISIBLES:
+        samples += [char, "Hòn" + char + "Gai", "ho" + char + "\u0300n", "a" + char + " " + char]
+    for char in SPACES:
+        samples += [char, "Cửa" + char + "Ông", char + "Hạ" + char * 2 + "Long" + char]
+    samples += [chr(c) for c in range(0xC0, 0x250)] + [chr(c) for c in range(0x1E00, 0x1F00)]
+    samples += ["e" + chr(c) for c in range(0x300, 0x370)]  # every combining diacritic
+    samples += ["ΟΔΟΣ ΣΑΣ", "İstanbul", "ﬁ ﬀ", "①②", "Ｈòｎ　Ｇａｉ", "ǅ", "ẞ", "K"]
+    for text in geodata_texts():
+        words = text.split()
+        samples += [text, text.upper(), words[0] if words else text]
+        samples += [unicodedata.normalize(form, text) for form in ("NFD", "NFKC", "NFKD")]
+        samples += ["\u200b".join(words), "\u00a0\u00a0".join(words), " \u2003 ".join(words)]
+        samples += words
+    return samples
+
+
 def test_search_folds_the_query_like_python_folds_the_data(index):
-    samples = ["Hòn Gai", "CỬA ÔNG", "Đầm Hà  ", "Ho\u0300n"]
+    samples = fold_samples()
+    assert len(samples) > 3000
     folded = index.page.evaluate("(xs) => xs.map(HeritageMapper.fold)", samples)
-    assert folded == [fold_for_search(s) for s in samples]
+    mismatches = [
+        (text, js, fold_for_search(text))
+        for text, js in zip(samples, folded, strict=True)
+        if js != fold_for_search(text)
+    ]
+    assert not mismatches, f"{len(mismatches)} of {len(samples)} differ, e.g. {mismatches[:5]!r}"
 
 
 def test_language_switch_changes_labels_popup_and_lang(index, geodata):
@@ -243,3 +309,20 @@ def test_screenshots_on_desktop_and_phone(built_maps, open_page, tmp_path):
     map_box = opened.page.locator("#hm-map-wrap").bounding_box()
     list_box = opened.page.locator(".hm-panel").bounding_box()
     assert list_box["y"] >= map_box["y"] + map_box["height"] - 1, "on a phone the list is below"
+
+
+def test_marker_titles_follow_the_language_when_markers_come_back(index, geodata):
+    page = index.page
+    first = geodata.project.layers[0]
+    first_ids = set(geodata.layers[first.id]["id"])
+    english = sorted(site_name(geodata, i, "en") for i in geodata.sites["id"])
+    page.locator("button[data-lang='en']").click()
+    titles = page.locator(".hm-marker").evaluate_all("(ms) => ms.map((m) => m.title)")
+    assert sorted(titles) == english
+    box = page.locator(".hm-legend label", has_text=first.title["en"]).locator("input")
+    box.uncheck()
+    expect(page.locator(".hm-marker")).to_have_count(len(geodata.sites) - len(first_ids))
+    box.check()  # Leaflet draws these markers again: still with their English names
+    expect(page.locator(".hm-marker")).to_have_count(len(geodata.sites))
+    titles = page.locator(".hm-marker").evaluate_all("(ms) => ms.map((m) => m.title)")
+    assert sorted(titles) == english

@@ -4,10 +4,11 @@
 layer each). Each page is one self-contained HTML file:
 
 - Leaflet, leaflet.markercluster (on pages with more than
-  :data:`CLUSTER_MIN_SITES` sites) and the page's own ``static/app.js`` and
-  ``static/app.css`` are inlined (:mod:`.assets`); the only requests a page makes
-  are for OpenStreetMap tiles, and without them the sites show on a plain
-  background under a notice that the basemap needs a connection;
+  :data:`CLUSTER_MIN_SITES` sites), the page's own script (the modules of
+  ``static/js/``, assembled into one) and ``static/app.css`` are inlined
+  (:mod:`.assets`); the only requests a page makes are for OpenStreetMap tiles,
+  and without them the sites show on a plain background under a notice that the
+  basemap needs a connection;
 - the data is embedded once, as compact columnar records (:mod:`.data`), and the
   page builds markers, list, popups and the region timeline (the events that name
   no site) from them with DOM calls, never from HTML strings, so any text in the

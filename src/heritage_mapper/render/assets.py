@@ -1,5 +1,11 @@
 """Inline assets: Leaflet, leaflet.markercluster and the page's own script and styles.
 
+The page's own script is a few small modules in ``render/static/js/``, listed in
+:data:`APP_SCRIPTS` in the order they are assembled (each may use what the ones
+before it define; ``main.js`` comes last and wires them). :func:`app_script` joins
+them, in that order, into one script inside one function that exposes the global
+``HeritageMapper``: no bundler, and the same bytes on every build.
+
 A page must work opened from disk with no network, so every script and style sheet
 comes from an installed Python package (``xstatic-leaflet``,
 ``xstatic-leaflet-markercluster``, and ``render/static`` of this package) and is
@@ -15,6 +21,8 @@ Examples
 True
 >>> any("url(images/" in css for css in assets.css)
 False
+>>> assets.js[-1] == app_script()
+True
 """
 
 from __future__ import annotations
@@ -29,7 +37,15 @@ from pathlib import Path
 
 from heritage_mapper.errors import HeritageError
 
-__all__ = ["Assets", "AssetError", "load_assets", "static_text", "messages"]
+__all__ = [
+    "APP_SCRIPTS",
+    "Assets",
+    "AssetError",
+    "app_script",
+    "load_assets",
+    "static_text",
+    "messages",
+]
 
 STATIC_PACKAGE = "heritage_mapper.render"
 LEAFLET_FILES = {"css": ("leaflet.css",), "js": ("leaflet.js",)}
@@ -37,7 +53,31 @@ CLUSTER_FILES = {
     "css": ("MarkerCluster.css", "MarkerCluster.Default.css"),
     "js": ("leaflet.markercluster.js",),
 }
-APP_FILES = {"css": ("app.css",), "js": ("app.js",)}
+APP_FILES = {"css": ("app.css",)}
+#: The page script's modules in ``render/static/js/``, in assembly order.
+APP_SCRIPTS = (
+    "text.js",  # fold, el, mixed: data text reaches the DOM as text only
+    "shapes.js",  # marker shapes and SiteIcon
+    "language.js",  # messages, localized columns, numbers, switching language
+    "markers.js",  # markers, uncertainty circles, applying the filters to the map
+    "popup.js",  # a site's popup
+    "timeline.js",  # event timelines: a popup's and the region's
+    "list.js",  # the list of sites
+    "search.js",  # the search box
+    "years.js",  # the time filter (year sliders)
+    "legend.js",  # the legend control: layers and kinds of site
+    "mapview.js",  # map setup: controls, basemap notice, fitting the sites
+    "data.js",  # reading the page data (JSON, or gzip in base64)
+    "main.js",  # HeritageMap: wires the modules; HeritageMapper.start
+)
+SCRIPT_DIR = "js"
+APP_GLOBAL = "HeritageMapper"
+_SCRIPT_HEAD = (
+    "/* heritage-mapper page script: render/static/js/ modules assembled by\n"
+    " * heritage_mapper.render.assets (APP_SCRIPTS order) into one function. */\n"
+    '(function () {\n"use strict";\n'
+)
+_SCRIPT_TAIL = "})();\n"
 MESSAGES_FILE = "messages.json"
 _SOURCE_MAP = re.compile(r"^\s*(//|/\*)# sourceMappingURL=.*$", re.M)
 _CSS_URL = re.compile(r"url\((['\"]?)([^)'\"]+)\1\)")
@@ -71,14 +111,32 @@ def load_assets(*, cluster: bool) -> Assets:
         css += [_style(_read(base / name), base) for name in names["css"]]
         js += [_script(_read(base / name), name) for name in names["js"]]
     css += [_style(static_text(name), None) for name in APP_FILES["css"]]
-    js += [_script(static_text(name), name) for name in APP_FILES["js"]]
+    js.append(app_script())
     return Assets(tuple(css), tuple(js))
 
 
+def app_script() -> str:
+    """The page's own script: the :data:`APP_SCRIPTS` modules in order, in one function.
+
+    Each module is marked by a comment with its file name. Only the module files
+    decide the result, so every build gives the same text.
+    """
+    parts = [_SCRIPT_HEAD]
+    for name in APP_SCRIPTS:
+        path = f"{SCRIPT_DIR}/{name}"
+        parts.append(f"\n// ---- {path} ----\n")
+        parts.append(_script(static_text(path), path))
+    parts.append(_SCRIPT_TAIL)
+    return "".join(parts)
+
+
 def static_text(name: str) -> str:
-    """A text file from ``heritage_mapper/render/static``."""
+    """A text file from ``heritage_mapper/render/static`` (``name`` may be ``js/x.js``)."""
     try:
-        return (files(STATIC_PACKAGE) / "static" / name).read_text(encoding="utf-8")
+        resource = files(STATIC_PACKAGE) / "static"
+        for part in name.split("/"):
+            resource = resource / part
+        return resource.read_text(encoding="utf-8")
     except OSError as exc:
         raise AssetError(
             f"render/static/{name}: cannot read ({exc}); reinstall heritage-mapper"

@@ -1,5 +1,10 @@
 """Compact page records: what a map page embeds, once, as JSON.
 
+The embedded object (these records plus the ``page`` and ``messages`` keys that
+:func:`heritage_mapper.render.render_page` adds) is described, key by key, by the JSON
+Schema ``render/page-data.schema.json``, the contract between this module and the
+page script (``render/static/js/``); tests validate every built page against it.
+
 The page builds its markers, list and popups in the browser from these records, so
 the HTML grows by a few hundred bytes per site and per event rather than by a
 rendered popup per site. Records are columnar (one array per field), so no key is
@@ -9,8 +14,8 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
 
 - coordinates are rounded to the decimals the site's ``location_precision_m``
   supports (:func:`coordinate_decimals`);
-- search keys are folded by :func:`heritage_mapper.text.fold`, which ``app.js`` mirrors for the
-  query;
+- search keys are folded by :func:`heritage_mapper.text.fold`, which the page
+  script's ``fold`` (``render/static/js/text.js``) mirrors for the query;
 - dates are labelled by :func:`heritage_mapper.dates.format_edtf` in every page
   language, so the page never parses EDTF;
 - the time filter works on plain integer years of the EDTF bounds (``None`` = open).
@@ -29,6 +34,8 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
 
 Examples
 --------
+>>> fold_all(["  Đảo Tuần  Châu "])
+['dao tuan chau']
 >>> coordinate_decimals(1500), coordinate_decimals(1)
 (3, 5)
 >>> embed_json({"name": "</script>"})

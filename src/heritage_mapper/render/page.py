@@ -8,7 +8,7 @@ and the rest of the page is branca elements with this package's own templates:
   timeline, map wrapper) from ``render/templates/page.html``;
 - :class:`OfflineMap`: ``folium.Map`` without CDN links, and without folium's
   ``user-scalable=no`` viewport, which stops people from zooming the page;
-- :class:`StartApp`: the one statement that hands the map to ``app.js``.
+- :class:`StartApp`: the one statement that hands the map to the page script.
 
 Inlined assets and the page records are attributes of :class:`PageFigure`, written by
 its template and never passed through branca's child elements: branca parses the
@@ -42,7 +42,7 @@ __all__ = [
 DATA_ELEMENT_ID = "hm-data"
 PAGE_TEMPLATE = "page.html"
 PLACEHOLDER_ID = "0"  # replaced by number_elements before rendering
-INITIAL_ZOOM = 9  # app.js fits the map to the sites as soon as it starts
+INITIAL_ZOOM = 9  # the page script fits the map to the sites as soon as it starts
 
 
 class _NumberedId:
@@ -57,11 +57,11 @@ class PageFigure(_NumberedId, Figure):
     """The whole HTML document, in the page's default language.
 
     ``title``/``subtitle`` and every label are written HTML-escaped so the page reads
-    right before its script runs; ``app.js`` switches them to another language.
+    right before its script runs; the page script switches them to another language.
     ``assets`` are inlined in ``<head>``; ``data_text`` (already script-safe, see
     :func:`~heritage_mapper.render.data.embed_data`) becomes the data element, of type
     ``application/json`` when ``data_encoding`` is ``"json"``, else
-    ``application/octet-stream`` with ``data-encoding`` saying how ``app.js`` reads it.
+    ``application/octet-stream`` with ``data-encoding`` saying how the script reads it.
     ``region_events`` is how many events the region timeline holds; with none, the
     page has no region timeline section.
     """
@@ -133,7 +133,7 @@ class BasemapLayer(_NumberedId, TileLayer):
 
 
 class StartApp(_NumberedId, MacroElement):
-    """Start ``app.js`` with the map, its basemap and the data element."""
+    """Start the page script with the map, its basemap and the data element."""
 
     _template = Template(
         """

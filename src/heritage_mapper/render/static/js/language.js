@@ -1,0 +1,74 @@
+/* Languages: the page's labels (data.messages), localized data columns, numbers,
+ * and switching every text on the page to another language. */
+
+const LanguageMethods = {
+  t(key, vars) {
+    const messages = this.data.messages[this.lang] || {};
+    let text = key in messages ? messages[key] : key;
+    Object.keys(vars || {}).forEach((name) => {
+      text = text.split("{" + name + "}").join(String(vars[name]));
+    });
+    return text;
+  },
+
+  /* A localized column ({lang: [...]}) at row i, in the current language. */
+  field(column, i) {
+    const value = column[this.lang];
+    return value ? value[i] : null;
+  },
+
+  number(value) {
+    const [whole, fraction] = String(value).split(".");
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, this.t("thousands"));
+    return fraction ? grouped + this.t("decimal") + fraction : grouped;
+  },
+
+  bindLanguages() {
+    document.querySelectorAll(".hm-lang-buttons button").forEach((button) => {
+      button.addEventListener("click", () => this.setLanguage(button.dataset.lang));
+    });
+  },
+
+  setLanguage(lang) {
+    if (!(lang in this.data.messages)) return;
+    this.lang = lang;
+    document.documentElement.lang = lang;
+    this.renderTexts();
+    this.markers.forEach((marker, i) => this.titleMarker(marker, i));
+    this.legend.render();
+    this.fullscreen.render();
+    this.renderList();
+    this.renderRegion();
+    if (this.openIndex >= 0) {
+      this.popup.setContent(this.buildPopup(this.openIndex));
+      this.onPopupOpen();
+    }
+  },
+
+  renderTexts() {
+    const page = this.data.page;
+    const title = page.title[this.lang];
+    const subtitle = page.subtitle ? page.subtitle[this.lang] : null;
+    document.title = subtitle ? title + " — " + subtitle : title;
+    document.getElementById("hm-title").textContent = title;
+    const sub = document.getElementById("hm-subtitle");
+    if (sub) sub.textContent = subtitle;
+    document.querySelectorAll("[data-i18n]").forEach((node) => {
+      node.textContent = this.t(node.dataset.i18n);
+    });
+    document.querySelectorAll("[data-i18n-placeholder]").forEach((node) => {
+      node.setAttribute("placeholder", this.t(node.dataset.i18nPlaceholder));
+    });
+    document.querySelectorAll("[data-i18n-label]").forEach((node) => {
+      node.setAttribute("aria-label", this.t(node.dataset.i18nLabel));
+    });
+    document.querySelectorAll("[data-i18n-title]").forEach((node) => {
+      node.setAttribute("title", this.t(node.dataset.i18nTitle));
+    });
+    document.querySelectorAll(".hm-lang-buttons button").forEach((button) => {
+      button.setAttribute("aria-pressed", String(button.dataset.lang === this.lang));
+    });
+    this.renderZoomLabels();
+    this.map.getContainer().setAttribute("aria-label", this.t("mapLabel"));
+  },
+};

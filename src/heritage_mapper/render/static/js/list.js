@@ -1,0 +1,94 @@
+/* The list of sites beside the map: sorted by name in the current language, at most
+ * LIST_LIMIT rows, one Tab stop with arrow keys inside (roving focus). */
+
+const LIST_LIMIT = 300; // list rows drawn at once; a search narrows the rest
+
+const ListMethods = {
+  sortedIndexes() {
+    if (!this.order[this.lang]) {
+      const names = this.sites.name[this.lang];
+      const collator = new Intl.Collator(this.lang);
+      const order = Array.from({ length: this.count }, (_, i) => i);
+      order.sort((a, b) => collator.compare(names[a] || "", names[b] || "") || a - b);
+      this.order[this.lang] = order;
+    }
+    return this.order[this.lang];
+  },
+
+  renderList() {
+    const list = document.getElementById("hm-list");
+    const rows = [];
+    let shown = 0;
+    this.sortedIndexes().forEach((i) => {
+      if (!this.shown[i]) return;
+      shown += 1;
+      if (rows.length < LIST_LIMIT) rows.push(this.listItem(i));
+    });
+    list.replaceChildren(...rows);
+    if (!rows.length) list.appendChild(el("li", "hm-empty", this.t("noResults")));
+    const active = rows.find((row) => Number(row.firstChild.dataset.index) === this.activeIndex) || rows[0];
+    if (active && active.firstChild.tagName === "BUTTON") active.firstChild.tabIndex = 0;
+    const note = document.getElementById("hm-list-note");
+    note.hidden = shown <= LIST_LIMIT;
+    note.textContent = this.t("listLimited", { limit: this.number(LIST_LIMIT) });
+    document.getElementById("hm-count").textContent = shown === this.count
+      ? this.t("countAll", { total: this.number(this.count) })
+      : this.t("count", { shown: this.number(shown), total: this.number(this.count) });
+  },
+
+  listItem(i) {
+    const sites = this.sites;
+    const layer = this.data.layers[sites.layer[i]];
+    const item = el("li");
+    const button = el("button", "hm-site-button");
+    button.type = "button";
+    button.tabIndex = -1;
+    button.dataset.index = String(i);
+    button.setAttribute("aria-current", String(i === this.openIndex));
+    button.appendChild(shapeSvg(sites.category[i], layer.color));
+    button.appendChild(el("span", "hm-site-name", this.field(sites.name, i)));
+    button.appendChild(el("span", "hm-site-meta", layer.title[this.lang]));
+    item.appendChild(button);
+    return item;
+  },
+
+  /* Roving focus: the list is one Tab stop; arrows, Home and End move within it. */
+  bindList() {
+    const list = document.getElementById("hm-list");
+    list.addEventListener("click", (event) => {
+      const button = event.target.closest(".hm-site-button");
+      if (button) this.chooseButton(button);
+    });
+    list.addEventListener("keydown", (event) => {
+      const button = event.target.closest(".hm-site-button");
+      if (!button) return;
+      const buttons = Array.from(list.querySelectorAll(".hm-site-button"));
+      const at = buttons.indexOf(button);
+      const moves = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 };
+      if (!(event.key in moves)) return;
+      event.preventDefault();
+      const next = buttons[Math.max(0, Math.min(buttons.length - 1, moves[event.key]))];
+      this.focusButton(next);
+    });
+    list.addEventListener("focusin", (event) => {
+      const button = event.target.closest(".hm-site-button");
+      if (button) this.focusButton(button, true);
+    });
+    list.addEventListener("focus", () => {
+      const first = list.querySelector(".hm-site-button[tabindex='0']");
+      if (first) first.focus();
+    });
+  },
+
+  focusButton(button, already) {
+    document.querySelectorAll(".hm-site-button").forEach((b) => { b.tabIndex = -1; });
+    button.tabIndex = 0;
+    this.activeIndex = Number(button.dataset.index);
+    if (!already) button.focus();
+  },
+
+  chooseButton(button) {
+    this.focusButton(button, true);
+    this.selectSite(Number(button.dataset.index), button);
+  },
+};

@@ -1,0 +1,98 @@
+/* heritage-mapper map page: markers, list, popups, region timeline, search, years,
+ * languages. This module wires the others (assembled before it, in the order of
+ * APP_SCRIPTS in render/assets.py, into one script inside one function).
+ *
+ * The page data it reads is described, key by key, by the JSON Schema
+ * render/page-data.schema.json (built by render/data.py and render/__init__.py);
+ * a test fails when the script reads a top-level key the schema does not declare.
+ * Records are columnar (sites.name.vi[i], events.start[e]); dates come labelled in
+ * every language, so nothing here parses EDTF. Years are plain integers, null = open.
+ * data.region lists the events that name no site (indexes into data.events, in
+ * timeline order): the region timeline, drawn by the same code as a popup's.
+ *
+ * Leaflet and markercluster are used through their public API only; a test fails
+ * on any access to a "_private" member.
+ */
+
+class HeritageMap {
+  constructor(map, tiles, data) {
+    this.map = map;
+    this.tiles = tiles;
+    this.data = data;
+    this.sites = data.sites;
+    this.events = data.events;
+    this.region = data.region || [];
+    this.count = data.sites.id.length;
+    this.lang = data.page.defaultLanguage;
+    this.cluster = Boolean(data.page.cluster);
+    this.layerOn = data.layers.map(() => true);
+    this.query = [];
+    this.years = data.years ? data.years.slice() : null;
+    this.shown = new Uint8Array(this.count); // wanted on the map
+    this.onMap = new Uint8Array(this.count); // handed to the map (or its cluster group)
+    this.busy = false;
+    this.dirty = false;
+    this.afterLoad = null;
+    this.circles = new Map(); // site index → its uncertainty circle
+    this.circleSite = new Map(); // circle → its site index
+    this.order = {};
+    this.openIndex = -1;
+    this.activeIndex = -1;
+    this.raised = -1; // the site whose marker is raised above the others
+    this.returnFocus = null;
+    this.icons = new Map();
+    this.popup = sitePopup();
+  }
+
+  /* Apply the filters (layers, search, years) to the map, the list and the timelines. */
+  refresh() {
+    for (let i = 0; i < this.count; i++) {
+      this.shown[i] = this.layerOn[this.sites.layer[i]] && this.matches(i) && this.inYears(i) ? 1 : 0;
+    }
+    this.applyMarkers();
+    if (this.openIndex >= 0 && !this.shown[this.openIndex]) this.map.closePopup();
+    else if (this.openIndex >= 0) this.popup.setContent(this.buildPopup(this.openIndex));
+    this.syncCircles();
+    this.renderList();
+    this.renderRegion();
+  }
+
+  start() {
+    this.createMarkers();
+    this.addControls();
+    this.map.on("popupopen", () => this.onPopupOpen());
+    this.map.on("popupclose", () => this.onPopupClose());
+    if (this.cluster) this.map.on("moveend", () => this.syncCircles());
+    this.watchTiles();
+    this.bindList();
+    this.bindRegion();
+    this.bindSearch();
+    this.bindYears();
+    this.bindLanguages();
+    this.renderTexts();
+    this.fitSites();
+    this.refresh();
+  }
+}
+
+Object.assign(
+  HeritageMap.prototype,
+  LanguageMethods,
+  MarkerMethods,
+  PopupMethods,
+  TimelineMethods,
+  ListMethods,
+  SearchMethods,
+  YearMethods,
+  MapMethods,
+);
+
+function start(map, tiles, dataId) {
+  return readData(document.getElementById(dataId)).then((data) => {
+    const app = new HeritageMap(map, tiles, data);
+    app.start();
+    return app;
+  });
+}
+
+window.HeritageMapper = { start: start, fold: fold };
