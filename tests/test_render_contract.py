@@ -24,7 +24,13 @@ from jsonschema import Draft202012Validator
 import heritage_mapper.render.data
 from heritage_mapper import load_geodata
 from heritage_mapper.render import render_pages
-from heritage_mapper.render.assets import APP_SCRIPTS, app_script, load_assets, static_text
+from heritage_mapper.render.assets import (
+    APP_SCRIPTS,
+    app_script,
+    load_assets,
+    messages,
+    static_text,
+)
 
 from .conftest import GEODATA, REPO
 
@@ -155,7 +161,7 @@ def test_the_key_grep_sees_destructuring_and_brackets():
 
 
 def test_the_schema_requires_every_label_the_pages_ship():
-    catalogue = json.loads(static_text("messages.json"))["messages"]
+    catalogue = messages()["messages"]
     required = set(SCHEMA["properties"]["messages"]["additionalProperties"]["required"])
     for lang, labels in catalogue.items():
         assert set(labels) == required, lang

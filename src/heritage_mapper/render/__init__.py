@@ -104,7 +104,7 @@ def iter_pages(joined):
     joined = ensure_joined(joined)
     geodata = joined.geodata
     names = page_names(geodata)
-    labels = messages()
+    labels = messages(geodata.project.languages, geodata.project.default_language)
     languages, _ = page_languages(geodata.project, labels["messages"])
     shared = {
         "catalogue": Catalogue(joined, languages),
@@ -143,7 +143,11 @@ def render_page(joined, layer_ids=None, *, labels=None, assets=None, catalogue=N
     joined = ensure_joined(joined)
     project = joined.project
     layer_ids = list(layer_ids) if layer_ids is not None else [s.id for s in project.layers]
-    labels = labels if labels is not None else asset_files.messages()
+    labels = (
+        labels
+        if labels is not None
+        else asset_files.messages(project.languages, project.default_language)
+    )
     languages, default = page_languages(project, labels["messages"])
     records = page_records(joined, layer_ids, languages=languages, catalogue=catalogue)
     cluster = len(records["sites"]["id"]) > CLUSTER_MIN_SITES

@@ -28,7 +28,6 @@ True
 from __future__ import annotations
 
 import base64
-import json
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -78,7 +77,6 @@ _SCRIPT_HEAD = (
     '(function () {\n"use strict";\n'
 )
 _SCRIPT_TAIL = "})();\n"
-MESSAGES_FILE = "messages.json"
 _SOURCE_MAP = re.compile(r"^\s*(//|/\*)# sourceMappingURL=.*$", re.M)
 _CSS_URL = re.compile(r"url\((['\"]?)([^)'\"]+)\1\)")
 _SCRIPT_END = re.compile(r"</script|<!--", re.I)
@@ -143,9 +141,26 @@ def static_text(name: str) -> str:
         ) from exc
 
 
-def messages() -> dict:
-    """The page's own labels: ``{"languageNames": {...}, "messages": {lang: {...}}}``."""
-    return json.loads(static_text(MESSAGES_FILE))
+def messages(languages=None, default: str | None = None) -> dict:
+    """The page's own labels: ``{"languageNames": {...}, "messages": {lang: {...}}}``.
+
+    From the catalogues ``page`` and ``language-names``
+    (:func:`heritage_mapper.i18n.catalogue`). For ``languages`` (a project's), each
+    language gets every label by the one fallback rule, so a language the catalogue
+    lacks still has a whole page; without, the languages the catalogue ships.
+    """
+    from heritage_mapper import i18n
+
+    shipped = i18n.catalogue("page")
+    languages = list(languages) if languages is not None else list(shipped)
+    names = i18n.catalogue("language-names")
+    return {
+        "languageNames": {lang: names.get(lang, {}).get("name", lang) for lang in languages},
+        "messages": {
+            lang: i18n.labels("page", i18n.fallback_chain(lang, languages, default))
+            for lang in languages
+        },
+    }
 
 
 def _read(path: Path) -> str:
