@@ -108,7 +108,10 @@ def events_table(data: ExportData) -> tuple[list[str], list[list]]:
     for record in events.to_dict("records"):
         cells = [_cell(record[c]) for c in columns]
         date = str(record.get("date") or "")
-        cells[at:at] = [neutralise_formula(format_edtf(date, lang)) for lang in data.languages]
+        cells[at:at] = [
+            neutralise_formula(format_edtf(date, lang, fallbacks=data.chain(lang)[1:]))
+            for lang in data.languages
+        ]
         rows.append(cells)
     return header, rows
 

@@ -42,7 +42,7 @@ def timeline(data: ExportData, site_id: str, lang: str) -> list[tuple[str, str]]
     entries = []
     for event in events.to_dict("records"):
         title = data.localized(event, "title", lang) or ""
-        date = format_edtf(_get(event, "date"), lang)
+        date = format_edtf(_get(event, "date"), lang, fallbacks=data.chain(lang)[1:])
         entries.append((date, title))
     return entries
 

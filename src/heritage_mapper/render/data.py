@@ -237,7 +237,7 @@ class Catalogue:
         source_rows = _SourceRows(geodata.sources)
         self.sites = _site_columns(sites, self.project, self.languages)
         self.site_refs = [source_rows.refs(v) for v in _column(sites, "source_refs")]
-        self.events = _event_columns(events, self.languages)
+        self.events = _event_columns(events, self.project, self.languages)
         self.event_sources = np.array(
             [source_rows.row_of_id(v) for v in _texts(events["source_id"])], dtype=np.int64
         )
@@ -340,7 +340,7 @@ def _site_columns(sites, project, languages) -> dict:
         "name": _localized(sites, "name", languages),
         "description": _localized(sites, "description", languages),
         "basis": _localized(sites, "location_basis", languages),
-        "period": {lang: _objects(_date_labels(period, lang)) for lang in languages},
+        "period": {lang: _objects(_date_labels(period, lang, project)) for lang in languages},
         "adminThen": _objects(_texts(sites["admin_then"])),
         "adminNow": _objects(_texts(sites["admin_now"])),
         "start": _objects(_years(sites["period_start"])),
@@ -349,11 +349,11 @@ def _site_columns(sites, project, languages) -> dict:
     }
 
 
-def _event_columns(events, languages) -> dict:
+def _event_columns(events, project, languages) -> dict:
     dates = _strings(events["date"])
     return {
         "id": _objects(_strings(events["id"])),
-        "date": {lang: _objects(_date_labels(dates, lang)) for lang in languages},
+        "date": {lang: _objects(_date_labels(dates, lang, project)) for lang in languages},
         "start": _objects(_years(events["date_start"])),
         "end": _objects(_years(events["date_end"])),
         "title": _localized(events, "title", languages),
@@ -371,9 +371,17 @@ def _objects(values: list):
     return array
 
 
-def _date_labels(texts: list, lang: str) -> list:
-    """:func:`format_edtf` of each EDTF text (``None`` stays), each distinct text once."""
-    labels = {text: format_edtf(text, lang) for text in dict.fromkeys(texts) if text}
+def _date_labels(texts: list, lang: str, project) -> list:
+    """:func:`format_edtf` of each EDTF text (``None`` stays), each distinct text once.
+
+    Labels the ``dates`` catalogue lacks in ``lang`` fall back by the one rule.
+    """
+    from heritage_mapper.i18n import fallback_chain
+
+    rest = fallback_chain(lang, project.languages, project.default_language)[1:]
+    labels = {
+        text: format_edtf(text, lang, fallbacks=rest) for text in dict.fromkeys(texts) if text
+    }
     return [labels.get(text) if text else None for text in texts]
 
 
