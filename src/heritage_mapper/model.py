@@ -166,6 +166,20 @@ class Project:
         rest = tuple(lang for lang in self.languages if lang != self.default_language)
         return (self.default_language, *rest)
 
+    def chain(self, lang: str | None) -> tuple[str, ...]:
+        """The languages to try for text wanted in ``lang``: the one fallback rule
+        (:func:`heritage_mapper.i18n.fallback_chain`) with this project's languages."""
+        from heritage_mapper.i18n import fallback_chain
+
+        return fallback_chain(lang, self.languages, self.default_language)
+
+    def text(self, texts: dict, lang: str | None) -> str:
+        """``{lang: text}`` (a title, a label) in ``lang`` by the one fallback rule; the
+        first text there is when no language of the chain has one."""
+        from heritage_mapper.i18n import pick
+
+        return pick(texts, self.chain(lang)) or next(iter(texts.values()), "")
+
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
 

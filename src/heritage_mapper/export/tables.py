@@ -87,10 +87,7 @@ class ExportData:
 
     def chain(self, lang: str | None = None) -> tuple[str, ...]:
         """The one fallback rule (:func:`heritage_mapper.i18n.fallback_chain`) for ``lang``."""
-        from heritage_mapper.i18n import fallback_chain
-
-        project = self.project
-        return fallback_chain(lang, project.languages, project.default_language)
+        return self.project.chain(lang)
 
     def file_name(self, stem: str, extension: str) -> str:
         """``stem`` + a CRS tag when not WGS84 + ``extension``: ``sites.epsg5899.csv``."""
@@ -112,9 +109,7 @@ class ExportData:
 
     def text(self, mapping: dict, lang: str | None = None) -> str:
         """The text in ``lang`` from a ``{lang: text}`` mapping, by the one fallback rule."""
-        from heritage_mapper.i18n import pick
-
-        return pick(mapping, self.chain(lang)) or next(iter(mapping.values()), "")
+        return self.project.text(mapping, lang)
 
     def localized(self, row, base: str, lang: str | None = None) -> str | None:
         """Per-language field ``base`` of a row (``name`` → ``name_<lang>``), by the rule."""

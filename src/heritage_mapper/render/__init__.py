@@ -184,16 +184,8 @@ def render_page(joined, layer_ids=None, *, labels=None, assets=None, catalogue=N
 
 
 def _titles(project, layer_ids, languages) -> tuple[dict, dict | None]:
-    from heritage_mapper import i18n
-
     def pick(labels):
-        return {
-            lang: i18n.pick(
-                labels, i18n.fallback_chain(lang, project.languages, project.default_language)
-            )
-            or next(iter(labels.values()), "")
-            for lang in languages
-        }
+        return {lang: project.text(labels, lang) for lang in languages}
 
     title = pick(project.title)
     all_layers = [spec.id for spec in project.layers]

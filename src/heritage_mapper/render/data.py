@@ -273,11 +273,16 @@ class Catalogue:
         event_columns["source"] = [numbers[r] for r in self.event_sources[used].tolist()]
         return {
             "layers": [
-                {"id": spec.id, "title": _pick(spec.title, self.languages), "color": spec.color}
+                {
+                    "id": spec.id,
+                    "title": _pick(project, spec.title, self.languages),
+                    "color": spec.color,
+                }
                 for spec in layers
             ],
             "categories": [
-                {"id": c.id, "label": _pick(c.label, self.languages)} for c in project.categories
+                {"id": c.id, "label": _pick(project, c.label, self.languages)}
+                for c in project.categories
             ],
             "sources": self._source_records(numbers),
             "sites": site_columns,
@@ -376,9 +381,8 @@ def _date_labels(texts: list, lang: str, project) -> list:
 
     Labels the ``dates`` catalogue lacks in ``lang`` fall back by the one rule.
     """
-    from heritage_mapper.i18n import fallback_chain
 
-    rest = fallback_chain(lang, project.languages, project.default_language)[1:]
+    rest = project.chain(lang)[1:]
     labels = {
         text: format_edtf(text, lang, fallbacks=rest) for text in dict.fromkeys(texts) if text
     }
@@ -484,15 +488,9 @@ def _search_keys(sites, languages) -> list[str]:
     return [SEARCH_SEPARATOR.join(dict.fromkeys(folded)) for folded in zip(*names, strict=True)]
 
 
-def _pick(labels: dict, languages) -> dict:
+def _pick(project, labels: dict, languages) -> dict:
     """``{lang: text}`` for each page language, by the one fallback rule."""
-    from heritage_mapper.i18n import fallback_chain, pick
-
-    first = next(iter(labels.values()), "")
-    return {
-        lang: pick(labels, fallback_chain(lang, languages, languages[0])) or first
-        for lang in languages
-    }
+    return {lang: project.text(labels, lang) for lang in languages}
 
 
 def _column(frame, name: str):
