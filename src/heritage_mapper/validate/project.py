@@ -79,49 +79,12 @@ CONTROL_FIX = (
     "for a line break use a real new line"
 )
 
-PROJECT_CODES = {
-    "project-schema": "project.json does not match project.schema.json",
-    "schema-unreadable": "a JSON Schema named by project.json cannot be read",
-    "layer-file-missing": "a layer named in project.json does not exist",
-    "layer-not-featurecollection": "a layer file is not a GeoJSON FeatureCollection",
-    "layer-id-duplicate": "two layers in project.json share an id",
-    "site-property-missing": "a required site property is missing",
-    "site-property-type": "a site property has the wrong JSON type",
-    "site-property-invalid": "a site property breaks a rule of site.schema.json",
-    "site-geometry-null": "a site has no geometry",
-    "site-id-mismatch": "a feature's id member differs from properties.id",
-    "site-id-duplicate": "a site id is used twice across the layers",
-    "site-id-near-duplicate": "two site ids differ only by case, accents or Unicode form",
-    "site-period-invalid": "a site's period is not EDTF",
-    "site-category-unknown": "a site's category is not declared in project.json",
-    "site-outside-region": "a site lies outside the declared region and its exceptions",
-    "coordinates-swapped": "a site is outside the region but would be inside with lat/lon swapped",
-    "source-ref-unknown": "a source reference names a file not in sources.json",
-    "source-paragraph-missing": "a cited paragraph number is beyond the end of the source",
-    "text-not-nfc": "text is not in Unicode NFC form",
-    "text-control-character": "text holds a control character (U+0000 is an error)",
-    "sources-schema": "sources.json does not match sources.schema.json",
-    "source-id-duplicate": "two sources share an id or a file name",
-    "source-text-missing": "a registered source file is not in sources_dir",
-    "source-changed": "a source file's checksum differs from the one registered",
-    "events-file-missing": "the events CSV named in project.json does not exist",
-    "csv-empty": "the events CSV is empty",
-    "csv-unreadable": "the events CSV cannot be opened or read",
-    "csv-too-large": "the events CSV is larger than the size limit (--max-bytes)",
-    "csv-encoding": "the events CSV is not UTF-8",
-    "csv-syntax": "the events CSV cannot be parsed (quotes, NUL bytes)",
-    "csv-column-missing": "a required column is missing from the events CSV header",
-    "csv-column-unknown": "the events CSV has a column heritage-mapper does not know",
-    "csv-row-length": "a CSV row has more or fewer cells than the header",
-    "event-field-missing": "a required event cell is empty",
-    "event-field-invalid": "an event cell breaks a rule of event.schema.json",
-    "event-id-duplicate": "an event id is used twice",
-    "event-date-invalid": "an event date is not EDTF",
-    "event-site-unknown": "an event names a site id that no layer has",
-    "event-source-unknown": "an event cites a file not in sources.json",
-    "event-paragraph-missing": "an event cites a paragraph beyond the end of its source",
-    "event-outside-site-period": "an event's date falls outside the period of one of its sites",
-}
+# code -> summary of the codes only ``validate`` emits (the others are ``check``'s CODES);
+# derived from the one registry, heritage_mapper.rules, and kept for old imports.
+from heritage_mapper.rules import RULES as _RULES  # noqa: E402 (the registry replaces a dict here)
+from heritage_mapper.validate.geojson import CODES as _CHECK_CODES  # noqa: E402
+
+PROJECT_CODES = {r.code: r.summary for r in _RULES if r.code not in _CHECK_CODES}
 
 
 @dataclass
