@@ -354,6 +354,28 @@ def _check_project_consistency(ctx: _Context, path: Path, project: Project) -> N
             hint="add it to languages or pick one of them",
             pointer="/default_language",
         )
+    _check_layer_ids_reserved(ctx, path, project)
+
+
+def _check_layer_ids_reserved(ctx: _Context, path: Path, project: Project) -> None:
+    """A layer whose page would overwrite the all-layers page (``index``), which build
+    refuses (render.page_names): report it here, before anything is rendered."""
+    from heritage_mapper.render import INDEX_PAGE, PAGE_SUFFIX
+
+    for i, spec in enumerate(project.layers):
+        if spec.id + PAGE_SUFFIX == INDEX_PAGE:
+            ctx.report.extend(
+                [
+                    Problem.from_rule(
+                        "project-layer-id-reserved",
+                        str(path),
+                        f"layer id {spec.id!r} would make the layer's page {INDEX_PAGE}, "
+                        "which is the page of all layers",
+                        Location(pointer=f"/layers/{i}/id"),
+                        hint=f"rename the layer in {PROJECT_FILE}, e.g. to '{spec.id}-sites'",
+                    )
+                ]
+            )
 
 
 def _check_sources(ctx: _Context, project: Project) -> None:
