@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import csv
+import doctest
+import importlib
 import importlib.util
 import re
 import shutil
@@ -77,6 +79,13 @@ def test_the_severity_comes_from_the_rule_and_only_an_override_may_change_it():
         Problem.from_rule("geojson-winding", "x", "m", severity="error")
     with pytest.raises(ValueError, match="severity must be one of"):
         Problem.from_rule("geojson-position-range", "x", "m", severity="fatal")
+
+
+@pytest.mark.parametrize("name", ["rules", "problems"])
+def test_docstring_examples_run(name):
+    module = importlib.import_module(f"heritage_mapper.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, verbose=False)
+    assert result.attempted and not result.failed
 
 
 # -- the README's table ------------------------------------------------------------------

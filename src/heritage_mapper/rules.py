@@ -37,7 +37,6 @@ __all__ = [
     "RULES",
     "RULE_BY_CODE",
     "rule",
-    "summaries",
     "markdown_table",
 ]
 
@@ -569,11 +568,6 @@ def rule(code: str) -> Rule:
         raise KeyError(
             f"no rule for the finding code {code!r}; declare it in heritage_mapper/rules.py"
         ) from None
-
-
-def summaries(codes: Iterable[str]) -> dict[str, str]:
-    """``{code: summary}`` for ``codes``, in the order given."""
-    return {code: rule(code).summary for code in codes}
 
 
 def _cell(text: str) -> str:
