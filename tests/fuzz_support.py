@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from heritage_mapper.problems import SEVERITIES, Problem
+from heritage_mapper.rules import RULE_BY_CODE
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 
@@ -96,6 +97,7 @@ def assert_findings(problems, codes, *, printable: bool = True) -> None:
         assert isinstance(problem, Problem)
         assert problem.code in codes, problem
         assert problem.severity in SEVERITIES
+        assert problem.severity in RULE_BY_CODE[problem.code].severities, problem
         assert isinstance(problem.message, str) and problem.message
         if printable:
             json.dumps(problem.as_dict(), ensure_ascii=False).encode("utf-8")

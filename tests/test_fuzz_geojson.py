@@ -113,7 +113,7 @@ def test_1e400_next_to_a_nan_literal_is_not_called_an_infinity_literal(scratch):
 def test_lone_surrogate_escape_is_replaced_and_reported(scratch):
     doc = _read(scratch, b'{"id": "hon-gai\\udc80", "name": "\\ud83c\\udfef"}')
     assert doc.document == {"id": "hon-gai\ufffd", "name": "\U0001f3ef"}
-    assert [(p.code, p.location.pointer) for p in doc.problems] == [("json-encoding", "/id")]
+    assert [(p.code, p.location.pointer) for p in doc.problems] == [("json-lone-surrogate", "/id")]
 
 
 # -- check_document and check_file ----------------------------------------------------

@@ -149,7 +149,7 @@ def test_cli_lone_surrogate_escape_in_an_id_is_exit_1_not_an_internal_error(geod
     _edit(layer, '"id": "cua-ong-screening-plant",', '"id": "cua-ong-screening-plant\\udc80",')
     result = _run_cli(geodata_copy)
     assert result.exit_code == EXIT_ERRORS
-    assert "json-encoding" in result.stdout
+    assert "json-lone-surrogate" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -311,3 +311,45 @@ def test_a_trailing_newline_does_not_pass_the_slug_pattern(geodata_copy):
     assert result.exit_code == 1
     _, problem = find(result, "site-property-invalid")
     assert problem["location"]["pointer"] == "/features/0/properties/id"
+
+
+# -- a layer id that build refuses is a validate error -----------------------------------
+
+
+def _rename_first_layer(folder, new_id: str) -> None:
+    edit_json(folder / "project.json", lambda d: d["layers"][0].update(id=new_id))
+
+
+def test_a_layer_id_index_fails_validate_with_a_located_finding(geodata_copy):
+    _rename_first_layer(geodata_copy, "index")
+    result = run_validate(geodata_copy)
+    assert result.exit_code == 1, result.output
+    found = [p for _, p in problems_of(result) if p["code"] == "project-layer-id-reserved"]
+    assert len(found) == 1, result.output
+    path, problem = find(result, "project-layer-id-reserved")
+    assert path == str(geodata_copy / "project.json")
+    assert problem["severity"] == "error"
+    assert problem["location"]["pointer"] == "/layers/0/id"
+    assert "index.html" in problem["message"] and problem["hint"]
+
+
+def test_build_refuses_a_layer_id_index_at_validation_before_writing(geodata_copy, tmp_path):
+    _rename_first_layer(geodata_copy, "index")
+    out = tmp_path / "maps"
+    args = ["build", "--geodata", str(geodata_copy), "--out", str(out), "--no-exports"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "project-layer-id-reserved" in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("layer_id", ["index-1955", "indexes", "map-index"])
+def test_layer_ids_near_index_pass_validate_and_render(geodata_copy, layer_id):
+    from heritage_mapper.frames import load_geodata
+    from heritage_mapper.render import page_names
+
+    _rename_first_layer(geodata_copy, layer_id)
+    report = validate_geodata(geodata_copy)
+    assert "project-layer-id-reserved" not in {p.code for p in report.problems}
+    assert report.error_count == 0, report.to_text()
+    assert f"{layer_id}.html" in page_names(load_geodata(geodata_copy))

@@ -44,6 +44,8 @@ __all__ = [
     "packaged_schema",
     "localized",
     "RESERVED_SITE_COLUMNS",
+    "INDEX_PAGE",
+    "PAGE_SUFFIX",
     "SITE_IDS_SEPARATOR",
     "SOURCE_REF_SEPARATOR",
     "EVENT_SITE_SEPARATOR",
@@ -64,6 +66,10 @@ PER_LANGUAGE = "x-per-language"
 #: Columns the loader adds to every site; a site property of the same name would be
 #: overwritten (or break the frame), so validation refuses one.
 RESERVED_SITE_COLUMNS = ("layer", "geometry", "period_start", "period_end")
+#: The page of all layers; each layer's page is ``<layer id>`` + :data:`PAGE_SUFFIX`, so
+#: the layer id ``index`` is reserved.
+INDEX_PAGE = "index.html"
+PAGE_SUFFIX = ".html"
 #: Between the site ids of one event in ``events.csv`` (``a;b``).
 SITE_IDS_SEPARATOR = ";"
 #: Between a source's file name and a paragraph number (``000_abc.txt#6``).

@@ -2,7 +2,9 @@
 
 The validator never raises on bad input: it collects :class:`Problem` records, each
 with a severity, a stable code, the file, a :class:`Location` and a message that says
-how to fix it. The CLI prints them and picks the exit code.
+how to fix it. The CLI prints them and picks the exit code. Codes and their severities
+are declared once, in :mod:`heritage_mapper.rules`; :meth:`Problem.from_rule` builds a
+finding from its code.
 """
 
 from __future__ import annotations
@@ -13,11 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["ERROR", "WARNING", "Location", "Problem", "Report", "FileReport"]
+from heritage_mapper.rules import ERROR, SEVERITIES, WARNING, rule
 
-ERROR = "error"
-WARNING = "warning"
-SEVERITIES = (ERROR, WARNING)
+__all__ = ["ERROR", "WARNING", "SEVERITIES", "Location", "Problem", "Report", "FileReport"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,59 @@ class Problem:
     def __post_init__(self):
         if self.severity not in SEVERITIES:
             raise ValueError(f"severity must be one of {SEVERITIES}, not {self.severity!r}")
+
+    @classmethod
+    def from_rule(
+        cls,
+        code: str,
+        path: str,
+        message: str,
+        location: Location | None = None,
+        *,
+        hint: str | None = None,
+        severity: str | None = None,
+    ) -> Problem:
+        """A finding of ``code``, with the severity its rule declares.
+
+        Parameters
+        ----------
+        code : str
+            A code declared in :data:`heritage_mapper.rules.RULES`.
+        path, message, location, hint
+            As for :class:`Problem`; ``hint`` is the fix for this finding, if the
+            message does not say it already.
+        severity : {"error", "warning"}, optional
+            Only for a rule with an ``override`` (which documents when the other
+            severity applies); default the rule's severity.
+
+        Raises
+        ------
+        KeyError
+            When ``code`` is not declared.
+        ValueError
+            When ``severity`` is not one the rule allows.
+
+        Examples
+        --------
+        >>> Problem.from_rule("json-empty", "a.json", "the file is empty").severity
+        'error'
+        >>> Problem.from_rule("geojson-position-range", "a.json", "...", severity="error").severity
+        'error'
+        >>> Problem.from_rule("json-empty", "a.json", "...", severity="warning")
+        Traceback (most recent call last):
+        ...
+        ValueError: json-empty is always 'error': its rule has no severity override
+        """
+        declared = rule(code)
+        if severity is None:
+            severity = declared.severity
+        elif severity not in declared.severities:
+            raise ValueError(
+                f"{code} is always {declared.severity!r}: its rule has no severity override"
+                if severity in SEVERITIES
+                else f"severity must be one of {SEVERITIES}, not {severity!r}"
+            )
+        return cls(severity, code, path, message, location or Location(), hint)
 
     @property
     def is_error(self) -> bool:

@@ -3,8 +3,9 @@
 :func:`read_json` reads one file and returns a :class:`JsonDocument`: the parsed value
 (or ``None`` when it cannot be parsed), the decoded text and a list of
 :class:`~heritage_mapper.problems.Problem` findings (empty file, byte-order mark, bytes
-that are not UTF-8, syntax errors, duplicate keys, nesting too deep, ``NaN`` literals,
-file too large). Every finding has a line and column or a JSON pointer.
+that are not UTF-8, escapes of half a surrogate pair, syntax errors, duplicate keys,
+nesting too deep, ``NaN`` literals, file too large). Every finding has a line and
+column or a JSON pointer.
 
 :func:`line_of_pointer` and :func:`lines_of_pointers` map RFC 6901 JSON pointers back to
 1-based line numbers with one linear scan of the text, so findings of later checks can
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from heritage_mapper.problems import ERROR, Location, Problem
+from heritage_mapper.problems import Location, Problem
 from heritage_mapper.text import pointer_join
 
 __all__ = [
@@ -149,7 +150,7 @@ def read_json(
     out.text = _decode(name, data, out.problems)
     if not data or data.isspace():  # not data.strip(), which copies the whole file
         out.problems.append(
-            _error(
+            _finding(
                 name,
                 "json-empty",
                 "the file is empty (or only whitespace); write a JSON value into it, "
@@ -167,8 +168,9 @@ def read_json(
     return out
 
 
-def _error(path: str, code: str, message: str, **where) -> Problem:
-    return Problem(ERROR, code, path, message, Location(**where))
+def _finding(path: str, code: str, message: str, **where) -> Problem:
+    """A finding of ``code`` (every reader code is an error: see heritage_mapper.rules)."""
+    return Problem.from_rule(code, path, message, Location(**where))
 
 
 def too_large_message(size: int | None, max_bytes: int) -> str:
@@ -228,11 +230,11 @@ def _read_bytes(path: str, max_bytes: int | None, problems: list[Problem]) -> by
         data, size = read_bytes_within(path, limit)
         if data is None:
             message = too_large_message(size, limit)
-            problems.append(_error(path, "json-too-large", message, pointer=""))
+            problems.append(_finding(path, "json-too-large", message, pointer=""))
         return data
     except OSError as exc:
         problems.append(
-            _error(
+            _finding(
                 path,
                 "json-unreadable",
                 f"cannot read the file: {exc.strerror or exc}; check the path and permissions",
@@ -243,7 +245,7 @@ def _read_bytes(path: str, max_bytes: int | None, problems: list[Problem]) -> by
 
 
 def _bom_problem(path: str) -> Problem:
-    return _error(
+    return _finding(
         path,
         "json-bom",
         "the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON forbids "
@@ -262,7 +264,7 @@ def _decode(path: str, data: bytes, problems: list[Problem]) -> str:
         line = data.count(b"\n", 0, start) + 1
         column = len(data[line_start:start].decode("utf-8", "replace")) + 1
         problems.append(
-            _error(
+            _finding(
                 path,
                 "json-encoding",
                 f"byte 0x{data[start]:02X} at byte offset {start} (line {line}, column "
@@ -324,7 +326,7 @@ def _too_deep_problem(path: str, data: bytes, max_depth: int) -> Problem | None:
     if depth <= max_depth:
         return None
     line, column = _position_of_depth(data, max_depth)
-    return _error(
+    return _finding(
         path,
         "json-too-deep",
         f"arrays and objects are nested {depth} levels deep, more than the "
@@ -339,7 +341,7 @@ def _syntax_problem(path: str, text: str, exc: json.JSONDecodeError, shift: int)
     column = exc.colno + (shift if exc.lineno == 1 else 0)
     snippet = " ".join(text[max(0, exc.pos - SYNTAX_CONTEXT_CHARS) : exc.pos].split())
     near = f" after {snippet!r}" if snippet else ""
-    return _error(
+    return _finding(
         path,
         "json-syntax",
         f"invalid JSON at line {exc.lineno}, column {column}{near}: {exc.msg}; "
@@ -411,7 +413,7 @@ def _parse(out: JsonDocument, max_depth: int, first_line_shift: int) -> None:
         return
     except RecursionError:  # pragma: no cover - the depth pre-scan catches this first
         out.problems.append(
-            _error(
+            _finding(
                 out.path,
                 "json-too-deep",
                 f"arrays and objects are nested more than {max_depth} levels deep; the file "
@@ -470,9 +472,9 @@ def _replace_lone_surrogates(out: JsonDocument) -> list[Problem]:
     line = lines_of_pointers(out.text, found[:1]).get(found[0])
     more = f" ({len(found)} strings in the file)" if len(found) > 1 else ""
     return [
-        _error(
+        _finding(
             out.path,
-            "json-encoding",
+            "json-lone-surrogate",
             f"the string at {found[0] or '/'} has a \\uD800-\\uDFFF escape without its other "
             f"half{more}: half a UTF-16 surrogate pair is not a character, so it was read as "
             "U+FFFD; write the character itself, or both halves (e.g. \\ud83c\\udfef)",
@@ -507,7 +509,7 @@ def _located_hook_problems(out: JsonDocument, hooks: _Hooks) -> list[Problem]:
         elif isinstance(value, float) and id(value) in hooks.constants:
             literal = "NaN" if math.isnan(value) else f"{'-' if value < 0 else ''}Infinity"
             problems.append(
-                _error(
+                _finding(
                     out.path,
                     "json-nan",
                     f"{literal} is not a JSON value (JSON has no NaN or Infinity literals); "
@@ -544,7 +546,7 @@ def _duplicate_problem(path: str, pointer: str | None, key: str, kept) -> Proble
     shown = json.dumps(kept, ensure_ascii=False)
     if len(shown) > SYNTAX_CONTEXT_CHARS:
         shown = shown[:SYNTAX_CONTEXT_CHARS] + "..."
-    return _error(
+    return _finding(
         path,
         "json-duplicate-key",
         f"{where} has the key {key!r} more than once; readers disagree on which value "

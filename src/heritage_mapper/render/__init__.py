@@ -34,11 +34,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from heritage_mapper.errors import UsageError
+from heritage_mapper.model import INDEX_PAGE, PAGE_SUFFIX
 
 __all__ = ["CLUSTER_MIN_SITES", "INDEX_PAGE", "build_maps", "render_page", "render_pages"]
 
-INDEX_PAGE = "index.html"
-PAGE_SUFFIX = ".html"
 CLUSTER_MIN_SITES = 500  # above this many sites a page clusters markers and draws on canvas
 
 

@@ -33,65 +33,18 @@ from pathlib import Path
 
 import numpy as np
 
-from heritage_mapper.problems import ERROR, WARNING, Location, Problem, Report
+from heritage_mapper.problems import Location, Problem, Report
 from heritage_mapper.read.jsonfile import gc_paused, lines_of_pointers, read_json
+from heritage_mapper.rules import RULES, rule
 from heritage_mapper.text import pointer_join
 
 __all__ = ["CODES", "check_document", "check_file", "check_files"]
 
-CODES: dict[str, str] = {
-    "json-unreadable": "The file cannot be opened or read.",
-    "json-too-large": "The file is larger than the max_bytes limit.",
-    "json-empty": "The file is empty or only whitespace.",
-    "json-bom": "The file starts with a UTF-8 byte-order mark.",
-    "json-encoding": "The file has bytes that are not UTF-8.",
-    "json-syntax": "The file is not valid JSON.",
-    "json-duplicate-key": "An object has the same key more than once.",
-    "json-too-deep": "Arrays and objects are nested deeper than the reader allows.",
-    "json-nan": "NaN or Infinity literal, which JSON does not have.",
-    "geojson-root-not-object": "The top-level value is not a JSON object.",
-    "geojson-type-missing": "A GeoJSON object has no 'type' member.",
-    "geojson-type-not-string": "A 'type' member is not a string.",
-    "geojson-type-unknown": "A 'type' is not one of the nine RFC 7946 types (case-sensitive).",
-    "geojson-type-unexpected": "A known type where another is required (e.g. a Point in features).",
-    "geojson-member-forbidden": "A member that changes the object's meaning (RFC 7946 7.1).",
-    "geojson-crs-member": "A 'crs' member, removed in RFC 7946 (warning).",
-    "geojson-bbox-not-array": "A 'bbox' member is not an array.",
-    "geojson-bbox-not-number": "A 'bbox' element is not a number.",
-    "geojson-bbox-length": "A 'bbox' does not have 2*n numbers (4 for 2D, 6 for 3D).",
-    "geojson-bbox-order": "A 'bbox' has its south edge north of its north edge.",
-    "geojson-features-missing": "A FeatureCollection has no 'features' member.",
-    "geojson-features-not-array": "A FeatureCollection's 'features' is not an array.",
-    "geojson-feature-not-object": "An element of 'features' is not an object.",
-    "geojson-feature-id-type": "A Feature 'id' is neither a string nor a number.",
-    "geojson-feature-properties-missing": "A Feature has no 'properties' member.",
-    "geojson-feature-properties-type": "A Feature's 'properties' is neither an object nor null.",
-    "geojson-feature-geometry-missing": "A Feature has no 'geometry' member.",
-    "geojson-feature-geometry-type": "A Feature's 'geometry' is neither an object nor null.",
-    "geojson-geometries-missing": "A GeometryCollection has no 'geometries' member.",
-    "geojson-geometries-not-array": "A GeometryCollection's 'geometries' is not an array.",
-    "geojson-geometry-not-object": "An element of 'geometries' is not a geometry object.",
-    "geojson-geometrycollection-nested": "A GeometryCollection inside another (warning).",
-    "geojson-geometrycollection-single": "A GeometryCollection with one member (warning).",
-    "geojson-coordinates-missing": "A geometry has no 'coordinates' member.",
-    "geojson-coordinates-not-array": "'coordinates' (or a part of it) is not an array.",
-    "geojson-coordinates-depth": "'coordinates' is nested too shallowly or too deeply.",
-    "geojson-position-not-number": "A position element is not a finite number.",
-    "geojson-position-too-short": "A position has fewer than two numbers.",
-    "geojson-position-too-long": "A position has more than three numbers (warning).",
-    "geojson-linestring-too-short": "A LineString has fewer than two positions.",
-    "geojson-ring-too-short": "A linear ring has fewer than four positions.",
-    "geojson-ring-not-closed": "A linear ring's first and last positions differ.",
-    "geojson-polygon-empty": "A MultiPolygon member has no rings.",
-    "geojson-position-range": (
-        "Longitude outside -180..180 or latitude outside -90..90 (a warning in check, "
-        "an error in validate)."
-    ),
-    "geojson-antimeridian": "A geometry crosses the antimeridian without being cut (warning).",
-    "geojson-winding": "Rings do not follow the right-hand rule (warning).",
-    "geojson-coordinate-precision": "Coordinates with more decimals than useful (warning).",
-    "geometry-invalid": "Not a valid simple-features geometry (GEOS is_valid_reason).",
-}
+#: Prefixes of the codes ``check`` can emit: reading JSON, RFC 7946, geometry validity.
+CHECK_CODE_PREFIXES = ("json-", "geojson-", "geometry-")
+#: code -> summary of every code :func:`check_file` can emit; the rules themselves (with
+#: severity and fix) are in :mod:`heritage_mapper.rules`.
+CODES: dict[str, str] = {r.code: r.summary for r in RULES if r.code.startswith(CHECK_CODE_PREFIXES)}
 
 #: Nesting depth of ``coordinates`` for each geometry type (1 = one position).
 COORDINATE_DEPTH = {
@@ -111,7 +64,9 @@ FORBIDDEN_MEMBERS = {
     "Feature": ("coordinates", "geometries", "features"),
     "geometry": ("geometry", "properties", "features"),
 }
-RANGE_SEVERITY_CHECK = WARNING
+#: ``check``'s severity for positions out of range: the rule's own; ``validate`` uses
+#: the documented override (see ``range_severity`` of :func:`check_document`).
+RANGE_SEVERITY_CHECK = rule("geojson-position-range").severity
 MAX_LONGITUDE = 180.0
 MAX_LATITUDE = 90.0
 #: A segment spanning more than this many degrees of longitude crosses the antimeridian.
@@ -266,23 +221,20 @@ class _Checker:
         self.geometries = _Geometries()
         self.foreign_crs: str | None = None  # set when a crs declares non-lon/lat
 
-    def add(self, severity: str, code: str, pointer: str, message: str, feature=None):
+    def report(self, code: str, pointer: str, message: str, feature=None, *, severity=None):
+        """Add a finding of ``code``, with the severity of its rule in heritage_mapper.rules."""
         index = feature[0] if feature is not None else None
         fid = _feature_id(feature[1]) if feature is not None else None
         location = Location(pointer=pointer, feature_index=index, feature_id=fid)
-        self.problems.append(Problem(severity, code, self.path, message, location))
-
-    def error(self, code: str, pointer: str, message: str, feature=None):
-        self.add(ERROR, code, pointer, message, feature)
-
-    def warn(self, code: str, pointer: str, message: str, feature=None):
-        self.add(WARNING, code, pointer, message, feature)
+        self.problems.append(
+            Problem.from_rule(code, self.path, message, location, severity=severity)
+        )
 
     # -- dispatch -------------------------------------------------------------------
 
     def check_root(self, doc) -> None:
         if not isinstance(doc, dict):
-            self.error(
+            self.report(
                 "geojson-root-not-object",
                 "",
                 f"the file holds {_json_type(doc)}, but a GeoJSON file must hold one "
@@ -301,7 +253,7 @@ class _Checker:
         """Check ``obj["type"]``; return it if it is one of ``allowed``, else None."""
         where = f"{pointer}/type"
         if "type" not in obj:
-            self.error(
+            self.report(
                 "geojson-type-missing",
                 pointer,
                 f'{what} has no \'type\' member; add one, e.g. "type": "{_guess_type(obj)}"',
@@ -310,7 +262,7 @@ class _Checker:
             return None
         value = obj["type"]
         if type(value) is not str:
-            self.error(
+            self.report(
                 "geojson-type-not-string",
                 where,
                 f"'type' is {_json_type(value)}, but must be a string such as "
@@ -326,7 +278,7 @@ class _Checker:
     def report_bad_type(self, value: str, where: str, allowed, what: str, feature) -> None:
         names = ", ".join(allowed)
         if value in GEOJSON_TYPES:
-            self.error(
+            self.report(
                 "geojson-type-unexpected",
                 where,
                 f"found type {_shown(value)} where {what} is required (one of {names}); "
@@ -341,13 +293,13 @@ class _Checker:
             fix = f"write {allowed[0]!r}"
         else:
             fix = f"use one of {names}"
-        self.error("geojson-type-unknown", where, f"unknown type {_shown(value)}; {fix}", feature)
+        self.report("geojson-type-unknown", where, f"unknown type {_shown(value)}; {fix}", feature)
 
     def check_common(self, obj: dict, pointer: str, kind: str, feature) -> None:
         """Members every GeoJSON object may have: foreign members, crs, bbox."""
         for member in FORBIDDEN_MEMBERS[kind]:
             if member in obj:
-                self.error(
+                self.report(
                     "geojson-member-forbidden",
                     pointer_join(pointer, member),
                     f"a {kind} must not have a {member!r} member (RFC 7946 section 7.1: it "
@@ -364,7 +316,7 @@ class _Checker:
     def check_collection(self, doc: dict) -> None:
         self.check_common(doc, "", "FeatureCollection", None)
         if "features" not in doc:
-            self.error(
+            self.report(
                 "geojson-features-missing",
                 "",
                 "the FeatureCollection has no 'features' member; add \"features\": [...] "
@@ -373,7 +325,7 @@ class _Checker:
             return
         features = doc["features"]
         if not isinstance(features, list):
-            self.error(
+            self.report(
                 "geojson-features-not-array",
                 "/features",
                 f"'features' is {_json_type(features)}, but must be an array of Feature objects",
@@ -384,7 +336,7 @@ class _Checker:
 
     def check_feature(self, feature, pointer: str, index: int | None) -> None:
         if not isinstance(feature, dict):
-            self.error(
+            self.report(
                 "geojson-feature-not-object",
                 pointer,
                 f"a feature is {_json_type(feature)}, but every element of 'features' must "
@@ -399,7 +351,7 @@ class _Checker:
             self.check_feature_id(feature["id"], f"{pointer}/id", ref)
         self.check_properties(feature, pointer, ref)
         if "geometry" not in feature:
-            self.error(
+            self.report(
                 "geojson-feature-geometry-missing",
                 pointer,
                 "the Feature has no 'geometry' member; add one (\"geometry\": null if the "
@@ -411,7 +363,7 @@ class _Checker:
         if geometry is None:
             return
         if not isinstance(geometry, dict):
-            self.error(
+            self.report(
                 "geojson-feature-geometry-type",
                 f"{pointer}/geometry",
                 f"'geometry' is {_json_type(geometry)}, but must be a geometry object or null",
@@ -423,7 +375,7 @@ class _Checker:
     def check_feature_id(self, value, pointer: str, feature) -> None:
         if type(value) is str or _is_number(value):
             return
-        self.error(
+        self.report(
             "geojson-feature-id-type",
             pointer,
             f"the Feature 'id' is {_json_type(value)}, but must be a string or a number "
@@ -433,7 +385,7 @@ class _Checker:
 
     def check_properties(self, feature: dict, pointer: str, ref) -> None:
         if "properties" not in feature:
-            self.error(
+            self.report(
                 "geojson-feature-properties-missing",
                 pointer,
                 "the Feature has no 'properties' member (RFC 7946 section 3.2); add "
@@ -443,7 +395,7 @@ class _Checker:
             return
         props = feature["properties"]
         if props is not None and not isinstance(props, dict):
-            self.error(
+            self.report(
                 "geojson-feature-properties-type",
                 f"{pointer}/properties",
                 f"'properties' is {_json_type(props)}, but must be an object or null; put "
@@ -459,7 +411,7 @@ class _Checker:
         while stack:
             obj, ptr, nesting = stack.pop()
             if not isinstance(obj, dict):
-                self.error(
+                self.report(
                     "geojson-geometry-not-object",
                     ptr,
                     f"a GeometryCollection member is {_json_type(obj)}, but must be a "
@@ -480,7 +432,7 @@ class _Checker:
 
     def check_collection_members(self, obj: dict, ptr: str, nesting: int, feature) -> list:
         if nesting:
-            self.warn(
+            self.report(
                 "geojson-geometrycollection-nested",
                 ptr,
                 "a GeometryCollection inside another GeometryCollection (RFC 7946 "
@@ -488,7 +440,7 @@ class _Checker:
                 feature,
             )
         if "geometries" not in obj:
-            self.error(
+            self.report(
                 "geojson-geometries-missing",
                 ptr,
                 "the GeometryCollection has no 'geometries' member; add \"geometries\": "
@@ -498,7 +450,7 @@ class _Checker:
             return []
         members = obj["geometries"]
         if not isinstance(members, list):
-            self.error(
+            self.report(
                 "geojson-geometries-not-array",
                 f"{ptr}/geometries",
                 f"'geometries' is {_json_type(members)}, but must be an array of geometry objects",
@@ -506,7 +458,7 @@ class _Checker:
             )
             return []
         if len(members) == 1:
-            self.warn(
+            self.report(
                 "geojson-geometrycollection-single",
                 ptr,
                 "a GeometryCollection with a single member (RFC 7946 section 3.1.8 says "
@@ -517,7 +469,7 @@ class _Checker:
 
     def check_coordinates_member(self, obj: dict, ptr: str, gtype: str, feature) -> None:
         if "coordinates" not in obj:
-            self.error(
+            self.report(
                 "geojson-coordinates-missing",
                 ptr,
                 f"the {gtype} has no 'coordinates' member; add one, e.g. "
@@ -533,7 +485,7 @@ class _Checker:
         walk.run(coords)
         cpointer = f"{ptr}/coordinates"
         for code, suffix, message in walk.problems[:MAX_COORDINATE_PROBLEMS]:
-            self.error(code, cpointer + suffix, message, feature)
+            self.report(code, cpointer + suffix, message, feature)
         if len(walk.problems) > MAX_COORDINATE_PROBLEMS:
             hidden = len(walk.problems) - MAX_COORDINATE_PROBLEMS
             last = self.problems.pop()
@@ -541,7 +493,7 @@ class _Checker:
                 replace(last, message=f"{last.message} ({hidden} more in this {gtype})")
             )
         if walk.too_long is not None:
-            self.warn(
+            self.report(
                 "geojson-position-too-long",
                 cpointer + walk.too_long,
                 f"a position has {walk.too_long_size} numbers; RFC 7946 section 3.1.1 "
@@ -572,7 +524,7 @@ class _Checker:
             self.foreign_crs = name or "an unnamed CRS"
         declared = f" declares {name}" if name else ""
         skipped = "; positions were not range-checked as longitude/latitude" if foreign else ""
-        self.warn(
+        self.report(
             "geojson-crs-member",
             pointer,
             f"the 'crs' member{declared}, but RFC 7946 removed 'crs' (section 4): all "
@@ -583,7 +535,7 @@ class _Checker:
 
     def check_bbox(self, bbox, pointer: str, feature) -> None:
         if not isinstance(bbox, list):
-            self.error(
+            self.report(
                 "geojson-bbox-not-array",
                 pointer,
                 f"'bbox' is {_json_type(bbox)}, but must be an array "
@@ -593,7 +545,7 @@ class _Checker:
             return
         bad = [i for i, v in enumerate(bbox) if not _is_number(v)]
         if bad:
-            self.error(
+            self.report(
                 "geojson-bbox-not-number",
                 pointer_join(pointer, bad[0]),
                 f"bbox element {bad[0]} is {_json_type(bbox[bad[0]])} ({_shown(bbox[bad[0]])}); "
@@ -603,7 +555,7 @@ class _Checker:
             return
         half = len(bbox) // 2
         if len(bbox) % 2 or half < MIN_POSITION_LENGTH:
-            self.error(
+            self.report(
                 "geojson-bbox-length",
                 pointer,
                 f"'bbox' has {len(bbox)} numbers; it needs 4 (west, south, east, north) "
@@ -611,7 +563,7 @@ class _Checker:
                 feature,
             )
         elif bbox[1] > bbox[half + 1]:
-            self.error(
+            self.report(
                 "geojson-bbox-order",
                 pointer,
                 f"the bbox south edge {bbox[1]} is north of its north edge {bbox[half + 1]};"
@@ -955,7 +907,7 @@ def _check_positions(checker: _Checker) -> None:
     broken: set[int] = set()
     for g, vertex, n in table.first_per_geometry(~finite):
         broken.add(g)
-        checker.error(
+        checker.report(
             "geojson-position-not-number",
             table.vertex_pointer(vertex),
             f"{n} position(s) of this {geoms.types[g]} are not finite numbers (NaN, Infinity "
@@ -989,12 +941,12 @@ def _check_ranges(checker, table: _Positions, finite, long_edges) -> set[int]:
             continue
         lon, lat = x[vertex], y[vertex]
         of = f" ({n} of {span.stop - span.start} positions)" if span.stop - span.start > 1 else ""
-        checker.add(
-            checker.range_severity,
+        checker.report(
             "geojson-position-range",
             table.vertex_pointer(vertex),
             f"{_range_message(float(lon), float(lat))}{of}",
             geoms.features[g],
+            severity=checker.range_severity,  # the rule's documented override
         )
     return done
 
@@ -1028,7 +980,7 @@ def _unwrapped_crossing(table: _Positions, span: slice, long_edges) -> bool:
 
 def _warn_unwrapped(checker, table: _Positions, g: int, vertex: int) -> None:
     lon = float(table.xy[vertex, 0])
-    checker.warn(
+    checker.report(
         "geojson-antimeridian",
         table.vertex_pointer(vertex),
         f"the {checker.geometries.types[g]} crosses the antimeridian with longitudes past "
@@ -1044,7 +996,7 @@ def _check_antimeridian(checker, table: _Positions, long_edges, skip: set[int]) 
         if g in skip:
             continue
         a, b = table.xy[vertex, 0], table.xy[vertex + 1, 0]
-        checker.warn(
+        checker.report(
             "geojson-antimeridian",
             table.vertex_pointer(vertex),
             f"an edge of this {geoms.types[g]} jumps from longitude {float(a)!r} to "
@@ -1067,7 +1019,7 @@ def _check_precision(checker, table: _Positions, finite) -> None:
     owners = len(np.unique(table.vertex_geometry[np.flatnonzero(finite)[fine]]))
     geoms = checker.geometries
     g = int(table.vertex_geometry[first])
-    checker.warn(
+    checker.report(
         "geojson-coordinate-precision",
         table.vertex_pointer(first),
         f"{count} position(s) in {owners} geometr{'y' if owners == 1 else 'ies'} have more "
@@ -1106,7 +1058,7 @@ def _check_winding(checker, table: _Positions, skip: set[int]) -> None:
         part = int(wrong_parts[i])
         role = "exterior ring" if exterior[part] else "hole"
         turn = "clockwise" if exterior[part] else "counter-clockwise"
-        checker.warn(
+        checker.report(
             "geojson-winding",
             table.part_pointer(part),
             f"{n} ring(s) of this {geoms.types[g]} break the right-hand rule: this {role} "
@@ -1171,7 +1123,7 @@ def _check_validity(checker, table: _Positions, skip: set[int]) -> None:
     reasons = shapely.is_valid_reason(shapes)
     for g, reason in zip(ids.tolist(), reasons.tolist(), strict=True):
         if reason != "Valid Geometry":
-            checker.error(
+            checker.report(
                 "geometry-invalid",
                 geoms.pointers[g],
                 _invalid_message(geoms.types[g], reason),

@@ -24,6 +24,8 @@ from pathlib import Path
 from heritage_mapper.dates import EdtfDate, EdtfError, parse_edtf
 from heritage_mapper.errors import GeodataReadError
 from heritage_mapper.model import (
+    INDEX_PAGE,
+    PAGE_SUFFIX,
     PROJECT_FILE,
     RESERVED_SITE_COLUMNS,
     SITE_IDS_SEPARATOR,
@@ -39,7 +41,9 @@ from heritage_mapper.read.jsonfile import (
     gc_paused,
     read_json,
 )
+from heritage_mapper.rules import RULES
 from heritage_mapper.text import fold, pointer, pointer_join
+from heritage_mapper.validate.geojson import CODES as CHECK_CODES
 from heritage_mapper.validate.geojson import check_document
 from heritage_mapper.validate.schema import SchemaChecker, make_validator
 
@@ -64,49 +68,9 @@ CONTROL_FIX = (
     "for a line break use a real new line"
 )
 
-PROJECT_CODES = {
-    "project-schema": "project.json does not match project.schema.json",
-    "schema-unreadable": "a JSON Schema named by project.json cannot be read",
-    "layer-file-missing": "a layer named in project.json does not exist",
-    "layer-not-featurecollection": "a layer file is not a GeoJSON FeatureCollection",
-    "layer-id-duplicate": "two layers in project.json share an id",
-    "site-property-missing": "a required site property is missing",
-    "site-property-type": "a site property has the wrong JSON type",
-    "site-property-invalid": "a site property breaks a rule of site.schema.json",
-    "site-geometry-null": "a site has no geometry",
-    "site-id-mismatch": "a feature's id member differs from properties.id",
-    "site-id-duplicate": "a site id is used twice across the layers",
-    "site-id-near-duplicate": "two site ids differ only by case, accents or Unicode form",
-    "site-period-invalid": "a site's period is not EDTF",
-    "site-category-unknown": "a site's category is not declared in project.json",
-    "site-outside-region": "a site lies outside the declared region and its exceptions",
-    "coordinates-swapped": "a site is outside the region but would be inside with lat/lon swapped",
-    "source-ref-unknown": "a source reference names a file not in sources.json",
-    "source-paragraph-missing": "a cited paragraph number is beyond the end of the source",
-    "text-not-nfc": "text is not in Unicode NFC form",
-    "text-control-character": "text holds a control character (U+0000 is an error)",
-    "sources-schema": "sources.json does not match sources.schema.json",
-    "source-id-duplicate": "two sources share an id or a file name",
-    "source-text-missing": "a registered source file is not in sources_dir",
-    "source-changed": "a source file's checksum differs from the one registered",
-    "events-file-missing": "the events CSV named in project.json does not exist",
-    "csv-empty": "the events CSV is empty",
-    "csv-unreadable": "the events CSV cannot be opened or read",
-    "csv-too-large": "the events CSV is larger than the size limit (--max-bytes)",
-    "csv-encoding": "the events CSV is not UTF-8",
-    "csv-syntax": "the events CSV cannot be parsed (quotes, NUL bytes)",
-    "csv-column-missing": "a required column is missing from the events CSV header",
-    "csv-column-unknown": "the events CSV has a column heritage-mapper does not know",
-    "csv-row-length": "a CSV row has more or fewer cells than the header",
-    "event-field-missing": "a required event cell is empty",
-    "event-field-invalid": "an event cell breaks a rule of event.schema.json",
-    "event-id-duplicate": "an event id is used twice",
-    "event-date-invalid": "an event date is not EDTF",
-    "event-site-unknown": "an event names a site id that no layer has",
-    "event-source-unknown": "an event cites a file not in sources.json",
-    "event-paragraph-missing": "an event cites a paragraph beyond the end of its source",
-    "event-outside-site-period": "an event's date falls outside the period of one of its sites",
-}
+# code -> summary of the codes only ``validate`` emits (the others are ``check``'s CODES);
+# derived from the one registry, heritage_mapper.rules.
+PROJECT_CODES = {r.code: r.summary for r in RULES if r.code not in CHECK_CODES}
 
 
 @dataclass
@@ -377,6 +341,26 @@ def _check_project_consistency(ctx: _Context, path: Path, project: Project) -> N
             hint="add it to languages or pick one of them",
             pointer="/default_language",
         )
+    _check_layer_ids_reserved(ctx, path, project)
+
+
+def _check_layer_ids_reserved(ctx: _Context, path: Path, project: Project) -> None:
+    """A layer whose page would overwrite the all-layers page (``index``), which build
+    refuses (render.page_names): report it here, before anything is rendered."""
+    for i, spec in enumerate(project.layers):
+        if spec.id + PAGE_SUFFIX == INDEX_PAGE:
+            ctx.report.extend(
+                [
+                    Problem.from_rule(
+                        "project-layer-id-reserved",
+                        str(path),
+                        f"layer id {spec.id!r} would make the layer's page {INDEX_PAGE}, "
+                        "which is the page of all layers",
+                        Location(pointer=f"/layers/{i}/id"),
+                        hint=f"rename the layer in {PROJECT_FILE}, e.g. to '{spec.id}-sites'",
+                    )
+                ]
+            )
 
 
 def _check_sources(ctx: _Context, project: Project) -> None:
