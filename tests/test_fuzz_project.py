@@ -190,7 +190,7 @@ def test_site_property_named_like_a_loader_column_is_refused(geodata_copy, name)
     layer = geodata_copy / "layers" / "coal-industry.geojson"
     _edit(layer, '"properties": {', f'"properties": {{"{name}": "kept?", ')
     report = _validate(geodata_copy)
-    refused = [p for p in report.problems if p.code == "site-property-invalid"]
+    refused = [p for p in report.problems if p.code == "site-property-reserved"]
     assert [p.location.pointer for p in refused] == [f"/features/0/properties/{name}"]
     with pytest.raises(ValidationFailed):
         load_geodata(geodata_copy)

@@ -351,9 +351,13 @@ RULES: tuple[Rule, ...] = (
     # -- project.json and schemas -------------------------------------------------------
     _e(
         "project-schema",
-        "project.json does not match project.schema.json (or its default_language is not "
-        "one of its languages)",
+        "project.json does not match project.schema.json",
         "see schemas/project.schema.json and the README's data model",
+    ),
+    _e(
+        "project-default-language-unknown",
+        "project.json's default_language is not one of its languages",
+        "add it to languages or pick one of them",
     ),
     _e(
         "schema-unreadable",
@@ -386,9 +390,14 @@ RULES: tuple[Rule, ...] = (
     _e("site-property-type", "A site property has the wrong JSON type", _SITE_SCHEMA_HINT),
     _e(
         "site-property-invalid",
-        "A site property breaks a rule of site.schema.json, or has a name heritage-mapper "
-        "reserves for a column of its own",
+        "A site property breaks a rule of site.schema.json",
         _SITE_SCHEMA_HINT,
+    ),
+    _e(
+        "site-property-reserved",
+        "A site property has a name heritage-mapper gives a column of its own (layer, "
+        "geometry, period_start, period_end), so its value would be lost",
+        "rename the property, e.g. to 'source_layer'",
     ),
     _e(
         "site-geometry-null",
@@ -454,9 +463,14 @@ RULES: tuple[Rule, ...] = (
     ),
     # -- sources registry ---------------------------------------------------------------
     _e(
+        "sources-file-missing",
+        "The sources registry named in project.json does not exist",
+        "create it (see the README's data model) or fix 'sources' in project.json",
+    ),
+    _e(
         "sources-schema",
-        "sources.json does not exist or does not match sources.schema.json",
-        "create or fix it (see schemas/sources.schema.json), or fix 'sources' in project.json",
+        "sources.json does not match sources.schema.json",
+        "fix it (see schemas/sources.schema.json)",
     ),
     _e(
         "source-id-duplicate",

@@ -108,9 +108,14 @@ class _Context:
         self.source_paragraphs: dict[str, int | None] = {}
         self.dates: dict[str, EdtfDate] = {}  # event dates repeat: parse each text once
 
-    def problem(self, severity, code, path, message, hint=None, **location):
+    def problem(self, code, path, message, hint=None, *, severity=None, **location):
+        """Add a finding of ``code``; its severity comes from the rules registry."""
         self.report.extend(
-            [Problem(severity, code, str(path), message, Location(**location), hint)]
+            [
+                Problem.from_rule(
+                    code, str(path), message, Location(**location), hint=hint, severity=severity
+                )
+            ]
         )
 
     def rel(self, path: Path) -> str:
@@ -197,7 +202,6 @@ def _load_schema(ctx: _Context, project: Project, kind: str):
         schema = expand_languages(schema, project.languages)
     except Exception as exc:  # any unreadable or malformed schema is one finding
         ctx.problem(
-            ERROR,
             "schema-unreadable",
             path,
             f"the {kind} schema cannot be used: {exc}",
@@ -208,12 +212,15 @@ def _load_schema(ctx: _Context, project: Project, kind: str):
     return SchemaChecker(make_validator(schema))
 
 
-def _schema_code(error, prefix: str) -> str:
-    if error.validator == "required":
-        return f"{prefix}-missing"
-    if error.validator == "type":
-        return f"{prefix}-type"
-    return f"{prefix}-invalid"
+#: jsonschema keyword → the code of a site property that breaks it (else ``-invalid``).
+SITE_PROPERTY_CODES = {"required": "site-property-missing", "type": "site-property-type"}
+#: The codes of a citation (source, paragraph) made by a site and by an event.
+SITE_CITATION_CODES = ("source-ref-unknown", "source-paragraph-missing")
+EVENT_CITATION_CODES = ("event-source-unknown", "event-paragraph-missing")
+
+
+def _site_property_code(error) -> str:
+    return SITE_PROPERTY_CODES.get(error.validator, "site-property-invalid")
 
 
 def _schema_message(error) -> str:
@@ -299,12 +306,11 @@ def _check_project(ctx: _Context) -> Project | None:
     try:
         validator = make_validator(json.loads(schema_file.read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
-        ctx.problem(ERROR, "schema-unreadable", schema_file, f"cannot read the schema: {exc}")
+        ctx.problem("schema-unreadable", schema_file, f"cannot read the schema: {exc}")
         return None
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
         ctx.problem(
-            ERROR,
             "project-schema",
             path,
             _schema_message(error),
@@ -323,7 +329,6 @@ def _check_project_consistency(ctx: _Context, path: Path, project: Project) -> N
     for i, spec in enumerate(project.layers):
         if spec.id in seen:
             ctx.problem(
-                ERROR,
                 "layer-id-duplicate",
                 path,
                 f"layer id {spec.id!r} is declared twice",
@@ -333,8 +338,7 @@ def _check_project_consistency(ctx: _Context, path: Path, project: Project) -> N
         seen.add(spec.id)
     if project.default_language not in project.languages:
         ctx.problem(
-            ERROR,
-            "project-schema",
+            "project-default-language-unknown",
             path,
             f"default_language {project.default_language!r} is not in languages "
             f"{list(project.languages)}",
@@ -367,8 +371,7 @@ def _check_sources(ctx: _Context, project: Project) -> None:
     path = project.sources_path
     if not path.is_file():
         ctx.problem(
-            ERROR,
-            "sources-schema",
+            "sources-file-missing",
             path,
             f"the sources registry {project.sources!r} named in {PROJECT_FILE} does not exist",
             hint="create it (see README) or fix 'sources' in project.json",
@@ -382,7 +385,6 @@ def _check_sources(ctx: _Context, project: Project) -> None:
         errors = list(validator.iter_errors(doc))
         for error in errors:
             ctx.problem(
-                ERROR,
                 "sources-schema",
                 path,
                 _schema_message(error),
@@ -397,7 +399,6 @@ def _check_sources(ctx: _Context, project: Project) -> None:
             value = source[key]
             if value in ids:
                 ctx.problem(
-                    ERROR,
                     "source-id-duplicate",
                     path,
                     f"source {key} {value!r} is registered twice",
@@ -419,7 +420,6 @@ def _count_paragraphs(ctx, project: Project, path: Path, index: int, source: dic
         data = text_path.read_bytes()
     except OSError:
         ctx.problem(
-            WARNING,
             "source-text-missing",
             path,
             f"{source['file']!r} is not in {folder}; paragraph numbers cannot be checked",
@@ -430,7 +430,6 @@ def _count_paragraphs(ctx, project: Project, path: Path, index: int, source: dic
     expected = source.get("sha256")
     if expected and hashlib.sha256(data).hexdigest() != expected:
         ctx.problem(
-            WARNING,
             "source-changed",
             path,
             f"{text_path} differs from the version registered (sha256 {expected[:12]}…); "
@@ -447,13 +446,14 @@ def _is_paragraph_number(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def _check_source_ref(ctx, path, file_name: str, paragraph: str, code_prefix: str, **loc) -> None:
-    """Check a citation; ``paragraph`` is a string of ASCII digits."""
+def _check_source_ref(ctx, path, file_name: str, paragraph: str, codes, **loc) -> None:
+    """Check a citation; ``paragraph`` is a string of ASCII digits; ``codes`` are
+    :data:`SITE_CITATION_CODES` or :data:`EVENT_CITATION_CODES`."""
+    unknown_code, missing_code = codes
     known = ctx.source_paragraphs
     if file_name not in known:
         ctx.problem(
-            ERROR,
-            f"{code_prefix}-unknown",
+            unknown_code,
             path,
             f"source {file_name!r} is not registered in sources.json",
             hint=f"use one of {sorted(known)} or register the document",
@@ -473,12 +473,8 @@ def _check_source_ref(ctx, path, file_name: str, paragraph: str, code_prefix: st
         )
     else:
         return
-    code = (
-        "event-paragraph-missing" if code_prefix == "event-source" else "source-paragraph-missing"
-    )
     ctx.problem(
-        ERROR,
-        code,
+        missing_code,
         path,
         fact,
         hint="count non-empty lines from 1 and cite the right one",
@@ -493,7 +489,6 @@ def _check_layer(ctx: _Context, project: Project, spec, site_schema, max_bytes) 
     path = project.path(spec.file)
     if not path.is_file():
         ctx.problem(
-            ERROR,
             "layer-file-missing",
             path,
             f"layer {spec.id!r} names {spec.file!r}, which does not exist",
@@ -508,7 +503,6 @@ def _check_layer(ctx: _Context, project: Project, spec, site_schema, max_bytes) 
     ctx.report.extend(check_document(doc, str(path), text=result.text, range_severity=ERROR))
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         ctx.problem(
-            ERROR,
             "layer-not-featurecollection",
             path,
             "a site layer must be a GeoJSON FeatureCollection",
@@ -584,12 +578,11 @@ def _check_site(
     base = f"/features/{index}"
     loc = {"feature_index": index, "feature_id": fid}
 
-    def report(severity, code, message, hint=None, pointer=base):
-        ctx.problem(severity, code, path, message, hint=hint, pointer=pointer, **loc)
+    def report(code, message, hint=None, pointer=base, severity=None):
+        ctx.problem(code, path, message, hint=hint, pointer=pointer, severity=severity, **loc)
 
     if feature.get("geometry", "absent") is None:
         report(
-            ERROR,
             "site-geometry-null",
             "a heritage site needs a location, but its geometry is null",
             hint="give the site a Point at the best position the sources support and a "
@@ -600,7 +593,6 @@ def _check_site(
         return
     for ptr, text in _non_nfc_strings(props, f"{base}/properties") if check_nfc else ():
         report(
-            WARNING,
             "text-not-nfc",
             f"text {text[:40]!r} is not NFC (decomposed accents); it will be normalised "
             "when loaded, but search and joins on the raw file may miss it",
@@ -610,12 +602,17 @@ def _check_site(
     for ptr, text in _strings(props, f"{base}/properties") if check_controls else ():
         found = _control_character(text)
         if found:
-            report(found[0], "text-control-character", found[1], hint=CONTROL_FIX, pointer=ptr)
+            report(
+                "text-control-character",
+                found[1],
+                hint=CONTROL_FIX,
+                pointer=ptr,
+                severity=found[0],
+            )
     if site_schema is not None:
         for error in site_schema.iter_errors(props):
             report(
-                ERROR,
-                _schema_code(error, "site-property"),
+                _site_property_code(error),
                 _schema_message(error),
                 hint="see schemas/site.schema.json and the README's data model",
                 pointer=f"{base}/properties{pointer(*error.absolute_path)}",
@@ -623,8 +620,7 @@ def _check_site(
     for name in RESERVED_SITE_COLUMNS:
         if name in props:
             report(
-                ERROR,
-                "site-property-invalid",
+                "site-property-reserved",
                 f"a property named {name!r} would be lost: heritage-mapper gives every "
                 f"loaded site a {name!r} column of its own",
                 hint=f"rename the property, e.g. to 'source_{name}'",
@@ -642,7 +638,6 @@ def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> No
     nfc_member = unicodedata.normalize("NFC", member) if isinstance(member, str) else member
     if member != site_id and nfc_member == key:
         report(
-            WARNING,
             "text-not-nfc",
             f"feature id {member!r} and properties.id {site_id!r} are the same id in "
             "different Unicode forms (one is decomposed)",
@@ -651,7 +646,6 @@ def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> No
         )
     elif member is not None and member != site_id:
         report(
-            ERROR,
             "site-id-mismatch",
             f"feature id {member!r} differs from properties.id {site_id!r}",
             hint="make the two equal (the id member is what GIS tools show)",
@@ -660,7 +654,6 @@ def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> No
     if key in ctx.sites:
         first = ctx.sites[key]
         report(
-            ERROR,
             "site-id-duplicate",
             f"site id {site_id!r} is already used by feature {first.index} of {first.path}",
             hint="ids must be unique across all layers; rename one of them",
@@ -670,7 +663,6 @@ def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> No
     folded = fold(key)
     if folded in ctx.folded_ids:
         report(
-            WARNING,
             "site-id-near-duplicate",
             f"site id {site_id!r} differs from {ctx.folded_ids[folded]!r} only by case, "
             "accents, Unicode form or invisible characters",
@@ -688,7 +680,7 @@ def _check_site_values(ctx, project, path, props, report, base, site_id, loc) ->
         try:
             parsed = parse_edtf(period)
         except EdtfError as exc:
-            report(ERROR, "site-period-invalid", str(exc), pointer=f"{base}/properties/period")
+            report("site-period-invalid", str(exc), pointer=f"{base}/properties/period")
         else:
             key = unicodedata.normalize("NFC", site_id) if isinstance(site_id, str) else None
             if key in ctx.sites:  # sites are keyed by their NFC id
@@ -697,7 +689,6 @@ def _check_site_values(ctx, project, path, props, report, base, site_id, loc) ->
     category = props.get("category")
     if isinstance(category, str) and project.category(category) is None:
         report(
-            ERROR,
             "site-category-unknown",
             f"category {category!r} is not declared in {PROJECT_FILE}",
             hint=f"use one of {[c.id for c in project.categories]} or declare it",
@@ -714,7 +705,7 @@ def _check_site_values(ctx, project, path, props, report, base, site_id, loc) ->
                         path,
                         file_name,
                         para,
-                        "source-ref",
+                        SITE_CITATION_CODES,
                         pointer=f"{base}/properties/source_refs/{i}",
                         **loc,
                     )
@@ -754,7 +745,6 @@ def _check_region(project: Project, geometry, report, base) -> None:
         w, s, e, n = region.bbox
         if region.contains(lat, lon):
             report(
-                ERROR,
                 "coordinates-swapped",
                 f"position [{lon}, {lat}] is outside the region, but [{lat}, {lon}] is "
                 "inside: latitude and longitude look swapped",
@@ -763,7 +753,6 @@ def _check_region(project: Project, geometry, report, base) -> None:
             )
         else:
             report(
-                ERROR,
                 "site-outside-region",
                 f"position [{lon}, {lat}] is outside the region box [{w}, {s}, {e}, {n}] "
                 f"(margin {region.margin_deg}°) and its named exceptions",
@@ -781,7 +770,6 @@ def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None)
     path = project.events_path
     if not path.is_file():
         ctx.problem(
-            ERROR,
             "events-file-missing",
             path,
             f"the events file {project.events!r} named in {PROJECT_FILE} does not exist",
@@ -823,7 +811,6 @@ def _check_events(ctx: _Context, project: Project, event_schema, max_bytes=None)
     for row_number, cells, row in rows:
         if row is None:
             ctx.problem(
-                ERROR,
                 "csv-row-length",
                 path,
                 f"row has {len(cells)} cells, the header has {len(header)}",
@@ -843,7 +830,6 @@ def _check_header(ctx, path, header, columns) -> bool:
     missing = [c for c in columns if c not in header]
     for column in missing:
         ctx.problem(
-            ERROR,
             "csv-column-missing",
             path,
             f"the header has no {column!r} column",
@@ -854,7 +840,6 @@ def _check_header(ctx, path, header, columns) -> bool:
     for column in header:
         if column not in columns:
             ctx.problem(
-                WARNING,
                 "csv-column-unknown",
                 path,
                 f"column {column!r} is not used by heritage-mapper and will be ignored",
@@ -871,9 +856,8 @@ def _check_event_row(
     """Check one well-formed row; ``known`` holds its cells in the known columns."""
     event_id = known["id"]
 
-    def report(severity, code, message, column, hint=None):
+    def report(code, message, column, hint=None, severity=None):
         ctx.problem(
-            severity,
             code,
             path,
             message,
@@ -881,15 +865,22 @@ def _check_event_row(
             row=row_number,
             column_name=column,
             feature_id=event_id or None,
+            severity=severity,
         )
 
     for column, value in known.items() if check_nfc else ():
         if not unicodedata.is_normalized("NFC", value):
-            report(WARNING, "text-not-nfc", f"{column} is not NFC: {value[:40]!r}", column, NFC_FIX)
+            report("text-not-nfc", f"{column} is not NFC: {value[:40]!r}", column, NFC_FIX)
     for column, value in known.items() if check_controls else ():
         found = _control_character(value)
         if found:
-            report(found[0], "text-control-character", f"{column}: {found[1]}", column, CONTROL_FIX)
+            report(
+                "text-control-character",
+                f"{column}: {found[1]}",
+                column,
+                CONTROL_FIX,
+                severity=found[0],
+            )
     if event_schema is not None:
         for error in event_schema.iter_errors(known):
             column = error.path[0] if error.path else _required_name(error)
@@ -902,7 +893,6 @@ def _check_event_row(
                 else "event-field-invalid"
             )
             report(
-                ERROR,
                 code,
                 _schema_message(error),
                 column,
@@ -910,7 +900,6 @@ def _check_event_row(
             )
     if event_id in seen:
         report(
-            ERROR,
             "event-id-duplicate",
             f"event id {event_id!r} is already used in row {seen[event_id]}",
             "id",
@@ -927,7 +916,7 @@ def _check_event_row(
             path,
             known["source"],
             known["paragraph"],
-            "event-source",
+            EVENT_CITATION_CODES,
             row=row_number,
             column_name="source",
         )
@@ -948,7 +937,7 @@ def _check_event_date(ctx, row, report) -> EdtfDate | None:
         try:
             date = parse_edtf(text)
         except EdtfError as exc:
-            report(ERROR, "event-date-invalid", str(exc), "date")
+            report("event-date-invalid", str(exc), "date")
             return None
         ctx.dates[text] = date
     return date
@@ -966,7 +955,6 @@ def _check_event_sites(ctx, row, date, report) -> None:
             )
             guess = f"; did you mean {close[0]!r}?" if close else ""
             report(
-                ERROR,
                 "event-site-unknown",
                 f"site id {site_id!r} is not in any layer{guess}",
                 "site_ids",
@@ -976,7 +964,6 @@ def _check_event_sites(ctx, row, date, report) -> None:
             continue
         if date is not None and site.period is not None and not site.period.contains(date):
             report(
-                WARNING,
                 "event-outside-site-period",
                 f"event date {date.text} is outside the period {site.period.text} of site {key!r}",
                 "date",
