@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from heritage_mapper.problems import ERROR, Location, Problem
+from heritage_mapper.problems import Location, Problem
 from heritage_mapper.read.jsonfile import (
     DEFAULT_MAX_JSON_BYTES,
     read_bytes_within,
@@ -24,7 +24,7 @@ __all__ = ["read_csv_text", "csv_records", "csv_line_numbers"]
 
 
 def _problem(path, code, message, hint=None, **location) -> Problem:
-    return Problem(ERROR, code, str(path), message, Location(**location), hint)
+    return Problem.from_rule(code, str(path), message, Location(**location), hint=hint)
 
 
 def _blank(data: bytes) -> bool:

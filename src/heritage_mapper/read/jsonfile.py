@@ -35,6 +35,7 @@ __all__ = [
     "read_json",
     "line_of_pointer",
     "lines_of_pointers",
+    "with_lines",
     "pointer_join",
     "gc_paused",
     "read_bytes_within",
@@ -517,11 +518,7 @@ def _located_hook_problems(out: JsonDocument, hooks: _Hooks) -> list[Problem]:
                     pointer=pointer,
                 )
             )
-    lines = lines_of_pointers(out.text, [p.location.pointer for p in problems])
-    located = [
-        replace(p, location=replace(p.location, line=lines.get(p.location.pointer)))
-        for p in problems
-    ]
+    located = with_lines(problems, out.text)
     # Objects that a later duplicate key replaced are no longer in the document.
     for obj, keys in hooks.duplicates:
         if id(obj) in wanted:
@@ -553,6 +550,34 @@ def _duplicate_problem(path: str, pointer: str | None, key: str, kept) -> Proble
         f"wins (this one keeps the last, {shown}): delete the duplicates",
         pointer=pointer_join(pointer, key) if pointer is not None else None,
     )
+
+
+def with_lines(problems: list[Problem], text: str | None) -> list[Problem]:
+    """``problems`` with the line of their pointer in ``text`` (one scan for all).
+
+    A finding that has a line already, or no pointer, or whose pointer is not in the
+    text, is kept as it is: the one place findings get their line from a pointer.
+
+    Examples
+    --------
+    >>> found = [Problem("error", "x-y", "f.json", "m", Location(pointer="/a"))]
+    >>> with_lines(found, '{\n "a": 1\n}')[0].location.line
+    2
+    """
+    wanted = {
+        p.location.pointer
+        for p in problems
+        if p.location.line is None and p.location.pointer is not None
+    }
+    if not wanted or text is None:
+        return list(problems)
+    lines = lines_of_pointers(text, wanted)
+    return [
+        replace(p, location=replace(p.location, line=lines[p.location.pointer]))
+        if p.location.line is None and p.location.pointer in lines
+        else p
+        for p in problems
+    ]
 
 
 def line_of_pointer(text: str, pointer: str) -> int | None:

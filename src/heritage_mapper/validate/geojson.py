@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from heritage_mapper.problems import Location, Problem, Report
-from heritage_mapper.read.jsonfile import gc_paused, lines_of_pointers, read_json
+from heritage_mapper.read.jsonfile import gc_paused, read_json, with_lines
 from heritage_mapper.rules import RULES, rule
 from heritage_mapper.text import pointer_join
 
@@ -1195,13 +1195,7 @@ def check_document(
         checker.check_root(doc)
         _check_positions(checker)
     problems = checker.problems
-    if text is not None and problems:
-        lines = lines_of_pointers(text, {p.location.pointer for p in problems})
-        problems = [
-            replace(p, location=replace(p.location, line=lines.get(p.location.pointer)))
-            for p in problems
-        ]
-    return problems
+    return with_lines(problems, text)
 
 
 def check_file(path, *, max_bytes: int | None = None) -> tuple[object | None, list[Problem]]:

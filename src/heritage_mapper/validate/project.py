@@ -40,6 +40,7 @@ from heritage_mapper.read.csvfile import csv_line_numbers, csv_records, read_csv
 from heritage_mapper.read.jsonfile import (
     gc_paused,
     read_json,
+    with_lines,
 )
 from heritage_mapper.rules import RULES
 from heritage_mapper.text import fold, pointer, pointer_join
@@ -548,24 +549,10 @@ def _json_text_is_nfc(text: str | None) -> bool:
 
 def _add_lines(ctx: _Context, start: int, path: Path, text: str | None) -> None:
     """Give project-level findings in ``path`` a line number (one scan per file)."""
-    from heritage_mapper.read.jsonfile import lines_of_pointers
-
-    wanted = [
-        i
-        for i in range(start, len(ctx.report.problems))
-        if ctx.report.problems[i].path == str(path)
-        and ctx.report.problems[i].location.line is None
-        and ctx.report.problems[i].location.pointer is not None
-    ]
-    if not wanted or text is None:
-        return
-    lines = lines_of_pointers(text, {ctx.report.problems[i].location.pointer for i in wanted})
-    for i in wanted:
-        p = ctx.report.problems[i]
-        line = lines.get(p.location.pointer)
-        if line is not None:
-            loc = Location(**{**p.location.as_dict(), "line": line})
-            ctx.report.problems[i] = Problem(p.severity, p.code, p.path, p.message, loc, p.hint)
+    problems = ctx.report.problems
+    mine = [i for i in range(start, len(problems)) if problems[i].path == str(path)]
+    for i, problem in zip(mine, with_lines([problems[i] for i in mine], text), strict=True):
+        problems[i] = problem
 
 
 def _check_site(
