@@ -25,30 +25,16 @@ from heritage_mapper.export.tables import (
     ExportData,
     plain,
 )
+from heritage_mapper.geometry import RFC7946_MAX_DECIMALS, ring_turn
 
-__all__ = ["RFC7946_MAX_DECIMALS", "to_rfc7946", "rewind", "ring_area", "outputs", "write"]
+__all__ = ["RFC7946_MAX_DECIMALS", "to_rfc7946", "rewind", "outputs", "write"]
 
-RFC7946_MAX_DECIMALS = 7
 EXTENSION = ".geojson"
 
 
-def ring_area(ring) -> float:
-    """Signed shoelace area of a ring: positive when counter-clockwise.
-
-    Examples
-    --------
-    >>> ring_area([[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]])
-    1.0
-    """
-    total = 0.0
-    for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:], strict=False):
-        total += x1 * y2 - x2 * y1
-    return total / 2.0
-
-
 def _orient(ring, counter_clockwise: bool):
-    area = ring_area(ring)
-    if area == 0 or (area > 0) == counter_clockwise:
+    turn = ring_turn(ring) if ring else 0
+    if turn == 0 or (turn > 0) == counter_clockwise:
         return ring
     return ring[::-1]
 
@@ -66,8 +52,8 @@ def rewind(obj: dict) -> dict:
     Examples
     --------
     >>> cw = {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]]}
-    >>> ring_area(rewind(cw)["coordinates"][0]) > 0
-    True
+    >>> ring_turn(rewind(cw)["coordinates"][0])
+    1
     """
     if not isinstance(obj, dict):
         return obj

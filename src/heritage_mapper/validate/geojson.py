@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from heritage_mapper.geometry import RFC7946_MAX_DECIMALS, WINDING_TOLERANCE
 from heritage_mapper.problems import Location, Problem, Report
 from heritage_mapper.read.jsonfile import gc_paused, read_json, with_lines
 from heritage_mapper.rules import RULES, rule
@@ -76,10 +77,6 @@ MIN_POSITION_LENGTH = 2
 MAX_POSITION_LENGTH = 3
 MIN_LINE_POSITIONS = 2
 MIN_RING_POSITIONS = 4
-#: Seven decimals of a degree are about 1 cm; RFC 7946 section 11.2 advises fewer.
-RFC7946_MAX_DECIMALS = 7
-#: Rings whose signed area is this small relative to its terms have no usable orientation.
-WINDING_TOLERANCE = 1e-9
 #: Structural problems reported per geometry before the rest are summarised.
 MAX_COORDINATE_PROBLEMS = 10
 #: How alike a key must be to a missing member's name to be suggested (difflib ratio).
@@ -1031,7 +1028,10 @@ def _check_precision(checker, table: _Positions, finite) -> None:
 
 
 def _check_winding(checker, table: _Positions, skip: set[int]) -> None:
-    """Right-hand rule from signed ring areas: exterior rings CCW, holes CW (warnings)."""
+    """Right-hand rule from signed ring areas: exterior rings CCW, holes CW (warnings).
+
+    :func:`heritage_mapper.geometry.ring_turn` vectorised over every ring at once.
+    """
     is_ring = table.part_kind == _KIND_RING
     if not is_ring.any():
         return
