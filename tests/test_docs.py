@@ -49,8 +49,8 @@ def test_every_command_is_documented_in_the_readme(name):
 
 
 def test_every_problem_code_is_documented_in_the_readme():
+    from heritage_mapper.validate import PROJECT_CODES
     from heritage_mapper.validate.geojson import CODES
-    from heritage_mapper.validate.project import PROJECT_CODES
 
     missing = [code for code in {**CODES, **PROJECT_CODES} if f"`{code}`" not in README]
     assert not missing, f"README lacks codes: {missing}"

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from heritage_mapper.cli import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, main
 from heritage_mapper.errors import ValidationFailed
 from heritage_mapper.frames import load_geodata
+from heritage_mapper.validate import PROJECT_CODES, validate_geodata
 from heritage_mapper.validate.geojson import CODES
-from heritage_mapper.validate.project import PROJECT_CODES, validate_geodata
 
 from .fuzz_support import (
     assert_findings,

@@ -95,7 +95,7 @@ def load_geodata(
     >>> data = load_geodata("geodata")  # doctest: +SKIP
     >>> data.sites[["id", "layer"]].head(1)  # doctest: +SKIP
     """
-    from heritage_mapper.validate.project import parse_geodata
+    from heritage_mapper.validate.folder import parse_geodata
 
     report, parsed = parse_geodata(geodata_dir, max_bytes=max_bytes)
     if report.has_errors(strict=strict):

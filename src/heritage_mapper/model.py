@@ -30,6 +30,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from heritage_mapper.dates import EdtfDate
 from heritage_mapper.errors import GeodataReadError
 
 __all__ = [
@@ -52,6 +53,8 @@ __all__ = [
     "LIST_SEPARATOR",
     "WGS84",
     "DATE_DTYPE",
+    "ParsedGeodata",
+    "SiteRecord",
 ]
 
 PROJECT_FILE = "project.json"
@@ -389,3 +392,31 @@ class Columns:
         return self.per_language.get(base) or tuple(
             localized(base, lang) for lang in self.languages
         )
+
+
+@dataclass
+class SiteRecord:
+    """Where a site was found, for cross-checks and located messages."""
+
+    id: str
+    layer: str
+    path: str
+    index: int
+    period: EdtfDate | None
+
+
+@dataclass
+class ParsedGeodata:
+    """A geodata folder as validation parsed it, for the loader to build frames from.
+
+    Filled by :func:`heritage_mapper.validate.parse_geodata` in the same pass as the
+    checks (each file is read once); the typed frames come from it
+    (:func:`heritage_mapper.frames.load_geodata`).
+    """
+
+    project: Project | None = None
+    layer_docs: dict[str, dict] = field(default_factory=dict)
+    event_rows: list[dict[str, str]] = field(default_factory=list)
+    event_dates: dict[str, EdtfDate] = field(default_factory=dict)
+    site_periods: dict[str, EdtfDate] = field(default_factory=dict)
+    sources: list[dict] = field(default_factory=list)

@@ -99,7 +99,7 @@ def _w(code: str, summary: str, hint: str) -> Rule:
 #: Every finding code, in the order of the README's table: reading JSON
 #: (:mod:`heritage_mapper.read.jsonfile`), RFC 7946 and geometry (``check``,
 #: :mod:`heritage_mapper.validate.geojson`), then the project's own rules (``validate``,
-#: :mod:`heritage_mapper.validate.project`).
+#: the modules of :mod:`heritage_mapper.validate`).
 RULES: tuple[Rule, ...] = (
     # -- reading a JSON file ------------------------------------------------------------
     _e("json-unreadable", "The file cannot be opened or read", "check the path and permissions"),

@@ -1,0 +1,97 @@
+"""Validate a whole geodata folder: layers, events, sources and how they fit together.
+
+The RFC 7946 and geometry rules come from :mod:`heritage_mapper.validate.geojson`; this
+module adds the project's rules: property schema, ids unique across layers, NFC text,
+EDTF dates, categories and sources that exist, sites inside the declared region (with
+a hint when latitude and longitude look swapped), events whose sites exist and whose
+dates fall in the sites' periods.
+
+Everything is collected as :class:`~heritage_mapper.problems.Problem` records; nothing
+here raises on bad data. :func:`validate_geodata` returns a report; the loader uses
+:func:`parse_geodata`, which also returns what was parsed, so files are read once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from heritage_mapper.errors import GeodataReadError
+from heritage_mapper.model import (
+    PROJECT_FILE,
+    ParsedGeodata,
+)
+from heritage_mapper.problems import Report
+from heritage_mapper.read.jsonfile import (
+    gc_paused,
+)
+from heritage_mapper.rules import RULES
+from heritage_mapper.validate.context import Context, load_schema
+from heritage_mapper.validate.events import check_events
+from heritage_mapper.validate.geojson import CODES as CHECK_CODES
+from heritage_mapper.validate.project_file import check_project
+from heritage_mapper.validate.sites import check_layer
+from heritage_mapper.validate.sources import check_sources
+
+# code -> summary of the codes only ``validate`` emits (the others are ``check``'s CODES);
+# derived from the one registry, heritage_mapper.rules.
+PROJECT_CODES = {r.code: r.summary for r in RULES if r.code not in CHECK_CODES}
+
+
+def validate_geodata(geodata_dir: str | Path, *, max_bytes: int | None = None) -> Report:
+    """Validate every file of a geodata folder and how they fit together.
+
+    Parameters
+    ----------
+    geodata_dir
+        The folder holding ``project.json``.
+    max_bytes
+        Refuse a layer file or events CSV larger than this many bytes, without reading
+        it; default (``None``) :data:`~heritage_mapper.read.jsonfile.DEFAULT_MAX_JSON_BYTES`
+        (64 MiB). A folder cannot be checked without a limit: raise it instead.
+
+    Returns
+    -------
+    Report
+        All findings, grouped by file; ``report.has_errors()`` decides the exit code.
+
+    Raises
+    ------
+    GeodataReadError
+        When the folder or its project file cannot be opened at all.
+
+    Examples
+    --------
+    >>> report = validate_geodata("geodata")  # doctest: +SKIP
+    >>> report.error_count  # doctest: +SKIP
+    0
+    """
+    return parse_geodata(geodata_dir, max_bytes=max_bytes)[0]
+
+
+def parse_geodata(
+    geodata_dir: str | Path, *, max_bytes: int | None = None
+) -> tuple[Report, ParsedGeodata]:
+    """Like :func:`validate_geodata`, and also return what was parsed."""
+    root = Path(geodata_dir)
+    if not root.is_dir():
+        raise GeodataReadError(
+            f"{root}: no such geodata folder; pass --geodata with the folder that holds "
+            f"{PROJECT_FILE}"
+        )
+    if not (root / PROJECT_FILE).is_file():
+        raise GeodataReadError(
+            f"{root / PROJECT_FILE}: not found; a geodata folder needs a project file "
+            "(see README, 'The data model')"
+        )
+    ctx = Context(root)
+    project = check_project(ctx)
+    if project is None:
+        return ctx.report, ctx.parsed
+    ctx.parsed.project = project
+    check_sources(ctx, project)
+    site_schema = load_schema(ctx, project, "site")
+    with gc_paused():  # millions of small objects and no cycles: see gc_paused
+        for spec in project.layers:
+            check_layer(ctx, project, spec, site_schema, max_bytes)
+        check_events(ctx, project, load_schema(ctx, project, "event"), max_bytes)
+    return ctx.report, ctx.parsed

@@ -1,0 +1,298 @@
+"""Rules of the site layers: RFC 7946 (through :mod:`.geojson`), the site schema, ids
+unique across layers, categories, periods, citations and the region (with a hint when
+latitude and longitude look swapped)."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from heritage_mapper.dates import EdtfError, parse_edtf
+from heritage_mapper.model import (
+    PROJECT_FILE,
+    RESERVED_SITE_COLUMNS,
+    SOURCE_REF_SEPARATOR,
+    Project,
+    SiteRecord,
+)
+from heritage_mapper.problems import ERROR
+from heritage_mapper.read.jsonfile import (
+    with_lines,
+)
+from heritage_mapper.text import fold, pointer
+from heritage_mapper.validate.context import Context, read_json_checked, schema_message
+from heritage_mapper.validate.geojson import check_document
+from heritage_mapper.validate.sources import (
+    SITE_CITATION_CODES,
+    check_source_ref,
+    is_paragraph_number,
+)
+from heritage_mapper.validate.texts import (
+    CONTROL_FIX,
+    JSON_MAY_HOLD_CONTROL,
+    NFC_FIX,
+    control_character,
+    json_text_is_nfc,
+    non_nfc_strings,
+    strings,
+)
+
+#: jsonschema keyword → the code of a site property that breaks it (else ``-invalid``).
+SITE_PROPERTY_CODES = {"required": "site-property-missing", "type": "site-property-type"}
+
+
+def _site_property_code(error) -> str:
+    return SITE_PROPERTY_CODES.get(error.validator, "site-property-invalid")
+
+
+def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) -> None:
+    path = project.path(spec.file)
+    if not path.is_file():
+        ctx.problem(
+            "layer-file-missing",
+            path,
+            f"layer {spec.id!r} names {spec.file!r}, which does not exist",
+            hint=f"create the file or fix layers[].file in {PROJECT_FILE}",
+        )
+        return
+    result = read_json_checked(ctx, path, max_bytes)
+    doc = result.document
+    if doc is None:
+        return
+    before = len(ctx.report.problems)
+    ctx.report.extend(check_document(doc, str(path), text=result.text, range_severity=ERROR))
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        ctx.problem(
+            "layer-not-featurecollection",
+            path,
+            "a site layer must be a GeoJSON FeatureCollection",
+            hint='wrap the features in {"type": "FeatureCollection", "features": [...]}',
+            pointer="",
+        )
+        return
+    features = doc.get("features")
+    if not isinstance(features, list):
+        return
+    ctx.parsed.layer_docs[spec.id] = doc
+    if site_schema is not None and site_schema.all_valid(_property_objects(features)):
+        site_schema = None  # every feature conforms: no need to ask one by one
+    check_nfc = not json_text_is_nfc(result.text)
+    check_controls = result.text is None or bool(JSON_MAY_HOLD_CONTROL.search(result.text))
+    for index, feature in enumerate(features):
+        if isinstance(feature, dict):
+            _check_site(
+                ctx, project, spec, path, index, feature, site_schema, check_nfc, check_controls
+            )
+    _add_lines(ctx, before, path, result.text)
+
+
+def _property_objects(features: list) -> list[dict]:
+    """The ``properties`` objects that :func:`_check_site` checks against the schema."""
+    return [
+        f["properties"]
+        for f in features
+        if isinstance(f, dict) and isinstance(f.get("properties"), dict)
+    ]
+
+
+def _add_lines(ctx: Context, start: int, path: Path, text: str | None) -> None:
+    """Give project-level findings in ``path`` a line number (one scan per file)."""
+    problems = ctx.report.problems
+    mine = [i for i in range(start, len(problems)) if problems[i].path == str(path)]
+    for i, problem in zip(mine, with_lines([problems[i] for i in mine], text), strict=True):
+        problems[i] = problem
+
+
+def _check_site(
+    ctx, project, spec, path, index, feature, site_schema, check_nfc=True, check_controls=True
+) -> None:
+    props = feature.get("properties")
+    site_id = props.get("id") if isinstance(props, dict) else None
+    fid = site_id if isinstance(site_id, str) else feature.get("id")
+    fid = str(fid) if fid is not None else None
+    base = f"/features/{index}"
+    loc = {"feature_index": index, "feature_id": fid}
+
+    def report(code, message, hint=None, pointer=base, severity=None):
+        ctx.problem(code, path, message, hint=hint, pointer=pointer, severity=severity, **loc)
+
+    if feature.get("geometry", "absent") is None:
+        report(
+            "site-geometry-null",
+            "a heritage site needs a location, but its geometry is null",
+            hint="give the site a Point at the best position the sources support and a "
+            "matching location_precision_m",
+            pointer=f"{base}/geometry",
+        )
+    if not isinstance(props, dict):
+        return
+    for ptr, text in non_nfc_strings(props, f"{base}/properties") if check_nfc else ():
+        report(
+            "text-not-nfc",
+            f"text {text[:40]!r} is not NFC (decomposed accents); it will be normalised "
+            "when loaded, but search and joins on the raw file may miss it",
+            hint=NFC_FIX,
+            pointer=ptr,
+        )
+    for ptr, text in strings(props, f"{base}/properties") if check_controls else ():
+        found = control_character(text)
+        if found:
+            report(
+                "text-control-character",
+                found[1],
+                hint=CONTROL_FIX,
+                pointer=ptr,
+                severity=found[0],
+            )
+    if site_schema is not None:
+        for error in site_schema.iter_errors(props):
+            report(
+                _site_property_code(error),
+                schema_message(error),
+                hint="see schemas/site.schema.json and the README's data model",
+                pointer=f"{base}/properties{pointer(*error.absolute_path)}",
+            )
+    for name in RESERVED_SITE_COLUMNS:
+        if name in props:
+            report(
+                "site-property-reserved",
+                f"a property named {name!r} would be lost: heritage-mapper gives every "
+                f"loaded site a {name!r} column of its own",
+                hint=f"rename the property, e.g. to 'source_{name}'",
+                pointer=f"{base}/properties{pointer(name)}",
+            )
+    if isinstance(site_id, str):
+        _check_site_id(ctx, spec, path, index, feature, site_id, report, base)
+    _check_site_values(ctx, project, path, props, report, base, site_id, loc)
+    _check_region(project, feature.get("geometry"), report, base)
+
+
+def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> None:
+    member = feature.get("id")
+    key = unicodedata.normalize("NFC", site_id)
+    nfc_member = unicodedata.normalize("NFC", member) if isinstance(member, str) else member
+    if member != site_id and nfc_member == key:
+        report(
+            "text-not-nfc",
+            f"feature id {member!r} and properties.id {site_id!r} are the same id in "
+            "different Unicode forms (one is decomposed)",
+            hint=NFC_FIX,
+            pointer=f"{base}/id",
+        )
+    elif member is not None and member != site_id:
+        report(
+            "site-id-mismatch",
+            f"feature id {member!r} differs from properties.id {site_id!r}",
+            hint="make the two equal (the id member is what GIS tools show)",
+            pointer=f"{base}/id",
+        )
+    if key in ctx.sites:
+        first = ctx.sites[key]
+        report(
+            "site-id-duplicate",
+            f"site id {site_id!r} is already used by feature {first.index} of {first.path}",
+            hint="ids must be unique across all layers; rename one of them",
+            pointer=f"{base}/properties/id",
+        )
+        return
+    folded = fold(key)
+    if folded in ctx.folded_ids:
+        report(
+            "site-id-near-duplicate",
+            f"site id {site_id!r} differs from {ctx.folded_ids[folded]!r} only by case, "
+            "accents, Unicode form or invisible characters",
+            hint="if they are the same place, merge them; otherwise choose clearly different ids",
+            pointer=f"{base}/properties/id",
+        )
+    else:
+        ctx.folded_ids[folded] = key
+    ctx.sites[key] = SiteRecord(key, spec.id, str(path), index, None)
+
+
+def _check_site_values(ctx, project, path, props, report, base, site_id, loc) -> None:
+    period = props.get("period")
+    if isinstance(period, str) and period:
+        try:
+            parsed = parse_edtf(period)
+        except EdtfError as exc:
+            report("site-period-invalid", str(exc), pointer=f"{base}/properties/period")
+        else:
+            key = unicodedata.normalize("NFC", site_id) if isinstance(site_id, str) else None
+            if key in ctx.sites:  # sites are keyed by their NFC id
+                ctx.sites[key].period = parsed
+                ctx.parsed.site_periods[key] = parsed
+    category = props.get("category")
+    if isinstance(category, str) and project.category(category) is None:
+        report(
+            "site-category-unknown",
+            f"category {category!r} is not declared in {PROJECT_FILE}",
+            hint=f"use one of {[c.id for c in project.categories]} or declare it",
+            pointer=f"{base}/properties/category",
+        )
+    refs = props.get("source_refs")
+    if isinstance(refs, list):
+        for i, ref in enumerate(refs):
+            if isinstance(ref, str) and SOURCE_REF_SEPARATOR in ref:
+                file_name, _, para = ref.rpartition(SOURCE_REF_SEPARATOR)
+                if is_paragraph_number(para):
+                    check_source_ref(
+                        ctx,
+                        path,
+                        file_name,
+                        para,
+                        SITE_CITATION_CODES,
+                        pointer=f"{base}/properties/source_refs/{i}",
+                        **loc,
+                    )
+
+
+def _positions(geometry):
+    """Yield every (lon, lat) in a geometry, iteratively (no recursion)."""
+    stack = [geometry.get("coordinates") if isinstance(geometry, dict) else None]
+    if isinstance(geometry, dict) and isinstance(geometry.get("geometries"), list):
+        stack.extend(g.get("coordinates") for g in geometry["geometries"] if isinstance(g, dict))
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, list) or not item:
+            continue
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in item[:2]):
+            position = _lon_lat(item) if len(item) >= 2 else None
+            if position is not None:
+                yield position
+        else:
+            stack.extend(item)
+
+
+def _lon_lat(position: list) -> tuple[float, float] | None:
+    """The first two numbers as floats; None for an integer past the float range (such
+    as a 400-digit one), which check_document reports as not a finite number."""
+    try:
+        return float(position[0]), float(position[1])
+    except OverflowError:
+        return None
+
+
+def _check_region(project: Project, geometry, report, base) -> None:
+    region = project.region
+    for lon, lat in _positions(geometry):
+        if region.contains(lon, lat):
+            continue
+        w, s, e, n = region.bbox
+        if region.contains(lat, lon):
+            report(
+                "coordinates-swapped",
+                f"position [{lon}, {lat}] is outside the region, but [{lat}, {lon}] is "
+                "inside: latitude and longitude look swapped",
+                hint="GeoJSON positions are [longitude, latitude]; swap the two numbers",
+                pointer=f"{base}/geometry/coordinates",
+            )
+        else:
+            report(
+                "site-outside-region",
+                f"position [{lon}, {lat}] is outside the region box [{w}, {s}, {e}, {n}] "
+                f"(margin {region.margin_deg}°) and its named exceptions",
+                hint="check the coordinates, or declare the place under region.exceptions "
+                f"in {PROJECT_FILE}",
+                pointer=f"{base}/geometry/coordinates",
+            )
+        return  # one finding per site is enough
