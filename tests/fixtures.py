@@ -44,7 +44,7 @@ SITES: tuple[dict, ...] = (
         "category": "landmark",
         "period": "1955-04-25",
         "paragraph": 1,
-        "name": {"vi": "Bến tàu cũ Hòn Nét", "en": "Old pier"},
+        "name": {"vi": "Bến tàu cũ Hòn Nét", "en": "Hòn Nét old pier"},
     },
     {
         "layer": "harbour",
