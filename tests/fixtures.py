@@ -51,7 +51,7 @@ SITES: tuple[dict, ...] = (
         "id": "lighthouse",
         "coordinates": [107.2, 20.9],
         "category": "landmark",
-        "period": "1959/1975",
+        "period": "1959/..",
         "paragraph": 2,
         "name": {"vi": "Hải đăng Đảo Ngọc", "en": "Lighthouse"},
     },
@@ -76,7 +76,8 @@ SITES: tuple[dict, ...] = (
 )
 
 #: The events: id, date (EDTF), site ids (";"-joined, "" for a region event),
-#: paragraph cited, titles (vi, en). Each date lies in its sites' periods.
+#: paragraph cited, titles (vi, en). Each date lies in its sites' periods; one is a
+#: region event, one names two sites, one has an open end and one is approximate.
 EVENTS: tuple[dict, ...] = (
     {
         "id": "ev-1954-ceasefire",
@@ -93,11 +94,11 @@ EVENTS: tuple[dict, ...] = (
         "title": {"vi": "Mít tinh ở bến tàu", "en": "Rally at the pier"},
     },
     {
-        "id": "ev-1960-first-light",
-        "date": "1960",
+        "id": "ev-1960-lighthouse-in-service",
+        "date": "1960/..",
         "site_ids": "lighthouse",
         "paragraph": 7,
-        "title": {"vi": "Hải đăng thắp sáng", "en": "The lighthouse is lit"},
+        "title": {"vi": "Hải đăng hoạt động", "en": "The lighthouse in service"},
     },
     {
         "id": "ev-1965-shift",
