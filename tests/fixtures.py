@@ -35,7 +35,9 @@ REGION_BBOX = [106.0, 20.5, 108.0, 21.8]
 LAYERS = (("harbour", "layers/harbour.geojson"), ("mines", "layers/mines.geojson"))
 CATEGORIES = ("landmark", "workplace")
 
-#: The sites: layer, id, [lon, lat], category, period, paragraph cited, names (vi, en).
+#: The sites: layer, id, [lon, lat], category, period, paragraph cited, location
+#: precision (certain, less-certain, uncertain), names (vi, en), optional description.
+#: Periods: a day, an open end, an unknown start, a closed interval.
 SITES: tuple[dict, ...] = (
     {
         "layer": "harbour",
@@ -44,6 +46,7 @@ SITES: tuple[dict, ...] = (
         "category": "landmark",
         "period": "1955-04-25",
         "paragraph": 1,
+        "location_precision_m": 50,
         "name": {"vi": "Bến tàu cũ Hòn Nét", "en": "Hòn Nét old pier"},
     },
     {
@@ -53,15 +56,24 @@ SITES: tuple[dict, ...] = (
         "category": "landmark",
         "period": "1959/..",
         "paragraph": 2,
+        "location_precision_m": 1500,
         "name": {"vi": "Hải đăng Đảo Ngọc", "en": "Lighthouse"},
+        # longer than a DBF text field (254 bytes) in Vietnamese: Shapefile cuts it
+        "description": {
+            "vi": "Ngọn hải đăng trên đảo Ngọc được dựng lại sau năm 1959 và thắp sáng từ"
+            " năm 1960; người giữ đèn ghi nhật ký mỗi đêm, kể cả những đêm bão lớn, và"
+            " con tàu nào vào cảng cũng nhìn thấy ánh đèn của nó từ rất xa ngoài khơi.",
+            "en": "The lighthouse on Ngọc island, rebuilt after 1959 and lit since 1960.",
+        },
     },
     {
         "layer": "mines",
         "id": "screening-plant",
         "coordinates": [107.36, 21.02],
         "category": "workplace",
-        "period": "1924/..",
+        "period": "/2025",
         "paragraph": 3,
+        "location_precision_m": 500,
         "name": {"vi": "Nhà sàng Mỏ Thử", "en": "Screening plant"},
     },
     {
@@ -71,6 +83,7 @@ SITES: tuple[dict, ...] = (
         "category": "workplace",
         "period": "1964/1972",
         "paragraph": 4,
+        "location_precision_m": 10000,
         "name": {"vi": "Miệng lò Giếng Một", "en": "Pit head"},
     },
 )
@@ -139,7 +152,9 @@ def site_feature(site: dict, languages: Sequence[str]) -> dict:
         "id": site["id"],
         **per_language("name", site["name"], languages),
         "category": site["category"],
-        **per_language("description", f"About {site['name']['en'].lower()}", languages),
+        **per_language(
+            "description", site.get("description", f"About {site['name']['en']}"), languages
+        ),
         "period": site["period"],
         "location_precision_m": site.get("location_precision_m", 100),
         **per_language("location_basis", "Placed from the source's description", languages),
