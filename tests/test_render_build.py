@@ -1,4 +1,7 @@
-"""heritage-mapper build: pages written, offline, deterministic, atomic, and up to date."""
+"""heritage-mapper build: pages written, offline, deterministic, atomic, and up to date.
+
+Data: the real geodata/ (the committed maps/ must match it; page tests name its sites).
+"""
 
 from __future__ import annotations
 
