@@ -42,3 +42,13 @@ def data():
     from heritage_mapper import load_geodata
 
     return load_geodata(GEODATA)
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory):
+    """The small fixture folder (tests/fixtures.py), loaded once (tests must not modify it)."""
+    from heritage_mapper import load_geodata
+
+    from .fixtures import make_geodata
+
+    return load_geodata(make_geodata(tmp_path_factory.mktemp("small")))

@@ -1,4 +1,8 @@
-"""FlatGeobuf export: one file per site layer and for events-at-sites."""
+"""FlatGeobuf export: one file per site layer and for events-at-sites.
+
+Data: the small fixture folder (tests/fixtures.py); export behaviour does not depend on
+the Quảng Ninh content.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,12 @@ import shapely
 from heritage_mapper.export import export_layers
 
 DEGREE_TOLERANCE = 1e-7
+
+
+@pytest.fixture(scope="module")
+def data(small_data):
+    """The small fixture folder: what is checked here does not depend on the content."""
+    return small_data
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,8 @@
-"""GeoJSON export: RFC 7946 winding, rounding and ids; read back with pyogrio."""
+"""GeoJSON export: RFC 7946 winding, rounding and ids; read back with pyogrio.
+
+Data: the small fixture folder (tests/fixtures.py); export behaviour does not depend on
+the Quảng Ninh content.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,19 @@ from heritage_mapper import load_geodata
 from heritage_mapper.export import RFC7946_MAX_DECIMALS, export_layers, rewind, to_rfc7946
 from heritage_mapper.geometry import ring_turn
 
+from .fixtures import make_geodata
+
 REPO = Path(__file__).resolve().parents[1]
-GEODATA = REPO / "geodata"
 SHARED = REPO.parent / "shared"
 REWIND = SHARED / "conformance" / "geojson-rewind"
 REWIND_INPUTS = sorted(REWIND.glob("*.input.geojson"))
 DEGREE_TOLERANCE = 1e-7
+
+
+@pytest.fixture(scope="module")
+def data(small_data):
+    """The small fixture folder: what is checked here does not depend on the content."""
+    return small_data
 
 
 @pytest.fixture(scope="module")
@@ -123,20 +134,21 @@ def test_events_at_sites_carry_event_and_site_and_dates(data, exported):
     folder, _ = exported
     doc = json.loads((folder / "events-at-sites.geojson").read_text(encoding="utf-8"))
     ids = [f["id"] for f in doc["features"]]
-    assert "ev-1959-ho-chi-minh-visit@cat-ba-fishing-village" in ids
+    assert "ev-1965-shift@pit-head" in ids
     assert len(ids) == len(set(ids)) == sum(len(s) for s in data.events["site_ids"])
-    visit = next(f for f in doc["features"] if f["id"].startswith("ev-1959-ho-chi-minh-visit@"))
-    assert visit["properties"]["date_start"] == "1959-01-01"
-    assert visit["properties"]["date_end"] == "1959-12-31"
+    shift = next(f for f in doc["features"] if f["id"].startswith("ev-1965-shift@"))
+    assert shift["properties"]["date_start"] == "1965-12-01"
+    assert shift["properties"]["date_end"] == "1965-12-31"
 
 
-def test_a_clockwise_polygon_site_is_written_counter_clockwise(geodata_copy, tmp_path):
-    layer = geodata_copy / "layers" / "coal-industry.geojson"
+def test_a_clockwise_polygon_site_is_written_counter_clockwise(tmp_path):
+    folder = make_geodata(tmp_path)
+    layer = folder / "layers" / "mines.geojson"
     doc = json.loads(layer.read_text(encoding="utf-8"))
     x, y = doc["features"][0]["geometry"]["coordinates"]
     clockwise = [[x, y], [x, y + 0.01], [x + 0.01, y + 0.01], [x + 0.01, y], [x, y]]
     doc["features"][0]["geometry"] = {"type": "Polygon", "coordinates": [clockwise]}
     layer.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    paths = export_layers(load_geodata(geodata_copy), tmp_path / "out", ["geojson"])
-    written = json.loads(next(p for p in paths if "coal" in p.name).read_text(encoding="utf-8"))
+    paths = export_layers(load_geodata(folder), tmp_path / "out", ["geojson"])
+    written = json.loads(next(p for p in paths if "mines" in p.name).read_text(encoding="utf-8"))
     assert [orientation(r) for r in rings(written)] == ["+"]

@@ -1,4 +1,8 @@
-"""KML export: one Document, a Folder per layer, Placemarks with the event timeline."""
+"""KML export: one Document, a Folder per layer, Placemarks with the event timeline.
+
+Data: the small fixture folder (tests/fixtures.py); export behaviour does not depend on
+the Quảng Ninh content.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,12 @@ from heritage_mapper.export.kml import kml_color
 
 KML = "{http://www.opengis.net/kml/2.2}"
 DEGREE_TOLERANCE = 1e-7
+
+
+@pytest.fixture(scope="module")
+def data(small_data):
+    """The small fixture folder: what is checked here does not depend on the content."""
+    return small_data
 
 
 @pytest.fixture(scope="module")
@@ -85,14 +95,14 @@ def test_write_read_roundtrip_keeps_ids_names_and_coordinates(data, kml):
 def test_descriptions_carry_the_event_timeline_as_html(kml):
     root = ET.parse(kml).getroot()
     for _folder, placemark in placemarks(root):
-        if data_value(placemark, "id") == "cat-ba-fishing-village":
+        if data_value(placemark, "id") == "pit-head":
             html = parse_html(placemark.find(f"{KML}description").text)
             text = " ".join(html.text)
             assert "Dòng thời gian" in text and "Timeline" in text
-            assert "1959: Bác Hồ thăm ngư dân Tuần Châu và Cát Bà" in text
+            assert "tháng 12/1965: Ca làm việc dưới bom" in text
             assert set(html.tags) <= {"p", "b", "h4", "ul", "li"}
             return
-    pytest.fail("no Cát Bà placemark")
+    pytest.fail("no pit-head placemark")
 
 
 def test_placemarks_have_a_layer_style_and_a_time_span(kml):
@@ -104,11 +114,11 @@ def test_placemarks_have_a_layer_style_and_a_time_span(kml):
 
 
 def test_an_open_period_has_a_begin_and_no_end(kml):
-    # nam-hoa-battle-positions has the period "1965-12/"
+    # the lighthouse has the period "1959/.."
     root = ET.parse(kml).getroot()
     spans = {data_value(p, "id"): p.find(f"{KML}TimeSpan") for _f, p in placemarks(root)}
-    span = spans["nam-hoa-battle-positions"]
-    assert span.find(f"{KML}begin").text == "1965-12-01"
+    span = spans["lighthouse"]
+    assert span.find(f"{KML}begin").text == "1959-01-01"
     assert span.find(f"{KML}end") is None
 
 

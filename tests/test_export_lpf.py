@@ -1,4 +1,8 @@
-"""Linked Places Format export: the JSON-LD the World Historical Gazetteer reads."""
+"""Linked Places Format export: the JSON-LD the World Historical Gazetteer reads.
+
+Data: the small fixture folder (tests/fixtures.py); export behaviour does not depend on
+the Quảng Ninh content.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,12 @@ from heritage_mapper.export import certainty, export_layers
 from heritage_mapper.export.lpf import LPF_CONTEXT, LPF_ID_BASE
 
 DEGREE_TOLERANCE = 1e-7
+
+
+@pytest.fixture(scope="module")
+def data(small_data):
+    """The small fixture folder: what is checked here does not depend on the content."""
+    return small_data
 
 
 @pytest.fixture(scope="module")
@@ -43,29 +53,29 @@ def test_write_read_roundtrip_keeps_ids_titles_and_coordinates(data, doc):
 
 
 def test_names_have_language_and_citations(data, doc):
-    feature = features_by_id(doc)["hon-gai-rally-ground"]
+    feature = features_by_id(doc)["old-pier"]
     assert [(n["toponym"], n["lang"]) for n in feature["names"]] == [
-        ("Nơi mít tinh mừng giải phóng Vùng mỏ, thị xã Hòn Gai", "vi"),
-        ("Hòn Gai liberation rally ground", "en"),
+        ("Bến tàu cũ Hòn Nét", "vi"),
+        ("Hòn Nét old pier", "en"),
     ]
     citations = feature["names"][0]["citations"]
-    assert len(citations) == 2
-    assert citations[0]["label"].startswith("Tư liệu kỷ niệm 70 năm Giải phóng Vùng mỏ")
-    assert citations[0]["label"].endswith("¶6")
-    assert feature["names"][1]["citations"][0]["label"].startswith("Material for the 70th")
+    assert len(citations) == 1
+    assert citations[0]["label"].startswith("Tư liệu thử")
+    assert citations[0]["label"].endswith("¶1")
+    assert feature["names"][1]["citations"][0]["label"].startswith("A test source")
 
 
 @pytest.mark.parametrize(
     ("site_id", "span", "label"),
     [
-        ("hon-gai-rally-ground", {"start": {"in": "1955-04-25"}}, "1955-04-25"),
+        ("old-pier", {"start": {"in": "1955-04-25"}}, "1955-04-25"),
         (
-            "tuan-chau-fishing-village",
-            {"start": {"in": "1959-01-01"}, "end": {"in": "1959-12-31"}},
-            "1959",
+            "pit-head",
+            {"start": {"in": "1964-01-01"}, "end": {"in": "1972-12-31"}},
+            "1964/1972",
         ),
-        ("nam-hoa-battle-positions", {"start": {"in": "1965-12-01"}}, "1965-12/"),
-        ("cua-ong-screening-plant", {"start": {"latest": "2025-12-31"}}, "/2025"),
+        ("lighthouse", {"start": {"in": "1959-01-01"}}, "1959/.."),
+        ("screening-plant", {"start": {"latest": "2025-12-31"}}, "/2025"),
     ],
 )
 def test_timespans_come_from_the_edtf_bounds(doc, site_id, span, label):
@@ -78,12 +88,9 @@ def test_geometry_certainty_follows_location_precision(data, doc):
     for _, site in data.sites.iterrows():
         (point,) = features[site["id"]]["geometry"]["geometries"]
         assert point["certainty"] == certainty(site["location_precision_m"])
-    assert features["cong-to-dao-thanh-y-club"]["geometry"]["geometries"][0]["certainty"] == (
-        "uncertain"
-    )
-    assert features["cat-ba-fishing-village"]["geometry"]["geometries"][0]["certainty"] == (
-        "less-certain"
-    )
+    assert features["pit-head"]["geometry"]["geometries"][0]["certainty"] == "uncertain"
+    assert features["lighthouse"]["geometry"]["geometries"][0]["certainty"] == "less-certain"
+    assert features["old-pier"]["geometry"]["geometries"][0]["certainty"] == "certain"
 
 
 def test_certainty_thresholds():

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import doctest
 import errno
 import json
 import os
@@ -49,7 +48,7 @@ from click.testing import CliRunner
 
 import heritage_mapper.export
 import heritage_mapper.render
-from heritage_mapper import atomic, load_geodata
+from heritage_mapper import load_geodata
 from heritage_mapper.atomic import LOCK_NAME, is_temp_name, output_lock
 from heritage_mapper.build import build
 from heritage_mapper.cli import main
@@ -174,14 +173,6 @@ def assert_next_build_is_clean(out: Path, world: World, new_data, folders=FOLDER
     now = snapshot(out)
     for folder in folders:
         assert part(now, folder) == part(world.outputs["new"], folder)
-
-
-# -- the helpers of atomic.py -----------------------------------------------------------
-
-
-def test_atomic_examples_run():
-    result = doctest.testmod(atomic, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 5 and result.failed == 0
 
 
 def test_a_build_removes_what_a_killed_run_left_and_nothing_else(out, world, new_data):

@@ -167,12 +167,16 @@ def test_event_paragraph_that_int_cannot_read_is_a_finding(geodata_copy, paragra
     assert code in {p.code for p in report.problems}
 
 
-@pytest.mark.parametrize("paragraph", ["²", "9" * 5000])
-def test_source_ref_paragraph_that_int_cannot_read_is_a_finding(geodata_copy, paragraph):
+@pytest.mark.parametrize(
+    ("paragraph", "code"),
+    [("²", "site-property-invalid"), ("9" * 5000, "source-paragraph-missing")],
+)
+def test_source_ref_paragraph_that_int_cannot_read_is_a_finding(geodata_copy, paragraph, code):
     layer = geodata_copy / "layers" / "coal-industry.geojson"
     _edit(layer, f"{SOURCE}#8", f"{SOURCE}#{paragraph}")
     report = _validate(geodata_copy)
-    assert report.has_errors()
+    errors = [(p.code, p.location.pointer) for p in report.problems if p.severity == "error"]
+    assert errors == [(code, "/features/0/properties/source_refs/0")]
 
 
 def test_coordinate_integer_too_large_for_a_float_is_a_finding(geodata_copy):

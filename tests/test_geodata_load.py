@@ -1,4 +1,9 @@
-"""The loading API: typed layers and events from the real geodata folder."""
+"""The loading API: typed layers and events, joins and timelines.
+
+Data: the small fixture folder (``small_data``, tests/fixtures.py) for the API's
+behaviour; the real geodata/ (``data``) only for facts about the curated Quảng Ninh
+sites (which sites exist, their stated precision, NFC text).
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,16 @@ from heritage_mapper import load_geodata
 from heritage_mapper.errors import ValidationFailed
 from heritage_mapper.join import event_site_links, events_with_geometry, site_timelines
 
-
-def test_layers_follow_the_project_order(data):
-    assert list(data.layers) == [spec.id for spec in data.project.layers]
+from .fixtures import EVENTS, make_geodata
 
 
-def test_sites_have_typed_columns_and_wgs84(data):
-    sites = data.sites
+def test_layers_follow_the_project_order(small_data):
+    assert list(small_data.layers) == [spec.id for spec in small_data.project.layers]
+    assert list(small_data.layers) == ["harbour", "mines"]
+
+
+def test_sites_have_typed_columns_and_wgs84(small_data):
+    sites = small_data.sites
     assert sites.crs.to_epsg() == 4326
     assert sites["location_precision_m"].dtype == "float64"
     assert str(sites["name_vi"].dtype) == "string"
@@ -51,57 +59,62 @@ def test_text_is_nfc(data):
     assert all(unicodedata.is_normalized("NFC", v) for v in data.events["summary_vi"])
 
 
-def test_events_have_edtf_bounds_as_dates(data):
-    events = data.events.set_index("id")
-    row = events.loc["ev-1965-nam-hoa-militia"]
+def test_events_have_edtf_bounds_as_dates(small_data):
+    events = small_data.events.set_index("id")
+    row = events.loc["ev-1965-shift"]
     assert row["date"] == "1965-12"
     assert row["date_start"] == pd.Timestamp("1965-12-01")
     assert row["date_end"] == pd.Timestamp("1965-12-31")
-    assert pd.isna(events.loc["ev-2025-propaganda-plan", "date_end"])
-    assert events.loc["ev-1955-education-begins", "approximate"]
+    assert pd.isna(events.loc["ev-1960-lighthouse-in-service", "date_end"])  # 1960/..
+    assert events.loc["ev-1970-record", "approximate"]  # 1970~
+    assert not events.loc["ev-1965-shift", "approximate"]
 
 
-def test_every_event_cites_a_registered_source_and_paragraph(data):
-    assert len(data.events) >= 12
-    assert data.events["source"].isin(data.sources["file"]).all()
-    assert (data.events["paragraph"] >= 1).all()
+def test_every_event_cites_a_registered_source_and_paragraph(small_data):
+    assert len(small_data.events) == len(EVENTS)
+    assert small_data.events["source"].isin(small_data.sources["file"]).all()
+    assert (small_data.events["paragraph"] >= 1).all()
 
 
-def test_join_is_many_to_many(data):
-    links = event_site_links(data.events)
-    visit = links[links["event_id"] == "ev-1959-ho-chi-minh-visit"]
-    assert list(visit["site_id"]) == ["tuan-chau-fishing-village", "cat-ba-fishing-village"]
-    assert set(links["site_id"]) <= set(data.sites["id"])
+def test_join_is_many_to_many(small_data):
+    links = event_site_links(small_data.events)
+    shift = links[links["event_id"] == "ev-1965-shift"]
+    assert list(shift["site_id"]) == ["screening-plant", "pit-head"]
+    pit_head = links[links["site_id"] == "pit-head"]
+    assert list(pit_head["event_id"]) == ["ev-1965-shift", "ev-1970-record"]
+    assert set(links["site_id"]) <= set(small_data.sites["id"])
 
 
-def test_timelines_are_sorted_by_date_and_cover_every_site(data):
-    timelines = site_timelines(data)
-    assert set(timelines) == set(data.sites["id"])
+def test_timelines_are_sorted_by_date_and_cover_every_site(small_data):
+    timelines = site_timelines(small_data)
+    assert set(timelines) == set(small_data.sites["id"])
     for events in timelines.values():
         starts = events["date_start"].fillna(events["date_end"])
         assert starts.is_monotonic_increasing
-    assert list(timelines["tuan-chau-fishing-village"]["id"]) == ["ev-1959-ho-chi-minh-visit"]
+    assert list(timelines["pit-head"]["id"]) == ["ev-1965-shift", "ev-1970-record"]
 
 
-def test_events_with_geometry_has_one_row_per_pair(data):
-    joined = events_with_geometry(data)
-    assert len(joined) == len(event_site_links(data.events))
+def test_events_with_geometry_has_one_row_per_pair(small_data):
+    joined = events_with_geometry(small_data)
+    assert len(joined) == len(event_site_links(small_data.events))
     assert {"event_id", "site_id", "date_start", "date_end", "geometry"} <= set(joined.columns)
 
 
-def test_load_refuses_a_folder_with_errors(geodata_copy):
-    path = geodata_copy / "layers/liberation-1955.geojson"
+def test_load_refuses_a_folder_with_errors(tmp_path):
+    folder = make_geodata(tmp_path)
+    path = folder / "layers/harbour.geojson"
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["features"][0]["properties"]["period"] = "not a date"
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(ValidationFailed, match="error") as info:
-        load_geodata(geodata_copy)
+        load_geodata(folder)
     assert any(p.code == "site-period-invalid" for p in info.value.report.problems)
 
 
-def test_timelines_are_numbered_from_zero_keep_columns_and_repeat_a_doubled_site(data):
+def test_timelines_are_numbered_from_zero_keep_columns_and_repeat_a_doubled_site(small_data):
     import dataclasses
 
+    data = small_data
     events = data.events.copy()
     first_site = data.sites["id"].iloc[0]
     events.at[events.index[0], "site_ids"] = [first_site, first_site]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from heritage_mapper.progress import Progress
 
@@ -37,6 +38,9 @@ def test_progress_is_silent_with_quiet_even_on_a_terminal():
     assert stream.getvalue() == ""
 
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
 def test_progress_draws_on_a_terminal_and_leaves_no_line_behind():
     stream = Terminal()
     progress = Progress(stream=stream)
@@ -47,9 +51,19 @@ def test_progress_draws_on_a_terminal_and_leaves_no_line_behind():
     assert progress.enabled
     assert "Rendering pages" in drawn
     assert "1/2" in drawn
+    written = stream.getvalue()
+    # the line is redrawn in place (carriage returns, never a newline) and erased at the end
+    assert "\n" not in written
+    assert written.startswith(drawn) and "\x1b[2K" in written[len(drawn) :]
+    assert ANSI.sub("", written.rsplit("\x1b[2K", 1)[1]).strip() == ""
 
 
-def test_step_outside_the_context_does_nothing():
-    progress = Progress(stream=Terminal())
-    with progress.step("Validating") as advance:
+def test_step_outside_the_context_draws_nothing_and_advance_is_a_no_op():
+    stream = Terminal()
+    progress = Progress(stream=stream)
+    assert progress.enabled  # a terminal, but not started: no rich display exists yet
+    with progress.step("Validating", total=3) as advance:
         advance(5)
+        advance()
+    assert stream.getvalue() == ""
+    assert progress._progress is None

@@ -1,4 +1,7 @@
-"""heritage-mapper build: pages written, offline, deterministic, atomic, and up to date."""
+"""heritage-mapper build: pages written, offline, deterministic, atomic, and up to date.
+
+Data: the real geodata/ (the committed maps/ must match it; page tests name its sites).
+"""
 
 from __future__ import annotations
 
@@ -166,12 +169,27 @@ def test_failed_validation_leaves_existing_maps_untouched(tmp_path):
 
 
 def test_an_unwritable_output_is_one_line_and_exit_1(tmp_path):
+    """A folder in the way of a page (README "Robustness"): exit 1, one line naming it."""
+    out = tmp_path / "maps"
+    (out / INDEX_PAGE).mkdir(parents=True)
+    args = ["build", "--geodata", str(GEODATA), "--out", str(out), "--no-exports"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {out / INDEX_PAGE}: a folder has the name of this output file")
+    assert [p.name for p in out.iterdir()] == [INDEX_PAGE]
+
+
+def test_an_out_path_that_is_a_file_is_a_usage_error_exit_2(tmp_path):
+    """click refuses a file given as --out before anything runs: a usage error (exit 2)."""
     blocker = tmp_path / "maps"
     blocker.write_text("a file where the folder should be", encoding="utf-8")
     args = ["build", "--geodata", str(GEODATA), "--out", str(blocker), "--no-exports"]
     result = CliRunner().invoke(main, args)
-    assert result.exit_code in (1, 2), result.output
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '--out': Directory '{blocker}' is a file." in result.stderr
     assert "Traceback" not in result.output
+    assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
 
 
 def test_a_layer_named_index_is_refused(tmp_path):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import doctest
 import json
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-import heritage_mapper.render.data
 from heritage_mapper import load_geodata
 from heritage_mapper.dates import format_edtf
 from heritage_mapper.join import join, timeline_order
@@ -56,11 +54,6 @@ def no_site_events(geodata):
     """The events with an empty ``site_ids``, in timeline order."""
     ordered = timeline_order(geodata.events)
     return ordered[[not ids for ids in ordered["site_ids"]]]
-
-
-def test_docstring_examples_run():
-    result = doctest.testmod(heritage_mapper.render.data, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,8 @@
-"""The project validator on the real geodata and on folders broken one mistake at a time."""
+"""The project validator on folders broken one mistake at a time, and on the real geodata.
+
+Data: the small fixture folder (tests/fixtures.py) for every mistake, since the
+findings do not depend on the content; the real geodata/ only for "it validates clean".
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,16 @@ from heritage_mapper.cli import main
 from heritage_mapper.validate import validate_geodata
 
 from .conftest import GEODATA
+from .fixtures import SOURCE_FILE, SOURCE_PARAGRAPHS, make_geodata
 
-LAYER = "layers/liberation-1955.geojson"  # holds one site: hon-gai-rally-ground
-TWO_SITES = "layers/ho-chi-minh-1959.geojson"  # tuan-chau (0) and cat-ba (1)
+LAYER = "layers/harbour.geojson"  # old-pier (0) and lighthouse (1)
+TWO_SITES = "layers/mines.geojson"  # screening-plant (0) and pit-head (1)
+
+
+@pytest.fixture
+def small(tmp_path):
+    """The small fixture folder, written afresh for each test (tests may break it)."""
+    return make_geodata(tmp_path)
 
 
 def run_validate(folder, *extra):
@@ -67,25 +78,23 @@ def _broken_json(folder):
 
 def _swapped(folder):
     edit_json(
-        folder / LAYER, lambda d: d["features"][0]["geometry"].update(coordinates=[20.951, 107.079])
+        folder / LAYER, lambda d: d["features"][0]["geometry"].update(coordinates=[20.95, 107.08])
     )
 
 
 def _duplicate_id(folder):
     def change(doc):
-        doc["features"][1]["id"] = doc["features"][1]["properties"]["id"] = (
-            "tuan-chau-fishing-village"
-        )
+        doc["features"][1]["id"] = doc["features"][1]["properties"]["id"] = "screening-plant"
 
     edit_json(folder / TWO_SITES, change)
 
 
 def _dangling(folder):
-    edit_events(folder, ",hon-gai-rally-ground,", ",hon-gai-rally-groud,")
+    edit_events(folder, ",old-pier,", ",old-peir,")
 
 
 def _bad_edtf(folder):
-    edit_events(folder, "ev-1965-nam-hoa-militia,1965-12,", "ev-1965-nam-hoa-militia,1965-13,")
+    edit_events(folder, "ev-1965-shift,1965-12,", "ev-1965-shift,1965-13,")
 
 
 def _missing_field(folder):
@@ -111,12 +120,12 @@ def _empty(folder):
 
 def _non_utf8(folder):
     path = folder / LAYER
-    path.write_bytes(path.read_bytes().replace("Hòn Gai".encode(), "Hòn Gai".encode("latin-1"), 1))
+    path.write_bytes(path.read_bytes().replace("Hòn Nét".encode(), "Hòn Nét".encode("latin-1"), 1))
 
 
 def _latitude_200(folder):
     edit_json(
-        folder / LAYER, lambda d: d["features"][0]["geometry"].update(coordinates=[107.079, 200.0])
+        folder / LAYER, lambda d: d["features"][0]["geometry"].update(coordinates=[107.08, 200.0])
     )
 
 
@@ -130,7 +139,7 @@ BROKEN = {
         {
             "pointer": "/features/0/geometry/coordinates",
             "feature_index": 0,
-            "feature_id": "hon-gai-rally-ground",
+            "feature_id": "old-pier",
             "line": int,
         },
         (),
@@ -146,14 +155,14 @@ BROKEN = {
         _dangling,
         "events.csv",
         "event-site-unknown",
-        {"row": 6, "column_name": "site_ids", "feature_id": "ev-1955-hon-gai-rally"},
+        {"row": 3, "column_name": "site_ids", "feature_id": "ev-1955-pier-rally"},
         (),
     ),
     "bad-edtf": (
         _bad_edtf,
         "events.csv",
         "event-date-invalid",
-        {"row": 14, "column_name": "date"},
+        {"row": 5, "column_name": "date"},
         (),
     ),
     "missing-field": (
@@ -184,13 +193,13 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))
-def test_one_mistake_gives_code_location_and_exit_1(geodata_copy, case):
+def test_one_mistake_gives_code_location_and_exit_1(small, case):
     mistake, file_name, code, expected, extra = BROKEN[case]
-    mistake(geodata_copy)
-    result = run_validate(geodata_copy, *extra)
+    mistake(small)
+    result = run_validate(small, *extra)
     assert result.exit_code == 1, result.output
     path, problem = find(result, code)
-    assert path == str(geodata_copy / file_name)
+    assert path == str(small / file_name)
     assert problem["message"]
     for key, value in expected.items():
         assert key in problem["location"], (key, problem)
@@ -200,44 +209,44 @@ def test_one_mistake_gives_code_location_and_exit_1(geodata_copy, case):
             assert problem["location"][key] == value, (key, problem)
 
 
-def test_nfd_text_is_only_a_warning_without_strict(geodata_copy):
-    _nfd(geodata_copy)
-    result = run_validate(geodata_copy)
+def test_nfd_text_is_only_a_warning_without_strict(small):
+    _nfd(small)
+    result = run_validate(small)
     assert result.exit_code == 0, result.output
     _, problem = find(result, "text-not-nfc")
     assert problem["severity"] == "warning"
     assert "NFC" in problem["hint"]
 
 
-def test_event_outside_site_period_is_a_warning(geodata_copy):
-    edit_events(geodata_copy, "ev-1955-hon-gai-rally,1955-04-25,", "ev-1955-hon-gai-rally,1956,")
-    result = run_validate(geodata_copy)
+def test_event_outside_site_period_is_a_warning(small):
+    edit_events(small, "ev-1955-pier-rally,1955-04-25,", "ev-1955-pier-rally,1956,")
+    result = run_validate(small)
     assert result.exit_code == 0
     _, problem = find(result, "event-outside-site-period")
     assert problem["severity"] == "warning"
-    assert problem["location"]["row"] == 6
+    assert problem["location"]["row"] == 3
 
 
-def test_site_outside_region_without_swap_hint(geodata_copy):
+def test_site_outside_region_without_swap_hint(small):
     edit_json(
-        geodata_copy / LAYER,
+        small / LAYER,
         lambda d: d["features"][0]["geometry"].update(coordinates=[105.8, 21.0]),
-    )  # Hà Nội: a real place, but not in the region
-    result = run_validate(geodata_copy)
+    )  # Hà Nội: a real place, but not in the fixture's region
+    result = run_validate(small)
     assert result.exit_code == 1
     find(result, "site-outside-region")
     assert not [p for _, p in problems_of(result) if p["code"] == "coordinates-swapped"]
 
 
-def test_cited_paragraph_must_exist(geodata_copy):
-    edit_events(geodata_copy, "000_429512ba85df644f.txt,10", "000_429512ba85df644f.txt,11")
-    _, problem = find(run_validate(geodata_copy), "event-paragraph-missing")
-    assert "10 paragraphs" in problem["message"]
+def test_cited_paragraph_must_exist(small):
+    edit_events(small, f"{SOURCE_FILE},9", f"{SOURCE_FILE},{SOURCE_PARAGRAPHS + 1}")
+    _, problem = find(run_validate(small), "event-paragraph-missing")
+    assert f"{SOURCE_PARAGRAPHS} paragraphs" in problem["message"]
 
 
-def test_unregistered_source_is_an_error(geodata_copy):
-    edit_events(geodata_copy, "000_429512ba85df644f.txt,10", "999_unknown.txt,10")
-    result = run_validate(geodata_copy)
+def test_unregistered_source_is_an_error(small):
+    edit_events(small, f"{SOURCE_FILE},9", "999_unknown.txt,9")
+    result = run_validate(small)
     assert result.exit_code == 1
     find(result, "event-source-unknown")
 
@@ -248,28 +257,28 @@ def test_missing_folder_is_exit_2_with_a_message(tmp_path):
     assert "no such geodata folder" in result.output
 
 
-def test_text_output_groups_by_file_and_says_how_to_fix(geodata_copy):
-    _swapped(geodata_copy)
-    result = CliRunner().invoke(main, ["validate", "--geodata", str(geodata_copy)])
+def test_text_output_groups_by_file_and_says_how_to_fix(small):
+    _swapped(small)
+    result = CliRunner().invoke(main, ["validate", "--geodata", str(small)])
     assert result.exit_code == 1
-    assert f"{geodata_copy / LAYER}:" in result.output
+    assert f"{small / LAYER}:" in result.output
     assert "fix: GeoJSON positions are [longitude, latitude]" in result.output
 
 
-def test_nfd_text_spelled_with_escapes_is_still_found(geodata_copy):
-    path = geodata_copy / LAYER
+def test_nfd_text_spelled_with_escapes_is_still_found(small):
+    path = small / LAYER
     doc = json.loads(path.read_text(encoding="utf-8"))
     props = doc["features"][0]["properties"]
     props["name_en"] = unicodedata.normalize("NFD", props["name_en"])
     path.write_text(json.dumps(doc, ensure_ascii=True, indent=2), encoding="utf-8")
-    result = run_validate(geodata_copy)
+    result = run_validate(small)
     pointers = [p["location"]["pointer"] for _, p in problems_of(result)]
     assert pointers == ["/features/0/properties/name_en"], result.output
 
 
-def test_nfd_text_in_events_is_found_by_row_and_column(geodata_copy):
-    edit_events(geodata_copy, "Ký Hiệp định", unicodedata.normalize("NFD", "Ký Hiệp định"))
-    result = run_validate(geodata_copy)
+def test_nfd_text_in_events_is_found_by_row_and_column(small):
+    edit_events(small, "Mít tinh ở bến tàu", unicodedata.normalize("NFD", "Mít tinh ở bến tàu"))
+    result = run_validate(small)
     path, problem = find(result, "text-not-nfc")
     assert path.endswith("events.csv")
     assert problem["location"]["column_name"] == "title_vi"
@@ -288,26 +297,26 @@ def test_csv_lines_are_the_lines_stringio_gives(text):
     assert list(_csv_lines(text)) == list(io.StringIO(text, newline=""))
 
 
-def test_an_unreadable_events_file_is_a_finding_not_a_crash(geodata_copy, monkeypatch):
+def test_an_unreadable_events_file_is_a_finding_not_a_crash(small, monkeypatch):
     import heritage_mapper.read.csvfile as csv_module
 
     def refuse(path, max_bytes):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(csv_module, "read_bytes_within", refuse)
-    result = run_validate(geodata_copy)
+    result = run_validate(small)
     assert result.exit_code == 1, result.output
     path, problem = find(result, "csv-unreadable")
-    assert path == str(geodata_copy / "events.csv")
+    assert path == str(small / "events.csv")
     assert "Permission denied" in problem["message"]
 
 
-def test_a_trailing_newline_does_not_pass_the_slug_pattern(geodata_copy):
+def test_a_trailing_newline_does_not_pass_the_slug_pattern(small):
     def change(doc):
-        doc["features"][0]["id"] = doc["features"][0]["properties"]["id"] = "hon-gai-rally-ground\n"
+        doc["features"][0]["id"] = doc["features"][0]["properties"]["id"] = "old-pier\n"
 
-    edit_json(geodata_copy / LAYER, change)
-    result = run_validate(geodata_copy)
+    edit_json(small / LAYER, change)
+    result = run_validate(small)
     assert result.exit_code == 1
     _, problem = find(result, "site-property-invalid")
     assert problem["location"]["pointer"] == "/features/0/properties/id"

@@ -92,8 +92,10 @@ def load_geodata(
 
     Examples
     --------
-    >>> data = load_geodata("geodata")  # doctest: +SKIP
-    >>> data.sites[["id", "layer"]].head(1)  # doctest: +SKIP
+    >>> data = load_geodata("geodata")
+    >>> data.sites[["id", "layer"]].head(1)
+                         id            layer
+    0  hon-gai-rally-ground  liberation-1955
     """
     from heritage_mapper.validate.folder import parse_geodata
 

@@ -8,8 +8,9 @@ events-with-geometry layer are derived from it on first use.
 
 Examples
 --------
->>> joined = join(load_geodata("geodata"))  # doctest: +SKIP
->>> joined.region_event_ids[:1]  # doctest: +SKIP
+>>> from heritage_mapper import load_geodata
+>>> joined = join(load_geodata("geodata"))
+>>> joined.region_event_ids[:1]
 ['ev-1883-french-occupation']
 """
 

@@ -24,8 +24,8 @@ failure while writing any page leaves every old page as it was.
 Examples
 --------
 >>> from heritage_mapper import load_geodata
->>> pages = render_pages(load_geodata("geodata"))  # doctest: +SKIP
->>> sorted(pages)[:2]  # doctest: +SKIP
+>>> pages = render_pages(load_geodata("geodata"))
+>>> sorted(pages)[:2]
 ['coal-industry.html', 'ho-chi-minh-1959.html']
 """
 

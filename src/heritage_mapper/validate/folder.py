@@ -61,8 +61,8 @@ def validate_geodata(geodata_dir: str | Path, *, max_bytes: int | None = None) -
 
     Examples
     --------
-    >>> report = validate_geodata("geodata")  # doctest: +SKIP
-    >>> report.error_count  # doctest: +SKIP
+    >>> report = validate_geodata("geodata")
+    >>> report.error_count
     0
     """
     return parse_geodata(geodata_dir, max_bytes=max_bytes)[0]
