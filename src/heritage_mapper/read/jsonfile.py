@@ -561,7 +561,7 @@ def with_lines(problems: list[Problem], text: str | None) -> list[Problem]:
     Examples
     --------
     >>> found = [Problem("error", "x-y", "f.json", "m", Location(pointer="/a"))]
-    >>> with_lines(found, '{\n "a": 1\n}')[0].location.line
+    >>> with_lines(found, '{\\n "a": 1\\n}')[0].location.line
     2
     """
     wanted = {
