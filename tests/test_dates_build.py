@@ -1,0 +1,120 @@
+"""Whatever validates, builds: an event or a site period in any EDTF form that
+``validate`` accepts is rendered on the map pages and written by every export; any
+other form is a located finding. Uses the small fixture folder (tests/fixtures.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from heritage_mapper import build, validate_geodata
+from heritage_mapper.dates import EdtfError, parse_edtf
+from heritage_mapper.errors import ValidationFailed
+
+from .edtf_strategies import edtf_like
+from .fixtures import make_geodata
+
+#: One of each form the README and dates.py describe, with the English label the
+#: events CSV must carry for it.
+FORMS = {
+    "1965-21": "spring 1965",
+    "196X": "1960s",
+    "19XX": "20th century",
+    "1965-12-XX": "December 1965",
+    "1965-XX": "1965",
+    "1959?": "1959?",
+    "1955~": "about 1955",
+    "1954%": "about 1954?",
+    "1965-12/": "from December 1965",
+    "/2025": "until 2025",
+    "2025/..": "2025 onwards",
+    "../1965-12-XX": "until December 1965",
+    "1965-33": "first quarter of 1965",
+}
+#: Forms validate refuses, each with the code of its finding.
+REFUSED = ("-0500", "12000", "1950S2", "[1667,1668]", "1985-04-12T10:00:00", "19X5")
+EVENT = "ev-1970-record"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    return make_geodata(tmp_path_factory.mktemp("dates"))
+
+
+def with_event_date(base: Path, target: Path, date: str) -> Path:
+    """A copy of the fixture whose event EVENT has ``date`` (and no site, so the
+    site's period does not matter)."""
+    folder = shutil.copytree(base, target / "geodata")
+    events = folder / "events.csv"
+    rows = list(csv.DictReader(io.StringIO(events.read_text("utf-8"))))
+    for row in rows:
+        if row["id"] == EVENT:
+            row["date"], row["site_ids"] = date, ""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    events.write_text(buffer.getvalue(), encoding="utf-8")
+    return folder
+
+
+def build_all(folder: Path, out: Path) -> Path:
+    build(folder, out / "maps", exports_dir=out / "exports")
+    return out / "exports"
+
+
+def csv_label(exports: Path, lang: str = "en") -> str:
+    rows = csv.DictReader(io.StringIO((exports / "events.csv").read_text("utf-8-sig")))
+    return next(r for r in rows if r["id"] == EVENT)[f"date_label_{lang}"]
+
+
+@pytest.mark.parametrize(("date", "label"), FORMS.items())
+def test_each_accepted_form_builds_with_its_label(base, tmp_path, date, label):
+    folder = with_event_date(base, tmp_path, date)
+    assert validate_geodata(folder).error_count == 0
+    exports = build_all(folder, tmp_path / "out")
+    assert csv_label(exports) == label
+    page = (tmp_path / "out" / "maps" / "index.html").read_text("utf-8")
+    assert json.dumps(label, ensure_ascii=False) in page  # the page data, plain JSON here
+
+
+@pytest.mark.parametrize("date", REFUSED)
+def test_each_refused_form_is_a_located_finding_and_nothing_is_built(base, tmp_path, date):
+    folder = with_event_date(base, tmp_path, date)
+    found = [p for p in validate_geodata(folder).problems if p.code == "event-date-invalid"]
+    assert len(found) == 1 and found[0].location.column_name == "date", found
+    assert found[0].location.row is not None
+    with pytest.raises(ValidationFailed, match="1 error"):
+        build_all(folder, tmp_path / "out")
+    assert not (tmp_path / "out" / "maps").exists()
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+)
+@given(edtf_like)
+def test_whatever_validates_builds(base, tmp_path_factory, date):
+    try:
+        parse_edtf(date)
+    except EdtfError:
+        return  # refused: test_dates.py checks the message, the test above the finding
+    work = tmp_path_factory.mktemp("case")
+    folder = with_event_date(base, work, date)
+    report = validate_geodata(folder)
+    if report.error_count:  # a date that is EDTF but not one a CSV cell can hold
+        assert {p.code for p in report.problems if p.severity == "error"} <= {
+            "event-date-invalid",
+            "event-property-invalid",
+            "text-control-character",
+        }, report.to_text()
+        return
+    exports = build_all(folder, work / "out")
+    assert csv_label(exports)
