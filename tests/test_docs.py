@@ -54,3 +54,39 @@ def test_every_problem_code_is_documented_in_the_readme():
 
     missing = [code for code in {**CODES, **PROJECT_CODES} if f"`{code}`" not in README]
     assert not missing, f"README lacks codes: {missing}"
+
+
+#: Each command and the one public function it calls (STYLE: CLI and API in parity).
+COMMAND_API = {
+    "validate": "validate_geodata",
+    "check": "check_files",
+    "export": "export_geodata",
+    "build": "build",
+}
+
+
+def test_every_command_calls_one_public_function():
+    import ast
+    import inspect
+
+    import heritage_mapper
+
+    assert set(COMMAND_API) == set(main.commands)
+    for name, function in COMMAND_API.items():
+        assert function in heritage_mapper.__all__, function
+        callback = main.commands[name].callback
+        while hasattr(callback, "__wrapped__"):  # handle_errors
+            callback = callback.__wrapped__
+        tree = ast.parse(inspect.getsource(callback).lstrip())
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "heritage_mapper"
+            for alias in node.names
+        }
+        calls = {
+            node.func.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        }
+        assert imported & calls == {function}, (name, imported & calls)
