@@ -9,7 +9,6 @@ import doctest
 import importlib
 import importlib.util
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from heritage_mapper.validate import CODES, PROJECT_CODES, validate_geodata
 from heritage_mapper.validate.geojson import check_document, check_file
 
 from .conftest import GEODATA, REPO, SHARED
+from .fixtures import make_geodata
 
 SRC = REPO / "src" / "heritage_mapper"
 CONFORMANCE = SHARED / "conformance"
@@ -210,13 +210,12 @@ def test_conformance_findings_are_registered_with_their_severities():
     assert len(emitted) > 20  # the suite exercises most of check's rules
 
 
-def test_validate_findings_on_broken_folders_are_registered(geodata_copy):
+def test_validate_findings_on_broken_folders_are_registered(tmp_path):
     from .test_validate_geodata import BROKEN
 
     _assert_registered(validate_geodata(GEODATA).problems)
     for case in sorted(BROKEN):
-        folder = geodata_copy.parent / case
-        shutil.copytree(geodata_copy, folder)
+        folder = make_geodata(tmp_path, name=case)
         BROKEN[case][0](folder)
         assert BROKEN[case][2] in _assert_registered(validate_geodata(folder).problems)
 
