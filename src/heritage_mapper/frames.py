@@ -199,7 +199,11 @@ def _events_frame(parsed):
             "approximate": pd.array([d.approximate for d in dates], dtype="bool"),
             "uncertain": pd.array([d.uncertain for d in dates], dtype="bool"),
             "site_ids": [_site_ids(v, SITE_IDS_SEPARATOR) for v in column["site_ids"]],
-            **{c: list(map(normalize, column[c])) for c in text_columns[2:]},
+            **{
+                c: list(map(normalize, column[c]))
+                for c in text_columns
+                if c not in ("id", "date")  # both above, in their own way
+            },
             "source_id": [by_file[v] for v in column["source"]],
             "paragraph": pd.array(list(map(int, column["paragraph"])), dtype="int64"),
         }

@@ -73,6 +73,9 @@ RESERVED_SITE_COLUMNS = ("layer", "geometry", "period_start", "period_end")
 #: the layer id ``index`` is reserved.
 INDEX_PAGE = "index.html"
 PAGE_SUFFIX = ".html"
+#: Event cells the loader parses rather than keeps as text: a list of site ids and a
+#: paragraph number.
+EVENT_PARSED_COLUMNS = ("site_ids", "paragraph")
 #: Between the site ids of one event in ``events.csv`` (``a;b``).
 SITE_IDS_SEPARATOR = ";"
 #: Between a source's file name and a paragraph number (``000_abc.txt#6``).
@@ -371,9 +374,7 @@ class Columns:
         event, event_bases = _fields("event", languages)
         _, source_bases = _fields("sources", languages)
         schema = expand_languages(packaged_schema("site"), languages)["properties"]
-        site_text = tuple(
-            c for c in site if schema[c].get("type") == "string" and c not in ("source_refs",)
-        )
+        site_text = tuple(c for c in site if schema[c].get("type") == "string")
         per_language = {
             base: tuple(localized(base, lang) for lang in languages)
             for base in dict.fromkeys((*site_bases, *event_bases, *source_bases))
@@ -383,7 +384,7 @@ class Columns:
             site_columns=site,
             site_text_columns=site_text,
             event_columns=event,
-            event_text_columns=tuple(c for c in event if c not in ("site_ids", "paragraph")),
+            event_text_columns=tuple(c for c in event if c not in EVENT_PARSED_COLUMNS),
             per_language=per_language,
         )
 
