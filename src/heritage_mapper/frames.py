@@ -48,6 +48,9 @@ class Geodata:
         The sources registry as a DataFrame.
     report
         The validation report (warnings only, since errors refuse the load).
+    basemap
+        Basemap layer id → GeoDataFrame of its features, in ``project.basemap`` order
+        (empty when the project declares no basemap).
     """
 
     project: Project
@@ -55,6 +58,7 @@ class Geodata:
     events: object
     sources: object
     report: Report = field(default_factory=Report)
+    basemap: dict = field(default_factory=dict)
 
     @cached_property
     def sites(self):
@@ -116,7 +120,15 @@ def load_geodata(
         events=_events_frame(parsed),
         sources=_sources_frame(parsed.sources),
         report=report,
+        basemap={spec.id: _basemap_frame(parsed.basemap_docs[spec.id]) for spec in project.basemap},
     )
+
+
+def _basemap_frame(doc: dict):
+    """A basemap file as a GeoDataFrame (its properties as columns, WGS84)."""
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame.from_features(doc["features"], crs=WGS84)
 
 
 def _layer_frame(layer_id: str, doc: dict, periods: dict, text_columns):

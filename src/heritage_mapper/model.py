@@ -44,6 +44,9 @@ __all__ = [
     "expand_languages",
     "packaged_schema",
     "localized",
+    "BasemapLayer",
+    "BASEMAP_ROLES",
+    "BOUNDARY_KINDS",
     "RESERVED_SITE_COLUMNS",
     "INDEX_PAGE",
     "PAGE_SUFFIX",
@@ -96,6 +99,32 @@ class LayerSpec:
     color: str
 
 
+#: What a basemap layer is drawn as (``project.json``, ``basemap.layers[].role``).
+BASEMAP_ROLES = ("land", "areas", "boundaries", "places")
+#: The geometry types each basemap role holds.
+BASEMAP_GEOMETRY_TYPES = {
+    "land": ("Polygon", "MultiPolygon"),
+    "areas": ("Polygon", "MultiPolygon"),
+    "boundaries": ("LineString", "MultiLineString"),
+    "places": ("Point",),
+}
+#: The ``kind`` of a boundary line: the national border, a provincial boundary, and a
+#: provincial boundary that no longer exists (shown on maps of the time before).
+BOUNDARY_KINDS = ("national", "province", "former-province")
+
+
+@dataclass(frozen=True)
+class BasemapLayer:
+    """One file of the basemap: its role, and the attribution its licence asks for."""
+
+    id: str
+    file: str
+    role: str
+    attribution: dict[str, str]
+    licence: str
+    licence_url: str | None = None
+
+
 @dataclass(frozen=True)
 class Category:
     id: str
@@ -145,6 +174,8 @@ class Project:
     sources_dir: str | None = None
     description: dict[str, str] = field(default_factory=dict)
     schemas: dict[str, str] = field(default_factory=dict)
+    basemap: tuple[BasemapLayer, ...] = ()
+    basemap_provenance: str | None = None
 
     def path(self, relative: str) -> Path:
         return self.root / relative
@@ -229,6 +260,18 @@ def project_from_dict(root: Path, doc: dict) -> Project:
         sources=doc["sources"],
         sources_dir=doc.get("sources_dir"),
         schemas=dict(doc.get("schemas", {})),
+        basemap=tuple(
+            BasemapLayer(
+                layer["id"],
+                layer["file"],
+                layer["role"],
+                dict(layer["attribution"]),
+                layer["licence"],
+                layer.get("licence_url"),
+            )
+            for layer in doc.get("basemap", {}).get("layers", [])
+        ),
+        basemap_provenance=doc.get("basemap", {}).get("provenance"),
     )
 
 
@@ -417,6 +460,7 @@ class ParsedGeodata:
 
     project: Project | None = None
     layer_docs: dict[str, dict] = field(default_factory=dict)
+    basemap_docs: dict[str, dict] = field(default_factory=dict)
     event_rows: list[dict[str, str]] = field(default_factory=list)
     event_dates: dict[str, EdtfDate] = field(default_factory=dict)
     site_periods: dict[str, EdtfDate] = field(default_factory=dict)

@@ -364,6 +364,52 @@ RULES: tuple[Rule, ...] = (
         "A JSON Schema named by project.json cannot be read",
         "fix the schema file, or remove it from project.json's schemas to use the packaged one",
     ),
+    # -- the basemap (project.json basemap.layers) ---------------------------------------
+    _e(
+        "basemap-layer-id-duplicate",
+        "Two basemap layers share an id",
+        "give each basemap layer its own id",
+    ),
+    _e(
+        "basemap-file-missing",
+        "A basemap file named in project.json does not exist",
+        "copy the file there, or fix basemap.layers[].file in project.json",
+    ),
+    _w(
+        "basemap-provenance-missing",
+        "The provenance file named in basemap.provenance does not exist",
+        "keep the files' origin, licence and date beside them, and name that file",
+    ),
+    _e(
+        "basemap-attribution-missing",
+        "A basemap layer has no attribution in one of the project's languages",
+        "write the attribution the data's provenance gives, in every project language",
+    ),
+    _w(
+        "basemap-too-large",
+        "A basemap file is larger than a map page should carry (every page embeds it)",
+        "clip the file to the region and simplify it (e.g. to 50 m)",
+    ),
+    _e(
+        "basemap-not-featurecollection",
+        "A basemap file is not a GeoJSON FeatureCollection",
+        'wrap the features in {"type": "FeatureCollection", "features": [...]}',
+    ),
+    _e(
+        "basemap-geometry-type",
+        "A basemap feature's geometry is not one its layer's role draws",
+        "land and areas hold polygons, boundaries lines, places points",
+    ),
+    _e(
+        "basemap-boundary-kind",
+        "A boundary line has no known kind (national, province, former-province)",
+        "set properties.kind on every boundary line",
+    ),
+    _e(
+        "basemap-place-label",
+        "A place has no label to show",
+        "give the place the name to show on the map in properties.label",
+    ),
     _e(
         "layer-file-missing",
         "A layer named in project.json does not exist",

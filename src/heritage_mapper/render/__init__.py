@@ -98,6 +98,7 @@ def iter_pages(joined):
     """
     from heritage_mapper.join import ensure_joined
     from heritage_mapper.render.assets import messages
+    from heritage_mapper.render.basemap import basemap_records
     from heritage_mapper.render.data import Catalogue, page_languages
 
     joined = ensure_joined(joined)
@@ -106,6 +107,7 @@ def iter_pages(joined):
     labels = messages(geodata.project.languages, geodata.project.default_language)
     languages, _ = page_languages(geodata.project, labels["messages"])
     shared = {
+        "basemap": basemap_records(geodata),
         "catalogue": Catalogue(joined, languages),
         "labels": labels,
         "assets": {},
@@ -116,7 +118,9 @@ def iter_pages(joined):
         yield name, render_page(joined, [layer_id], **shared)
 
 
-def render_page(joined, layer_ids=None, *, labels=None, assets=None, catalogue=None) -> str:
+def render_page(
+    joined, layer_ids=None, *, labels=None, assets=None, catalogue=None, basemap=False
+) -> str:
     """The HTML of one page showing ``layer_ids`` (default: every layer).
 
     Parameters
@@ -126,11 +130,13 @@ def render_page(joined, layer_ids=None, *, labels=None, assets=None, catalogue=N
         :class:`~heritage_mapper.frames.Geodata` is joined here).
     layer_ids
         Layers to show, in any order (pages follow the project order).
-    labels, assets, catalogue
+    labels, assets, catalogue, basemap
         Computed once by :func:`iter_pages` and shared between pages; computed
         here when not given. ``assets`` is a dict used as a cache, keyed by
         whether the page clusters; ``catalogue`` is a
-        :class:`~heritage_mapper.render.data.Catalogue` in the page languages.
+        :class:`~heritage_mapper.render.data.Catalogue` in the page languages;
+        ``basemap`` is :func:`~heritage_mapper.render.basemap.basemap_records` (``None``
+        for a project without one).
     """
     import xyzservices.providers as providers
 
@@ -162,6 +168,11 @@ def render_page(joined, layer_ids=None, *, labels=None, assets=None, catalogue=N
         "title": title,
     }
     records["messages"] = {lang: labels["messages"][lang] for lang in languages}
+    if basemap is False:  # not shared by iter_pages: this page's own
+        from heritage_mapper.render.basemap import basemap_records
+
+        basemap = basemap_records(joined.geodata)
+    records["basemap"] = basemap
     del records["events"]["id"]  # the page never shows an event's id
     data_text, data_encoding = embed_data(records)
     del records["sites"], records["events"]  # only the embedded text is needed from here

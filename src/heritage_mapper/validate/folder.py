@@ -25,6 +25,7 @@ from heritage_mapper.read.jsonfile import (
     gc_paused,
 )
 from heritage_mapper.rules import RULES
+from heritage_mapper.validate.basemap import check_basemap
 from heritage_mapper.validate.context import Context, load_schema
 from heritage_mapper.validate.events import check_events
 from heritage_mapper.validate.geojson import CODES as CHECK_CODES
@@ -94,4 +95,5 @@ def parse_geodata(
         for spec in project.layers:
             check_layer(ctx, project, spec, site_schema, max_bytes)
         check_events(ctx, project, load_schema(ctx, project, "event"), max_bytes)
+        check_basemap(ctx, project, max_bytes)
     return ctx.report, ctx.parsed
