@@ -1,5 +1,9 @@
 """The registry of finding codes (heritage_mapper/rules.py): complete, well-formed, and
-the source of the README's table and of every finding's severity."""
+the source of the README's table and of every finding's severity.
+
+Data: the real geodata/, whose findings must all be registered, and the small fixture
+folder (tests/fixtures.py) broken as test_validate_geodata breaks it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ import doctest
 import importlib
 import importlib.util
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -210,13 +213,14 @@ def test_conformance_findings_are_registered_with_their_severities():
     assert len(emitted) > 20  # the suite exercises most of check's rules
 
 
-def test_validate_findings_on_broken_folders_are_registered(geodata_copy):
+def test_validate_findings_on_broken_folders_are_registered(tmp_path):
+    """The real data's findings, and those of test_validate_geodata's broken fixture folders."""
+    from .fixtures import make_geodata
     from .test_validate_geodata import BROKEN
 
     _assert_registered(validate_geodata(GEODATA).problems)
     for case in sorted(BROKEN):
-        folder = geodata_copy.parent / case
-        shutil.copytree(geodata_copy, folder)
+        folder = make_geodata(tmp_path, name=case)
         BROKEN[case][0](folder)
         assert BROKEN[case][2] in _assert_registered(validate_geodata(folder).problems)
 
