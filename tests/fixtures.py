@@ -5,7 +5,9 @@ schemas apply), two layers of point sites, ``events.csv`` with the columns the
 packaged event schema gives for the languages, ``sources.json`` and the one source
 text it registers (in ``sources/``, so paragraph and checksum checks run). The folder
 validates with no errors and no warnings for any list of languages
-(``tests/test_fixtures.py``). Tests change one thing in it to see one finding.
+(``tests/test_fixtures.py``). Tests change one thing in it to see one finding;
+:func:`edit_layer`, :func:`set_site` and :func:`set_event` rewrite a layer, one site's
+properties or one event row of a written folder.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -20,7 +22,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from heritage_mapper.model import Columns
@@ -258,3 +260,51 @@ def make_geodata(
     }
     write_json(root / "sources.json", {"sources": [source]})
     return root
+
+
+def layer_path(folder: Path, layer_id: str) -> Path:
+    """The file of the fixture layer ``layer_id`` ("harbour" or "mines") in ``folder``."""
+    return folder / dict(LAYERS)[layer_id]
+
+
+def edit_layer(folder: Path, layer_id: str, change: Callable[[list[dict]], None]) -> None:
+    """Call ``change`` on the features of a layer of ``folder`` and write the layer back."""
+    path = layer_path(folder, layer_id)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    change(doc["features"])
+    write_json(path, doc)
+
+
+def set_site(folder: Path, site_id: str, **properties) -> None:
+    """Set ``properties`` of the site ``site_id``, in whichever fixture layer holds it."""
+    for layer_id, _ in LAYERS:
+        path = layer_path(folder, layer_id)
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for feature in doc["features"]:
+            if feature["properties"]["id"] == site_id:
+                feature["properties"].update(properties)
+                write_json(path, doc)
+                return
+    raise KeyError(site_id)
+
+
+def read_events(folder: Path) -> list[dict[str, str]]:
+    """The rows of ``folder/events.csv``."""
+    with open(folder / "events.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_events(folder: Path, rows: Sequence[dict[str, str]]) -> None:
+    """Write ``folder/events.csv`` (CRLF, so a CR inside a value is quoted too)."""
+    with open(folder / "events.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def set_event(folder: Path, event_id: str, **fields: str) -> None:
+    """Set ``fields`` (column -> text) of the event row ``event_id``."""
+    rows = read_events(folder)
+    (row,) = [r for r in rows if r["id"] == event_id]
+    row.update(fields)
+    write_events(folder, rows)

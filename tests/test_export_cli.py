@@ -1,4 +1,8 @@
-"""`heritage-mapper export`: what it writes, what it refuses, and that refusals change nothing."""
+"""`heritage-mapper export`: what it writes, what it refuses, and that refusals change nothing.
+
+Data: the small fixture folder (tests/fixtures.py); the command's behaviour does not
+depend on the Quảng Ninh content.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from heritage_mapper.atomic import TEMP_PREFIX
 from heritage_mapper.cli import main
 from heritage_mapper.export import FORMAT_NAMES, kml
 
-from .conftest import GEODATA
+from .fixtures import LAYERS, make_geodata
 
 ALL_WGS84 = {
     "heritage.gpkg",
@@ -22,13 +26,7 @@ ALL_WGS84 = {
     "events.csv",
     *(
         f"sites-{layer}{ext}"
-        for layer in (
-            "liberation-1955",
-            "ho-chi-minh-1959",
-            "resistance-1964-1972",
-            "coal-industry",
-            "living-culture",
-        )
+        for layer, _ in LAYERS  # harbour, mines
         for ext in (".geojson", ".shp.zip", ".fgb")
     ),
     "events-at-sites.geojson",
@@ -37,10 +35,22 @@ ALL_WGS84 = {
 }
 
 
-def export(*args):
-    result = CliRunner().invoke(main, ["export", "--geodata", str(GEODATA), *map(str, args)])
-    assert "Traceback" not in result.output
-    return result
+@pytest.fixture(scope="module")
+def geodata(tmp_path_factory) -> Path:
+    """The small fixture folder, written once for the module (no test changes it)."""
+    return make_geodata(tmp_path_factory.mktemp("small"))
+
+
+@pytest.fixture(scope="module")
+def export(geodata):
+    """``export(*args)``: ``heritage-mapper export --geodata <fixture> *args``."""
+
+    def run(*args):
+        result = CliRunner().invoke(main, ["export", "--geodata", str(geodata), *map(str, args)])
+        assert "Traceback" not in result.output
+        return result
+
+    return run
 
 
 def snapshot(folder: Path) -> dict:
@@ -54,7 +64,7 @@ def one_line(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def earlier(tmp_path_factory):
+def earlier(tmp_path_factory, export):
     """A folder holding a full WGS84 export, as a user would have from an earlier run."""
     folder = tmp_path_factory.mktemp("exports")
     result = export("--format", "all", "--out", folder)
@@ -74,27 +84,27 @@ def test_format_all_writes_every_format(earlier):
     assert set(snapshot(earlier)) == ALL_WGS84
 
 
-def test_output_lists_each_file_with_its_size(tmp_path):
+def test_output_lists_each_file_with_its_size(tmp_path, export):
     result = export("--format", "gpx", "--out", tmp_path)
     assert result.exit_code == 0, result.output
     size = (tmp_path / "heritage.gpx").stat().st_size
     assert f"wrote {tmp_path / 'heritage.gpx'} ({size:,} bytes)" in result.stdout
 
 
-def test_formats_repeat_or_separate_with_commas(tmp_path):
+def test_formats_repeat_or_separate_with_commas(tmp_path, export):
     result = export("--format", "csv,gpx", "--format", "kml", "--out", tmp_path)
     assert result.exit_code == 0, result.output
     assert set(snapshot(tmp_path)) == {"sites.csv", "events.csv", "heritage.gpx", "heritage.kml"}
 
 
-def test_existing_output_is_refused_without_overwrite(untouched):
+def test_existing_output_is_refused_without_overwrite(untouched, export):
     result = export("--format", "kml", "--out", untouched)
     assert result.exit_code == 1
     message = one_line(result.stderr)
     assert str(untouched / "heritage.kml") in message and "--overwrite" in message
 
 
-def test_overwrite_replaces_atomically_and_identically(untouched):
+def test_overwrite_replaces_atomically_and_identically(untouched, export):
     result = export("--format", "all", "--out", untouched, "--overwrite")
     assert result.exit_code == 0, result.output
     assert not [p for p in untouched.iterdir() if p.name.startswith(TEMP_PREFIX)]
@@ -112,13 +122,13 @@ def test_overwrite_replaces_atomically_and_identically(untouched):
         (["--format", "gpkg", "--layer", "nope"], 2, "--layer nope: no such layer"),
     ],
 )
-def test_bad_requests_say_why_and_change_nothing(untouched, args, code, message):
+def test_bad_requests_say_why_and_change_nothing(untouched, args, code, message, export):
     result = export(*args, "--out", untouched, "--overwrite")
     assert result.exit_code == code, result.output
     assert message in one_line(result.stderr)
 
 
-def test_unwritable_folder_is_exit_1_and_changes_nothing(untouched, tmp_path):
+def test_unwritable_folder_is_exit_1_and_changes_nothing(untouched, tmp_path, export):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     result = export("--format", "all", "--out", blocker / "exports")
@@ -127,7 +137,7 @@ def test_unwritable_folder_is_exit_1_and_changes_nothing(untouched, tmp_path):
     assert blocker.read_text() == "not a folder"
 
 
-def test_a_writer_failing_halfway_leaves_every_file_as_it_was(untouched, monkeypatch):
+def test_a_writer_failing_halfway_leaves_every_file_as_it_was(untouched, monkeypatch, export):
     def broken(data, paths):
         for path in paths.values():
             path.write_bytes(b"half a file")
@@ -140,7 +150,7 @@ def test_a_writer_failing_halfway_leaves_every_file_as_it_was(untouched, monkeyp
     assert not [p for p in untouched.iterdir() if p.name.startswith(TEMP_PREFIX)]
 
 
-def test_all_with_a_crs_writes_what_can_hold_it_and_says_what_was_skipped(tmp_path):
+def test_all_with_a_crs_writes_what_can_hold_it_and_says_what_was_skipped(tmp_path, export):
     result = export("--format", "all", "--crs", "EPSG:5899", "--out", tmp_path)
     assert result.exit_code == 0, result.output
     names = set(snapshot(tmp_path))

@@ -1,8 +1,11 @@
 """Markup and spreadsheet formulas in the data come out as text, never as code.
 
-A copy of geodata/ gets site names and an event title made of HTML, a CDATA end, an
-entity, and the formula prefixes OWASP lists for CSV injection; each export must give
-those strings back unchanged as text (CSV: with the leading ``'`` guard).
+A folder gets site names and an event title made of HTML, a CDATA end, an entity, and
+the formula prefixes OWASP lists for CSV injection; each export must give those
+strings back unchanged as text (CSV: with the leading ``'`` guard).
+
+Data: the small fixture folder (tests/fixtures.py) with three more sites, one per
+payload; escaping does not depend on the Quảng Ninh content.
 """
 
 from __future__ import annotations
@@ -17,16 +20,25 @@ import pytest
 from heritage_mapper import load_geodata
 from heritage_mapper.export import export_layers, neutralise_formula
 
+from .fixtures import EVENTS, SITES, make_geodata, set_site
+
 MARKUP = "<img src=x onerror=alert(1)> ]]> &amp; <script>alert('x')</script>"
 NAMES = {  # site id -> hostile Vietnamese name
-    "hon-gai-rally-ground": MARKUP,
-    "tuan-chau-fishing-village": '=HYPERLINK("http://evil.example","Làng cá")',
-    "cat-ba-fishing-village": "+1 Cát Bà",
-    "bai-chay-first-victory": "-1 Bãi Cháy",
-    "nam-hoa-battle-positions": "@SUM(A1:A9) Nam Hòa",
-    "cua-ong-screening-plant": "\tCửa Ông",
-    "cong-to-dao-thanh-y-club": "\rCống To",
+    "old-pier": MARKUP,
+    "lighthouse": '=HYPERLINK("http://evil.example","Hải đăng")',
+    "screening-plant": "+1 Nhà sàng",
+    "pit-head": "-1 Miệng lò",
+    "ferry-landing": "@SUM(A1:A9) Bến phà",
+    "boatyard": "\tXưởng thuyền",
+    "air-shaft": "\rGiếng gió",
 }
+#: Three more sites than the fixture's four, so that each payload has its own site.
+EXTRA_SITES = (
+    {**SITES[0], "id": "ferry-landing", "coordinates": [107.1, 20.96]},
+    {**SITES[1], "id": "boatyard", "coordinates": [107.15, 20.92]},
+    {**SITES[3], "id": "air-shaft", "coordinates": [107.32, 21.06]},
+)
+RALLY = "ev-1955-pier-rally"  # the event at old-pier
 EVENT_TITLE = "</description><script>alert(2)</script>"
 # XML parsers read a CR as a newline, so the XML formats write it as one.
 XML_NAMES = sorted(name.replace("\r", "\n") for name in NAMES.values())
@@ -35,23 +47,16 @@ GPX = "{http://www.topografix.com/GPX/1/1}"
 
 
 @pytest.fixture
-def hostile(geodata_copy, tmp_path):
-    for layer in (geodata_copy / "layers").glob("*.geojson"):
-        doc = json.loads(layer.read_text(encoding="utf-8"))
-        for feature in doc["features"]:
-            feature["properties"]["name_vi"] = NAMES[feature["properties"]["id"]]
-        layer.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-    events = geodata_copy / "events.csv"
-    with open(events, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        if row["id"] == "ev-1955-hon-gai-rally":
-            row["title_vi"] = EVENT_TITLE
-    with open(events, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    data = load_geodata(geodata_copy)
+def hostile(tmp_path):
+    sites = [
+        {**site, "name": {**site["name"], "vi": NAMES[site["id"]]}}
+        for site in (*SITES, *EXTRA_SITES)
+    ]
+    events = [
+        {**event, "title": {**event["title"], "vi": EVENT_TITLE}} if event["id"] == RALLY else event
+        for event in EVENTS
+    ]
+    data = load_geodata(make_geodata(tmp_path, sites=sites, events=events))
     assert dict(zip(data.sites["id"], data.sites["name_vi"], strict=True)) == NAMES
     out = tmp_path / "out"
     export_layers(data, out, ["kml", "gpx", "csv", "geojson"])
@@ -90,12 +95,10 @@ def test_gpx_names_and_descriptions_are_text(hostile):
     assert EVENT_TITLE in rally.find(f"{GPX}desc").text
 
 
-def test_xml_files_hold_no_character_xml_forbids(geodata_copy, tmp_path):
-    layer = geodata_copy / "layers" / "liberation-1955.geojson"
-    doc = json.loads(layer.read_text(encoding="utf-8"))
-    doc["features"][0]["properties"]["description_vi"] = "Hòn Gai\x0bvà\x1bHạ Long"
-    layer.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    for path in export_layers(load_geodata(geodata_copy), tmp_path, ["kml", "gpx"]):
+def test_xml_files_hold_no_character_xml_forbids(tmp_path):
+    geodata = make_geodata(tmp_path)
+    set_site(geodata, "old-pier", description_vi="Hòn Gai\x0bvà\x1bHạ Long")
+    for path in export_layers(load_geodata(geodata), tmp_path / "out", ["kml", "gpx"]):
         ET.parse(path)  # would raise on a raw control character
         assert "Hòn Gai\ufffdvà\ufffdHạ Long" in path.read_text(encoding="utf-8")
 
@@ -120,8 +123,8 @@ def test_csv_cells_never_start_a_formula(hostile):
         for value in row.values():
             assert not value.startswith(("=", "+", "@", "\t", "\r")), value
             assert not value.startswith("-") or value.lstrip("-").replace(".", "").isdigit()
-    assert by_id["cat-ba-fishing-village"] == "'+1 Cát Bà"
-    assert by_id["hon-gai-rally-ground"] == MARKUP  # not a formula: left as it is
+    assert by_id["screening-plant"] == "'+1 Nhà sàng"
+    assert by_id["old-pier"] == MARKUP  # not a formula: left as it is
 
 
 def test_csv_events_keep_markup_as_text(hostile):

@@ -6,6 +6,11 @@ counts or bytes that are not UTF-8); the file is put back after the case, so one
 copy serves every case of a test. ``validate_geodata`` must return known findings
 and never raise; ``heritage-mapper validate --format json`` must exit 0, 1 or 2 with
 valid JSON and never print a traceback (exit 3 means an internal error: a bug).
+
+Data: the real geodata/ for the Hypothesis tests and the clean run they start from,
+since the strategies mutate the real layers and events.csv (tests/fuzz_support.py);
+the small fixture folder (tests/fixtures.py) for the examples the fuzzing found, which
+do not depend on the Quảng Ninh content.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from heritage_mapper.frames import load_geodata
 from heritage_mapper.validate import PROJECT_CODES, validate_geodata
 from heritage_mapper.validate.geojson import CODES
 
+from .fixtures import SOURCE_FILE, edit_layer, layer_path, make_geodata, set_event, set_site
 from .fuzz_support import (
     assert_findings,
     dump,
@@ -135,7 +141,11 @@ def test_cli_validate_json_on_the_real_data_is_clean(geodata_copy):
 
 # -- what the fuzzing found, kept as examples ---------------------------------------------
 
-SOURCE = "000_429512ba85df644f.txt"
+
+@pytest.fixture
+def small(tmp_path):
+    """The small fixture folder, written afresh for each example (examples change it)."""
+    return make_geodata(tmp_path)
 
 
 def _edit(path, old: str, new: str) -> None:
@@ -144,10 +154,10 @@ def _edit(path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_cli_lone_surrogate_escape_in_an_id_is_exit_1_not_an_internal_error(geodata_copy):
-    layer = geodata_copy / "layers" / "coal-industry.geojson"
-    _edit(layer, '"id": "cua-ong-screening-plant",', '"id": "cua-ong-screening-plant\\udc80",')
-    result = _run_cli(geodata_copy)
+def test_cli_lone_surrogate_escape_in_an_id_is_exit_1_not_an_internal_error(small):
+    layer = layer_path(small, "mines")
+    _edit(layer, '"id": "screening-plant",', '"id": "screening-plant\\udc80",')
+    result = _run_cli(small)
     assert result.exit_code == EXIT_ERRORS
     assert "json-lone-surrogate" in result.stdout
 
@@ -161,9 +171,9 @@ def test_cli_lone_surrogate_escape_in_an_id_is_exit_1_not_an_internal_error(geod
         ("1" * 30, "event-paragraph-missing"),
     ],
 )
-def test_event_paragraph_that_int_cannot_read_is_a_finding(geodata_copy, paragraph, code):
-    _edit(geodata_copy / "events.csv", f"{SOURCE},6\n", f"{SOURCE},{paragraph}\n")
-    report = _validate(geodata_copy)
+def test_event_paragraph_that_int_cannot_read_is_a_finding(small, paragraph, code):
+    set_event(small, "ev-1955-pier-rally", paragraph=paragraph)
+    report = _validate(small)
     assert code in {p.code for p in report.problems}
 
 
@@ -171,30 +181,32 @@ def test_event_paragraph_that_int_cannot_read_is_a_finding(geodata_copy, paragra
     ("paragraph", "code"),
     [("²", "site-property-invalid"), ("9" * 5000, "source-paragraph-missing")],
 )
-def test_source_ref_paragraph_that_int_cannot_read_is_a_finding(geodata_copy, paragraph, code):
-    layer = geodata_copy / "layers" / "coal-industry.geojson"
-    _edit(layer, f"{SOURCE}#8", f"{SOURCE}#{paragraph}")
-    report = _validate(geodata_copy)
+def test_source_ref_paragraph_that_int_cannot_read_is_a_finding(small, paragraph, code):
+    set_site(small, "screening-plant", source_refs=[f"{SOURCE_FILE}#{paragraph}"])
+    report = _validate(small)
     errors = [(p.code, p.location.pointer) for p in report.problems if p.severity == "error"]
     assert errors == [(code, "/features/0/properties/source_refs/0")]
 
 
-def test_coordinate_integer_too_large_for_a_float_is_a_finding(geodata_copy):
+def test_coordinate_integer_too_large_for_a_float_is_a_finding(small):
     """A 400-digit integer is read as an int; the region check must not call float() on it."""
-    layer = geodata_copy / "layers" / "coal-industry.geojson"
-    _edit(layer, "107.36,", "1" + "0" * 400 + ",")
-    result = _run_cli(geodata_copy)
+
+    def change(features):
+        features[0]["geometry"]["coordinates"][0] = 10**400  # json writes all 401 digits
+
+    edit_layer(small, "mines", change)
+    assert "1" + "0" * 400 + "," in layer_path(small, "mines").read_text(encoding="utf-8")
+    result = _run_cli(small)
     assert result.exit_code == EXIT_ERRORS
     assert "geojson-position-not-number" in result.stdout
 
 
 @pytest.mark.parametrize("name", ["layer", "geometry", "period_start", "period_end"])
-def test_site_property_named_like_a_loader_column_is_refused(geodata_copy, name):
+def test_site_property_named_like_a_loader_column_is_refused(small, name):
     """A 'layer' property crashed load_geodata; the others were silently overwritten."""
-    layer = geodata_copy / "layers" / "coal-industry.geojson"
-    _edit(layer, '"properties": {', f'"properties": {{"{name}": "kept?", ')
-    report = _validate(geodata_copy)
+    set_site(small, "screening-plant", **{name: "kept?"})
+    report = _validate(small)
     refused = [p for p in report.problems if p.code == "site-property-reserved"]
     assert [p.location.pointer for p in refused] == [f"/features/0/properties/{name}"]
     with pytest.raises(ValidationFailed):
-        load_geodata(geodata_copy)
+        load_geodata(small)

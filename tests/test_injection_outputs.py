@@ -1,6 +1,6 @@
 """Hostile text in every field reaches every output as text: never markup, formula or code.
 
-A copy of geodata/ gets one extra site per payload, every text field of which (names,
+A geodata folder gets one extra site per payload, every text field of which (names,
 descriptions, location basis, administrative units) is that payload, and one event
 at that site whose titles and summaries are the payload too. One build writes the
 maps and every export; then each target is read back with its own parser:
@@ -20,6 +20,9 @@ maps and every export; then each target is read back with its own parser:
 
 U+0000 is refused by validate (text-control-character, an error), so a NUL never
 reaches an output; the other control characters are a warning and are checked above.
+
+Data: the small fixture folder (tests/fixtures.py) with the hostile sites and events
+added; escaping does not depend on the Quảng Ninh content.
 """
 
 # The browser fixtures are imported from browser_support and used as arguments.
@@ -42,7 +45,8 @@ from heritage_mapper.cli import main
 from heritage_mapper.errors import ValidationFailed
 from heritage_mapper.validate import validate_geodata
 
-from .browser_support import GEODATA, browser, copy_geodata, open_page
+from .browser_support import browser, open_page
+from .fixtures import edit_layer, make_geodata, read_events, set_event, set_site, write_events
 
 C0 = "".join(chr(i) for i in range(1, 32))  # U+0000 is refused: see the NUL tests
 PAYLOADS = {
@@ -101,7 +105,8 @@ SHAPEFILE_FIELDS = {  # column -> dBASE field (README, "Shapefile field names")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 KML = "{http://www.opengis.net/kml/2.2}"
 GPX = "{http://www.topografix.com/GPX/1/1}"
-LAYER = "liberation-1955"
+LAYER = "harbour"
+MODEL = "old-pier"  # a site of LAYER: the hostile sites copy it, their events copy its event
 
 
 def site_id(key: str) -> str:
@@ -124,27 +129,23 @@ def csv_expected(text: str) -> str:
 
 def make_hostile(geodata: Path) -> Path:
     """One site per payload in the first layer (every text field = payload), one event each."""
-    layer = geodata / "layers" / f"{LAYER}.geojson"
-    doc = json.loads(layer.read_text(encoding="utf-8"))
-    model = doc["features"][0]
-    for key, payload in PAYLOADS.items():
-        feature = json.loads(json.dumps(model))
-        feature["id"] = feature["properties"]["id"] = site_id(key)
-        feature["properties"].update(dict.fromkeys(SITE_FIELDS, payload))
-        doc["features"].append(feature)
-    layer.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-    events = geodata / "events.csv"
-    with open(events, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    model_row = next(r for r in rows if model["properties"]["id"] in r["site_ids"].split(";"))
+
+    def add_sites(features):
+        (model,) = [f for f in features if f["properties"]["id"] == MODEL]
+        for key, payload in PAYLOADS.items():
+            feature = json.loads(json.dumps(model))
+            feature["id"] = feature["properties"]["id"] = site_id(key)
+            feature["properties"].update(dict.fromkeys(SITE_FIELDS, payload))
+            features.append(feature)
+
+    edit_layer(geodata, LAYER, add_sites)
+    rows = read_events(geodata)
+    model_row = next(r for r in rows if MODEL in r["site_ids"].split(";"))
     for key, payload in PAYLOADS.items():
         row = {**model_row, "id": event_id(key), "site_ids": site_id(key)}
         row.update(dict.fromkeys(EVENT_FIELDS, payload))
         rows.append(row)
-    with open(events, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_events(geodata, rows)
     return geodata
 
 
@@ -152,7 +153,7 @@ def make_hostile(geodata: Path) -> Path:
 def built(tmp_path_factory) -> Path:
     """The hostile geodata built: root/maps and root/exports (every format)."""
     root = tmp_path_factory.mktemp("injection")
-    geodata = make_hostile(copy_geodata(GEODATA, root / "geodata"))
+    geodata = make_hostile(make_geodata(root))
     build(geodata, root / "maps", exports_dir=root / "exports")
     return root
 
@@ -171,7 +172,7 @@ def read_table(path, layer=None):
 
 
 def test_hostile_text_is_valid_data_and_only_control_characters_warn(tmp_path):
-    geodata = make_hostile(copy_geodata(GEODATA, tmp_path / "geodata"))
+    geodata = make_hostile(make_geodata(tmp_path))
     report = validate_geodata(geodata)
     assert not report.has_errors()
     found = {(p.code, p.location.feature_id) for p in report.problems}
@@ -183,17 +184,12 @@ def test_hostile_text_is_valid_data_and_only_control_characters_warn(tmp_path):
 
 @pytest.mark.parametrize("where", ["site", "event"])
 def test_a_nul_character_is_an_error_and_nothing_is_written(tmp_path, where):
-    geodata = copy_geodata(GEODATA, tmp_path / "geodata")
+    geodata = make_geodata(tmp_path)
     if where == "site":
-        layer = geodata / "layers" / f"{LAYER}.geojson"
-        doc = json.loads(layer.read_text(encoding="utf-8"))
-        doc["features"][0]["properties"]["name_en"] = "Hòn Gai\x00 rally"
-        layer.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        set_site(geodata, MODEL, name_en="Hòn Nét\x00 old pier")  # /features/0 of LAYER
         pointer = "/features/0/properties/name_en"
     else:
-        events = geodata / "events.csv"
-        text = events.read_text(encoding="utf-8")
-        events.write_text(text.replace("Geneva Accords signed", "Geneva\x00Accords"), "utf-8")
+        set_event(geodata, "ev-1954-ceasefire", title_en="Cease\x00fire")
         pointer = None
     report = validate_geodata(geodata)
     (problem,) = [p for p in report.problems if p.code == "text-control-character"]
@@ -380,7 +376,7 @@ class PageParts(HTMLParser):
 def clean_page(tmp_path_factory) -> str:
     from heritage_mapper.render import render_pages
 
-    return render_pages(load_geodata(GEODATA))["index.html"]
+    return render_pages(load_geodata(make_geodata(tmp_path_factory.mktemp("clean"))))["index.html"]
 
 
 @pytest.mark.parametrize("page", ["index.html", f"{LAYER}.html"])
@@ -501,7 +497,7 @@ def test_in_the_browser_nothing_runs_and_every_payload_shows_literally(built, op
 def overridden_titles(tmp_path_factory) -> Path:
     """Maps whose first source, first layer and first category titles end in an open RLO."""
     root = tmp_path_factory.mktemp("bidi-titles")
-    geodata = copy_geodata(GEODATA, root / "geodata")
+    geodata = make_geodata(root)
     sources_file = geodata / "sources.json"
     sources = json.loads(sources_file.read_text(encoding="utf-8"))
     for source in sources["sources"]:

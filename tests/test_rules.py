@@ -1,5 +1,9 @@
 """The registry of finding codes (heritage_mapper/rules.py): complete, well-formed, and
-the source of the README's table and of every finding's severity."""
+the source of the README's table and of every finding's severity.
+
+Data: the real geodata/, whose findings must all be registered, and the small fixture
+folder (tests/fixtures.py) broken as test_validate_geodata breaks it.
+"""
 
 from __future__ import annotations
 
@@ -211,6 +215,7 @@ def test_conformance_findings_are_registered_with_their_severities():
 
 
 def test_validate_findings_on_broken_folders_are_registered(tmp_path):
+    """The real data's findings, and those of test_validate_geodata's broken fixture folders."""
     from .test_validate_geodata import BROKEN
 
     _assert_registered(validate_geodata(GEODATA).problems)
