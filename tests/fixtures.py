@@ -308,3 +308,95 @@ def set_event(folder: Path, event_id: str, **fields: str) -> None:
     (row,) = [r for r in rows if r["id"] == event_id]
     row.update(fields)
     write_events(folder, rows)
+
+
+#: A small basemap for the fixture region: one island and the mainland, a national
+#: border and a provincial boundary, two towns.
+BASEMAP_FILES = {
+    "land": {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [
+                        [
+                            [
+                                [106.0, 21.0],
+                                [108.0, 21.0],
+                                [108.0, 21.8],
+                                [106.0, 21.8],
+                                [106.0, 21.0],
+                            ]
+                        ],
+                        [
+                            [
+                                [107.1, 20.8],
+                                [107.3, 20.8],
+                                [107.3, 20.9],
+                                [107.1, 20.9],
+                                [107.1, 20.8],
+                            ]
+                        ],
+                    ],
+                },
+            }
+        ],
+    },
+    "boundaries": {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"kind": "national", "a": "Việt Nam", "b": "Trung Quốc"},
+                "geometry": {"type": "LineString", "coordinates": [[107.0, 21.8], [108.0, 21.5]]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"kind": "province", "a": "A", "b": "B"},
+                "geometry": {"type": "LineString", "coordinates": [[106.5, 21.0], [106.6, 21.8]]},
+            },
+        ],
+    },
+    "places": {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"label": "Hạ Long", "population": 270054},
+                "geometry": {"type": "Point", "coordinates": [107.08, 20.95]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"label": "Cẩm Phả", "population": 190000},
+                "geometry": {"type": "Point", "coordinates": [107.3, 21.01]},
+            },
+        ],
+    },
+}
+BASEMAP_ROLES = {"land": "land", "boundaries": "boundaries", "places": "places"}
+
+
+def add_basemap(root: Path, languages: Sequence[str] = ("vi", "en")) -> Path:
+    """Give the folder at ``root`` the small basemap: its files and project.json's
+    ``basemap`` section (with a provenance file)."""
+    layers = []
+    for name, doc in BASEMAP_FILES.items():
+        write_json(root / "basemap" / f"{name}.geojson", doc)
+        layers.append(
+            {
+                "id": name,
+                "file": f"basemap/{name}.geojson",
+                "role": BASEMAP_ROLES[name],
+                "attribution": by_language(f"{name} © test data", languages),
+                "licence": "CC0-1.0",
+            }
+        )
+    (root / "basemap" / "PROVENANCE.md").write_text("Test data drawn by hand.\n", "utf-8")
+    project_file = root / "project.json"
+    project = json.loads(project_file.read_text(encoding="utf-8"))
+    project["basemap"] = {"provenance": "basemap/PROVENANCE.md", "layers": layers}
+    write_json(project_file, project)
+    return root
