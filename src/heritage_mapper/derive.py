@@ -142,8 +142,9 @@ def derive_basemap(
     if not overwrite:
         existing = [str(t) for t in targets if t.exists()]
         if existing:
+            verb = "exists" if len(existing) == 1 else "exist"
             raise OutputError(
-                f"{', '.join(existing)}: already exists; pass --overwrite (overwrite=True) "
+                f"{', '.join(existing)}: already {verb}; pass --overwrite (overwrite=True) "
                 "to replace, or choose another --out; nothing was written"
             )
     shapely = _need("shapely")
