@@ -16,5 +16,5 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]' 2>&1 \
+.venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test,basemap]' 2>&1 \
   | { grep -v "^WARNING: Location" || true; }

@@ -62,6 +62,7 @@ COMMAND_API = {
     "check": "check_files",
     "export": "export_geodata",
     "build": "build",
+    "derive-basemap": "derive_basemap",
 }
 
 

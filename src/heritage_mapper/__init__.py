@@ -3,11 +3,13 @@
 The pipeline is read → model → validate → frames → join → render / export; each stage
 is a module or a package (see the README's "Architecture"). Each CLI command calls one
 function listed here: ``validate`` → :func:`validate_geodata`, ``check`` →
-:func:`check_files`, ``export`` → :func:`export_geodata`, ``build`` → :func:`build`.
+:func:`check_files`, ``export`` → :func:`export_geodata`, ``build`` → :func:`build`,
+``derive-basemap`` → :func:`derive_basemap`.
 """
 
 from heritage_mapper.build import build
 from heritage_mapper.dates import format_edtf, parse_edtf
+from heritage_mapper.derive import derive_basemap
 from heritage_mapper.errors import (
     GeodataReadError,
     HeritageError,
@@ -45,6 +47,7 @@ __all__ = [
     "build",
     "build_maps",
     "check_files",
+    "derive_basemap",
     "event_site_links",
     "events_with_geometry",
     "export_geodata",

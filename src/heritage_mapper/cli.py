@@ -313,3 +313,65 @@ def build_command(geodata, out, exports, no_exports, strict, max_bytes, quiet):
     for path in written:
         if not quiet:
             click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
+
+@main.command("derive-basemap")
+@click.option(
+    "--bbox",
+    nargs=4,
+    type=float,
+    required=True,
+    metavar="W S E N",
+    help="The region box in WGS84 degrees, margin included, longitude first.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The folder for the basemap files (created when missing).",
+)
+@click.option(
+    "--boundaries",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A polygon file of the pre-2025 provinces (the ODV KML, GeoPackage, GeoJSON) "
+    "to add provinces-2025.geojson and province-boundaries.geojson.",
+)
+@click.option(
+    "--name-column",
+    default=None,
+    help="The province-name column of --boundaries (default ten_tinh, name, Name or NAME).",
+)
+@click.option(
+    "--merge-table",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A JSON table of 2025 provinces and their pre-2025 names (default: the shipped "
+    "table of Resolution 202/2025/QH15).",
+)
+@overwrite_option
+@handle_errors
+def derive_basemap_command(bbox, out, boundaries, name_column, merge_table, overwrite):
+    """Write the offline basemap layers (land, places, provinces) for a region box.
+
+    land.geojson (OpenStreetMap land, ODbL) and places.geojson (GeoNames, CC BY 4.0);
+    with --boundaries also provinces-2025.geojson and province-boundaries.geojson (Open
+    Development Vietnam, CC BY-SA 4.0). Needs the extra: pip install
+    'heritage-mapper[basemap]'. A box with no land and no place is refused; an existing
+    file is replaced only with --overwrite. Exit code 0 written, 1 the output cannot be
+    written, 2 a bad request. Example (Quảng Ninh plus a 0.25° margin):
+
+        heritage-mapper derive-basemap --bbox 106.18 20.43 108.35 21.92 --out geodata/basemap
+    """
+    from heritage_mapper import derive_basemap
+
+    written = derive_basemap(
+        bbox,
+        out,
+        boundaries=boundaries,
+        overwrite=overwrite,
+        name_column=name_column,
+        merge_table=merge_table,
+    )
+    for path in written:
+        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
