@@ -2,9 +2,10 @@
  * their own pane, over land and under the sites, never catching a click. After each
  * move or zoom the labels are chosen again: places by rank (0 = most populous) up to
  * a limit that grows with the zoom, areas only at low zooms. A label goes centred on
- * its point, or else just above, below, right or left of it, where its box overlaps no site marker
- * and no label already placed; otherwise it is left out (greedy, in priority order).
- * A page with clustered markers (many sites) does not count markers as obstacles. */
+ * its point, or else just above, below, right or left of it, wholly inside the map,
+ * where its box overlaps no site marker, no control and no label already placed;
+ * otherwise it is left out (greedy, in priority order). A page with clustered
+ * markers (many sites) does not count markers as obstacles. */
 
 const LABEL_GAP = 3; // pixels kept clear around each label
 const AREA_MAX_ZOOM = 10; // area (province) names show up to this zoom
@@ -74,11 +75,21 @@ const LabelMethods = {
     return boxes;
   },
 
+  /* Boxes of the map's controls (zoom, legend, sources…), in container pixels. */
+  controlBoxes() {
+    const container = this.map.getContainer();
+    const origin = container.getBoundingClientRect();
+    return Array.from(container.querySelectorAll(".leaflet-control")).map((node) => {
+      const r = node.getBoundingClientRect();
+      return [r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top];
+    });
+  },
+
   placeLabels() {
     if (!this.labels) return;
     const zoom = this.map.getZoom();
     const view = this.map.getSize();
-    const placed = this.markerBoxes(view);
+    const placed = this.markerBoxes(view).concat(this.controlBoxes());
     const keep = new Set();
     const overlaps = (box) => placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]);
     this.labelCandidates(zoom).forEach((label) => {
@@ -90,7 +101,8 @@ const LabelMethods = {
       const dx = w / 2 + MARKER_SIZE;
       const boxAt = ([x, y]) => [point.x + x - w / 2 - LABEL_GAP, point.y + y - h / 2 - LABEL_GAP,
         point.x + x + w / 2 + LABEL_GAP, point.y + y + h / 2 + LABEL_GAP];
-      const spot = [[0, 0], [0, -dy], [0, dy], [dx, 0], [-dx, 0]].find((at) => !overlaps(boxAt(at)));
+      const inside = (b) => b[0] >= 0 && b[1] >= 0 && b[2] <= view.x && b[3] <= view.y;
+      const spot = [[0, 0], [0, -dy], [0, dy], [dx, 0], [-dx, 0]].find((at) => inside(boxAt(at)) && !overlaps(boxAt(at)));
       if (spot === undefined) return;
       placed.push(boxAt(spot));
       const span = label.marker.getElement().firstChild;

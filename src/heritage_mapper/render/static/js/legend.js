@@ -12,6 +12,7 @@ const LegendControl = L.Control.extend({
     L.DomEvent.disableScrollPropagation(this.container);
     this.details = el("details");
     this.details.open = map.getSize().x >= LEGEND_OPEN_MIN_WIDTH;
+    this.details.addEventListener("toggle", () => this.options.app.placeLabels()); // labels clear of it
     this.container.appendChild(this.details);
     this.render();
     return this.container;
