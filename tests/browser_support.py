@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1366, "height": 820}
 PHONE = {"width": 390, "height": 844}
 SETTLE_MS = 300
-TILE_URL_PREFIX = "https://tile.openstreetmap.org/"
+TILE_URL_PREFIX = "https://tile.openstreetmap.org/"  # the online layer's tiles (served pages only)
 
 
 @dataclass

@@ -20,7 +20,6 @@ from .browser_support import (
     DESKTOP,
     GEODATA,
     PHONE,
-    TILE_URL_PREFIX,
     browser,
     built_maps,
     open_page,
@@ -60,10 +59,9 @@ def set_years(page, first, last):
     page.wait_for_timeout(250)
 
 
-def test_index_runs_without_errors_and_only_asks_for_tiles(index):
+def test_index_runs_without_errors_and_asks_for_nothing(index):
     assert index.errors == []
-    assert index.aborted, "the page should try to load basemap tiles"
-    assert all(url.startswith(TILE_URL_PREFIX) for url in index.aborted), index.aborted
+    assert index.aborted == [], "opened from disk, the page draws its own basemap"
 
 
 def test_every_layer_page_runs_with_its_own_sites(built_maps, open_page, geodata):
@@ -275,19 +273,19 @@ def test_layer_checkbox_hides_its_sites(index, geodata):
     assert len(list_names(page)) == expected
 
 
-def test_offline_notice_shows_when_tiles_fail(index, geodata):
-    notice = index.page.locator("#hm-offline")
-    notice.wait_for(state="visible")
-    assert "Bản đồ nền cần kết nối Internet" in notice.inner_text()
-    index.page.locator("button[data-lang='en']").click()
-    assert "The basemap needs an Internet connection" in notice.inner_text()
-    assert index.page.locator(".hm-marker").count() == len(geodata.sites)
+def test_no_offline_notice_and_no_request_without_network(index, geodata):
+    page = index.page
+    assert page.locator("#hm-offline").count() == 0
+    assert "Internet" not in page.locator("#hm-map-wrap").inner_text()
+    assert page.locator(".hm-marker").count() == len(geodata.sites)
+    assert index.aborted == []
 
 
 def test_map_has_scale_bar_fullscreen_and_attribution(index):
     page = index.page
     assert page.locator(".leaflet-control-scale").count() == 1
-    assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
+    assert "OpenStreetMap" in page.locator(".hm-sources").inner_text()
+    assert "Leaflet" in page.locator(".leaflet-control-attribution").last.inner_text()
     button = page.locator(".hm-fullscreen button")
     assert button.get_attribute("aria-label") == "Toàn màn hình"
     button.click()

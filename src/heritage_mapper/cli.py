@@ -289,7 +289,7 @@ def build_command(geodata, out, exports, no_exports, strict, max_bytes, quiet):
     """Validate, join events to sites, and write the interactive maps and exports.
 
     Writes index.html (every layer) and one page per layer (<layer-id>.html). Each
-    page works opened from disk with no network; only the basemap tiles need one.
+    page works opened from disk with no network, its basemap included.
     Then writes the default layer exports (every format, WGS84) into --exports.
     Nothing is written when validation finds errors (exit 1); files are replaced
     atomically. Prints each file written and its size; on a terminal the steps are

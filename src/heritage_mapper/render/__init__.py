@@ -6,9 +6,9 @@ layer each). Each page is one self-contained HTML file:
 - Leaflet, leaflet.markercluster (on pages with more than
   :data:`CLUSTER_MIN_SITES` sites), the page's own script (the modules of
   ``static/js/``, assembled into one) and ``static/app.css`` are inlined
-  (:mod:`.assets`); the only requests a page makes are for OpenStreetMap tiles,
-  and without them the sites show on a plain background under a notice that the
-  basemap needs a connection;
+  (:mod:`.assets`), and so is the basemap (:mod:`.basemap`), drawn by the page
+  script: opened from disk, a page makes no request at all. Served over http(s), it
+  offers OpenStreetMap tiles as an option, off by default;
 - the data is embedded once, as compact columnar records (:mod:`.data`), and the
   page builds markers, list, popups and the region timeline (the events that name
   no site) from them with DOM calls, never from HTML strings, so any text in the
@@ -138,8 +138,6 @@ def render_page(
         ``basemap`` is :func:`~heritage_mapper.render.basemap.basemap_records` (``None``
         for a project without one).
     """
-    import xyzservices.providers as providers
-
     from heritage_mapper.join import ensure_joined
     from heritage_mapper.render import assets as asset_files
     from heritage_mapper.render.data import embed_data, page_languages, page_records
@@ -189,7 +187,7 @@ def render_page(
         data_encoding=data_encoding,
     )
     view = {"location": _centre(records["bounds"]), "prefer_canvas": cluster}
-    page_figure(figure=figure, view=view, tiles=providers.OpenStreetMap.Mapnik)
+    page_figure(figure=figure, view=view)
     return figure.render()
 
 

@@ -65,7 +65,9 @@ APP_SCRIPTS = (
     "search.js",  # the search box
     "years.js",  # the time filter (year sliders)
     "legend.js",  # the legend control: layers and kinds of site
-    "mapview.js",  # map setup: controls, basemap notice, fitting the sites
+    "mapview.js",  # map setup: controls, fitting the sites
+    "basemap.js",  # the embedded basemap: land, boundaries, sources, extent, online tiles
+    "labels.js",  # the basemap's place and area labels, thinned without overlaps
     "data.js",  # reading the page data (JSON, or gzip in base64)
     "main.js",  # HeritageMap: wires the modules; HeritageMapper.start
 )

@@ -1,7 +1,9 @@
 """The page skeleton, built with folium and branca, with nothing fetched from a CDN.
 
-folium provides the Leaflet map and the basemap tile layer (an ``xyzservices``
-provider with its attribution). What folium would load from CDNs is switched off,
+folium provides the Leaflet map, and nothing else: the page script draws the
+basemap from the page data (``render/static/js/basemap.js``), so a page opened from
+disk makes no request at all; tiles are only an option the script offers when the
+page is served over http(s). What folium would load from CDNs is switched off,
 and the rest of the page is branca elements with this package's own templates:
 
 - :class:`PageFigure`: the HTML document (``<html lang>``, header, list, region
@@ -14,12 +16,12 @@ Inlined assets and the page records are attributes of :class:`PageFigure`, writt
 its template and never passed through branca's child elements: branca parses the
 output of every ``MacroElement`` macro again as a Jinja template, so data text such
 as ``{{ 7*7 }}`` would be evaluated at build time (template injection). Only
-elements whose output holds no data text (the map, its tile layer, ``StartApp``)
+elements whose output holds no data text (the map, ``StartApp``)
 take that path.
 
 branca names every element after a random id. These classes do not draw one, and
 :func:`number_elements` numbers the tree in order just before rendering, so the same
-page always reads ``map_1``, ``tile_layer_2``, whatever the process or hash seed.
+page always reads ``map_1``, whatever the process or hash seed.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from importlib.resources import files
 
 import folium
 from branca.element import Figure, MacroElement
-from folium.raster_layers import TileLayer
 from folium.template import Template
 
 __all__ = [
@@ -128,37 +129,30 @@ class OfflineMap(_NumberedId, folium.Map):
     )
 
 
-class BasemapLayer(_NumberedId, TileLayer):
-    """The basemap: an ``xyzservices`` provider, its URL template and attribution."""
-
-
 class StartApp(_NumberedId, MacroElement):
-    """Start the page script with the map, its basemap and the data element."""
+    """Start the page script with the map and the data element."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             HeritageMapper.start(
                 {{ this._parent.get_name() }},
-                {{ this.tiles.get_name() }},
                 {{ this.element_id|tojson }}
             );
         {% endmacro %}
         """
     )
 
-    def __init__(self, tiles: TileLayer, element_id: str = DATA_ELEMENT_ID):
+    def __init__(self, element_id: str = DATA_ELEMENT_ID):
         super().__init__()
         self._name = "StartApp"
-        self.tiles = tiles
         self.element_id = element_id
 
 
-def page_figure(*, figure: PageFigure, view: dict, tiles) -> Figure:
-    """Add the map, its basemap and the app start to ``figure``, and number the tree.
+def page_figure(*, figure: PageFigure, view: dict) -> Figure:
+    """Add the map and the app start to ``figure``, and number the tree.
 
-    ``view`` holds ``location`` (``[lat, lon]``) and ``prefer_canvas``; ``tiles`` is an
-    ``xyzservices`` provider.
+    ``view`` holds ``location`` (``[lat, lon]``) and ``prefer_canvas``.
     """
     m = OfflineMap(
         location=view["location"],
@@ -167,9 +161,7 @@ def page_figure(*, figure: PageFigure, view: dict, tiles) -> Figure:
         prefer_canvas=view["prefer_canvas"],
     )
     figure.add_child(m)
-    basemap = BasemapLayer(tiles=tiles)
-    m.add_child(basemap)
-    m.add_child(StartApp(basemap))
+    m.add_child(StartApp())
     number_elements(figure)
     return figure
 

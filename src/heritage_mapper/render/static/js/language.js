@@ -37,6 +37,7 @@ const LanguageMethods = {
     this.markers.forEach((marker, i) => this.titleMarker(marker, i));
     this.legend.render();
     this.fullscreen.render();
+    if (this.sources) this.sources.render();
     this.renderList();
     this.renderRegion();
     if (this.openIndex >= 0) {

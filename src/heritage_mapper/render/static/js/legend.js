@@ -1,5 +1,6 @@
-/* The legend control: layers (one checkbox each) and the kinds of site, built from
- * DOM nodes. Open from the start when the map is wide enough. */
+/* The legend control: layers (one checkbox each), the kinds of site and the basemap
+ * options (former boundaries; online tiles when served over http(s)), built from DOM
+ * nodes. Open from the start when the map is wide enough. */
 
 const LEGEND_OPEN_MIN_WIDTH = 620;
 
@@ -11,6 +12,7 @@ const LegendControl = L.Control.extend({
     L.DomEvent.disableScrollPropagation(this.container);
     this.details = el("details");
     this.details.open = map.getSize().x >= LEGEND_OPEN_MIN_WIDTH;
+    this.details.addEventListener("toggle", () => this.options.app.placeLabels()); // labels clear of it
     this.container.appendChild(this.details);
     this.render();
     return this.container;
@@ -37,6 +39,23 @@ const LegendControl = L.Control.extend({
     note.appendChild(el("span", null, app.t("uncertainty")));
     this.details.replaceChildren(summary, el("h3", null, app.t("layers")), layers,
       el("h3", null, app.t("categories")), categories, note);
+    const basemap = el("ul", "hm-legend-basemap");
+    if (app.hasFormerBoundaries()) {
+      basemap.appendChild(this.toggleItem(app.t("formerBoundaries"), app.formerOn, (on) => app.showFormerBoundaries(on)));
+    }
+    if (app.tiles) basemap.appendChild(this.toggleItem(app.t("onlineTiles"), app.tilesOn, (on) => app.showTiles(on)));
+    if (basemap.children.length) this.details.append(el("h3", null, app.t("basemap")), basemap);
+  },
+  toggleItem: function (text, checked, change) {
+    const item = el("li");
+    const label = el("label");
+    const box = el("input");
+    box.type = "checkbox";
+    box.checked = checked;
+    box.addEventListener("change", () => change(box.checked));
+    label.append(box, el("span", null, text));
+    item.appendChild(label);
+    return item;
   },
   layerItem: function (app, layer, index) {
     const item = el("li");

@@ -15,9 +15,9 @@
  */
 
 class HeritageMap {
-  constructor(map, tiles, data) {
+  constructor(map, data) {
     this.map = map;
-    this.tiles = tiles;
+    this.tiles = null; // OpenStreetMap tiles, offered only when served over http(s)
     this.data = data;
     this.sites = data.sites;
     this.events = data.events;
@@ -58,19 +58,21 @@ class HeritageMap {
   }
 
   start() {
+    this.drawBasemap();
     this.createMarkers();
     this.addControls();
     this.map.on("popupopen", () => this.onPopupOpen());
     this.map.on("popupclose", () => this.onPopupClose());
     if (this.cluster) this.map.on("moveend", () => this.syncCircles());
-    this.watchTiles();
     this.bindList();
     this.bindRegion();
     this.bindSearch();
     this.bindYears();
     this.bindLanguages();
     this.renderTexts();
+    this.boundMap();
     this.fitSites();
+    this.placeLabels();
     this.refresh();
   }
 }
@@ -85,14 +87,20 @@ Object.assign(
   SearchMethods,
   YearMethods,
   MapMethods,
+  BasemapMethods,
+  LabelMethods,
 );
 
-function start(map, tiles, dataId) {
-  return readData(document.getElementById(dataId)).then((data) => {
-    const app = new HeritageMap(map, tiles, data);
+/* HeritageMapper.map is the Leaflet map once the page has started (for tests and
+ * for anyone scripting the page); HeritageMapper.ready resolves with the app. */
+function start(map, dataId) {
+  window.HeritageMapper.map = map;
+  window.HeritageMapper.ready = readData(document.getElementById(dataId)).then((data) => {
+    const app = new HeritageMap(map, data);
     app.start();
     return app;
   });
+  return window.HeritageMapper.ready;
 }
 
-window.HeritageMapper = { start: start, fold: fold };
+window.HeritageMapper = { start: start, fold: fold, map: null, ready: null };

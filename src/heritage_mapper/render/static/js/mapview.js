@@ -1,5 +1,5 @@
-/* Map setup: the controls (full screen, scale, zoom labels), the basemap notice and
- * fitting the sites in view. */
+/* Map setup: the controls (full screen, scale, zoom labels) and fitting the sites
+ * in view. */
 
 const FIT_MAX_ZOOM = 12;
 const FIT_PADDING = [36, 36];
@@ -76,24 +76,20 @@ const MapMethods = {
     });
   },
 
-  watchTiles() {
-    const notice = document.getElementById("hm-offline");
-    let failed = 0;
-    this.tiles.on("loading", () => { failed = 0; });
-    this.tiles.on("tileerror", () => { failed += 1; notice.hidden = false; });
-    this.tiles.on("load", () => { if (!failed) notice.hidden = true; });
-    if (navigator.onLine === false) notice.hidden = false;
-  },
-
   /* Fit the sites in view, clear of the legend when it is open beside them. */
   fitSites() {
     const legend = this.legend.getContainer();
     const mapWidth = this.map.getSize().x;
     const legendWidth = this.legend.isOpen() ? legend.offsetWidth : 0;
     const right = legendWidth && legendWidth * 2 < mapWidth ? legendWidth + FIT_PADDING[0] : FIT_PADDING[0];
+    const topLeft = [FIT_PADDING[0] + MARKER_SIZE, FIT_PADDING[1]];
+    const bottomRight = [right, FIT_PADDING[1] + MARKER_SIZE];
+    // The sites' frame wins over the basemap's minimum zoom (see boundMap).
+    const zoom = this.map.getBoundsZoom(this.data.bounds, false, L.point(topLeft).add(bottomRight));
+    if (zoom < this.map.getMinZoom()) this.map.setMinZoom(zoom);
     this.map.fitBounds(this.data.bounds, {
-      paddingTopLeft: [FIT_PADDING[0] + MARKER_SIZE, FIT_PADDING[1]],
-      paddingBottomRight: [right, FIT_PADDING[1] + MARKER_SIZE],
+      paddingTopLeft: topLeft,
+      paddingBottomRight: bottomRight,
       maxZoom: FIT_MAX_ZOOM,
       animate: false,
     });

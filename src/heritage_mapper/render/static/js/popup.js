@@ -98,7 +98,24 @@ const PopupMethods = {
     if (period) add("period", el("span", null, period));
     add("adminThen", el("span", null, sites.adminThen[i] || this.t("unknown")));
     add("adminNow", el("span", null, sites.adminNow[i] || this.t("unknown")));
+    add("position", ...this.positionLinks(i));
     return facts;
+  },
+
+  /* The site's position, in degrees rounded as the page data carries them (to what
+     its precision supports), a geo: link and links to two online maps. */
+  positionLinks(i) {
+    const lat = String(this.sites.lat[i]);
+    const lon = String(this.sites.lon[i]);
+    const where = el("span", "hm-position", lat + ", " + lon);
+    const geo = link("geo:" + lat + "," + lon, this.t("geoLink"));
+    geo.removeAttribute("target"); // a geo: link hands over to an app
+    geo.className = "hm-geo";
+    const osm = link("https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=15/" + lat + "/" + lon, "OpenStreetMap");
+    const google = link("https://www.google.com/maps/search/?api=1&query=" + lat + "," + lon, "Google Maps");
+    const online = el("span", "hm-map-links");
+    online.append(this.t("openIn") + " ", osm, " · ", google);
+    return [where, geo, online];
   },
 
   popupTimeline(i) {

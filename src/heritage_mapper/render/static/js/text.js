@@ -41,3 +41,12 @@ function mixed(tag, className, pieces) {
   });
   return node;
 }
+
+/* An <a> opening in a new tab, href set as an attribute, text as text. */
+function link(href, text) {
+  const a = el("a", null, text);
+  a.setAttribute("href", href);
+  a.setAttribute("rel", "noopener");
+  a.setAttribute("target", "_blank");
+  return a;
+}
