@@ -403,13 +403,12 @@ def test_pages_hold_no_markup_from_the_data_and_give_it_back_intact(built, clean
 
 POPUP = """() => {
   const c = document.querySelector(".leaflet-popup-content .hm-popup");
-  const dd = c.querySelectorAll("dd");
   return {
     name: c.querySelector("h2").textContent,
     description: c.querySelector(":scope > p:not([class])").textContent,
     basis: c.querySelector(".hm-basis").textContent,
-    admin_then: dd[dd.length - 2].textContent,
-    admin_now: dd[dd.length - 1].textContent,
+    admin_then: c.querySelector("dd.hm-fact-adminThen").textContent,
+    admin_now: c.querySelector("dd.hm-fact-adminNow").textContent,
     title: [...c.querySelectorAll(".hm-event-title")].map((n) => n.textContent),
     summary: [...c.querySelectorAll(".hm-event-summary")].map((n) => n.textContent),
   };

@@ -88,7 +88,7 @@ const PopupMethods = {
     const facts = el("dl");
     const add = (label, ...values) => {
       facts.appendChild(el("dt", null, this.t(label)));
-      const dd = el("dd");
+      const dd = el("dd", "hm-fact-" + label);
       values.forEach((value) => { if (value) dd.appendChild(value); });
       facts.appendChild(dd);
     };
