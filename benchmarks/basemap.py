@@ -9,8 +9,9 @@ opened from disk with every non-file request aborted, the median of ``--repeat``
   page with a basemap, its land is painted (two animation frames after both), at
   full speed (budget 1.5 s) and with Chromium's CPU throttled 4x like a phone
   (budget 4 s);
-- frames while panning at full detail (zoom 13 over Hạ Long bay, 60 steps of 15
-  px, one a frame): the 95th percentile frame time, at full speed and throttled.
+- frames while panning at full detail (zoom 13 over Hạ Long bay, the mouse dragging
+  the map 60 steps of 15 px to and fro, then dropping it): the 95th percentile
+  frame time, at full speed and throttled.
 
 Usage::
 
@@ -77,20 +78,21 @@ READY = """(sites) => new Promise((resolve) => {
   };
   check();
 })""".replace("FIND_MAP", FIND_MAP)
-#: JS: pan the map one step a frame; resolves with the frame times in ms.
-PAN = """([lat, lon, zoom, steps, px]) => new Promise((resolve) => {
+#: JS: frame the view for the pan, then record the time of every frame until told to stop.
+PAN_START = """([lat, lon, zoom]) => new Promise((resolve) => {
   const map = FIND_MAP;
   map.setView([lat, lon], zoom, {animate: false});
-  const times = [];
-  let last = null, n = 0;
-  const frame = (now) => {
-    if (last !== null) times.push(now - last);
-    last = now;
-    if (n++ >= steps) { resolve(times); return; }
-    map.panBy([n % 20 < 10 ? px : -px, n % 14 < 7 ? px / 2 : -px / 2], {animate: false});
+  setTimeout(() => {
+    window.__hmFrames = [];
+    let last = null;
+    const frame = (now) => {
+      if (last !== null) window.__hmFrames.push(now - last);
+      last = now;
+      if (!window.__hmStop) requestAnimationFrame(frame);
+    };
     requestAnimationFrame(frame);
-  };
-  setTimeout(() => requestAnimationFrame(frame), 300);
+    resolve(true);
+  }, 500);
 })""".replace("FIND_MAP", FIND_MAP)
 
 
@@ -140,12 +142,30 @@ def measure_page(browser, path: Path, sites: int, throttle: int) -> dict:
             session.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
         page.goto(path.resolve().as_uri(), wait_until="commit")
         ready_ms = page.evaluate(READY, sites)
-        frames = page.evaluate(PAN, [*PAN_CENTRE, PAN_ZOOM, PAN_STEPS, PAN_STEP_PX])
-        frames.sort()
+        frames = _drag_frames(page)
         p95 = frames[min(len(frames) - 1, int(round(0.95 * (len(frames) - 1))))]
-        return {"ready_s": ready_ms / 1000, "pan_p95_ms": p95}
+        return {"ready_s": ready_ms / 1000, "pan_p95_ms": p95, "pan_max_ms": frames[-1]}
     finally:
         context.close()
+
+
+def _drag_frames(page) -> list[float]:
+    """Frame times (ms) while the mouse drags the map to and fro, as a visitor pans:
+    :data:`PAN_STEPS` moves of :data:`PAN_STEP_PX`, one every 16 ms, then the drop."""
+    page.evaluate(PAN_START, [*PAN_CENTRE, PAN_ZOOM])
+    x, y = DESKTOP["width"] * 0.6, DESKTOP["height"] * 0.5
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for n in range(PAN_STEPS):
+        dx = PAN_STEP_PX if n % 20 < 10 else -PAN_STEP_PX
+        dy = PAN_STEP_PX / 2 if n % 14 < 7 else -PAN_STEP_PX / 2
+        x, y = x + dx, y + dy
+        page.mouse.move(x, y)
+        page.wait_for_timeout(16)
+    page.mouse.up()
+    page.wait_for_timeout(300)  # the redraw at the drop counts too
+    frames = page.evaluate("() => { window.__hmStop = true; return window.__hmFrames; }")
+    return sorted(frames)
 
 
 def sites_on(path: Path) -> int:
@@ -192,6 +212,7 @@ def run(repeat: int, before_rev: str) -> dict:
                 result[key] = {
                     "ready_s": statistics.median(r["ready_s"] for r in runs),
                     "pan_p95_ms": statistics.median(r["pan_p95_ms"] for r in runs),
+                    "pan_max_ms": statistics.median(r["pan_max_ms"] for r in runs),
                 }
                 log(f"{key}: {result[key]}")
         browser.close()
@@ -226,6 +247,15 @@ def table(result: dict) -> str:
                 f"{before['ready_s']:.2f} s",
                 f"≤ {budget} s",
                 now["ready_s"] <= budget,
+            )
+        )
+        rows.append(
+            (
+                f"pan frame max (the redraw at the drop){cpu}",
+                f"{now['pan_max_ms']:.1f} ms",
+                f"{before['pan_max_ms']:.1f} ms",
+                "reported",
+                None,
             )
         )
         rows.append(
