@@ -37,7 +37,7 @@ def test_default_limit_is_64_mib():
     assert DEFAULT_MAX_JSON_BYTES == 64 * 2**20
 
 
-def test_largest_geojson_file_one_byte_over_the_limit_is_refused_naming_limit_and_flag(geodata_copy):
+def test_largest_file_one_byte_over_the_limit_is_refused_naming_limit_and_flag(geodata_copy):
     # every GeoJSON file the folder reads: the site layers and the basemap files
     layers = sorted(geodata_copy.glob("*/*.geojson"), key=lambda p: p.stat().st_size)
     limit = layers[-1].stat().st_size - 1
