@@ -26,8 +26,8 @@ from heritage_mapper.problems import (
     MAX_FINDINGS_PER_FILE,
     Problem,
     Report,
+    visible,
 )
-from heritage_mapper.text import visible
 from heritage_mapper.validate import events as events_rules
 from heritage_mapper.validate import validate_geodata
 from heritage_mapper.validate.sites import REGION_EXCEPTIONS_PER_PASS

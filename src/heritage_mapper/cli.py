@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from heritage_mapper.errors import HeritageError, ValidationFailed
-from heritage_mapper.text import visible
+from heritage_mapper.problems import visible
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_GEODATA = "geodata"

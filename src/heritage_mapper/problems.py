@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from heritage_mapper.rules import ERROR, SEVERITIES, WARNING, rule
-from heritage_mapper.text import visible
 
 __all__ = [
     "ERROR",
@@ -28,6 +28,7 @@ __all__ = [
     "Problem",
     "Report",
     "FileReport",
+    "visible",
 ]
 
 #: At most this many findings of one code are kept per file; the rest are counted.
@@ -165,6 +166,40 @@ class Problem:
         return out
 
 
+#: What :func:`visible` escapes: C0 controls (newline and tab too: inside a value they
+#: would start a forged line), DEL, C1 controls (U+009B is a one-character CSI), the
+#: bidi embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069, and the
+#: line and paragraph separators U+2028, U+2029. ESC is escaped, so an ANSI escape
+#: sequence is shown as text (``\\x1b]0;title\\x07``) and never reaches the terminal.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(match: re.Match) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` for a terminal: every control character shown as a visible escape.
+
+    Examples
+    --------
+    >>> visible("id\\x1b]0;pwned\\x07")
+    'id\\\\x1b]0;pwned\\\\x07'
+    >>> visible("a\\nb\\u202ec")
+    'a\\\\nb\\\\u202ec'
+    >>> visible("Hòn Gai")
+    'Hòn Gai'
+    """
+    return _INVISIBLE.sub(_escape_char, text)
+
+
 def display_path(path: str) -> str:
     """A path safe to print and to put in JSON: bytes that are not UTF-8 in a file name
     (kept by Python as lone surrogates) are shown as ``\\udcXX`` escapes."""
@@ -282,7 +317,7 @@ class Report:
 
     def to_text(self) -> str:
         """Readable text grouped by file. Every value from the data goes through
-        :func:`~heritage_mapper.text.visible`: a control character, an escape sequence
+        :func:`visible`: a control character, an escape sequence
         or a bidi override in a path, id or message is shown as an escape, so it cannot
         retitle the terminal, hide lines or forge the summary line."""
         lines = []

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "fold_all", "ascii_fold", "pointer", "pointer_join", "visible"]
+__all__ = ["fold", "fold_all", "ascii_fold", "pointer", "pointer_join"]
 
 #: Unicode categories a fold drops: marks (accents, variation selectors such as U+FE0F,
 #: the combining grapheme joiner) and format characters (zero-width space, joiners,
@@ -127,37 +127,3 @@ def pointer_join(base: str, token: str | int) -> str:
     '/a~1b'
     """
     return base + "/" + _escape(token)
-
-
-#: What :func:`visible` escapes: C0 controls (newline and tab too: inside a value they
-#: would start a forged line), DEL, C1 controls (U+009B is a one-character CSI), the
-#: bidi embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069, and the
-#: line and paragraph separators U+2028, U+2029. ESC is escaped, so an ANSI escape
-#: sequence is shown as text (``\\x1b]0;title\\x07``) and never reaches the terminal.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape_char(match: re.Match) -> str:
-    char = match.group()
-    if char in _SHORT_ESCAPES:
-        return _SHORT_ESCAPES[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def visible(text: str) -> str:
-    """``text`` for a terminal: every control character shown as a visible escape.
-
-    Examples
-    --------
-    >>> visible("id\\x1b]0;pwned\\x07")
-    'id\\\\x1b]0;pwned\\\\x07'
-    >>> visible("a\\nb\\u202ec")
-    'a\\\\nb\\\\u202ec'
-    >>> visible("Hòn Gai")
-    'Hòn Gai'
-    """
-    return _INVISIBLE.sub(_escape_char, text)
