@@ -226,7 +226,9 @@ FORGED = "ok\n0 error(s), 0 warning(s) in 5 file(s)\n\x1b[2J"
 
 def hostile_folder(tmp_path) -> Path:
     folder = make_geodata(tmp_path, name=f"geo{TITLE}data")
-    set_event(folder, "ev-1955-pier-rally", id=f"ev{TITLE}\u202e", site_ids=f"x{FORGED}\x9b1m")
+    set_event(
+        folder, "ev-1955-pier-rally", id=f"ev{TITLE}\u202e{FORGED}", site_ids=f"x{FORGED}\x9b1m"
+    )
     project = json.loads((folder / "project.json").read_text(encoding="utf-8"))
     project["layers"][0]["title"]["en"] = f"Harbour{FORGED}"
     project["layers"][1]["file"] = f"layers/mines{TITLE}.geojson"
@@ -256,7 +258,7 @@ def test_json_keeps_the_values_exact(tmp_path):
     paths = [f["path"] for f in doc["files"]]
     assert any(p.endswith(f"mines{TITLE}.geojson") for p in paths)
     ids = {p["location"].get("feature_id") for f in doc["files"] for p in f["problems"]}
-    assert f"ev{TITLE}\u202e" in ids
+    assert f"ev{TITLE}\u202e{FORGED}" in ids
 
 
 @pytest.mark.parametrize(
