@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from heritage_mapper.errors import HeritageError, ValidationFailed
+from heritage_mapper.problems import visible
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_GEODATA = "geodata"
@@ -152,7 +153,7 @@ def handle_errors(func):
             click.echo(f"error: {exc}; nothing was written", err=True)
             sys.exit(EXIT_ERRORS)
         except HeritageError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(visible(f"error: {exc}"), err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
             number = getattr(exc, "signum", signal.SIGINT)
@@ -191,6 +192,22 @@ def main():
 
     Example: heritage-mapper validate --geodata geodata
     """
+    tolerate_any_encoding()
+
+
+def tolerate_any_encoding() -> None:
+    """Make stdout and stderr replace what their encoding cannot show.
+
+    On a stream that cannot encode Vietnamese (``PYTHONIOENCODING=cp1252``, ``ascii``,
+    a C locale), printing a finding would raise UnicodeEncodeError and end the run with
+    exit 3; with ``errors="replace"`` such characters are printed as ``?`` and the exit
+    code is the report's.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):  # a stream that cannot be changed
+                reconfigure(errors="replace")
 
 
 @main.command()

@@ -11,13 +11,34 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from heritage_mapper.rules import ERROR, SEVERITIES, WARNING, rule
 
-__all__ = ["ERROR", "WARNING", "SEVERITIES", "Location", "Problem", "Report", "FileReport"]
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "SEVERITIES",
+    "MAX_FINDINGS_PER_CODE",
+    "MAX_FINDINGS_PER_FILE",
+    "Location",
+    "Problem",
+    "Report",
+    "FileReport",
+    "visible",
+]
+
+#: At most this many findings of one code are kept per file; the rest are counted.
+#: A row-by-row rule on a big file (a 3 MB events file of near-empty rows gave 4.8
+#: million findings, 2.2 GB) would otherwise make the report as big as the input.
+MAX_FINDINGS_PER_CODE = 100
+#: At most this many findings are kept per file, all codes together; the rest are
+#: counted. With the per-code cap, a report holds at most this many findings per file
+#: plus one count per file and code, whatever the input.
+MAX_FINDINGS_PER_FILE = 1000
 
 
 @dataclass(frozen=True)
@@ -145,6 +166,40 @@ class Problem:
         return out
 
 
+#: What :func:`visible` escapes: C0 controls (newline and tab too: inside a value they
+#: would start a forged line), DEL, C1 controls (U+009B is a one-character CSI), the
+#: bidi embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069, and the
+#: line and paragraph separators U+2028, U+2029. ESC is escaped, so an ANSI escape
+#: sequence is shown as text (``\\x1b]0;title\\x07``) and never reaches the terminal.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(match: re.Match) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` for a terminal: every control character shown as a visible escape.
+
+    Examples
+    --------
+    >>> visible("id\\x1b]0;pwned\\x07")
+    'id\\\\x1b]0;pwned\\\\x07'
+    >>> visible("a\\nb\\u202ec")
+    'a\\\\nb\\\\u202ec'
+    >>> visible("Hòn Gai")
+    'Hòn Gai'
+    """
+    return _INVISIBLE.sub(_escape_char, text)
+
+
 def display_path(path: str) -> str:
     """A path safe to print and to put in JSON: bytes that are not UTF-8 in a file name
     (kept by Python as lone surrogates) are shown as ``\\udcXX`` escapes."""
@@ -167,66 +222,119 @@ def _sort_key(p: Problem):
 class FileReport:
     path: str
     problems: list[Problem] = field(default_factory=list)
+    #: code -> number of findings of that code not kept (see MAX_FINDINGS_PER_CODE)
+    omitted: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
 class Report:
-    """All findings of one run, grouped by file in the order files were checked."""
+    """All findings of one run, grouped by file in the order files were checked.
+
+    A file keeps at most :data:`MAX_FINDINGS_PER_CODE` findings of one code and
+    :data:`MAX_FINDINGS_PER_FILE` in all (the first ones found); the others are only
+    counted, by file and code (:attr:`omitted`), so the memory of a report is bounded
+    while the error and warning counts, and so the exit code, stay exact.
+    """
 
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: path -> code -> number of findings counted but not kept
+    omitted: dict[str, dict[str, int]] = field(default_factory=dict)
+    omitted_errors: int = 0
+    omitted_warnings: int = 0
+    _kept: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    _kept_in_file: dict[str, int] = field(default_factory=dict, repr=False)
 
     def add_file(self, path: str | Path) -> None:
         p = str(path)
         if p not in self.files:
             self.files.append(p)
 
+    def wants(self, path: str, code: str) -> bool:
+        """Whether a finding of ``code`` in ``path`` would be kept (else only counted)."""
+        return (
+            self._kept.get((path, code), 0) < MAX_FINDINGS_PER_CODE
+            and self._kept_in_file.get(path, 0) < MAX_FINDINGS_PER_FILE
+        )
+
+    def count_omitted(self, path: str, code: str, severity: str) -> None:
+        """Count a finding that is not kept (see :meth:`wants`)."""
+        self.add_file(path)
+        per_code = self.omitted.setdefault(path, {})
+        per_code[code] = per_code.get(code, 0) + 1
+        if severity == ERROR:
+            self.omitted_errors += 1
+        else:
+            self.omitted_warnings += 1
+
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
-            self.add_file(problem.path)
+            path, code = problem.path, problem.code
+            if not self.wants(path, code):
+                self.count_omitted(path, code, problem.severity)
+                continue
+            self.add_file(path)
             self.problems.append(problem)
+            self._kept[path, code] = self._kept.get((path, code), 0) + 1
+            self._kept_in_file[path] = self._kept_in_file.get(path, 0) + 1
 
     @property
     def error_count(self) -> int:
-        return sum(p.is_error for p in self.problems)
+        return sum(p.is_error for p in self.problems) + self.omitted_errors
 
     @property
     def warning_count(self) -> int:
-        return sum(not p.is_error for p in self.problems)
+        return sum(not p.is_error for p in self.problems) + self.omitted_warnings
 
     def has_errors(self, strict: bool = False) -> bool:
+        if self.omitted_errors or (strict and self.omitted_warnings):
+            return True
         return any(p.is_error or strict for p in self.problems)
 
     def by_file(self) -> list[FileReport]:
         groups = {path: FileReport(path) for path in self.files}
         for problem in self.problems:
             groups.setdefault(problem.path, FileReport(problem.path)).problems.append(problem)
+        for path, counts in self.omitted.items():
+            groups.setdefault(path, FileReport(path)).omitted = dict(sorted(counts.items()))
         for group in groups.values():
             group.problems.sort(key=_sort_key)
         return list(groups.values())
 
     def to_json(self) -> str:
+        """One JSON document; a file with findings not kept has ``omitted``: {code: n}."""
+        files = []
+        for g in self.by_file():
+            entry = {"path": display_path(g.path), "problems": [p.as_dict() for p in g.problems]}
+            if g.omitted:
+                entry["omitted"] = g.omitted
+            files.append(entry)
         doc = {
-            "files": [
-                {"path": display_path(g.path), "problems": [p.as_dict() for p in g.problems]}
-                for g in self.by_file()
-            ],
+            "files": files,
             "summary": {"errors": self.error_count, "warnings": self.warning_count},
         }
         return json.dumps(doc, ensure_ascii=False, indent=2)
 
     def to_text(self) -> str:
+        """Readable text grouped by file. Every value from the data goes through
+        :func:`visible`: a control character, an escape sequence
+        or a bidi override in a path, id or message is shown as an escape, so it cannot
+        retitle the terminal, hide lines or forge the summary line."""
         lines = []
         for group in self.by_file():
-            path = display_path(group.path)
-            if not group.problems:
+            path = visible(display_path(group.path))
+            if not group.problems and not group.omitted:
                 lines.append(f"{path}: ok")
                 continue
             lines.append(f"{path}:")
             for p in group.problems:
-                lines.append(f"  {p.severity} [{p.code}] {p.location.describe()}: {p.message}")
+                lines.append(
+                    visible(f"  {p.severity} [{p.code}] {p.location.describe()}: {p.message}")
+                )
                 if p.hint:
-                    lines.append(f"      fix: {p.hint}")
+                    lines.append(visible(f"      fix: {p.hint}"))
+            for code, count in group.omitted.items():
+                lines.append(f"  ... and {count:,} more [{code}] (not shown)")
         lines.append(
             f"{self.error_count} error(s), {self.warning_count} warning(s) "
             f"in {len(self.files)} file(s)"

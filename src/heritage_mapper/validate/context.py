@@ -17,6 +17,7 @@ from heritage_mapper.problems import Location, Problem, Report
 from heritage_mapper.read.jsonfile import (
     read_json,
 )
+from heritage_mapper.rules import rule
 from heritage_mapper.validate.schema import SchemaChecker, make_validator
 
 
@@ -31,13 +32,21 @@ class Context:
         self.folded_ids: dict[str, str] = {}
         self.source_paragraphs: dict[str, int | None] = {}
         self.dates: dict[str, EdtfDate] = {}  # event dates repeat: parse each text once
+        self.suggestions: dict[str, str | None] = {}  # "did you mean", see validate.events
 
     def problem(self, code, path, message, hint=None, *, severity=None, **location):
-        """Add a finding of ``code``; its severity comes from the rules registry."""
+        """Add a finding of ``code``; its severity comes from the rules registry.
+
+        Past the report's caps (:data:`~heritage_mapper.problems.MAX_FINDINGS_PER_CODE`)
+        the finding is only counted, without building it."""
+        path = str(path)
+        if not self.report.wants(path, code):
+            self.report.count_omitted(path, code, severity or rule(code).severity)
+            return
         self.report.extend(
             [
                 Problem.from_rule(
-                    code, str(path), message, Location(**location), hint=hint, severity=severity
+                    code, path, message, Location(**location), hint=hint, severity=severity
                 )
             ]
         )

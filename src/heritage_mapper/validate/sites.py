@@ -7,6 +7,8 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import numpy as np
+
 from heritage_mapper.dates import EdtfError, parse_edtf
 from heritage_mapper.model import (
     PROJECT_FILE,
@@ -272,27 +274,58 @@ def _lon_lat(position: list) -> tuple[float, float] | None:
         return None
 
 
+#: The region check tests all positions of a site against the box at once, then the
+#: positions outside it against this many exceptions at a time (numpy, in C): the cost
+#: is positions x exceptions comparisons at a few nanoseconds each (it was a Python
+#: loop, 9 s for 100,000 positions and 1,000 exceptions), the memory positions x this
+#: many booleans. Positions are bounded by the layer's size limit (--max-bytes).
+REGION_EXCEPTIONS_PER_PASS = 64
+
+
+def _first_outside(region, positions: list[tuple[float, float]]) -> int | None:
+    """The index of the first position outside the region box and its exceptions."""
+    coords = np.asarray(positions, dtype=float).reshape(-1, 2)
+    lon, lat = coords[:, 0], coords[:, 1]
+    w, s, e, n = region.bbox
+    m = region.margin_deg
+    with np.errstate(invalid="ignore"):
+        inside = (w - m <= lon) & (lon <= e + m) & (s - m <= lat) & (lat <= n + m)
+        left = np.flatnonzero(~inside)
+        boxes = np.array([ex.bbox for ex in region.exceptions], dtype=float).reshape(-1, 4)
+        for start in range(0, len(boxes), REGION_EXCEPTIONS_PER_PASS):
+            if not left.size:
+                break
+            chunk = boxes[start : start + REGION_EXCEPTIONS_PER_PASS]
+            x, y = lon[left, None], lat[left, None]
+            covered = (
+                (chunk[:, 0] <= x) & (x <= chunk[:, 2]) & (chunk[:, 1] <= y) & (y <= chunk[:, 3])
+            ).any(axis=1)
+            left = left[~covered]
+    return int(left[0]) if left.size else None
+
+
 def _check_region(project: Project, geometry, report, base) -> None:
     region = project.region
-    for lon, lat in _positions(geometry):
-        if region.contains(lon, lat):
-            continue
-        w, s, e, n = region.bbox
-        if region.contains(lat, lon):
-            report(
-                "coordinates-swapped",
-                f"position [{lon}, {lat}] is outside the region, but [{lat}, {lon}] is "
-                "inside: latitude and longitude look swapped",
-                hint="GeoJSON positions are [longitude, latitude]; swap the two numbers",
-                pointer=f"{base}/geometry/coordinates",
-            )
-        else:
-            report(
-                "site-outside-region",
-                f"position [{lon}, {lat}] is outside the region box [{w}, {s}, {e}, {n}] "
-                f"(margin {region.margin_deg}°) and its named exceptions",
-                hint="check the coordinates, or declare the place under region.exceptions "
-                f"in {PROJECT_FILE}",
-                pointer=f"{base}/geometry/coordinates",
-            )
-        return  # one finding per site is enough
+    positions = list(_positions(geometry))
+    first = _first_outside(region, positions) if positions else None
+    if first is None:
+        return
+    lon, lat = positions[first]
+    w, s, e, n = region.bbox
+    if region.contains(lat, lon):
+        report(
+            "coordinates-swapped",
+            f"position [{lon}, {lat}] is outside the region, but [{lat}, {lon}] is "
+            "inside: latitude and longitude look swapped",
+            hint="GeoJSON positions are [longitude, latitude]; swap the two numbers",
+            pointer=f"{base}/geometry/coordinates",
+        )
+    else:
+        report(
+            "site-outside-region",
+            f"position [{lon}, {lat}] is outside the region box [{w}, {s}, {e}, {n}] "
+            f"(margin {region.margin_deg}°) and its named exceptions",
+            hint="check the coordinates, or declare the place under region.exceptions "
+            f"in {PROJECT_FILE}",
+            pointer=f"{base}/geometry/coordinates",
+        )  # one finding per site is enough
