@@ -10,7 +10,8 @@ opened without blocking (``O_NONBLOCK``, so a named pipe never hangs), checked o
 open descriptor to be a regular file (so ``/dev/zero`` or a pipe is refused before a
 byte is read) and read up to a size limit plus one byte.
 
-Failures are :class:`InputRefused` exceptions with a finding code; their messages name
+Failures are :class:`InputRefused` exceptions with a finding code (the readers turn
+each into a located :class:`~heritage_mapper.problems.Problem`); their messages name
 the path as written, never anything read from it.
 """
 
