@@ -110,8 +110,9 @@ def test_build_refuses_a_300_mb_layer_and_writes_nothing(geodata_copy, tmp_path)
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_endless_device_is_cut_off_at_the_limit():
-    """/dev/zero has size 0 but never ends: reading stops one byte past the limit."""
+def test_endless_device_is_refused_before_reading():
+    """/dev/zero has size 0 but never ends: it is not a regular file, so nothing is read
+    (README "Security")."""
     doc = read_json("/dev/zero", max_bytes=1000)
-    assert [p.code for p in doc.problems] == ["json-too-large"]
-    assert "more than the limit of 1,000 bytes" in doc.problems[0].message
+    assert [p.code for p in doc.problems] == ["path-not-regular-file"]
+    assert "a device is not a regular file" in doc.problems[0].message

@@ -282,11 +282,23 @@ def read_project(geodata_dir: str | Path) -> Project:
     raises :class:`~heritage_mapper.errors.GeodataReadError` when the file is missing
     or unreadable.
     """
+    from heritage_mapper.read.files import (
+        MAX_REGISTRY_BYTES,
+        InputRefused,
+        read_regular,
+        resolve_inside,
+    )
+
     root = Path(geodata_dir)
     path = root / PROJECT_FILE
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        data, _ = read_regular(resolve_inside(root, PROJECT_FILE), MAX_REGISTRY_BYTES)
+        if data is None:
+            raise ValueError(f"over the limit of {MAX_REGISTRY_BYTES:,} bytes")
+        doc = json.loads(data.decode("utf-8"))
         return project_from_dict(root, doc)
+    except InputRefused as exc:
+        raise GeodataReadError(f"{path}: {exc.message}") from None
     except FileNotFoundError as exc:
         raise GeodataReadError(
             f"{path}: no project file; a geodata folder needs {PROJECT_FILE} "

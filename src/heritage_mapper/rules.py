@@ -364,6 +364,29 @@ RULES: tuple[Rule, ...] = (
         "A JSON Schema named by project.json cannot be read",
         "fix the schema file, or remove it from project.json's schemas to use the packaged one",
     ),
+    # -- confinement: what a folder may make heritage-mapper read (README, Security) -----
+    _e(
+        "path-outside-folder",
+        "A path a geodata file names is absolute, goes up with '..', or leads outside the folder",
+        "name a file inside the geodata folder with a relative path (copy the file there)",
+    ),
+    _e(
+        "path-not-regular-file",
+        "A path names a pipe, a device, a socket or a folder, which is never read",
+        "name an ordinary file",
+    ),
+    _e(
+        "file-too-large",
+        "A source text, schema or registry file is larger than its size limit",
+        "keep source texts under 16 MiB, schemas under 1 MiB, project.json and sources.json "
+        "under 16 MiB",
+    ),
+    _e(
+        "id-unsafe",
+        "An id is not a slug (lowercase ASCII letters and digits joined by '-')",
+        "use an id like 'old-pier': ids become file names and links, whatever the folder's "
+        "own schemas allow",
+    ),
     # -- the basemap (project.json basemap.layers) ---------------------------------------
     _e(
         "basemap-layer-id-duplicate",

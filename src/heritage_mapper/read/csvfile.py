@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from heritage_mapper.problems import Location, Problem
+from heritage_mapper.read.files import InputRefused
 from heritage_mapper.read.jsonfile import (
     DEFAULT_MAX_JSON_BYTES,
     read_bytes_within,
@@ -41,6 +42,9 @@ def read_csv_text(
     """
     try:
         data, size = read_bytes_within(path, max_bytes)
+    except InputRefused as exc:
+        problems.append(_problem(path, exc.code, exc.message))
+        return None
     except OSError as exc:
         problems.append(
             _problem(

@@ -17,7 +17,6 @@ from __future__ import annotations
 import gc
 import json
 import math
-import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from heritage_mapper.problems import Location, Problem
+from heritage_mapper.read.files import InputRefused, read_regular
 from heritage_mapper.text import pointer_join
 
 __all__ = [
@@ -200,7 +200,8 @@ def read_bytes_within(path, max_bytes: int | None) -> tuple[bytes | None, int | 
     """Read a file unless it is larger than ``max_bytes``; never read more than that.
 
     The size is checked before reading, so a file of gigabytes is refused at once; a
-    device or a file that grows while read (its size lies) is cut off at the limit.
+    file that grows while read is cut off at the limit. Only a regular file is read
+    (:func:`heritage_mapper.read.files.read_regular`): a pipe or device is refused.
 
     Returns
     -------
@@ -211,18 +212,13 @@ def read_bytes_within(path, max_bytes: int | None) -> tuple[bytes | None, int | 
 
     Raises
     ------
+    InputRefused
+        ``path-not-regular-file`` for a pipe, a device or a folder.
     OSError
         When the file cannot be opened or read.
     """
     limit = DEFAULT_MAX_JSON_BYTES if max_bytes is None else max_bytes
-    size = os.stat(path).st_size
-    if size > limit:
-        return None, size
-    with open(path, "rb") as fh:
-        data = fh.read(size + 1)
-        if len(data) > size:  # the size was wrong: a device, a pipe, a growing file
-            data += fh.read(limit + 1 - len(data))
-    return (data, None) if len(data) <= limit else (None, None)
+    return read_regular(path, limit)
 
 
 def _read_bytes(path: str, max_bytes: int | None, problems: list[Problem]) -> bytes | None:
@@ -233,6 +229,9 @@ def _read_bytes(path: str, max_bytes: int | None, problems: list[Problem]) -> by
             message = too_large_message(size, limit)
             problems.append(_finding(path, "json-too-large", message, pointer=""))
         return data
+    except InputRefused as exc:
+        problems.append(_finding(path, exc.code, exc.message, pointer=""))
+        return None
     except OSError as exc:
         problems.append(
             _finding(

@@ -16,7 +16,7 @@ from heritage_mapper.model import (
 )
 from heritage_mapper.problems import ERROR
 from heritage_mapper.read.jsonfile import with_lines
-from heritage_mapper.validate.context import Context, read_json_checked
+from heritage_mapper.validate.context import Context, inside, read_json_checked
 from heritage_mapper.validate.geojson import check_document
 
 #: A basemap file larger than this makes every page heavier than a phone should load
@@ -42,6 +42,8 @@ def check_basemap(ctx: Context, project: Project, max_bytes: int | None) -> None
         _check_attribution(ctx, project, index, layer)
         _check_file(ctx, project, index, layer, max_bytes)
     provenance = project.basemap_provenance
+    if provenance and inside(ctx, provenance, "/basemap/provenance") is None:
+        return
     if provenance and not project.path(provenance).is_file():
         ctx.problem(
             "basemap-provenance-missing",
@@ -68,8 +70,10 @@ def _check_attribution(ctx: Context, project: Project, index: int, layer: Basema
 def _check_file(
     ctx: Context, project: Project, index: int, layer: BasemapLayer, max_bytes: int | None
 ) -> None:
-    path = project.path(layer.file)
-    if not path.is_file():
+    path = inside(ctx, layer.file, f"/basemap/layers/{index}/file")
+    if path is None:
+        return
+    if not path.exists():
         ctx.problem(
             "basemap-file-missing",
             path,
@@ -77,7 +81,7 @@ def _check_file(
             hint=f"copy the file there, or fix basemap.layers[{index}].file in {PROJECT_FILE}",
         )
         return
-    size = path.stat().st_size
+    size = path.stat().st_size if path.is_file() else 0
     if size > BASEMAP_WARN_BYTES:
         ctx.problem(
             "basemap-too-large",

@@ -14,8 +14,15 @@ from heritage_mapper.model import (
     expand_languages,
 )
 from heritage_mapper.problems import Location, Problem, Report
+from heritage_mapper.read.files import (
+    MAX_SCHEMA_BYTES,
+    InputRefused,
+    read_regular,
+    resolve_inside,
+)
 from heritage_mapper.read.jsonfile import (
     read_json,
+    too_large_message,
 )
 from heritage_mapper.rules import rule
 from heritage_mapper.validate.schema import SchemaChecker, make_validator
@@ -62,24 +69,76 @@ def read_json_checked(ctx: Context, path: Path, max_bytes=None):
     return result
 
 
+def inside(ctx: Context, relative: str, pointer: str, named_in: Path | None = None) -> Path | None:
+    """``relative`` under the geodata folder, or None after a ``path-outside-folder``
+    finding at ``pointer`` of ``named_in`` (``project.json`` by default).
+
+    The path stays as written (``root / relative``) for messages; it has been checked
+    to resolve, symbolic links followed, inside the folder.
+    """
+    try:
+        resolve_inside(ctx.root, relative)
+    except InputRefused as exc:
+        ctx.problem(exc.code, named_in or ctx.root / PROJECT_FILE, exc.message, pointer=pointer)
+        return None
+    return ctx.root / relative
+
+
+def read_schema_file(path: Path, packaged: bool = False) -> dict:
+    """A JSON Schema's document; a folder's own is read as a regular file of at most
+    :data:`MAX_SCHEMA_BYTES`. Raises :class:`InputRefused` (not a regular file, too
+    large) or ValueError, with a message that quotes nothing from the file."""
+    if packaged:
+        return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data, size = read_regular(path, MAX_SCHEMA_BYTES)
+    except OSError as exc:
+        raise ValueError(f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
+    if data is None:
+        message = too_large_message(size, MAX_SCHEMA_BYTES).split(":")[0]
+        raise InputRefused("file-too-large", f"the schema {message}")
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        # the position only: the parser's message could quote the file
+        where = f" at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise ValueError(f"the file is not UTF-8 JSON{where}") from None
+
+
 def load_schema(ctx: Context, project: Project, kind: str):
     from jsonschema import Draft202012Validator
 
-    path = project.schema_path(kind)
+    own = kind in project.schemas
+    if own:
+        path = inside(ctx, project.schemas[kind], f"/schemas/{kind}")
+        if path is None:
+            return None
+    else:
+        path = project.schema_path(kind)
     try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
+        schema = read_schema_file(path, packaged=not own)
         Draft202012Validator.check_schema(schema)
         schema = expand_languages(schema, project.languages)
+    except InputRefused as exc:
+        ctx.problem(exc.code, path, exc.message)
+        return None
     except Exception as exc:  # any unreadable or malformed schema is one finding
         ctx.problem(
             "schema-unreadable",
             path,
-            f"the {kind} schema cannot be used: {exc}",
+            f"the {kind} schema cannot be used: {short_message(exc)}",
             hint=f"fix the file, or remove schemas.{kind} from {PROJECT_FILE} to use the "
             "packaged schema",
         )
         return None
     return SchemaChecker(make_validator(schema))
+
+
+def short_message(exc: Exception) -> str:
+    """An exception's first line, cut to 200 characters (a schema error can quote the
+    whole schema)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200] + ("…" if len(text) > 200 else "")
 
 
 def schema_message(error) -> str:

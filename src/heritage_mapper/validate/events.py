@@ -14,7 +14,8 @@ from heritage_mapper.model import (
 )
 from heritage_mapper.problems import Problem
 from heritage_mapper.read.csvfile import csv_line_numbers, csv_records, read_csv_text
-from heritage_mapper.validate.context import Context, schema_message
+from heritage_mapper.read.files import is_slug
+from heritage_mapper.validate.context import Context, inside, schema_message
 from heritage_mapper.validate.schema import _SUPPORTED, ANNOTATIONS
 from heritage_mapper.validate.sources import (
     EVENT_CITATION_CODES,
@@ -49,8 +50,10 @@ _FLAT_KEYWORDS = ANNOTATIONS | {"type", "required", "properties", "additionalPro
 
 
 def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -> None:
-    path = project.events_path
-    if not path.is_file():
+    path = inside(ctx, project.events, "/events")
+    if path is None:
+        return
+    if not path.exists():
         ctx.problem(
             "events-file-missing",
             path,
@@ -217,11 +220,16 @@ def _check_event_row(
                 CONTROL_FIX,
                 severity=found[0],
             )
+    id_flagged = False
     if event_schema is not None:
         for column, code, message in event_schema.errors(known):
+            id_flagged = id_flagged or column == "id"
             report(
                 code, message, column, "see schemas/event.schema.json and the README's data model"
             )
+    if not id_flagged and not is_slug(event_id):
+        # the package's rule, whatever a folder's own event schema allows
+        report("id-unsafe", f"event id {event_id[:60]!r} is not a slug", "id")
     if event_id in seen:
         report(
             "event-id-duplicate",

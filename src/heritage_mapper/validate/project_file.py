@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from heritage_mapper.model import (
@@ -10,35 +9,62 @@ from heritage_mapper.model import (
     PAGE_SUFFIX,
     PROJECT_FILE,
     Project,
-    packaged_schema_path,
+    packaged_schema,
     project_from_dict,
 )
 from heritage_mapper.problems import Location, Problem
+from heritage_mapper.read.files import MAX_REGISTRY_BYTES, InputRefused, resolve_inside
 from heritage_mapper.text import pointer
-from heritage_mapper.validate.context import Context, read_json_checked, schema_message
+from heritage_mapper.validate.context import (
+    Context,
+    inside,
+    read_json_checked,
+    read_schema_file,
+    schema_message,
+    short_message,
+)
 from heritage_mapper.validate.schema import make_validator
 
 
 def check_project(ctx: Context) -> Project | None:
     path = ctx.root / PROJECT_FILE
-    result = read_json_checked(ctx, path)
+    try:
+        resolve_inside(ctx.root, PROJECT_FILE)
+    except InputRefused as exc:
+        ctx.problem(exc.code, path, exc.message, pointer="")
+        return None
+    result = read_json_checked(ctx, path, MAX_REGISTRY_BYTES)
     doc = result.document
     if doc is None:
         return None
-    default_schema = packaged_schema_path("project")
+    # The packaged schema always applies: a folder's own project schema may add rules
+    # but not loosen the ids and paths the rest of the package relies on.
+    validators = [make_validator(packaged_schema("project"))]
     schemas = doc.get("schemas") if isinstance(doc, dict) else None
-    schema_file = (
-        ctx.root / schemas["project"]
-        if isinstance(schemas, dict) and isinstance(schemas.get("project"), str)
-        else default_schema
-    )
-
-    try:
-        validator = make_validator(json.loads(schema_file.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
-        ctx.problem("schema-unreadable", schema_file, f"cannot read the schema: {exc}")
-        return None
-    errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    own = schemas.get("project") if isinstance(schemas, dict) else None
+    if isinstance(own, str):
+        schema_file = inside(ctx, own, "/schemas/project")
+        if schema_file is None:
+            return None
+        try:
+            validators.append(make_validator(read_schema_file(schema_file)))
+        except InputRefused as exc:
+            ctx.problem(exc.code, schema_file, exc.message)
+            return None
+        except Exception as exc:  # an unreadable or malformed schema is one finding
+            ctx.problem(
+                "schema-unreadable", schema_file, f"cannot read the schema: {short_message(exc)}"
+            )
+            return None
+    seen: set[tuple[str, str]] = set()
+    errors = []
+    for validator in validators:
+        for error in validator.iter_errors(doc):
+            key = (pointer(*error.absolute_path), error.message)
+            if key not in seen:
+                seen.add(key)
+                errors.append(error)
+    errors.sort(key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
         ctx.problem(
             "project-schema",

@@ -18,11 +18,12 @@ from heritage_mapper.model import (
     SiteRecord,
 )
 from heritage_mapper.problems import ERROR
+from heritage_mapper.read.files import is_slug
 from heritage_mapper.read.jsonfile import (
     with_lines,
 )
 from heritage_mapper.text import fold, pointer
-from heritage_mapper.validate.context import Context, read_json_checked, schema_message
+from heritage_mapper.validate.context import Context, inside, read_json_checked, schema_message
 from heritage_mapper.validate.geojson import check_document
 from heritage_mapper.validate.sources import (
     SITE_CITATION_CODES,
@@ -48,8 +49,10 @@ def _site_property_code(error) -> str:
 
 
 def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) -> None:
-    path = project.path(spec.file)
-    if not path.is_file():
+    path = inside(ctx, spec.file, f"/layers/{project.layers.index(spec)}/file")
+    if path is None:
+        return
+    if not path.exists():
         ctx.problem(
             "layer-file-missing",
             path,
@@ -146,8 +149,10 @@ def _check_site(
                 pointer=ptr,
                 severity=found[0],
             )
+    id_flagged = False
     if site_schema is not None:
         for error in site_schema.iter_errors(props):
+            id_flagged = id_flagged or list(error.absolute_path)[:1] == ["id"]
             report(
                 _site_property_code(error),
                 schema_message(error),
@@ -163,6 +168,13 @@ def _check_site(
                 hint=f"rename the property, e.g. to 'source_{name}'",
                 pointer=f"{base}/properties{pointer(name)}",
             )
+    if not id_flagged and "id" in props and not is_slug(site_id):
+        # the package's rule, whatever a folder's own site schema allows
+        report(
+            "id-unsafe",
+            f"site id {str(site_id)[:60]!r} is not a slug",
+            pointer=f"{base}/properties/id",
+        )
     if isinstance(site_id, str):
         _check_site_id(ctx, spec, path, index, feature, site_id, report, base)
     _check_site_values(ctx, project, path, props, report, base, site_id, loc)

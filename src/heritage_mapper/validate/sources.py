@@ -10,8 +10,24 @@ from heritage_mapper.model import (
     PROJECT_FILE,
     Project,
 )
+from heritage_mapper.read.files import (
+    MAX_REGISTRY_BYTES,
+    MAX_SOURCE_TEXT_BYTES,
+    InputRefused,
+    is_slug,
+    read_regular,
+    resolve_inside,
+    unsafe_name_reason,
+)
+from heritage_mapper.read.jsonfile import too_large_message
 from heritage_mapper.text import pointer
-from heritage_mapper.validate.context import Context, load_schema, read_json_checked, schema_message
+from heritage_mapper.validate.context import (
+    Context,
+    inside,
+    load_schema,
+    read_json_checked,
+    schema_message,
+)
 
 #: A cited paragraph number longer than this cannot exist (and would not fit an int64).
 MAX_PARAGRAPH_DIGITS = 9
@@ -25,8 +41,10 @@ EVENT_CITATION_CODES = ("event-source-unknown", "event-paragraph-missing")
 
 
 def check_sources(ctx: Context, project: Project) -> None:
-    path = project.sources_path
-    if not path.is_file():
+    path = inside(ctx, project.sources, "/sources")
+    if path is None:
+        return
+    if not path.exists():
         ctx.problem(
             "sources-file-missing",
             path,
@@ -34,7 +52,7 @@ def check_sources(ctx: Context, project: Project) -> None:
             hint="create it (see README) or fix 'sources' in project.json",
         )
         return
-    doc = read_json_checked(ctx, path).document
+    doc = read_json_checked(ctx, path, MAX_REGISTRY_BYTES).document
     if doc is None:
         return
     validator = load_schema(ctx, project, "sources")
@@ -50,8 +68,12 @@ def check_sources(ctx: Context, project: Project) -> None:
             )
         if errors:
             return
+    if not _registry_shape(ctx, path, doc):
+        return
     ids: set[str] = set()
     for i, source in enumerate(doc["sources"]):
+        if not _safe_source(ctx, path, i, source):
+            continue
         for key in ("id", "file"):
             value = source[key]
             if value in ids:
@@ -67,21 +89,86 @@ def check_sources(ctx: Context, project: Project) -> None:
     ctx.parsed.sources = doc["sources"]
 
 
+def _registry_shape(ctx: Context, path: Path, doc) -> bool:
+    """What the code below relies on, whatever a folder's own sources schema allowed."""
+    sources = doc.get("sources") if isinstance(doc, dict) else None
+    ok = isinstance(sources, list) and all(
+        isinstance(s, dict) and isinstance(s.get("id"), str) and isinstance(s.get("file"), str)
+        for s in sources
+    )
+    if not ok:
+        ctx.problem(
+            "sources-schema",
+            path,
+            'sources.json must hold {"sources": [...]}, each source with a text id and file',
+            hint="see schemas/sources.schema.json",
+            pointer="",
+        )
+    return ok
+
+
+def _safe_source(ctx: Context, path: Path, index: int, source: dict) -> bool:
+    """The package's rules for a source's id and file name, which no schema loosens."""
+    safe = True
+    if not is_slug(source["id"]):
+        safe = False
+        ctx.problem(
+            "id-unsafe",
+            path,
+            f"source id {source['id']!r} is not a slug",
+            pointer=f"/sources/{index}/id",
+        )
+    reason = unsafe_name_reason(source["file"])
+    if reason is not None:
+        safe = False
+        ctx.problem(
+            "path-outside-folder",
+            path,
+            f"source file {source['file']!r} cannot be read: {reason}; name a file directly "
+            "in sources_dir",
+            pointer=f"/sources/{index}/file",
+        )
+    return safe
+
+
 def _count_paragraphs(ctx, project: Project, path: Path, index: int, source: dict) -> int | None:
-    """Paragraphs (non-empty lines) in the source text, or None when it is not at hand."""
+    """Paragraphs (non-empty lines) in the source text, or None when it is not at hand.
+
+    ``sources_dir`` may lie outside the geodata folder (texts kept in a shared folder,
+    see README "Security"); the file name is a plain name (:func:`_safe_source`), the
+    file must resolve inside ``sources_dir``, be a regular file and be at most
+    :data:`MAX_SOURCE_TEXT_BYTES`.
+    """
     folder = project.sources_dir_path
     if folder is None or not folder.is_dir():
         return None
     text_path = folder / source["file"]
+    where = {"pointer": f"/sources/{index}/file"}
     try:
-        data = text_path.read_bytes()
+        resolve_inside(folder, source["file"])
+        data, size = read_regular(text_path, MAX_SOURCE_TEXT_BYTES)
+    except InputRefused as exc:
+        message = exc.message
+        if exc.code != "path-outside-folder":
+            message = f"source file {source['file']!r}: {message}"
+        ctx.problem(exc.code, path, message, **where)
+        return None
     except OSError:
         ctx.problem(
             "source-text-missing",
             path,
             f"{source['file']!r} is not in {folder}; paragraph numbers cannot be checked",
             hint="put the document in sources_dir or fix the file name",
-            pointer=f"/sources/{index}/file",
+            **where,
+        )
+        return None
+    if data is None:
+        ctx.problem(
+            "file-too-large",
+            path,
+            f"source file {source['file']!r}: "
+            + too_large_message(size, MAX_SOURCE_TEXT_BYTES).split(":")[0],
+            **where,
         )
         return None
     expected = source.get("sha256")
@@ -89,7 +176,7 @@ def _count_paragraphs(ctx, project: Project, path: Path, index: int, source: dic
         ctx.problem(
             "source-changed",
             path,
-            f"{text_path} differs from the version registered (sha256 {expected[:12]}…); "
+            f"{text_path} differs from the version registered (sha256 {str(expected)[:12]}…); "
             "cited paragraph numbers may now point elsewhere",
             hint="re-check the citations against the new text, then update sha256",
             pointer=f"/sources/{index}/sha256",
