@@ -256,7 +256,10 @@ def test_json_keeps_the_values_exact(tmp_path):
     done, _ = run_cli("validate", "--geodata", str(folder), "--format", "json")
     doc = json.loads(done.stdout)
     paths = [f["path"] for f in doc["files"]]
-    assert any(p.endswith(f"mines{TITLE}.geojson") for p in paths)
+    assert any(f"geo{TITLE}data" in p for p in paths)  # the folder's own name, exact
+    # a layer file name with a control character is refused by the reader, located
+    refused = [p for f in doc["files"] for p in f["problems"] if p["code"] == "path-outside-folder"]
+    assert [p["location"]["pointer"] for p in refused] == ["/layers/1/file"]
     ids = {p["location"].get("feature_id") for f in doc["files"] for p in f["problems"]}
     assert f"ev{TITLE}\u202e{FORGED}" in ids
 
