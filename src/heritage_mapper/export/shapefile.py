@@ -24,6 +24,7 @@ from pathlib import Path
 from heritage_mapper.atomic import TEMP_PREFIX, TEMP_SUFFIX
 from heritage_mapper.export.ogr import FIXED_DATE, write_layer
 from heritage_mapper.export.tables import ExportData
+from heritage_mapper.model import dbf_number_fits
 from heritage_mapper.text import ascii_fold
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "write",
     "stable_field_name",
     "LOCALIZED_FIELD_STEMS",
+    "geometry_parts",
+    "exact_numbers",
 ]
 
 # Column → dBASE field name. Stable: change a name only with a release note, since
@@ -144,8 +147,71 @@ def fit_dbf_text(text: str) -> str:
     return encoded[:room].decode("utf-8", errors="ignore") + ELLIPSIS
 
 
+#: Shapefile geometry kinds, in file order: a shapefile holds one of them.
+GEOMETRY_KINDS = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+KIND_ORDER = ("point", "line", "polygon")
+
+
+def geometry_parts(name: str, frame) -> list[tuple[str, object]]:
+    """(file name, rows) for one frame: the frame itself when its geometries are of one
+    shapefile kind (point, line, polygon), else one ``<stem>.<kind>.shp.zip`` per kind,
+    in the order point, line, polygon (a shapefile holds one kind).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> frame = gpd.GeoDataFrame(geometry=[shapely.Point(0, 0), shapely.box(0, 0, 1, 1)])
+    >>> [n for n, _ in geometry_parts("sites-a.shp.zip", frame)]
+    ['sites-a.point.shp.zip', 'sites-a.polygon.shp.zip']
+    """
+    kinds = [GEOMETRY_KINDS.get(g.geom_type) if g is not None else None for g in frame.geometry]
+    present = [k for k in KIND_ORDER if k in kinds]
+    if len(present) <= 1:
+        return [(name, frame)]
+    stem = name.removesuffix(EXTENSION)
+    column = frame.geometry.map(lambda g: GEOMETRY_KINDS.get(g.geom_type) if g else None)
+    return [
+        (f"{stem}.{kind}{EXTENSION}", frame[(column == kind).to_numpy()].reset_index(drop=True))
+        for kind in present
+    ]
+
+
+def _files(data: ExportData) -> list[tuple[str, object]]:
+    return [
+        part for name, frame in data.frame_files(EXTENSION) for part in geometry_parts(name, frame)
+    ]
+
+
 def outputs(data: ExportData) -> list[str]:
-    return [name for name, _ in data.frame_files(EXTENSION)]
+    return [name for name, _ in _files(data)]
+
+
+def exact_numbers(frame):
+    """``frame`` with every float column that has a value a dBASE number field cannot
+    hold exactly (:func:`~heritage_mapper.model.dbf_number_fits`) turned into text, each
+    value its shortest exact decimal (``1.23e+300``); ``validate`` warns about these
+    (``site-property-number-shapefile``)."""
+    import pandas as pd
+
+    changed = None
+    for column in frame.columns:
+        series = frame[column]
+        if column == frame.geometry.name or not pd.api.types.is_float_dtype(series):
+            continue
+        if all(dbf_number_fits(v) for v in series.to_numpy(dtype="float64", na_value=float("nan"))):
+            continue
+        changed = frame.copy() if changed is None else changed
+        changed[column] = pd.array(
+            [None if pd.isna(v) else repr(float(v)) for v in series], dtype=object
+        )
+    return frame if changed is None else changed
 
 
 def _fields_csv(names: dict[str, str]) -> bytes:
@@ -165,7 +231,8 @@ def _zip_entry(archive: zipfile.ZipFile, name: str, payload: bytes) -> None:
 
 
 def write(data: ExportData, paths: dict) -> None:
-    for name, frame in data.frame_files(EXTENSION):
+    for name, frame in _files(data):
+        frame = exact_numbers(frame)
         target = paths[name]
         stem = name.removesuffix(EXTENSION)
         names = shapefile_field_names(c for c in frame.columns if c != frame.geometry.name)
