@@ -117,9 +117,19 @@ def shapefile_field_names(columns) -> dict[str, str]:
     >>> shapefile_field_names(["id", "description_vi", "a_very_long_x", "a_very_long_y"])
     {'id': 'id', 'description_vi': 'desc_vi', 'a_very_long_x': 'a_very_lon', 'a_very_long_y': 'a_very_lo1'}
     """  # noqa: E501
+    columns = list(columns)
     names: dict[str, str] = {}
-    taken: set[str] = set()
+    # the documented names first: an extra column never takes one (``desc_vi``)
+    stable: dict[str, str] = {}
     for column in columns:
+        name = stable_field_name(column)
+        if name and name.lower() not in {v.lower() for v in stable.values()}:
+            stable[column] = name
+    taken: set[str] = {name.lower() for name in stable.values()}
+    for column in columns:
+        if column in stable:
+            names[column] = stable[column]
+            continue
         base = stable_field_name(column) or _ascii_name(column)[:FIELD_NAME_MAX]
         candidate, n = base, 1
         while candidate.lower() in taken:
@@ -159,10 +169,40 @@ GEOMETRY_KINDS = {
 KIND_ORDER = ("point", "line", "polygon")
 
 
+def _kind_parts(geometry) -> dict[str, object]:
+    """Shapefile kind → the part of ``geometry`` of that kind (a GeometryCollection,
+    nested or not, is split into its points, lines and polygons, each kind as one
+    Multi geometry)."""
+    import shapely
+
+    if geometry is None:
+        return {}
+    kind = GEOMETRY_KINDS.get(geometry.geom_type)
+    if kind is not None:
+        return {kind: geometry}
+    found: dict[str, list] = {}
+    stack = [geometry]
+    while stack:
+        item = stack.pop()
+        if item.geom_type == "GeometryCollection":
+            stack.extend(reversed(shapely.get_parts(item).tolist()))
+        elif item.geom_type in GEOMETRY_KINDS:
+            found.setdefault(GEOMETRY_KINDS[item.geom_type], []).extend(
+                shapely.get_parts(item).tolist()
+            )
+    multi = {"point": shapely.MultiPoint, "line": shapely.MultiLineString}
+    return {
+        kind: multi.get(kind, shapely.MultiPolygon)(parts) if len(parts) > 1 else parts[0]
+        for kind, parts in found.items()
+    }
+
+
 def geometry_parts(name: str, frame) -> list[tuple[str, object]]:
     """(file name, rows) for one frame: the frame itself when its geometries are of one
     shapefile kind (point, line, polygon), else one ``<stem>.<kind>.shp.zip`` per kind,
-    in the order point, line, polygon (a shapefile holds one kind).
+    in the order point, line, polygon (a shapefile holds one kind). A
+    GeometryCollection's parts go to the files of their kinds, each with the row's
+    attributes.
 
     Examples
     --------
@@ -171,16 +211,24 @@ def geometry_parts(name: str, frame) -> list[tuple[str, object]]:
     >>> [n for n, _ in geometry_parts("sites-a.shp.zip", frame)]
     ['sites-a.point.shp.zip', 'sites-a.polygon.shp.zip']
     """
-    kinds = [GEOMETRY_KINDS.get(g.geom_type) if g is not None else None for g in frame.geometry]
-    present = [k for k in KIND_ORDER if k in kinds]
-    if len(present) <= 1:
-        return [(name, frame)]
+    geometries = list(frame.geometry)
+    if all(g is None or g.geom_type in GEOMETRY_KINDS for g in geometries):
+        kinds = {GEOMETRY_KINDS[g.geom_type] for g in geometries if g is not None}
+        if len(kinds) <= 1:
+            return [(name, frame)]
+    split = [_kind_parts(g) for g in geometries]
+    present = [k for k in KIND_ORDER if any(k in parts for parts in split)]
     stem = name.removesuffix(EXTENSION)
-    column = frame.geometry.map(lambda g: GEOMETRY_KINDS.get(g.geom_type) if g else None)
-    return [
-        (f"{stem}.{kind}{EXTENSION}", frame[(column == kind).to_numpy()].reset_index(drop=True))
-        for kind in present
-    ]
+    files = []
+    for kind in present:
+        rows = [i for i, parts in enumerate(split) if kind in parts]
+        part = frame.iloc[rows].reset_index(drop=True)
+        part = part.set_geometry(
+            type(frame.geometry)([split[i][kind] for i in rows], crs=frame.crs),
+        )
+        file_name = name if len(present) == 1 else f"{stem}.{kind}{EXTENSION}"
+        files.append((file_name, part))
+    return files
 
 
 def _files(data: ExportData) -> list[tuple[str, object]]:
