@@ -202,6 +202,35 @@ def test_a_polygon_site_in_the_text_formats_and_the_page(polygon_build):
     assert "old-pier" in page
 
 
+def test_a_geometry_collection_site_goes_to_the_shapefile_of_each_part(tmp_path):
+    folder = make_geodata(tmp_path)
+    collection = {
+        "type": "GeometryCollection",
+        "geometries": [
+            {"type": "Point", "coordinates": PIER},
+            {"type": "LineString", "coordinates": [PIER, [107.09, 20.96]]},
+        ],
+    }
+
+    def to_collection(features):
+        (pier,) = [f for f in features if f["id"] == "old-pier"]
+        pier["geometry"] = collection
+
+    edit_layer(folder, "harbour", to_collection)
+    assert not validate_geodata(folder).has_errors()
+    result = build_cli(folder, tmp_path)
+    assert result.exit_code == 0, (result.output, result.exception)
+    exports = tmp_path / "exports"
+    points = read_zip(exports / "sites-harbour.point.shp.zip")
+    lines = read_zip(exports / "sites-harbour.line.shp.zip")
+    assert list(points["id"]) == ["old-pier", "lighthouse"] and list(lines["id"]) == ["old-pier"]
+    assert points.geometry[0].equals(shapely.Point(PIER))
+    assert lines.geometry[0].equals(shapely.LineString([PIER, [107.09, 20.96]]))
+    gpkg = pyogrio.read_dataframe(exports / "heritage.gpkg", layer="sites-harbour")
+    pier = gpkg[gpkg["id"] == "old-pier"].geometry.iloc[0]
+    assert pier.equals(shapely.geometry.shape(collection))
+
+
 # -- 2. site property names an export cannot hold ----------------------------------------
 
 
@@ -353,3 +382,12 @@ def test_open_and_unknown_ends_never_stretch_the_year_slider(tmp_path):
     assert (first, last) == (1955, 1970)
     assert 1 not in records["events"]["start"] + records["events"]["end"]
     assert 9999 not in records["events"]["start"] + records["events"]["end"]
+
+
+def test_an_extra_property_never_takes_a_documented_shapefile_field_name():
+    from heritage_mapper.export.shapefile import shapefile_field_names
+
+    names = shapefile_field_names(["id", "desc_vi", "description_vi", "src_refs", "source_refs"])
+    assert names["description_vi"] == "desc_vi" and names["source_refs"] == "src_refs"
+    assert names["desc_vi"] != "desc_vi" and names["src_refs"] != "src_refs"
+    assert len({n.lower() for n in names.values()}) == len(names)
