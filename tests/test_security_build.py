@@ -391,3 +391,25 @@ def test_an_extra_property_never_takes_a_documented_shapefile_field_name():
     assert names["description_vi"] == "desc_vi" and names["source_refs"] == "src_refs"
     assert names["desc_vi"] != "desc_vi" and names["src_refs"] != "src_refs"
     assert len({n.lower() for n in names.values()}) == len(names)
+
+
+def test_an_object_property_is_json_text_in_the_table_formats(tmp_path):
+    folder = make_geodata(tmp_path)
+    value = {"ghi_chú": "Hạ Long", "n": [1, None]}
+    set_site(folder, "old-pier", extra=value)
+    assert not validate_geodata(folder).has_errors()
+    result = build_cli(folder, tmp_path)
+    assert result.exit_code == 0, (result.output, result.exception)
+    exports = tmp_path / "exports"
+    for frame in (
+        pyogrio.read_dataframe(exports / "heritage.gpkg", layer="sites-harbour"),
+        pyogrio.read_dataframe(exports / "sites-harbour.fgb"),
+        read_zip(exports / "sites-harbour.shp.zip"),
+    ):
+        assert json.loads(frame[frame["id"] == "old-pier"]["extra"].iloc[0]) == value
+    text = (exports / "sites.csv").read_text(encoding="utf-8-sig")
+    (row,) = [r for r in csv.DictReader(io.StringIO(text)) if r["id"] == "old-pier"]
+    assert json.loads(row["extra"]) == value
+    doc = json.loads((exports / "sites-harbour.geojson").read_text(encoding="utf-8"))
+    (pier,) = [f for f in doc["features"] if f["id"] == "old-pier"]
+    assert pier["properties"]["extra"] == value
