@@ -413,3 +413,13 @@ def test_an_object_property_is_json_text_in_the_table_formats(tmp_path):
     doc = json.loads((exports / "sites-harbour.geojson").read_text(encoding="utf-8"))
     (pier,) = [f for f in doc["features"] if f["id"] == "old-pier"]
     assert pier["properties"]["extra"] == value
+
+
+def test_names_differing_by_case_across_features_are_refused_once(tmp_path):
+    folder = make_geodata(tmp_path)
+    set_site(folder, "old-pier", note="a")
+    set_site(folder, "lighthouse", NOTE="b")
+    (found,) = findings(folder, "site-property-name-case")
+    assert found.location.pointer == "/features/1/properties/NOTE"
+    assert found.location.feature_id == "lighthouse"
+    assert_refused(folder, tmp_path, "site-property-name-case")

@@ -82,6 +82,8 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) ->
     check_nfc = not json_text_is_nfc(result.text)
     check_controls = result.text is None or bool(JSON_MAY_HOLD_CONTROL.search(result.text))
     names: set[str] = set()
+    by_case = {c.lower(): c for c in RESERVED_SITE_COLUMNS}  # the layer's columns, folded
+    reported: set[str] = set()
     too_many = False
     for index, feature in enumerate(features):
         if isinstance(feature, dict):
@@ -89,6 +91,8 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) ->
                 ctx, project, spec, path, index, feature, site_schema, check_nfc, check_controls
             )
             props = feature.get("properties")
+            if isinstance(props, dict) and not set(props) <= names:
+                _check_name_case(ctx, path, index, props, by_case, reported)
             if not too_many and isinstance(props, dict):
                 names.update(props)
                 too_many = _check_column_count(ctx, path, index, names, props.get("id"))
@@ -118,9 +122,30 @@ def _check_column_count(ctx, path, index, names: set[str], site_id) -> bool:
     return True
 
 
+def _check_name_case(ctx, path, index, props: dict, by_case: dict, reported: set) -> None:
+    """Property names of a layer (one column each) that differ only by case: reported
+    at the first feature bringing the second spelling, once per spelling."""
+    site_id = props.get("id")
+    for name in props:
+        lower = name.lower()
+        first = by_case.setdefault(lower, name)
+        if first == name or name in reported:
+            continue
+        reported.add(name)
+        ctx.problem(
+            "site-property-name-case",
+            path,
+            f"property {name!r} differs from {first!r} (a column of this layer) only by "
+            "case; GeoPackage and dBASE column names ignore case, so both cannot be exported",
+            hint="rename one of them, or merge the two",
+            pointer=f"/features/{index}/properties{pointer(name)}",
+            feature_index=index,
+            feature_id=site_id if isinstance(site_id, str) else None,
+        )
+
+
 def _check_property_names(props: dict, report, base: str) -> None:
-    """Names an export cannot hold: two differing only by case, or one an export adds."""
-    seen = {c.lower(): c for c in RESERVED_SITE_COLUMNS}
+    """Names an export adds itself, and numbers a dBASE field cannot hold exactly."""
     for name in props:
         if not isinstance(name, str):
             continue
@@ -134,15 +159,6 @@ def _check_property_names(props: dict, report, base: str) -> None:
                 hint=f"rename the property, e.g. to 'source_{name}'",
                 pointer=f"{base}/properties{pointer(name)}",
             )
-        elif lower in seen and seen[lower] != name:
-            report(
-                "site-property-name-case",
-                f"property {name!r} differs from {seen[lower]!r} only by case; GeoPackage "
-                "and dBASE column names ignore case, so both cannot be exported",
-                hint="rename one of them, or merge the two",
-                pointer=f"{base}/properties{pointer(name)}",
-            )
-        seen.setdefault(lower, name)
     for name, value in props.items():
         if isinstance(value, float) and not dbf_number_fits(value):
             report(
