@@ -423,3 +423,26 @@ def test_names_differing_by_case_across_features_are_refused_once(tmp_path):
     assert found.location.pointer == "/features/1/properties/NOTE"
     assert found.location.feature_id == "lighthouse"
     assert_refused(folder, tmp_path, "site-property-name-case")
+
+
+def test_an_integer_beyond_64_bits_is_a_warning_and_exact_text(tmp_path):
+    folder = make_geodata(tmp_path)
+    value = 2**70
+    set_site(folder, "old-pier", count=value)
+    set_site(folder, "lighthouse", count=2**63 - 1)  # the largest 64-bit integer: no finding
+    (found,) = findings(folder, "site-property-integer-text")
+    assert found.severity == "warning"
+    assert found.location.pointer == "/features/0/properties/count"
+    result = build_process(folder, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr and "Traceback" not in result.stderr
+    exports = tmp_path / "exports"
+    for frame in (
+        pyogrio.read_dataframe(exports / "heritage.gpkg", layer="sites-harbour"),
+        pyogrio.read_dataframe(exports / "sites-harbour.fgb"),
+        read_zip(exports / "sites-harbour.shp.zip"),
+    ):
+        assert int(frame[frame["id"] == "old-pier"]["count"].iloc[0]) == value
+    doc = json.loads((exports / "sites-harbour.geojson").read_text(encoding="utf-8"))
+    (pier,) = [f for f in doc["features"] if f["id"] == "old-pier"]
+    assert pier["properties"]["count"] == value

@@ -466,6 +466,12 @@ RULES: tuple[Rule, ...] = (
         "split the layer",
     ),
     _w(
+        "site-property-integer-text",
+        "An integer beyond the 64-bit range: GeoPackage, Shapefile and FlatGeobuf write "
+        "this property's column as text, every digit kept (GeoJSON and CSV keep the number)",
+        "nothing to do if text is fine there; otherwise store it as a string or rescale it",
+    ),
+    _w(
         "site-property-number-shapefile",
         "A number a dBASE number field cannot hold exactly: the Shapefile export writes "
         "this property's column as text (the other formats keep the number)",

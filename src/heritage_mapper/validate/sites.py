@@ -99,6 +99,7 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) ->
     _add_lines(ctx, before, path, result.text)
 
 
+INT64 = -(2**63)  # the smallest 64-bit integer; -INT64 - 1 is the largest
 #: The columns the loader adds to every site (the geometry is not a dBASE field).
 _ADDED_COLUMNS = tuple(c for c in RESERVED_SITE_COLUMNS if c != "geometry")
 
@@ -160,6 +161,15 @@ def _check_property_names(props: dict, report, base: str) -> None:
                 pointer=f"{base}/properties{pointer(name)}",
             )
     for name, value in props.items():
+        if isinstance(value, int) and not isinstance(value, bool) and not INT64 <= value < -INT64:
+            report(
+                "site-property-integer-text",
+                f"{name} is an integer beyond the 64-bit range: GeoPackage, Shapefile and "
+                "FlatGeobuf write this column as text with every digit (a Shapefile text "
+                "holds 254 bytes); GeoJSON and CSV keep the number",
+                hint="nothing to do if text is fine there; otherwise store it as a string",
+                pointer=f"{base}/properties{pointer(name)}",
+            )
         if isinstance(value, float) and not dbf_number_fits(value):
             report(
                 "site-property-number-shapefile",
