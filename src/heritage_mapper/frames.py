@@ -226,10 +226,12 @@ def _events_frame(parsed):
 
 
 def _site_ids(cell: str, separator: str) -> list[str]:
-    """``"a;b"`` → ``["a", "b"]``: stripped, NFC, empty parts dropped."""
+    """``"a;b;a"`` → ``["a", "b"]``: stripped, NFC, empty parts and repeats dropped
+    (``validate`` warns ``event-site-repeated``), so an (event, site) pair is one row."""
     if separator not in cell and cell == cell.strip():
         return [unicodedata.normalize("NFC", cell)] if cell else []
-    return [unicodedata.normalize("NFC", s.strip()) for s in cell.split(separator) if s.strip()]
+    parts = (unicodedata.normalize("NFC", s.strip()) for s in cell.split(separator))
+    return list(dict.fromkeys(p for p in parts if p))
 
 
 def _sources_frame(sources):

@@ -48,6 +48,9 @@ __all__ = [
     "BASEMAP_ROLES",
     "BOUNDARY_KINDS",
     "RESERVED_SITE_COLUMNS",
+    "EXPORT_RESERVED_COLUMNS",
+    "DBF_MAX_FIELDS",
+    "dbf_number_fits",
     "INDEX_PAGE",
     "PAGE_SUFFIX",
     "SITE_IDS_SEPARATOR",
@@ -72,6 +75,42 @@ PER_LANGUAGE = "x-per-language"
 #: Columns the loader adds to every site; a site property of the same name would be
 #: overwritten (or break the frame), so validation refuses one.
 RESERVED_SITE_COLUMNS = ("layer", "geometry", "period_start", "period_end")
+#: Columns an export adds to every site row itself: GeoPackage's feature id and
+#: geometry, CSV's coordinates and WKT. A property of the same name (any case) would
+#: break the GeoPackage or give the CSV two columns of one name.
+EXPORT_RESERVED_COLUMNS = ("fid", "geom", "longitude", "latitude", "easting", "northing", "wkt")
+#: Columns a dBASE table (the Shapefile's .dbf) holds at most.
+DBF_MAX_FIELDS = 255
+#: A dBASE number field as GDAL writes a float: 24 characters, 15 decimals at most.
+DBF_NUMBER_WIDTH = 24
+DBF_NUMBER_DECIMALS = 15
+
+
+def dbf_number_fits(value: float) -> bool:
+    """Whether a dBASE number field (24 characters, at most 15 decimals, as GDAL writes
+    a float to a Shapefile) gives ``value`` back exactly; NaN (a missing value) fits.
+
+    Examples
+    --------
+    >>> dbf_number_fits(3.14), dbf_number_fits(1.23e300), dbf_number_fits(1e-20)
+    (True, False, False)
+    >>> dbf_number_fits(123456789.12345679), dbf_number_fits(0.1 + 0.2)
+    (True, False)
+    """
+    import math
+
+    value = float(value)
+    if math.isnan(value):
+        return True
+    if math.isinf(value):
+        return False
+    for decimals in range(DBF_NUMBER_DECIMALS, -1, -1):
+        text = f"{value:.{decimals}f}"
+        if len(text) <= DBF_NUMBER_WIDTH:
+            return float(text) == value
+    return False
+
+
 #: The page of all layers; each layer's page is ``<layer id>`` + :data:`PAGE_SUFFIX`, so
 #: the layer id ``index`` is reserved.
 INDEX_PAGE = "index.html"

@@ -469,6 +469,39 @@ RULES: tuple[Rule, ...] = (
         "rename the property, e.g. to 'source_layer'",
     ),
     _e(
+        "site-property-name-case",
+        "Two site property names differ only by case (or one differs only by case from a "
+        "column heritage-mapper adds: layer, geometry, period_start, period_end); "
+        "GeoPackage and dBASE column names ignore case, so they cannot both be exported",
+        "rename one of them, or merge the two",
+    ),
+    _e(
+        "site-property-name-export",
+        "A site property is named like a column an export adds itself (GeoPackage's fid "
+        "and geom, CSV's longitude, latitude, easting, northing and wkt)",
+        "rename the property, e.g. 'fid' to 'source_fid'",
+    ),
+    _e(
+        "site-properties-too-many",
+        "A layer has more property names than a dBASE table holds (255 columns, "
+        "heritage-mapper's own included)",
+        "keep the extra data in fewer properties (a list or an object is one column), or "
+        "split the layer",
+    ),
+    _w(
+        "site-property-integer-text",
+        "An integer beyond the 64-bit range: GeoPackage, Shapefile and FlatGeobuf write "
+        "this property's column as text, every digit kept (GeoJSON and CSV keep the number)",
+        "nothing to do if text is fine there; otherwise store it as a string or rescale it",
+    ),
+    _w(
+        "site-property-number-shapefile",
+        "A number a dBASE number field cannot hold exactly: the Shapefile export writes "
+        "this property's column as text (the other formats keep the number)",
+        "nothing to do if text in the Shapefile is fine; otherwise round the number "
+        "(at most 15 decimals, at most 24 characters)",
+    ),
+    _e(
         "site-geometry-null",
         "A site has no geometry",
         "give the site a Point at the best position the sources support and a matching "
@@ -610,6 +643,11 @@ RULES: tuple[Rule, ...] = (
         "event-site-unknown",
         "An event names a site id that no layer has",
         "use the id of a site in one of the layers (ids separated by ';'), or add the site first",
+    ),
+    _w(
+        "event-site-repeated",
+        "An event names the same site twice in site_ids (it is kept once)",
+        "name each site once",
     ),
     _e(
         "event-source-unknown",

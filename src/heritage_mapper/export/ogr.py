@@ -14,6 +14,7 @@ files. They do not record when the export ran.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator
 
 from heritage_mapper.errors import OutputError
@@ -90,16 +91,23 @@ def write_layer(path, frame, layer: str, driver: str, *, names=None, text=None, 
     else:
         geometry = geometry_type = crs = None
     try:
-        write(
-            str(path),
-            geometry,
-            arrays,
-            fields,
-            layer=layer,
-            driver=driver,
-            geometry_type=geometry_type,
-            crs=crs,
-            **options,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            write(
+                str(path),
+                geometry,
+                arrays,
+                fields,
+                layer=layer,
+                driver=driver,
+                geometry_type=geometry_type,
+                crs=crs,
+                **options,
+            )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise OutputError(f"{path}: GDAL ({driver}) cannot write layer {layer!r}: {exc}") from exc
+    if caught:  # GDAL wrote something other than what it was given: never silently
+        raise OutputError(
+            f"{path}: GDAL ({driver}) did not write layer {layer!r} exactly: "
+            f"{str(caught[0].message).splitlines()[0]}"
+        )

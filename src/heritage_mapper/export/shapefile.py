@@ -24,6 +24,7 @@ from pathlib import Path
 from heritage_mapper.atomic import TEMP_PREFIX, TEMP_SUFFIX
 from heritage_mapper.export.ogr import FIXED_DATE, write_layer
 from heritage_mapper.export.tables import ExportData
+from heritage_mapper.model import dbf_number_fits
 from heritage_mapper.text import ascii_fold
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "write",
     "stable_field_name",
     "LOCALIZED_FIELD_STEMS",
+    "geometry_parts",
+    "exact_numbers",
 ]
 
 # Column → dBASE field name. Stable: change a name only with a release note, since
@@ -114,9 +117,19 @@ def shapefile_field_names(columns) -> dict[str, str]:
     >>> shapefile_field_names(["id", "description_vi", "a_very_long_x", "a_very_long_y"])
     {'id': 'id', 'description_vi': 'desc_vi', 'a_very_long_x': 'a_very_lon', 'a_very_long_y': 'a_very_lo1'}
     """  # noqa: E501
+    columns = list(columns)
     names: dict[str, str] = {}
-    taken: set[str] = set()
+    # the documented names first: an extra column never takes one (``desc_vi``)
+    stable: dict[str, str] = {}
     for column in columns:
+        name = stable_field_name(column)
+        if name and name.lower() not in {v.lower() for v in stable.values()}:
+            stable[column] = name
+    taken: set[str] = {name.lower() for name in stable.values()}
+    for column in columns:
+        if column in stable:
+            names[column] = stable[column]
+            continue
         base = stable_field_name(column) or _ascii_name(column)[:FIELD_NAME_MAX]
         candidate, n = base, 1
         while candidate.lower() in taken:
@@ -144,8 +157,109 @@ def fit_dbf_text(text: str) -> str:
     return encoded[:room].decode("utf-8", errors="ignore") + ELLIPSIS
 
 
+#: Shapefile geometry kinds, in file order: a shapefile holds one of them.
+GEOMETRY_KINDS = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+KIND_ORDER = ("point", "line", "polygon")
+
+
+def _kind_parts(geometry) -> dict[str, object]:
+    """Shapefile kind → the part of ``geometry`` of that kind (a GeometryCollection,
+    nested or not, is split into its points, lines and polygons, each kind as one
+    Multi geometry)."""
+    import shapely
+
+    if geometry is None:
+        return {}
+    kind = GEOMETRY_KINDS.get(geometry.geom_type)
+    if kind is not None:
+        return {kind: geometry}
+    found: dict[str, list] = {}
+    stack = [geometry]
+    while stack:
+        item = stack.pop()
+        if item.geom_type == "GeometryCollection":
+            stack.extend(reversed(shapely.get_parts(item).tolist()))
+        elif item.geom_type in GEOMETRY_KINDS:
+            found.setdefault(GEOMETRY_KINDS[item.geom_type], []).extend(
+                shapely.get_parts(item).tolist()
+            )
+    multi = {"point": shapely.MultiPoint, "line": shapely.MultiLineString}
+    return {
+        kind: multi.get(kind, shapely.MultiPolygon)(parts) if len(parts) > 1 else parts[0]
+        for kind, parts in found.items()
+    }
+
+
+def geometry_parts(name: str, frame) -> list[tuple[str, object]]:
+    """(file name, rows) for one frame: the frame itself when its geometries are of one
+    shapefile kind (point, line, polygon), else one ``<stem>.<kind>.shp.zip`` per kind,
+    in the order point, line, polygon (a shapefile holds one kind). A
+    GeometryCollection's parts go to the files of their kinds, each with the row's
+    attributes.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> frame = gpd.GeoDataFrame(geometry=[shapely.Point(0, 0), shapely.box(0, 0, 1, 1)])
+    >>> [n for n, _ in geometry_parts("sites-a.shp.zip", frame)]
+    ['sites-a.point.shp.zip', 'sites-a.polygon.shp.zip']
+    """
+    geometries = list(frame.geometry)
+    if all(g is None or g.geom_type in GEOMETRY_KINDS for g in geometries):
+        kinds = {GEOMETRY_KINDS[g.geom_type] for g in geometries if g is not None}
+        if len(kinds) <= 1:
+            return [(name, frame)]
+    split = [_kind_parts(g) for g in geometries]
+    present = [k for k in KIND_ORDER if any(k in parts for parts in split)]
+    stem = name.removesuffix(EXTENSION)
+    files = []
+    for kind in present:
+        rows = [i for i, parts in enumerate(split) if kind in parts]
+        part = frame.iloc[rows].reset_index(drop=True)
+        part = part.set_geometry(
+            type(frame.geometry)([split[i][kind] for i in rows], crs=frame.crs),
+        )
+        file_name = name if len(present) == 1 else f"{stem}.{kind}{EXTENSION}"
+        files.append((file_name, part))
+    return files
+
+
+def _files(data: ExportData) -> list[tuple[str, object]]:
+    return [
+        part for name, frame in data.frame_files(EXTENSION) for part in geometry_parts(name, frame)
+    ]
+
+
 def outputs(data: ExportData) -> list[str]:
-    return [name for name, _ in data.frame_files(EXTENSION)]
+    return [name for name, _ in _files(data)]
+
+
+def exact_numbers(frame):
+    """``frame`` with every float column that has a value a dBASE number field cannot
+    hold exactly (:func:`~heritage_mapper.model.dbf_number_fits`) turned into text, each
+    value its shortest exact decimal (``1.23e+300``); ``validate`` warns about these
+    (``site-property-number-shapefile``)."""
+    import pandas as pd
+
+    changed = None
+    for column in frame.columns:
+        series = frame[column]
+        if column == frame.geometry.name or not pd.api.types.is_float_dtype(series):
+            continue
+        if all(dbf_number_fits(v) for v in series.to_numpy(dtype="float64", na_value=float("nan"))):
+            continue
+        changed = frame.copy() if changed is None else changed
+        changed[column] = pd.array(
+            [None if pd.isna(v) else repr(float(v)) for v in series], dtype=object
+        )
+    return frame if changed is None else changed
 
 
 def _fields_csv(names: dict[str, str]) -> bytes:
@@ -165,7 +279,8 @@ def _zip_entry(archive: zipfile.ZipFile, name: str, payload: bytes) -> None:
 
 
 def write(data: ExportData, paths: dict) -> None:
-    for name, frame in data.frame_files(EXTENSION):
+    for name, frame in _files(data):
+        frame = exact_numbers(frame)
         target = paths[name]
         stem = name.removesuffix(EXTENSION)
         names = shapefile_field_names(c for c in frame.columns if c != frame.geometry.name)

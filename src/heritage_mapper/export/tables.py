@@ -8,6 +8,7 @@ list, a missing value or a date is written.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -203,6 +204,8 @@ def plain(value):
 
     if isinstance(value, list | tuple | np.ndarray):
         return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -219,14 +222,22 @@ def plain(value):
 
 
 def flat(value):
-    """Like :func:`plain`, but lists become one ``"; "``-joined string (for table formats).
+    """Like :func:`plain`, but lists become one ``"; "``-joined string (for table formats);
+    an object, or a list holding objects or lists, becomes its JSON text (never Python's
+    ``repr``).
 
     Examples
     --------
     >>> flat(["000_a.txt#6", "000_a.txt#7"])
     '000_a.txt#6; 000_a.txt#7'
+    >>> flat({"a": [1, None]}), flat([{"b": True}])
+    ('{"a": [1, null]}', '[{"b": true}]')
     """
     value = plain(value)
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+    ):
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return LIST_SEPARATOR.join("" if v is None else str(v) for v in value)
     return value

@@ -290,8 +290,18 @@ def _suggestion(ctx, key: str) -> str | None:
 
 
 def _check_event_sites(ctx, row, date, report) -> None:
+    named: set[str] = set()
     for site_id in filter(None, row["site_ids"].split(SITE_IDS_SEPARATOR)):
         key = unicodedata.normalize("NFC", site_id.strip())
+        if key in named:
+            report(
+                "event-site-repeated",
+                f"site id {key!r} is named more than once in site_ids; it is kept once",
+                "site_ids",
+                "name each site once",
+            )
+            continue
+        named.add(key)
         site = ctx.sites.get(key)
         if site is None:
             close = _suggestion(ctx, key)

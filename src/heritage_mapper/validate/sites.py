@@ -11,11 +11,14 @@ import numpy as np
 
 from heritage_mapper.dates import EdtfError, parse_edtf
 from heritage_mapper.model import (
+    DBF_MAX_FIELDS,
+    EXPORT_RESERVED_COLUMNS,
     PROJECT_FILE,
     RESERVED_SITE_COLUMNS,
     SOURCE_REF_SEPARATOR,
     Project,
     SiteRecord,
+    dbf_number_fits,
 )
 from heritage_mapper.problems import ERROR
 from heritage_mapper.read.files import is_slug
@@ -83,12 +86,104 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) ->
         site_schema = None  # every feature conforms: no need to ask one by one
     check_nfc = not json_text_is_nfc(result.text)
     check_controls = result.text is None or bool(JSON_MAY_HOLD_CONTROL.search(result.text))
+    names: set[str] = set()
+    by_case = {c.lower(): c for c in RESERVED_SITE_COLUMNS}  # the layer's columns, folded
+    reported: set[str] = set()
+    too_many = False
     for index, feature in enumerate(features):
         if isinstance(feature, dict):
             _check_site(
                 ctx, project, spec, path, index, feature, site_schema, check_nfc, check_controls
             )
+            props = feature.get("properties")
+            if isinstance(props, dict) and not set(props) <= names:
+                _check_name_case(ctx, path, index, props, by_case, reported)
+            if not too_many and isinstance(props, dict):
+                names.update(props)
+                too_many = _check_column_count(ctx, path, index, names, props.get("id"))
     _add_lines(ctx, before, path, result.text)
+
+
+INT64 = -(2**63)  # the smallest 64-bit integer; -INT64 - 1 is the largest
+#: The columns the loader adds to every site (the geometry is not a dBASE field).
+_ADDED_COLUMNS = tuple(c for c in RESERVED_SITE_COLUMNS if c != "geometry")
+
+
+def _check_column_count(ctx, path, index, names: set[str], site_id) -> bool:
+    """Report the feature whose properties take the layer past the dBASE column limit."""
+    count = len(names | set(_ADDED_COLUMNS))
+    if count <= DBF_MAX_FIELDS:
+        return False
+    ctx.problem(
+        "site-properties-too-many",
+        path,
+        f"with this feature the layer has {count} columns (its property names and "
+        f"{', '.join(_ADDED_COLUMNS)}); a Shapefile's dBASE table holds {DBF_MAX_FIELDS}",
+        hint="keep the extra data in fewer properties (a list or an object is one column), "
+        "or split the layer",
+        pointer=f"/features/{index}/properties",
+        feature_index=index,
+        feature_id=site_id if isinstance(site_id, str) else None,
+    )
+    return True
+
+
+def _check_name_case(ctx, path, index, props: dict, by_case: dict, reported: set) -> None:
+    """Property names of a layer (one column each) that differ only by case: reported
+    at the first feature bringing the second spelling, once per spelling."""
+    site_id = props.get("id")
+    for name in props:
+        lower = name.lower()
+        first = by_case.setdefault(lower, name)
+        if first == name or name in reported:
+            continue
+        reported.add(name)
+        ctx.problem(
+            "site-property-name-case",
+            path,
+            f"property {name!r} differs from {first!r} (a column of this layer) only by "
+            "case; GeoPackage and dBASE column names ignore case, so both cannot be exported",
+            hint="rename one of them, or merge the two",
+            pointer=f"/features/{index}/properties{pointer(name)}",
+            feature_index=index,
+            feature_id=site_id if isinstance(site_id, str) else None,
+        )
+
+
+def _check_property_names(props: dict, report, base: str) -> None:
+    """Names an export adds itself, and numbers a dBASE field cannot hold exactly."""
+    for name in props:
+        if not isinstance(name, str):
+            continue
+        lower = name.lower()
+        if lower in EXPORT_RESERVED_COLUMNS:
+            report(
+                "site-property-name-export",
+                f"a property named {name!r} clashes with the {lower!r} column an export "
+                "adds (GeoPackage: fid, geom; CSV: longitude, latitude, easting, "
+                "northing, wkt); the export would fail or hold two columns of one name",
+                hint=f"rename the property, e.g. to 'source_{name}'",
+                pointer=f"{base}/properties{pointer(name)}",
+            )
+    for name, value in props.items():
+        if isinstance(value, int) and not isinstance(value, bool) and not INT64 <= value < -INT64:
+            report(
+                "site-property-integer-text",
+                f"{name} is an integer beyond the 64-bit range: GeoPackage, Shapefile and "
+                "FlatGeobuf write this column as text with every digit (a Shapefile text "
+                "holds 254 bytes); GeoJSON and CSV keep the number",
+                hint="nothing to do if text is fine there; otherwise store it as a string",
+                pointer=f"{base}/properties{pointer(name)}",
+            )
+        if isinstance(value, float) and not dbf_number_fits(value):
+            report(
+                "site-property-number-shapefile",
+                f"{name} = {value!r} does not fit a dBASE number field (24 characters, at "
+                "most 15 decimals): the Shapefile export writes the column as text so the "
+                "value stays exact; the other formats keep the number",
+                hint="nothing to do if text in the Shapefile is fine; otherwise round it",
+                pointer=f"{base}/properties{pointer(name)}",
+            )
 
 
 def _property_objects(features: list) -> list[dict]:
@@ -175,6 +270,7 @@ def _check_site(
             f"site id {str(site_id)[:60]!r} is not a slug",
             pointer=f"{base}/properties/id",
         )
+    _check_property_names(props, report, base)
     if isinstance(site_id, str):
         _check_site_id(ctx, spec, path, index, feature, site_id, report, base)
     _check_site_values(ctx, project, path, props, report, base, site_id, loc)
