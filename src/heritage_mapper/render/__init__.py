@@ -68,9 +68,12 @@ def build_maps(joined, out_dir: str | Path) -> list[Path]:
         When the folder or a file cannot be written (every old page stays).
     """
     from heritage_mapper.atomic import output_lock, output_targets, publish_set
+    from heritage_mapper.join import ensure_joined
 
+    joined = ensure_joined(joined)
+    # plain names only, checked before anything is rendered or written
+    targets = output_targets(out_dir, page_names(joined.geodata))
     pages = render_pages(joined)  # compressed data keeps even 100,000 sites' pages small
-    targets = output_targets(out_dir, pages)  # plain names only, before anything is written
     # one run at a time; the pages replace the old set together (a removed layer's page
     # goes with it)
     with (
