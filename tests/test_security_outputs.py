@@ -313,3 +313,32 @@ def test_the_export_command_leaves_the_published_set_alone(tmp_path, built, geod
     assert result.exit_code == 0, result.output
     assert manifest(exports) == listed
     assert (exports / "sites-mines.geojson").is_file()
+
+
+def test_a_page_left_by_a_run_stopped_before_removing_goes_next_time(tmp_path, built, monkeypatch):
+    """Killed between moving the set into place and removing the old files: the
+    manifest lists those under "removing", and the next build removes them."""
+    maps, exports = built
+    smaller = without_mines(tmp_path)
+    real_unlink = Path.unlink
+
+    def failing(path, *args, **kwargs):
+        if path.name == "mines.html":
+            raise OSError(errno.EIO, "stopped here", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", failing)
+    build_maps(load_geodata(smaller), maps)
+    monkeypatch.undo()
+    assert (maps / "mines.html").is_file()
+    doc = json.loads((maps / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert doc["removing"] == ["mines.html"]
+    build(smaller, maps, exports_dir=exports)
+    assert not (maps / "mines.html").exists()
+    build_maps(load_geodata(smaller), maps)  # and once gone, it is no longer listed
+    doc = json.loads((maps / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert doc == {
+        "generator": "heritage-mapper",
+        "files": ["harbour.html", "index.html"],
+        "removing": [],
+    }

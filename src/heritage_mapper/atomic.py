@@ -412,6 +412,8 @@ def publish_set(
     sorted file names as JSON) is written with the set and moved into place with it,
     and once the whole set is in place the files the previous manifest listed that
     the new set lacks are removed (the page of a layer no longer in project.json).
+    The manifest also lists those (``removing``), so if the run is killed before they
+    are gone, the next run removes them.
     Only names ``owned`` accepts (the caller's own file patterns) are ever removed,
     and only plain files or symlinks (never what a link points at): a file someone
     else put in the folder stays. If the block or a move fails, nothing is removed.
@@ -438,25 +440,46 @@ def publish_set(
         with atomic_files(targets) as temps:
             yield temps
         return
-    previous = _read_manifest(folder / MANIFEST_NAME)
+    keep = set(names)
+    obsolete = [
+        path
+        for path in _listed_files(folder, _read_manifest(folder / MANIFEST_NAME), owned)
+        if path.name not in keep
+    ]
     with atomic_files([*targets, folder / MANIFEST_NAME]) as temps:
         yield temps[:-1]
-        doc = {"generator": "heritage-mapper", "files": sorted(names)}
+        # "removing": the files about to go, so that a run killed before they are gone
+        # leaves them listed, and the next run removes them
+        doc = {
+            "generator": "heritage-mapper",
+            "files": sorted(names),
+            "removing": sorted(path.name for path in obsolete),
+        }
         temps[-1].write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-    keep = set(names)
-    for name in previous:
-        if name in keep or not owned(name) or name in (MANIFEST_NAME, LOCK_NAME):
-            continue
-        if is_temp_name(name):
+    for path in obsolete:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _listed_files(folder: Path, listed: list[str], owned: Callable[[str], bool]) -> list[Path]:
+    """The files of ``listed`` present in ``folder`` that a rebuild may remove.
+
+    Only names ``owned`` accepts, plain file names (a tampered manifest cannot point
+    out of the folder), never the lock, the manifest or a temporary file, and only
+    regular files or symlinks (a link itself, never what it points at).
+    """
+    found = []
+    for name in dict.fromkeys(listed):
+        if not owned(name) or name in (MANIFEST_NAME, LOCK_NAME) or is_temp_name(name):
             continue
         try:
             (path,) = output_targets(folder, [name])
-        except UsageError:
-            continue  # a tampered manifest: never follow a path out of the folder
-        with contextlib.suppress(OSError):
             mode = os.lstat(path).st_mode
-            if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
-                path.unlink()
+        except (UsageError, OSError):
+            continue
+        if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+            found.append(path)
+    return found
 
 
 def _read_manifest(path: Path) -> list[str]:
@@ -477,10 +500,14 @@ def _read_manifest(path: Path) -> list[str]:
         return []
     finally:
         os.close(fd)
-    files = doc.get("files") if isinstance(doc, dict) else None
-    if not isinstance(files, list):
+    if not isinstance(doc, dict):
         return []
-    return [name for name in files if isinstance(name, str)]
+    names = []
+    for key in ("files", "removing"):
+        listed = doc.get(key)
+        if isinstance(listed, list):
+            names += [name for name in listed if isinstance(name, str)]
+    return names
 
 
 @contextlib.contextmanager
