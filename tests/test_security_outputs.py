@@ -342,3 +342,31 @@ def test_a_page_left_by_a_run_stopped_before_removing_goes_next_time(tmp_path, b
         "files": ["harbour.html", "index.html"],
         "removing": [],
     }
+
+
+@pytest.mark.parametrize("layer_id", ["../evil", "ABS"], ids=["dot-dot", "absolute"])
+def test_a_loose_folder_schema_cannot_write_outside_either(tmp_path, layer_id):
+    """End to end: the folder's own project schema lets any layer id through; the
+    writer refuses it (exit 2), or validation does (exit 1) where it checks ids."""
+    from importlib.resources import files
+
+    outside = decoy(tmp_path / "evil.html") if layer_id == "../evil" else None
+    if layer_id == "ABS":
+        layer_id = str(tmp_path / "abs")
+        outside = decoy(tmp_path / "abs.html")
+    folder = make_geodata(tmp_path)
+    schema = json.loads(
+        (files("heritage_mapper") / "schemas" / "project.schema.json").read_text("utf-8")
+    )
+    schema["$defs"]["slug"] = {"type": "string"}
+    write_json(folder / "loose.schema.json", schema)
+    project = json.loads((folder / "project.json").read_text(encoding="utf-8"))
+    project["schemas"] = {"project": "loose.schema.json"}
+    project["layers"][1]["id"] = layer_id
+    write_json(folder / "project.json", project)
+    maps, exports = tmp_path / "maps", tmp_path / "exports"
+    result = run("build", "--geodata", folder, "--out", maps, "--exports", exports)
+    assert result.exit_code in (1, 2), result.output
+    assert outside.read_bytes() == DECOY_TEXT
+    assert not maps.exists() or not any(maps.iterdir())
+    assert not exports.exists() or not any(exports.iterdir())
