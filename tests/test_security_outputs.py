@@ -370,3 +370,11 @@ def test_a_loose_folder_schema_cannot_write_outside_either(tmp_path, layer_id):
     assert outside.read_bytes() == DECOY_TEXT
     assert not maps.exists() or not any(maps.iterdir())
     assert not exports.exists() or not any(exports.iterdir())
+
+
+def test_a_symlink_loop_as_an_output_folder_is_a_usage_error(tmp_path, geodata):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    result = run("build", "--geodata", geodata, "--out", loop / "maps", "--no-exports")
+    assert result.exit_code == 2, result.output
+    assert "--out" in result.stderr and tree(geodata)  # one line, no internal error

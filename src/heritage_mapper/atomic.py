@@ -153,10 +153,10 @@ def check_output_folders(geodata: str | Path, **outputs: str | Path | None) -> N
     """
     folders = [("geodata", Path(geodata))]
     folders += [(option, Path(path)) for option, path in outputs.items() if path is not None]
-    resolved = [(option, path, path.resolve()) for option, path in folders]
+    resolved = [(option, path, _resolve(option, path)) for option, path in folders]
     for i, (option_a, path_a, real_a) in enumerate(resolved):
         for option_b, path_b, real_b in resolved[i + 1 :]:
-            if real_a == real_b:
+            if real_a == real_b or _same_dir(real_a, real_b):
                 relation = "is the same folder as"
             elif option_a != "geodata":
                 continue  # one output folder inside another is fine (maps/exports): distinct
@@ -175,6 +175,21 @@ def check_output_folders(geodata: str | Path, **outputs: str | Path | None) -> N
                 "folders must be separate from the geodata folder and from each other, so "
                 f"that nothing curated or published is overwritten; choose another --{first[0]}"
             )
+
+
+def _resolve(option: str, path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise UsageError(f"--{option} {path}: cannot be resolved ({exc}); fix the path") from None
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    """Whether two existing folders are one (a case-insensitive file system, a bind mount)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def is_temp_name(name: str) -> bool:
