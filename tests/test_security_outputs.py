@@ -378,3 +378,14 @@ def test_a_symlink_loop_as_an_output_folder_is_a_usage_error(tmp_path, geodata):
     result = run("build", "--geodata", geodata, "--out", loop / "maps", "--no-exports")
     assert result.exit_code == 2, result.output
     assert "--out" in result.stderr and tree(geodata)  # one line, no internal error
+
+
+def test_the_api_writers_refuse_the_geodata_folder_too(tmp_path):
+    folder = make_geodata(tmp_path)
+    data = load_geodata(folder)
+    before = tree(folder)
+    with pytest.raises(UsageError, match="--geodata"):
+        build_maps(data, folder / "maps")
+    with pytest.raises(UsageError, match="--geodata"):
+        export_layers(data, folder, ["csv"], overwrite=True)
+    assert tree(folder) == before and not (folder / "maps").exists()

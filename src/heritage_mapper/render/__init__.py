@@ -62,16 +62,22 @@ def build_maps(joined, out_dir: str | Path) -> list[Path]:
     Raises
     ------
     UsageError
-        A page name is not a plain file name (a layer id with ``/`` or ``..``):
-        nothing is written.
+        A page name is not a plain file name (a layer id with ``/`` or ``..``), or
+        ``out_dir`` is, holds or lies in the geodata folder: nothing is written.
     OutputError
         When the folder or a file cannot be written (every old page stays).
     """
-    from heritage_mapper.atomic import output_lock, output_targets, publish_set
+    from heritage_mapper.atomic import (
+        check_output_folders,
+        output_lock,
+        output_targets,
+        publish_set,
+    )
     from heritage_mapper.join import ensure_joined
 
     joined = ensure_joined(joined)
-    # plain names only, checked before anything is rendered or written
+    # the API too: never into the geodata folder; plain names only; before anything else
+    check_output_folders(joined.geodata.project.root, out=out_dir)
     targets = output_targets(out_dir, page_names(joined.geodata))
     pages = render_pages(joined)  # compressed data keeps even 100,000 sites' pages small
     # one run at a time; the pages replace the old set together (a removed layer's page
