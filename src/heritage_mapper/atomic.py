@@ -128,7 +128,9 @@ def output_targets(folder: str | Path, names: Iterable[str]) -> list[Path]:
     return targets
 
 
-def check_output_folders(geodata: str | Path, **outputs: str | Path | None) -> None:
+def check_output_folders(
+    geodata: str | Path, *, may_contain: bool = False, **outputs: str | Path | None
+) -> None:
     """Refuse output folders that overlap the geodata folder or each other.
 
     ``outputs`` maps an option name (``out``, ``exports``) to its folder, ``None`` for
@@ -136,7 +138,9 @@ def check_output_folders(geodata: str | Path, **outputs: str | Path | None) -> N
     geodata folder, lie inside it or contain it, and two output folders may not be
     the same folder; otherwise a build would replace curated files (an export named
     ``events.csv``) or publish one set over the other. One output folder inside
-    another (``maps/exports``) is allowed: each set's files are its own.
+    another (``maps/exports``) is allowed: each set's files are its own. With
+    ``may_contain`` (the API writers, which only write plain names at the top of
+    their folder) an output folder may hold the geodata folder.
 
     Raises
     ------
@@ -163,6 +167,8 @@ def check_output_folders(geodata: str | Path, **outputs: str | Path | None) -> N
             elif real_a in real_b.parents:
                 relation = "contains"
             elif real_b in real_a.parents:
+                if may_contain:
+                    continue
                 relation = "is inside"
             else:
                 continue

@@ -178,7 +178,7 @@ def export_layers(
     ------
     UsageError
         Unknown format, layer or CRS, a CRS a format cannot hold, ``out_dir``
-        overlapping the geodata folder, or an output name that is not a plain file
+        being or lying in the geodata folder, or an output name that is not a plain file
         name (exit code 2).
     OutputError
         The folder cannot be written, or an output exists without ``overwrite``
@@ -194,7 +194,8 @@ def export_layers(
     """
     chosen, _skipped = select_formats(formats, crs)
     data = prepare(joined, resolve_crs(crs), None if layers is None else list(layers))
-    check_output_folders(data.project.root, out=out_dir)  # the API too: never into geodata
+    # the API too: never into the geodata folder (export_geodata also refuses a parent)
+    check_output_folders(data.project.root, out=out_dir, may_contain=True)
     folder = ensure_writable_dir(out_dir)
     plan = [(fmt, output_targets(folder, fmt.writer.outputs(data))) for fmt in chosen]
     targets = [path for _, paths in plan for path in paths]

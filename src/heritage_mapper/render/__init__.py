@@ -63,7 +63,7 @@ def build_maps(joined, out_dir: str | Path) -> list[Path]:
     ------
     UsageError
         A page name is not a plain file name (a layer id with ``/`` or ``..``), or
-        ``out_dir`` is, holds or lies in the geodata folder: nothing is written.
+        ``out_dir`` is or lies in the geodata folder: nothing is written.
     OutputError
         When the folder or a file cannot be written (every old page stays).
     """
@@ -77,7 +77,7 @@ def build_maps(joined, out_dir: str | Path) -> list[Path]:
 
     joined = ensure_joined(joined)
     # the API too: never into the geodata folder; plain names only; before anything else
-    check_output_folders(joined.geodata.project.root, out=out_dir)
+    check_output_folders(joined.geodata.project.root, out=out_dir, may_contain=True)
     targets = output_targets(out_dir, page_names(joined.geodata))
     pages = render_pages(joined)  # compressed data keeps even 100,000 sites' pages small
     # one run at a time; the pages replace the old set together (a removed layer's page
