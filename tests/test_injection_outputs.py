@@ -195,11 +195,11 @@ def test_a_nul_character_is_an_error_and_nothing_is_written(tmp_path, where):
     (problem,) = [p for p in report.problems if p.code == "text-control-character"]
     assert problem.severity == "error" and "U+0000 (NUL)" in problem.message
     assert problem.location.pointer == pointer
-    maps = tmp_path / "maps"
-    args = ["build", "--geodata", str(geodata), "--out", str(maps), "--exports", str(maps)]
+    maps, exports = tmp_path / "maps", tmp_path / "exports"  # one folder each (README "Security")
+    args = ["build", "--geodata", str(geodata), "--out", str(maps), "--exports", str(exports)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and "text-control-character" in result.stderr
-    assert not maps.exists()
+    assert not maps.exists() and not exports.exists()
     with pytest.raises(ValidationFailed):
         load_geodata(geodata)
 

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from heritage_mapper import load_geodata
+from heritage_mapper.atomic import MANIFEST_NAME
 from heritage_mapper.cli import main
 from heritage_mapper.errors import UsageError
 from heritage_mapper.render import INDEX_PAGE, render_pages
@@ -44,7 +45,7 @@ def test_build_writes_index_and_one_page_per_layer(tmp_path):
     args = ["build", "--geodata", str(GEODATA), "--out", str(out), "--no-exports"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(page_names())
+    assert sorted(p.name for p in out.iterdir()) == sorted([*page_names(), MANIFEST_NAME])
     for name in page_names():
         size = (out / name).stat().st_size
         assert f"wrote {out / name} ({size:,} bytes)" in result.output

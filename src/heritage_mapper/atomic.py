@@ -21,27 +21,33 @@ old file or the whole new one, never a part.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import shutil
+import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from heritage_mapper.errors import HeritageError, OutputError
+from heritage_mapper.errors import HeritageError, OutputError, UsageError
 
 __all__ = [
     "LOCK_NAME",
     "LOCK_TIMEOUT_SECONDS",
+    "MANIFEST_NAME",
     "TEMP_PREFIX",
     "TEMP_SUFFIX",
     "atomic_files",
     "atomic_path",
     "atomic_write_bytes",
     "atomic_write_text",
+    "check_output_folders",
     "ensure_writable_dir",
     "is_temp_name",
     "output_lock",
+    "output_targets",
+    "publish_set",
     "remove_stale_temps",
 ]
 
@@ -52,6 +58,9 @@ OLD_TAG = ".old"  # a hard link to a file being replaced, kept until the set is 
 LOCK_NAME = ".heritage-mapper.lock"
 LOCK_TIMEOUT_SECONDS = 600.0
 LOCK_POLL_SECONDS = 0.05
+#: The list of the files of the last set published into a folder (:func:`publish_set`).
+MANIFEST_NAME = ".manifest.heritage-mapper.json"
+MANIFEST_MAX_BYTES = 1 << 20
 
 
 def ensure_writable_dir(folder: str | Path) -> Path:
@@ -70,6 +79,123 @@ def ensure_writable_dir(folder: str | Path) -> Path:
             "or fix its permissions"
         )
     return folder
+
+
+def output_targets(folder: str | Path, names: Iterable[str]) -> list[Path]:
+    """``folder / name`` for each name, once every name is a plain file name in ``folder``.
+
+    A name comes from the data (a layer id makes ``<id>.html`` and
+    ``sites-<id>.geojson``), so it is checked here, before anything is written,
+    whatever validation did: no path separator, not ``.``, ``..`` or empty, no NUL,
+    and the resolved parent of the path is the resolved folder.
+
+    Raises
+    ------
+    UsageError
+        A name is not a plain file name (exit code 2); nothing was written.
+
+    Examples
+    --------
+    >>> [p.name for p in output_targets("maps", ["index.html", "mines.html"])]
+    ['index.html', 'mines.html']
+    >>> output_targets("maps", ["../evil.html"])
+    Traceback (most recent call last):
+    ...
+    heritage_mapper.errors.UsageError: output name '../evil.html' ...
+    """
+    folder = Path(folder)
+    root = folder.resolve()
+    targets = []
+    for name in names:
+        name = str(name)
+        plain = (
+            name not in ("", ".", "..")
+            and "/" not in name
+            and "\\" not in name
+            and "\0" not in name
+            and os.sep not in name
+            and (os.altsep is None or os.altsep not in name)
+        )
+        target = folder / name
+        if not plain or target.parent.resolve() != root:
+            raise UsageError(
+                f"output name {name!r} is not a plain file name inside {folder} (it has a "
+                "path separator, is '.' or '..', or holds NUL), so it could land outside the "
+                "folder; rename what it comes from (a layer id in project.json: letters, "
+                "digits, '-' and '_'); nothing was written"
+            )
+        targets.append(target)
+    return targets
+
+
+def check_output_folders(
+    geodata: str | Path, *, may_contain: bool = False, **outputs: str | Path | None
+) -> None:
+    """Refuse output folders that overlap the geodata folder or each other.
+
+    ``outputs`` maps an option name (``out``, ``exports``) to its folder, ``None`` for
+    one not written. Symlinks are resolved first. An output folder may not be the
+    geodata folder, lie inside it or contain it, and two output folders may not be
+    the same folder; otherwise a build would replace curated files (an export named
+    ``events.csv``) or publish one set over the other. One output folder inside
+    another (``maps/exports``) is allowed: each set's files are its own. With
+    ``may_contain`` (the API writers, which only write plain names at the top of
+    their folder) an output folder may hold the geodata folder.
+
+    Raises
+    ------
+    UsageError
+        Two folders overlap (exit code 2); the message names both and the fix.
+
+    Examples
+    --------
+    >>> check_output_folders("geodata", out="maps", exports="exports")
+    >>> check_output_folders("geodata", out="geodata/maps")
+    Traceback (most recent call last):
+    ...
+    heritage_mapper.errors.UsageError: --out geodata/maps is inside --geodata geodata; ...
+    """
+    folders = [("geodata", Path(geodata))]
+    folders += [(option, Path(path)) for option, path in outputs.items() if path is not None]
+    resolved = [(option, path, _resolve(option, path)) for option, path in folders]
+    for i, (option_a, path_a, real_a) in enumerate(resolved):
+        for option_b, path_b, real_b in resolved[i + 1 :]:
+            if real_a == real_b or _same_dir(real_a, real_b):
+                relation = "is the same folder as"
+            elif option_a != "geodata":
+                continue  # one output folder inside another is fine (maps/exports): distinct
+            elif real_a in real_b.parents:
+                relation = "contains"
+            elif real_b in real_a.parents:
+                if may_contain:
+                    continue
+                relation = "is inside"
+            else:
+                continue
+            # name the output folder first: it is the one to move
+            first, second = (option_b, path_b), (option_a, path_a)
+            if relation != "is the same folder as":
+                relation = {"contains": "is inside", "is inside": "contains"}[relation]
+            raise UsageError(
+                f"--{first[0]} {first[1]} {relation} --{second[0]} {second[1]}; output "
+                "folders must be separate from the geodata folder and from each other, so "
+                f"that nothing curated or published is overwritten; choose another --{first[0]}"
+            )
+
+
+def _resolve(option: str, path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise UsageError(f"--{option} {path}: cannot be resolved ({exc}); fix the path") from None
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    """Whether two existing folders are one (a case-insensitive file system, a bind mount)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def is_temp_name(name: str) -> bool:
@@ -163,13 +289,7 @@ def _acquire(path: Path, timeout: float) -> int | None:
         return None
     deadline = time.monotonic() + timeout
     while True:
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-        except OSError as exc:
-            raise OutputError(
-                f"{path}: cannot create the lock file ({exc.strerror or exc}); choose another "
-                "folder with --out or fix its permissions"
-            ) from exc
+        fd = _open_lock(path)
         try:
             if not _flock(fcntl, fd, path, deadline):
                 os.close(fd)
@@ -180,6 +300,42 @@ def _acquire(path: Path, timeout: float) -> int | None:
             os.close(fd)
             raise
         os.close(fd)  # the holder removed the file as it finished: lock the new one
+
+
+LOCK_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_lock(path: Path) -> int:
+    """Open (creating) the lock file itself, never what a symlink of its name points at.
+
+    ``O_NOFOLLOW`` makes the kernel refuse a symlink at ``path`` (dangling or not), so
+    a link planted under the lock's name cannot make a run create or open a file
+    elsewhere. Such a link is refused, not removed: heritage-mapper never makes one,
+    so someone else did, and they should see it. Anything but a regular file (a FIFO,
+    a device) is refused too.
+    """
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    link = f"{path}: the lock file's name is a symbolic link; heritage-mapper never follows one "
+    try:
+        if not nofollow and path.is_symlink():  # no O_NOFOLLOW: check first (racy, best effort)
+            raise OutputError(link + "(remove it and run again); nothing was written")
+        fd = os.open(path, LOCK_FLAGS | nofollow, 0o644)
+    except OSError as exc:
+        if isinstance(exc, HeritageError):
+            raise
+        if path.is_symlink():
+            raise OutputError(link + "(remove it and run again); nothing was written") from None
+        raise OutputError(
+            f"{path}: cannot create the lock file ({exc.strerror or exc}); choose another "
+            "folder with --out or fix its permissions"
+        ) from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutputError(
+            f"{path}: the lock file's name is taken by something that is not a file; "
+            "remove it and run again; nothing was written"
+        )
+    return fd
 
 
 def _flock(fcntl, fd: int, path: Path, deadline: float) -> bool:
@@ -200,7 +356,7 @@ def _flock(fcntl, fd: int, path: Path, deadline: float) -> bool:
 
 def _same_file(fd: int, path: Path) -> bool:
     try:
-        on_disk = os.stat(path)
+        on_disk = os.lstat(path)
     except FileNotFoundError:
         return False
     held = os.fstat(fd)
@@ -260,6 +416,119 @@ def atomic_files(targets: Iterable[str | Path]) -> Iterator[list[Path]]:
     except BaseException:
         _remove_all(temps)
         raise
+
+
+@contextlib.contextmanager
+def publish_set(
+    folder: str | Path,
+    names: Iterable[str],
+    *,
+    owned: Callable[[str], bool],
+    replace_previous: bool = True,
+) -> Iterator[list[Path]]:
+    """Like :func:`atomic_files` for ``names`` in ``folder``, publishing them as *the* set.
+
+    Each name is checked first (:func:`output_targets`). With ``replace_previous``,
+    the set also replaces the previous one: a manifest (:data:`MANIFEST_NAME`, the
+    sorted file names as JSON) is written with the set and moved into place with it,
+    and once the whole set is in place the files the previous manifest listed that
+    the new set lacks are removed (the page of a layer no longer in project.json).
+    The manifest also lists those (``removing``), so if the run is killed before they
+    are gone, the next run removes them.
+    Only names ``owned`` accepts (the caller's own file patterns) are ever removed,
+    and only plain files or symlinks (never what a link points at): a file someone
+    else put in the folder stays. If the block or a move fails, nothing is removed.
+    Call it while holding the folder's :func:`output_lock`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> html = lambda name: name.endswith(".html")
+    >>> for names in (["index.html", "old.html"], ["index.html"]):
+    ...     with publish_set(folder, names, owned=html) as temps:
+    ...         for tmp in temps:
+    ...             _ = tmp.write_text("a page")
+    >>> sorted(p.name for p in folder.iterdir())
+    ['.manifest.heritage-mapper.json', 'index.html']
+    """
+    folder = Path(folder)
+    names = [str(name) for name in names]
+    targets = output_targets(folder, names)
+    if MANIFEST_NAME in names or LOCK_NAME in names:
+        raise UsageError(f"{folder / MANIFEST_NAME}: an output would take this reserved name")
+    if not replace_previous:
+        with atomic_files(targets) as temps:
+            yield temps
+        return
+    keep = set(names)
+    obsolete = [
+        path
+        for path in _listed_files(folder, _read_manifest(folder / MANIFEST_NAME), owned)
+        if path.name not in keep
+    ]
+    with atomic_files([*targets, folder / MANIFEST_NAME]) as temps:
+        yield temps[:-1]
+        # "removing": the files about to go, so that a run killed before they are gone
+        # leaves them listed, and the next run removes them
+        doc = {
+            "generator": "heritage-mapper",
+            "files": sorted(names),
+            "removing": sorted(path.name for path in obsolete),
+        }
+        temps[-1].write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    for path in obsolete:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _listed_files(folder: Path, listed: list[str], owned: Callable[[str], bool]) -> list[Path]:
+    """The files of ``listed`` present in ``folder`` that a rebuild may remove.
+
+    Only names ``owned`` accepts, plain file names (a tampered manifest cannot point
+    out of the folder), never the lock, the manifest or a temporary file, and only
+    regular files or symlinks (a link itself, never what it points at).
+    """
+    found = []
+    for name in dict.fromkeys(listed):
+        if not owned(name) or name in (MANIFEST_NAME, LOCK_NAME) or is_temp_name(name):
+            continue
+        try:
+            (path,) = output_targets(folder, [name])
+            mode = os.lstat(path).st_mode
+        except (UsageError, OSError):
+            continue
+        if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+            found.append(path)
+    return found
+
+
+def _read_manifest(path: Path) -> list[str]:
+    """The file names in the manifest at ``path``; empty when missing or not ours."""
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except OSError:
+        return []
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MANIFEST_MAX_BYTES:
+            return []
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            doc = json.loads(handle.read(MANIFEST_MAX_BYTES + 1).decode("utf-8"))
+    except (OSError, ValueError):
+        return []
+    finally:
+        os.close(fd)
+    if not isinstance(doc, dict):
+        return []
+    names = []
+    for key in ("files", "removing"):
+        listed = doc.get(key)
+        if isinstance(listed, list):
+            names += [name for name in listed if isinstance(name, str)]
+    return names
 
 
 @contextlib.contextmanager

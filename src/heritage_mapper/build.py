@@ -51,6 +51,10 @@ def build(
 
     Raises
     ------
+    UsageError
+        ``maps_dir`` or ``exports_dir`` is, holds or lies in ``geodata_dir``, or they
+        overlap each other (checked first, after resolving symlinks); a layer id that
+        would make an output name outside its folder.
     ValidationFailed
         When validation finds errors (nothing is written).
     OutputError
@@ -65,12 +69,14 @@ def build(
     >>> written[0].name  # doctest: +SKIP
     'index.html'
     """
-    from heritage_mapper.atomic import ensure_writable_dir
+    from heritage_mapper.atomic import check_output_folders, ensure_writable_dir
     from heritage_mapper.frames import load_geodata
     from heritage_mapper.join import join
     from heritage_mapper.progress import Progress
     from heritage_mapper.render import build_maps
 
+    # before anything is read or written: no output may land on the curated files
+    check_output_folders(geodata_dir, out=maps_dir, exports=exports_dir)
     progress = progress if progress is not None else Progress(quiet=True)
     with progress.step("Validating and loading geodata"):
         geodata = load_geodata(geodata_dir, strict=strict, max_bytes=max_bytes)
@@ -86,6 +92,10 @@ def build(
 
         with progress.step("Writing the exports"):
             written += export_layers(
-                joined, exports_dir, formats=DEFAULT_EXPORT_FORMATS, overwrite=True
+                joined,
+                exports_dir,
+                formats=DEFAULT_EXPORT_FORMATS,
+                overwrite=True,
+                replace_previous=True,
             )
     return written

@@ -11,12 +11,19 @@ place only when every writer has succeeded (:func:`~heritage_mapper.atomic.atomi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from heritage_mapper.atomic import atomic_files, ensure_writable_dir, output_lock
+from heritage_mapper.atomic import (
+    check_output_folders,
+    ensure_writable_dir,
+    output_lock,
+    output_targets,
+    publish_set,
+)
 from heritage_mapper.errors import HeritageError, OutputError, UsageError
 from heritage_mapper.export import csvfile, fgb, geojson, gpkg, gpx, kml, lpf, shapefile
 from heritage_mapper.export.crs import crs_label, is_wgs84, resolve_crs
@@ -36,6 +43,22 @@ __all__ = [
 
 ALL = "all"
 DEFAULT_OUT_DIR = "exports"
+#: The names the writers give their files (what a rebuild may remove from the folder).
+EXPORT_NAME = re.compile(
+    r"(heritage|sites|events|events-at-sites|sites-[^/\\\x00]+)(\.epsg\d+)?"
+    r"\.(geojson|gpkg|shp\.zip|kml|csv|gpx|fgb|lpf\.json)"
+)
+
+
+def is_export_name(name: str) -> bool:
+    """Whether ``name`` is one the export writers would give a file.
+
+    Examples
+    --------
+    >>> is_export_name("sites-mines.epsg5899.fgb"), is_export_name("notes.txt")
+    (True, False)
+    """
+    return EXPORT_NAME.fullmatch(name) is not None
 
 
 @dataclass(frozen=True)
@@ -119,6 +142,7 @@ def export_layers(
     crs=None,
     layers: Iterable[str] | None = None,
     overwrite: bool = False,
+    replace_previous: bool = False,
 ) -> list[Path]:
     """Write the layers of a loaded geodata folder in one or more formats.
 
@@ -140,6 +164,10 @@ def export_layers(
     overwrite
         Replace existing files. Without it, an existing output is an
         :class:`~heritage_mapper.errors.OutputError` and nothing is written.
+    replace_previous
+        Publish these files as the folder's set (what ``build`` does): the folder's
+        manifest lists them, and export files the previous set listed that this one
+        lacks (a removed layer's) are removed once the new set is in place.
 
     Returns
     -------
@@ -149,7 +177,9 @@ def export_layers(
     Raises
     ------
     UsageError
-        Unknown format, layer or CRS, or a CRS a format cannot hold (exit code 2).
+        Unknown format, layer or CRS, a CRS a format cannot hold, ``out_dir``
+        being or lying in the geodata folder, or an output name that is not a plain file
+        name (exit code 2).
     OutputError
         The folder cannot be written, or an output exists without ``overwrite``
         (exit code 1). Earlier files are left as they were.
@@ -164,8 +194,10 @@ def export_layers(
     """
     chosen, _skipped = select_formats(formats, crs)
     data = prepare(joined, resolve_crs(crs), None if layers is None else list(layers))
+    # the API too: never into the geodata folder (export_geodata also refuses a parent)
+    check_output_folders(data.project.root, out=out_dir, may_contain=True)
     folder = ensure_writable_dir(out_dir)
-    plan = [(fmt, [folder / name for name in fmt.writer.outputs(data)]) for fmt in chosen]
+    plan = [(fmt, output_targets(folder, fmt.writer.outputs(data))) for fmt in chosen]
     targets = [path for _, paths in plan for path in paths]
     _refuse_duplicates(targets)
     with output_lock(folder):  # another run cannot write here until these are in place
@@ -176,7 +208,7 @@ def export_layers(
                 f"{existing[0]}: already exists{more}; pass --overwrite to replace it; "
                 "nothing was written"
             )
-        _write_all(data, plan, folder)
+        _write_all(data, plan, folder, replace_previous)
     return targets
 
 
@@ -207,7 +239,7 @@ def export_geodata(
     Raises
     ------
     UsageError
-        An unknown format, CRS or layer.
+        An unknown format, CRS or layer, or ``out_dir`` overlapping ``geodata_dir``.
     ValidationFailed
         When the folder has validation errors (nothing is written).
     OutputError
@@ -224,6 +256,7 @@ def export_geodata(
 
     names = [formats] if isinstance(formats, str) else list(formats)
     _, skipped = select_formats(names, crs)  # a bad request fails before the data is read
+    check_output_folders(geodata_dir, out=out_dir)  # before anything is read or written
     joined = join(load_geodata(geodata_dir, max_bytes=max_bytes))
     paths = export_layers(joined, out_dir, names, crs=crs, layers=layers, overwrite=overwrite)
     return ExportResult(paths, skipped, crs_label(resolve_crs(crs)))
@@ -233,11 +266,14 @@ class _Abort(Exception):
     """Carries a writer's failure through the atomic_files context unchanged."""
 
 
-def _write_all(data: ExportData, plan, folder: Path) -> None:
+def _write_all(data: ExportData, plan, folder: Path, replace_previous: bool = False) -> None:
     """Write to temporary files; move them all into place only if every writer succeeds."""
     targets = [path for _, paths in plan for path in paths]
+    names = [path.name for path in targets]
     try:
-        with atomic_files(targets) as temp_list:
+        with publish_set(
+            folder, names, owned=is_export_name, replace_previous=replace_previous
+        ) as temp_list:
             temps = dict(zip(targets, temp_list, strict=True))
             for fmt, paths in plan:
                 try:

@@ -55,22 +55,45 @@ def build_maps(joined, out_dir: str | Path) -> list[Path]:
     Returns
     -------
     list of Path
-        The files written: ``index.html`` first, then one page per layer.
+        The files written: ``index.html`` first, then one page per layer. Pages the
+        previous build wrote (listed in the folder's manifest) for layers no longer in
+        the project are removed once the new set is in place; other files stay.
 
     Raises
     ------
+    UsageError
+        A page name is not a plain file name (a layer id with ``/`` or ``..``), or
+        ``out_dir`` is or lies in the geodata folder: nothing is written.
     OutputError
         When the folder or a file cannot be written (every old page stays).
     """
-    from heritage_mapper.atomic import atomic_files, output_lock
+    from heritage_mapper.atomic import (
+        check_output_folders,
+        output_lock,
+        output_targets,
+        publish_set,
+    )
+    from heritage_mapper.join import ensure_joined
 
+    joined = ensure_joined(joined)
+    # the API too: never into the geodata folder; plain names only; before anything else
+    check_output_folders(joined.geodata.project.root, out=out_dir, may_contain=True)
+    targets = output_targets(out_dir, page_names(joined.geodata))
     pages = render_pages(joined)  # compressed data keeps even 100,000 sites' pages small
-    with output_lock(out_dir) as lock:  # one run at a time; the pages replace the old together
-        targets = [lock.parent / name for name in pages]
-        with atomic_files(targets) as temps:
-            for tmp, html in zip(temps, pages.values(), strict=True):
-                tmp.write_bytes(html.encode("utf-8"))
+    # one run at a time; the pages replace the old set together (a removed layer's page
+    # goes with it)
+    with (
+        output_lock(out_dir) as lock,
+        publish_set(lock.parent, pages, owned=is_page_name) as temps,
+    ):
+        for tmp, html in zip(temps, pages.values(), strict=True):
+            tmp.write_bytes(html.encode("utf-8"))
     return targets
+
+
+def is_page_name(name: str) -> bool:
+    """Whether ``name`` is one heritage-mapper would give a page (what a rebuild may remove)."""
+    return name.endswith(PAGE_SUFFIX) and not name.startswith(".")
 
 
 def page_names(geodata) -> list[str]:
