@@ -14,10 +14,7 @@ from heritage_mapper.model import (
     BasemapLayer,
     Project,
 )
-from heritage_mapper.problems import ERROR
-from heritage_mapper.read.jsonfile import with_lines
-from heritage_mapper.validate.context import Context, inside, read_json_checked
-from heritage_mapper.validate.geojson import check_document
+from heritage_mapper.validate.context import Context, add_lines, inside, read_feature_collection
 
 #: A basemap file larger than this makes every page heavier than a phone should load
 #: (each page embeds the whole basemap): a warning, not an error.
@@ -90,29 +87,18 @@ def _check_file(
             f"much (the warning starts at {BASEMAP_WARN_BYTES:,})",
             hint="clip the file to the region and simplify it (e.g. to 50 m)",
         )
-    result = read_json_checked(ctx, path, max_bytes)
-    doc = result.document
-    if doc is None:
-        return
     before = len(ctx.report.problems)
-    ctx.report.extend(check_document(doc, str(path), text=result.text, range_severity=ERROR))
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        ctx.problem(
-            "basemap-not-featurecollection",
-            path,
-            "a basemap file must be a GeoJSON FeatureCollection",
-            hint='wrap the features in {"type": "FeatureCollection", "features": [...]}',
-            pointer="",
-        )
+    result = read_feature_collection(
+        ctx, path, max_bytes, "basemap-not-featurecollection", "a basemap file"
+    )
+    if result is None:
         return
+    doc = result.document
     features = doc.get("features")
     if isinstance(features, list):
         _check_features(ctx, path, layer, features)
         ctx.parsed.basemap_docs[layer.id] = doc
-    mine = range(before, len(ctx.report.problems))
-    problems = ctx.report.problems
-    for i, problem in zip(mine, with_lines([problems[i] for i in mine], result.text), strict=True):
-        problems[i] = problem
+    add_lines(ctx, before, path, result.text)
 
 
 def _check_features(ctx: Context, path: Path, layer: BasemapLayer, features: list) -> None:

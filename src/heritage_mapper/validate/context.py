@@ -13,7 +13,7 @@ from heritage_mapper.model import (
     SiteRecord,
     expand_languages,
 )
-from heritage_mapper.problems import Location, Problem, Report
+from heritage_mapper.problems import ERROR, Location, Problem, Report
 from heritage_mapper.read.files import (
     MAX_SCHEMA_BYTES,
     InputRefused,
@@ -23,8 +23,10 @@ from heritage_mapper.read.files import (
 from heritage_mapper.read.jsonfile import (
     read_json,
     too_large_message,
+    with_lines,
 )
 from heritage_mapper.rules import rule
+from heritage_mapper.validate.geojson import check_document
 from heritage_mapper.validate.schema import SchemaChecker, make_validator
 
 
@@ -67,6 +69,38 @@ def read_json_checked(ctx: Context, path: Path, max_bytes=None):
     result = read_json(path, max_bytes=max_bytes)
     ctx.report.extend(result.problems)
     return result
+
+
+def read_feature_collection(ctx: Context, path: Path, max_bytes, not_fc_code: str, what: str):
+    """Read a GeoJSON file that must be a FeatureCollection (a site layer, a basemap
+    file): its reading and RFC 7946 findings (positions out of range are errors).
+
+    Returns the :class:`~heritage_mapper.read.jsonfile.JsonDocument`, or None when the
+    file is unreadable or not a FeatureCollection (then ``not_fc_code`` is reported).
+    """
+    result = read_json_checked(ctx, path, max_bytes)
+    doc = result.document
+    if doc is None:
+        return None
+    ctx.report.extend(check_document(doc, str(path), text=result.text, range_severity=ERROR))
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        ctx.problem(
+            not_fc_code,
+            path,
+            f"{what} must be a GeoJSON FeatureCollection",
+            hint='wrap the features in {"type": "FeatureCollection", "features": [...]}',
+            pointer="",
+        )
+        return None
+    return result
+
+
+def add_lines(ctx: Context, start: int, path: Path, text: str | None) -> None:
+    """Give the findings in ``path`` from index ``start`` on a line number (one scan)."""
+    problems = ctx.report.problems
+    mine = [i for i in range(start, len(problems)) if problems[i].path == str(path)]
+    for i, problem in zip(mine, with_lines([problems[i] for i in mine], text), strict=True):
+        problems[i] = problem
 
 
 def inside(ctx: Context, relative: str, pointer: str, named_in: Path | None = None) -> Path | None:

@@ -5,7 +5,6 @@ latitude and longitude look swapped)."""
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import numpy as np
 
@@ -20,14 +19,15 @@ from heritage_mapper.model import (
     SiteRecord,
     dbf_number_fits,
 )
-from heritage_mapper.problems import ERROR
 from heritage_mapper.read.files import is_slug
-from heritage_mapper.read.jsonfile import (
-    with_lines,
-)
 from heritage_mapper.text import fold, pointer
-from heritage_mapper.validate.context import Context, inside, read_json_checked, schema_message
-from heritage_mapper.validate.geojson import check_document
+from heritage_mapper.validate.context import (
+    Context,
+    add_lines,
+    inside,
+    read_feature_collection,
+    schema_message,
+)
 from heritage_mapper.validate.sources import (
     SITE_CITATION_CODES,
     check_source_ref,
@@ -63,21 +63,13 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) ->
             hint=f"create the file or fix layers[].file in {PROJECT_FILE}",
         )
         return
-    result = read_json_checked(ctx, path, max_bytes)
-    doc = result.document
-    if doc is None:
-        return
     before = len(ctx.report.problems)
-    ctx.report.extend(check_document(doc, str(path), text=result.text, range_severity=ERROR))
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        ctx.problem(
-            "layer-not-featurecollection",
-            path,
-            "a site layer must be a GeoJSON FeatureCollection",
-            hint='wrap the features in {"type": "FeatureCollection", "features": [...]}',
-            pointer="",
-        )
+    result = read_feature_collection(
+        ctx, path, max_bytes, "layer-not-featurecollection", "a site layer"
+    )
+    if result is None:
         return
+    doc = result.document
     features = doc.get("features")
     if not isinstance(features, list):
         return
@@ -101,7 +93,7 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) ->
             if not too_many and isinstance(props, dict):
                 names.update(props)
                 too_many = _check_column_count(ctx, path, index, names, props.get("id"))
-    _add_lines(ctx, before, path, result.text)
+    add_lines(ctx, before, path, result.text)
 
 
 INT64 = -(2**63)  # the smallest 64-bit integer; -INT64 - 1 is the largest
@@ -193,14 +185,6 @@ def _property_objects(features: list) -> list[dict]:
         for f in features
         if isinstance(f, dict) and isinstance(f.get("properties"), dict)
     ]
-
-
-def _add_lines(ctx: Context, start: int, path: Path, text: str | None) -> None:
-    """Give project-level findings in ``path`` a line number (one scan per file)."""
-    problems = ctx.report.problems
-    mine = [i for i in range(start, len(problems)) if problems[i].path == str(path)]
-    for i, problem in zip(mine, with_lines([problems[i] for i in mine], text), strict=True):
-        problems[i] = problem
 
 
 def _check_site(
