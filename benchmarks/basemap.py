@@ -36,16 +36,12 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path(os.environ.get("HERITAGE_MAPPER_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DESKTOP = {"width": 1366, "height": 820}
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+# Chromium as benchmarks/run.py launches it (the network-quiet flags, the viewport).
+from run import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from run import VIEWPORT as DESKTOP  # noqa: E402
+
 #: The last commit whose committed maps drew no basemap (issue 10's "today's page").
 BEFORE_REV = "3e9e22c"
 BUDGET_BYTES = 1_200_000
