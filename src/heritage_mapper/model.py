@@ -45,6 +45,7 @@ __all__ = [
     "packaged_schema",
     "localized",
     "BasemapLayer",
+    "place_label",
     "BASEMAP_ROLES",
     "BOUNDARY_KINDS",
     "RESERVED_SITE_COLUMNS",
@@ -150,6 +151,27 @@ BASEMAP_GEOMETRY_TYPES = {
 #: The ``kind`` of a boundary line: the national border, a provincial boundary, and a
 #: provincial boundary that no longer exists (shown on maps of the time before).
 BOUNDARY_KINDS = ("national", "province", "former-province")
+
+
+#: Where a place's label is looked for, in order: the label to show, then its names.
+PLACE_LABEL_KEYS = ("label", "name_vi", "name")
+
+
+def place_label(properties) -> str | None:
+    """The label a basemap place shows (stripped), or None when it has none.
+
+    Examples
+    --------
+    >>> place_label({"name": "Haiphong", "label": " Hải Phòng "})
+    'Hải Phòng'
+    >>> place_label({"population": 5}) is None
+    True
+    """
+    for key in PLACE_LABEL_KEYS:
+        value = properties.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ Examples
 
 from __future__ import annotations
 
+from heritage_mapper.model import place_label
+
 __all__ = ["BASEMAP_DECIMALS", "basemap_records", "delta_ring"]
 
 #: Decimals of a degree kept in the embedded basemap (1e-5° is about 1.1 m).
@@ -117,20 +119,12 @@ def basemap_records(geodata) -> dict | None:
     }
 
 
-def _label(row) -> str | None:
-    for key in ("label", "name_vi", "name"):
-        value = row.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
-
-
 def _add_places(places: dict, frame) -> None:
     import math
 
     rows = frame.drop(columns="geometry").to_dict("records")
     for row, geometry in zip(rows, frame.geometry, strict=True):
-        label = _label(row)
+        label = place_label(row)
         if label is None or geometry is None or geometry.is_empty:
             continue
         value = row.get("population")

@@ -13,6 +13,7 @@ from heritage_mapper.model import (
     PROJECT_FILE,
     BasemapLayer,
     Project,
+    place_label,
 )
 from heritage_mapper.validate.context import Context, add_lines, inside, read_feature_collection
 
@@ -140,7 +141,7 @@ def _check_features(ctx: Context, path: Path, layer: BasemapLayer, features: lis
                 "boundary today, former-province for one that no longer exists",
                 member="properties/kind",
             )
-        if layer.role == "places" and not _label(props):
+        if layer.role == "places" and not place_label(props):
             report(
                 "basemap-place-label",
                 index,
@@ -156,11 +157,3 @@ def _check_features(ctx: Context, path: Path, layer: BasemapLayer, features: lis
                 f"{count - MAX_FINDINGS_PER_KIND} more feature(s) with the same problem",
                 hint="fix the first ones above, then validate again",
             )
-
-
-def _label(props: dict) -> str | None:
-    for key in ("label", "name_vi", "name"):
-        value = props.get(key)
-        if isinstance(value, str) and value.strip():
-            return value
-    return None
