@@ -117,8 +117,8 @@ class ExportData:
         from heritage_mapper.i18n import pick
         from heritage_mapper.model import localized
 
-        texts = {code: plain(row.get(localized(base, code))) for code in self.chain(lang)}
-        return pick(texts, self.chain(lang))
+        chain = self.chain(lang)
+        return pick({code: plain(row.get(localized(base, code))) for code in chain}, chain)
 
     def source_title(self, file_name: str, lang: str) -> str:
         rows = self.sources[self.sources["file"] == file_name]
