@@ -96,14 +96,19 @@ def built_maps(tmp_path_factory) -> Path:
 
 
 def copy_geodata(source: Path, target: Path) -> Path:
-    """Copy a geodata folder, pointing ``sources_dir`` back at the real texts."""
+    """Copy a geodata folder with its source texts copied into ``sources/`` inside it.
+
+    A ``sources_dir`` outside the folder is not read (README "Security"), so the copy
+    brings the texts in, and the citations are checked as in the real build.
+    """
     import json
 
     shutil.copytree(source, target)
     project_file = target / "project.json"
     project = json.loads(project_file.read_text(encoding="utf-8"))
     if project.get("sources_dir"):
-        project["sources_dir"] = str((source / project["sources_dir"]).resolve())
+        shutil.copytree((source / project["sources_dir"]).resolve(), target / "sources")
+        project["sources_dir"] = "sources"
     project_file.write_text(json.dumps(project, ensure_ascii=False, indent=2), encoding="utf-8")
     return target
 

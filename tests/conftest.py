@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,14 +13,12 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture
 def geodata_copy(tmp_path) -> Path:
-    """A copy of geodata/ in tmp_path whose sources_dir still points at the real texts."""
-    target = tmp_path / "geodata"
-    shutil.copytree(GEODATA, target)
-    project_file = target / "project.json"
-    project = json.loads(project_file.read_text(encoding="utf-8"))
-    project["sources_dir"] = str((GEODATA / project["sources_dir"]).resolve())
-    project_file.write_text(json.dumps(project, ensure_ascii=False, indent=2), encoding="utf-8")
-    return target
+    """A copy of geodata/ in tmp_path with the real source texts copied inside it.
+
+    (A ``sources_dir`` outside the folder is not read: README "Security".)"""
+    from .browser_support import copy_geodata
+
+    return copy_geodata(GEODATA, tmp_path / "geodata")
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,11 +54,11 @@ sys.exit(code)
 """
 
 
-def run_validate(folder: Path, output_format: str = "text") -> tuple[int, str, str]:
+def run_validate(folder: Path, output_format: str = "text", *extra: str) -> tuple[int, str, str]:
     env = {**os.environ, "PYTHONPATH": str(SRC), "HM_SECRET_VAR": SECRET}
     done = subprocess.run(
         [sys.executable, "-c", DRIVER, "validate", "--geodata", str(folder)]
-        + ["--format", output_format],
+        + ["--format", output_format, *extra],
         capture_output=True,
         text=True,
         timeout=TIMEOUT_S,
@@ -88,15 +89,21 @@ def edit_project(folder: Path, change) -> None:
     fixtures.write_json(path, project)
 
 
-def assert_refused(folder: Path, *codes: str, secret_file: Path | None = None) -> list[dict]:
+def assert_refused(
+    folder: Path,
+    *codes: str,
+    secret_file: Path | None = None,
+    extra: tuple[str, ...] = (),
+    exit_code: int = 1,
+) -> list[dict]:
     """Validate in both formats; return the findings of the JSON output."""
     before = digest(secret_file) if secret_file else None
-    code, text, err = run_validate(folder, "text")
-    assert code == 1, (text, err)
+    code, text, err = run_validate(folder, "text", *extra)
+    assert code == exit_code, (text, err)
     assert "Traceback" not in err and "Traceback" not in text
     assert SECRET not in text and SECRET not in err
-    code, out, err = run_validate(folder, "json")
-    assert code == 1, (out, err)
+    code, out, err = run_validate(folder, "json", *extra)
+    assert code == exit_code, (out, err)
     assert SECRET not in out and "Traceback" not in err
     findings = _findings(json.loads(out))
     found = {f["code"] for f in findings}
@@ -222,14 +229,39 @@ def test_dev_zero_as_a_source_text_is_refused_at_once(tmp_path):
     text.unlink()
     text.symlink_to("/dev/zero")
     assert_refused(folder, "path-outside-folder")
-    # a sources_dir outside the folder is allowed (README "Security"), its files are not
-    # devices: sources_dir "/dev" with the file "zero"
+    # the folder may not name /dev as its sources_dir: not read at all, a warning
     registry = folder / "sources.json"
     doc = json.loads(registry.read_text("utf-8"))
     doc["sources"][0]["file"] = "zero"
     fixtures.write_json(registry, doc)
     edit_project(folder, lambda p: p.update(sources_dir="/dev"))
-    assert_refused(folder, "path-not-regular-file")
+    # (exit 1: the events still cite the file name registered before)
+    findings = assert_refused(folder, "sources-dir-outside")
+    assert pointers(findings, "sources-dir-outside") == {"/sources_dir"}
+    assert "path-not-regular-file" not in {f["code"] for f in findings}
+    # the person running may (--sources-dir is trusted), and a device is still refused
+    assert_refused(folder, "path-not-regular-file", extra=("--sources-dir", "/dev"))
+
+
+@pytest.mark.parametrize("where", ["../outside", "/tmp", "link"])
+def test_a_sources_dir_outside_the_folder_is_not_read(tmp_path, where):
+    """Only --sources-dir (given by the person running) may name texts outside."""
+    folder = make_geodata(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(folder / "sources" / fixtures.SOURCE_FILE, outside / fixtures.SOURCE_FILE)
+    secret = decoy(tmp_path)
+    if where == "link":
+        (folder / "link").symlink_to(outside, target_is_directory=True)
+    before = {p.name: digest(p) for p in outside.iterdir()}
+    edit_project(folder, lambda p: p.update(sources_dir=where))
+    findings = assert_refused(folder, "sources-dir-outside", secret_file=secret, exit_code=0)
+    assert not {f["code"] for f in findings} & {"source-text-missing", "source-changed"}
+    # the same texts, named by the person running: read and checked, no warning
+    code, out, err = run_validate(folder, "json", "--sources-dir", str(outside))
+    assert code == 0, (out, err)
+    assert "sources-dir-outside" not in out
+    assert {p.name: digest(p) for p in outside.iterdir()} == before
 
 
 def test_read_regular_refuses_devices_pipes_and_folders(tmp_path):

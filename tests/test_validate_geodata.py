@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from heritage_mapper.cli import main
 from heritage_mapper.validate import validate_geodata
 
-from .conftest import GEODATA
+from .conftest import GEODATA, SHARED
 from .fixtures import SOURCE_FILE, SOURCE_PARAGRAPHS, make_geodata
 
 LAYER = "layers/harbour.geojson"  # old-pier (0) and lighthouse (1)
@@ -54,6 +54,9 @@ def edit_json(path, change):
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
+SOURCES = SHARED / "sources"
+
+
 def edit_events(folder, old, new):
     path = folder / "events.csv"
     text = path.read_text(encoding="utf-8")
@@ -62,13 +65,23 @@ def edit_events(folder, old, new):
 
 
 def test_real_geodata_has_no_errors():
-    report = validate_geodata(GEODATA)
+    report = validate_geodata(GEODATA, sources_dir=SOURCES)
     assert report.error_count == 0, report.to_text()
+    assert report.warning_count == 0, report.to_text()
 
 
 def test_real_geodata_validates_clean_from_the_cli_in_strict_mode():
-    result = CliRunner().invoke(main, ["validate", "--geodata", str(GEODATA), "--strict"])
+    """With the texts named by the person running, as the README's first command does."""
+    command = ["validate", "--geodata", str(GEODATA), "--strict", "--sources-dir", str(SOURCES)]
+    result = CliRunner().invoke(main, command)
     assert result.exit_code == 0, result.output
+
+
+def test_real_geodata_without_its_texts_says_they_were_not_read():
+    """geodata/project.json names ../../shared/sources: outside, so only a warning."""
+    report = validate_geodata(GEODATA)
+    assert report.error_count == 0, report.to_text()
+    assert [p.code for p in report.problems] == ["sources-dir-outside"]
 
 
 def _broken_json(folder):

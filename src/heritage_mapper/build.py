@@ -23,6 +23,7 @@ def build(
     exports_dir: str | Path | None = DEFAULT_EXPORTS_DIR,
     strict: bool = False,
     max_bytes: int | None = None,
+    sources_dir: str | Path | None = None,
     progress=None,
 ) -> list[Path]:
     """Validate ``geodata_dir``, write its interactive maps and its default exports.
@@ -40,6 +41,9 @@ def build(
         Refuse the folder on validation warnings too.
     max_bytes
         Refuse a layer or events file larger than this (``None``: the 64 MiB default).
+    sources_dir
+        The source texts' folder, trusted as given (``--sources-dir``); ``None``: the
+        ``sources_dir`` of ``project.json``, confined to the geodata folder.
     progress
         A :class:`heritage_mapper.progress.Progress` to show the steps on a terminal;
         ``None`` shows nothing.
@@ -79,7 +83,9 @@ def build(
     check_output_folders(geodata_dir, out=maps_dir, exports=exports_dir)
     progress = progress if progress is not None else Progress(quiet=True)
     with progress.step("Validating and loading geodata"):
-        geodata = load_geodata(geodata_dir, strict=strict, max_bytes=max_bytes)
+        geodata = load_geodata(
+            geodata_dir, strict=strict, max_bytes=max_bytes, sources_dir=sources_dir
+        )
     with progress.step("Joining events to sites"):
         joined = join(geodata)
     for folder in (maps_dir, exports_dir):  # both, before the maps are replaced

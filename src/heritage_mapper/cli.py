@@ -51,6 +51,13 @@ max_bytes_option = click.option(
     help="Refuse a GeoJSON layer or events file larger than this many bytes "
     "(default 64 MiB, 67108864).",
 )
+sources_dir_option = click.option(
+    "--sources-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the source texts, to check cited paragraphs against (default: "
+    "sources_dir in project.json, which must lie inside the geodata folder).",
+)
 export_format_option = click.option(
     "--format",
     "export_formats",
@@ -215,8 +222,9 @@ def tolerate_any_encoding() -> None:
 @format_option
 @strict_option
 @max_bytes_option
+@sources_dir_option
 @handle_errors
-def validate(geodata, output_format, strict, max_bytes):
+def validate(geodata, output_format, strict, max_bytes, sources_dir):
     """Check a geodata folder: GeoJSON, schema, ids, dates, sources, region.
 
     Exit code 0 when there is no error, 1 when there is, 2 when the folder cannot be
@@ -226,7 +234,8 @@ def validate(geodata, output_format, strict, max_bytes):
     """
     from heritage_mapper import validate_geodata
 
-    print_report(validate_geodata(geodata, max_bytes=max_bytes), output_format, strict)
+    report = validate_geodata(geodata, max_bytes=max_bytes, sources_dir=sources_dir)
+    print_report(report, output_format, strict)
 
 
 @main.command()
@@ -257,8 +266,9 @@ def check(files, output_format, strict, max_bytes):
 @overwrite_option
 @geodata_option
 @max_bytes_option
+@sources_dir_option
 @handle_errors
-def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes):
+def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes, sources_dir):
     """Write the layers for GIS users and planners, in one format or all of them.
 
     Formats: geojson (RFC 7946), gpkg, shapefile (zipped), kml, csv, gpx, fgb
@@ -282,6 +292,7 @@ def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes):
         layers=layers or None,
         overwrite=overwrite,
         max_bytes=max_bytes,
+        sources_dir=sources_dir,
     )
     for path in result.paths:
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
@@ -300,9 +311,10 @@ def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes):
 @click.option("--no-exports", is_flag=True, help="Write the maps only.")
 @strict_option
 @max_bytes_option
+@sources_dir_option
 @quiet_option
 @handle_errors
-def build_command(geodata, out, exports, no_exports, strict, max_bytes, quiet):
+def build_command(geodata, out, exports, no_exports, strict, max_bytes, sources_dir, quiet):
     """Validate, join events to sites, and write the interactive maps and exports.
 
     Writes index.html (every layer) and one page per layer (<layer-id>.html). Each
@@ -325,6 +337,7 @@ def build_command(geodata, out, exports, no_exports, strict, max_bytes, quiet):
             exports_dir=exports_dir,
             strict=strict,
             max_bytes=max_bytes,
+            sources_dir=sources_dir,
             progress=progress,
         )
     for path in written:

@@ -73,7 +73,11 @@ class Geodata:
 
 
 def load_geodata(
-    geodata_dir: str | Path, *, strict: bool = False, max_bytes: int | None = None
+    geodata_dir: str | Path,
+    *,
+    strict: bool = False,
+    max_bytes: int | None = None,
+    sources_dir: str | Path | None = None,
 ) -> Geodata:
     """Validate and load a geodata folder.
 
@@ -86,6 +90,9 @@ def load_geodata(
     max_bytes
         Refuse a layer file or events CSV larger than this many bytes; default
         :data:`~heritage_mapper.read.jsonfile.DEFAULT_MAX_JSON_BYTES` (64 MiB).
+    sources_dir
+        The source texts' folder, trusted as given; see
+        :func:`~heritage_mapper.validate.validate_geodata`.
 
     Raises
     ------
@@ -103,7 +110,7 @@ def load_geodata(
     """
     from heritage_mapper.validate.folder import parse_geodata
 
-    report, parsed = parse_geodata(geodata_dir, max_bytes=max_bytes)
+    report, parsed = parse_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir)
     if report.has_errors(strict=strict):
         raise ValidationFailed(report)
     project = parsed.project

@@ -580,6 +580,13 @@ RULES: tuple[Rule, ...] = (
         "register each document once",
     ),
     _w(
+        "sources-dir-outside",
+        "sources_dir in project.json leads outside the geodata folder, so the source texts "
+        "were not read and paragraph numbers were not checked",
+        "pass --sources-dir PATH (a folder you trust) to check the citations against texts "
+        "kept elsewhere, or copy the texts into the geodata folder",
+    ),
+    _w(
         "source-text-missing",
         "A registered source file is not in sources_dir",
         "put the document in sources_dir or fix the file name",

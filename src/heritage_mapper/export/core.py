@@ -230,6 +230,7 @@ def export_geodata(
     layers: Iterable[str] | None = None,
     overwrite: bool = False,
     max_bytes: int | None = None,
+    sources_dir: str | Path | None = None,
 ) -> ExportResult:
     """Validate and load a geodata folder, join it, and write its layers in ``formats``.
 
@@ -257,7 +258,7 @@ def export_geodata(
     names = [formats] if isinstance(formats, str) else list(formats)
     _, skipped = select_formats(names, crs)  # a bad request fails before the data is read
     check_output_folders(geodata_dir, out=out_dir)  # before anything is read or written
-    joined = join(load_geodata(geodata_dir, max_bytes=max_bytes))
+    joined = join(load_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir))
     paths = export_layers(joined, out_dir, names, crs=crs, layers=layers, overwrite=overwrite)
     return ExportResult(paths, skipped, crs_label(resolve_crs(crs)))
 

@@ -33,8 +33,11 @@ from heritage_mapper.validate.schema import SchemaChecker, make_validator
 class Context:
     """Shared state of one validation run."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, sources_dir: Path | None = None):
         self.root = root
+        # Given by the person running heritage-mapper (``--sources-dir``), not by the
+        # folder: the one input allowed outside the folder, see validate.sources.
+        self.sources_dir = sources_dir
         self.report = Report()
         self.parsed = ParsedGeodata()
         self.sites: dict[str, SiteRecord] = {}

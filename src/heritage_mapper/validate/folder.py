@@ -38,7 +38,12 @@ from heritage_mapper.validate.sources import check_sources
 PROJECT_CODES = {r.code: r.summary for r in RULES if r.code not in CHECK_CODES}
 
 
-def validate_geodata(geodata_dir: str | Path, *, max_bytes: int | None = None) -> Report:
+def validate_geodata(
+    geodata_dir: str | Path,
+    *,
+    max_bytes: int | None = None,
+    sources_dir: str | Path | None = None,
+) -> Report:
     """Validate every file of a geodata folder and how they fit together.
 
     Parameters
@@ -49,6 +54,9 @@ def validate_geodata(geodata_dir: str | Path, *, max_bytes: int | None = None) -
         Refuse a layer file or events CSV larger than this many bytes, without reading
         it; default (``None``) :data:`~heritage_mapper.read.jsonfile.DEFAULT_MAX_JSON_BYTES`
         (64 MiB). A folder cannot be checked without a limit: raise it instead.
+    sources_dir
+        The folder of the source texts, trusted as given (the ``--sources-dir`` option).
+        ``None``: ``sources_dir`` of ``project.json``, which must lie inside the folder.
 
     Returns
     -------
@@ -66,11 +74,14 @@ def validate_geodata(geodata_dir: str | Path, *, max_bytes: int | None = None) -
     >>> report.error_count
     0
     """
-    return parse_geodata(geodata_dir, max_bytes=max_bytes)[0]
+    return parse_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir)[0]
 
 
 def parse_geodata(
-    geodata_dir: str | Path, *, max_bytes: int | None = None
+    geodata_dir: str | Path,
+    *,
+    max_bytes: int | None = None,
+    sources_dir: str | Path | None = None,
 ) -> tuple[Report, ParsedGeodata]:
     """Like :func:`validate_geodata`, and also return what was parsed."""
     root = Path(geodata_dir)
@@ -84,7 +95,7 @@ def parse_geodata(
             f"{root / PROJECT_FILE}: not found; a geodata folder needs a project file "
             "(see README, 'The data model')"
         )
-    ctx = Context(root)
+    ctx = Context(root, None if sources_dir is None else Path(sources_dir))
     project = check_project(ctx)
     if project is None:
         return ctx.report, ctx.parsed

@@ -71,6 +71,7 @@ def check_sources(ctx: Context, project: Project) -> None:
     if not _registry_shape(ctx, path, doc):
         return
     ids: set[str] = set()
+    folder = _texts_folder(ctx, project)
     for i, source in enumerate(doc["sources"]):
         if not _safe_source(ctx, path, i, source):
             continue
@@ -85,7 +86,7 @@ def check_sources(ctx: Context, project: Project) -> None:
                     pointer=f"/sources/{i}/{key}",
                 )
             ids.add(value)
-        ctx.source_paragraphs[source["file"]] = _count_paragraphs(ctx, project, path, i, source)
+        ctx.source_paragraphs[source["file"]] = _count_paragraphs(ctx, folder, path, i, source)
     ctx.parsed.sources = doc["sources"]
 
 
@@ -131,16 +132,40 @@ def _safe_source(ctx: Context, path: Path, index: int, source: dict) -> bool:
     return safe
 
 
-def _count_paragraphs(ctx, project: Project, path: Path, index: int, source: dict) -> int | None:
+def _texts_folder(ctx: Context, project: Project) -> Path | None:
+    """The folder of the source texts, or None when they are not to be read.
+
+    ``--sources-dir`` (:attr:`Context.sources_dir`) is chosen by the person running
+    heritage-mapper and is trusted as given. ``sources_dir`` in ``project.json`` comes
+    from the folder and is confined to it like every other path: one leading outside
+    is not opened, not even tested for existence (``sources-dir-outside``).
+    """
+    if ctx.sources_dir is not None:
+        return ctx.sources_dir if ctx.sources_dir.is_dir() else None
+    if not project.sources_dir:
+        return None
+    try:
+        folder = resolve_inside(ctx.root, project.sources_dir)
+    except InputRefused:
+        ctx.problem(
+            "sources-dir-outside",
+            ctx.root / PROJECT_FILE,
+            f"sources_dir {project.sources_dir!r} leads outside the geodata folder; the "
+            "source texts were not read, so cited paragraph numbers were not checked",
+            pointer="/sources_dir",
+        )
+        return None
+    return folder if folder.is_dir() else None
+
+
+def _count_paragraphs(ctx, folder: Path | None, path: Path, index: int, source: dict):
     """Paragraphs (non-empty lines) in the source text, or None when it is not at hand.
 
-    ``sources_dir`` may lie outside the geodata folder (texts kept in a shared folder,
-    see README "Security"); the file name is a plain name (:func:`_safe_source`), the
-    file must resolve inside ``sources_dir``, be a regular file and be at most
+    The file name is a plain name (:func:`_safe_source`); the file must resolve inside
+    ``folder`` (:func:`_texts_folder`), be a regular file and be at most
     :data:`MAX_SOURCE_TEXT_BYTES`.
     """
-    folder = project.sources_dir_path
-    if folder is None or not folder.is_dir():
+    if folder is None:
         return None
     text_path = folder / source["file"]
     where = {"pointer": f"/sources/{index}/file"}
