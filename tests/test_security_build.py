@@ -446,3 +446,56 @@ def test_an_integer_beyond_64_bits_is_a_warning_and_exact_text(tmp_path):
     doc = json.loads((exports / "sites-harbour.geojson").read_text(encoding="utf-8"))
     (pier,) = [f for f in doc["features"] if f["id"] == "old-pier"]
     assert pier["properties"]["count"] == value
+
+
+# -- extra properties that only some sites have keep their type -------------------------
+
+
+def test_an_extra_boolean_or_integer_on_one_site_keeps_its_type_in_every_format(tmp_path):
+    """A property on one site only: the others have NULL, and the field stays boolean or
+    integer (not the text "True", not the real 1200.0)."""
+    folder = make_geodata(tmp_path)
+    set_site(folder, "old-pier", open_to_public=True, visitors=1200, height_m=12.5)
+    result = build_cli(folder, tmp_path)
+    assert result.exit_code == 0, (result.output, result.exception)
+    exports = tmp_path / "exports"
+    stem = "sites-harbour"
+    shp = f"/vsizip/{exports / (stem + '.shp.zip')}/{stem}.shp"
+    for where, kwargs in [
+        (exports / "heritage.gpkg", {"layer": stem}),
+        (exports / f"{stem}.fgb", {}),
+        (shp, {}),
+    ]:
+        info = pyogrio.read_info(where, **kwargs)
+        types = dict(zip(info["fields"], info["dtypes"], strict=True))
+        names = {"open_to_pu": "open_to_public"} if "open_to_pu" in types else {}
+        types = {names.get(k, k): v for k, v in types.items()}
+        assert types["open_to_public"] == "bool", (where, types)
+        assert types["visitors"] == "int64", (where, types)
+        assert types["height_m"] == "float64", (where, types)
+        frame = pyogrio.read_dataframe(where, **kwargs).rename(columns=names)
+        rows = frame.set_index("id")
+        assert rows.loc["old-pier", "open_to_public"] == 1
+        assert rows.loc["old-pier", "visitors"] == 1200
+        others = rows.drop(index="old-pier")
+        if not str(where).startswith("/vsizip"):  # dBASE has no NULL for logical fields
+            assert others["open_to_public"].isna().all(), where
+            assert others["visitors"].isna().all(), where
+    geojson = json.loads((exports / f"{stem}.geojson").read_text("utf-8"))
+    props = {f["properties"]["id"]: f["properties"] for f in geojson["features"]}
+    assert props["old-pier"]["visitors"] == 1200 and isinstance(props["old-pier"]["visitors"], int)
+    assert props["old-pier"]["open_to_public"] is True
+    rows = list(csv.DictReader(io.StringIO((exports / "sites.csv").read_text("utf-8-sig"))))
+    (pier,) = [r for r in rows if r["id"] == "old-pier"]
+    assert (pier["open_to_public"], pier["visitors"], pier["height_m"]) == ("true", "1200", "12.5")
+
+
+def test_an_extra_list_or_object_property_beside_numbers_still_exports(tmp_path):
+    folder = make_geodata(tmp_path)
+    set_site(folder, "old-pier", mixed=[1, 2.5], note_obj={"a": 1})
+    set_site(folder, "lighthouse", mixed=3.5)
+    result = build_cli(folder, tmp_path)
+    assert result.exit_code == 0, (result.output, result.exception)
+    shp = read_zip(tmp_path / "exports" / "sites-harbour.shp.zip").set_index("id")
+    assert shp.loc["old-pier", "mixed"] == "1; 2.5"
+    assert shp.loc["lighthouse", "mixed"] == "3.5"

@@ -141,6 +141,7 @@ def _basemap_frame(doc: dict):
 def _layer_frame(layer_id: str, doc: dict, periods: dict, text_columns):
     import geopandas as gpd
     import numpy as np
+    import pandas as pd
     import shapely
 
     features = doc["features"]
@@ -156,7 +157,13 @@ def _layer_frame(layer_id: str, doc: dict, periods: dict, text_columns):
         for key in keys:
             columns[key].append(nfc(props.get(key)))
     geoms = _geometries(features, shapely, np)
-    frame = gpd.GeoDataFrame(columns, geometry=geoms, crs=WGS84)
+    # object columns: pandas would turn whole numbers with a gap into floats (1200 →
+    # 1200.0) and booleans with a gap into objects anyway; the writers type them
+    frame = gpd.GeoDataFrame(
+        {key: pd.Series(values, dtype=object) for key, values in columns.items()},
+        geometry=geoms,
+        crs=WGS84,
+    )
     frame.insert(1, "layer", layer_id)
     for column in text_columns:
         if column in frame:

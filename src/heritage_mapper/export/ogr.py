@@ -41,20 +41,54 @@ def gdal_config(**options) -> Iterator[None]:
 
 
 def _column_array(series, text=None):
+    """``(array, mask)`` for one column; ``mask`` is None or True where the value is NULL.
+
+    A column of an extra property holds Python values, with None where a site lacks
+    it: ``true``/``false`` stays a boolean field and whole numbers an integer field
+    (NULL where missing), never the text ``"True"`` or a real ``1200.0``.
+    """
     import numpy as np
     import pandas as pd
 
     if pd.api.types.is_datetime64_any_dtype(series):
-        return series.to_numpy().astype("datetime64[D]")
+        return series.to_numpy().astype("datetime64[D]"), None
     if pd.api.types.is_bool_dtype(series) and not series.isna().any():
-        return series.to_numpy(dtype=bool)
+        return series.to_numpy(dtype=bool), None
     if pd.api.types.is_integer_dtype(series) and not series.isna().any():
-        return series.to_numpy(dtype="int64")
+        return series.to_numpy(dtype="int64"), None
     if pd.api.types.is_float_dtype(series):
-        return series.to_numpy(dtype="float64", na_value=np.nan)
+        return series.to_numpy(dtype="float64", na_value=np.nan), None
+    missing = series.isna().to_numpy()
+    present = series[~missing]
+    if len(present):
+        kinds = {_scalar_kind(v) for v in present}
+        if kinds == {"bool"}:
+            values = [bool(v) if not m else False for v, m in zip(series, missing, strict=True)]
+            return np.array(values, dtype=bool), missing
+        if kinds == {"int"}:
+            values = [int(v) if not m else 0 for v, m in zip(series, missing, strict=True)]
+            return np.array(values, dtype="int64"), missing
+        if kinds <= {"int", "float"}:
+            return series.to_numpy(dtype="float64", na_value=np.nan), None
     text = text or str
     values = [flat(v) for v in series]
-    return np.array([None if v is None else text(str(v)) for v in values], dtype=object)
+    return np.array([None if v is None else text(str(v)) for v in values], dtype=object), None
+
+
+INT64_RANGE = (-(2**63), 2**63 - 1)
+
+
+def _scalar_kind(value) -> str:
+    """``"bool"``, ``"int"`` (fits int64), ``"float"`` or ``"other"``, for one value."""
+    import numpy as np
+
+    if isinstance(value, bool | np.bool_):
+        return "bool"
+    if isinstance(value, int | np.integer) and INT64_RANGE[0] <= value <= INT64_RANGE[1]:
+        return "int"
+    if isinstance(value, float | np.floating):
+        return "float"
+    return "other"
 
 
 def _geometry_type(geometries) -> str:
@@ -82,7 +116,10 @@ def write_layer(path, frame, layer: str, driver: str, *, names=None, text=None, 
 
     geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     columns = [c for c in frame.columns if c != geometry_name]
-    arrays = [_column_array(frame[c], text) for c in columns]
+    pairs = [_column_array(frame[c], text) for c in columns]
+    arrays = [array for array, _ in pairs]
+    masks = [mask for _, mask in pairs]
+    field_mask = masks if any(m is not None for m in masks) else None
     fields = [names[c] if names else c for c in columns]
     if geometry_name:
         geoms = frame.geometry.to_numpy()
@@ -98,6 +135,7 @@ def write_layer(path, frame, layer: str, driver: str, *, names=None, text=None, 
                 geometry,
                 arrays,
                 fields,
+                field_mask=field_mask,
                 layer=layer,
                 driver=driver,
                 geometry_type=geometry_type,

@@ -251,7 +251,7 @@ def exact_numbers(frame):
     changed = None
     for column in frame.columns:
         series = frame[column]
-        if column == frame.geometry.name or not pd.api.types.is_float_dtype(series):
+        if column == frame.geometry.name or not _has_fractions(series):
             continue
         if all(dbf_number_fits(v) for v in series.to_numpy(dtype="float64", na_value=float("nan"))):
             continue
@@ -260,6 +260,22 @@ def exact_numbers(frame):
             [None if pd.isna(v) else repr(float(v)) for v in series], dtype=object
         )
     return frame if changed is None else changed
+
+
+def _has_fractions(series) -> bool:
+    """A float column, or an object column of numbers with at least one float (an
+    extra property: whole numbers alone are written as integers)."""
+    import pandas as pd
+
+    if pd.api.types.is_float_dtype(series):
+        return True
+    if series.dtype != object:
+        return False
+    kinds = {
+        "bool" if isinstance(v, bool) else "float" if isinstance(v, float) else type(v).__name__
+        for v in series[series.notna()]  # lists and objects are present values too
+    }
+    return "float" in kinds and kinds <= {"float", "int"}
 
 
 def _fields_csv(names: dict[str, str]) -> bytes:
