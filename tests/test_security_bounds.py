@@ -304,3 +304,27 @@ def test_a_stdout_that_cannot_encode_vietnamese(tmp_path, env):
     assert done.returncode == 1, done.stderr
     assert b"[event-site-unknown]" in done.stdout
     assert b"internal error" not in done.stderr
+
+
+def test_check_builds_no_finding_past_the_caps(tmp_path, monkeypatch):
+    """``check`` on a file of 20,000 features without properties: the findings past
+    the cap are counted without being built (memory bounded by the caps)."""
+    from heritage_mapper.validate import geojson
+
+    built = []
+    original = Problem.from_rule.__func__
+
+    def counting(cls, *args, **kwargs):
+        built.append(args[0])
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Problem, "from_rule", classmethod(counting))
+    path = tmp_path / "many.geojson"
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [107.0, 20.9]}}
+    write_json(path, {"type": "FeatureCollection", "features": [feature] * 20_000})
+    report = geojson.check_files([path])
+    assert report.error_count == 20_000
+    assert len(report.problems) == MAX_FINDINGS_PER_CODE
+    assert len(built) == MAX_FINDINGS_PER_CODE
+    assert report.omitted[str(path)] == {"geojson-feature-properties-missing": 19_900}
+    assert report.to_text().splitlines()[-2].startswith("  ... and 19,900 more")

@@ -250,11 +250,14 @@ class Report:
         if p not in self.files:
             self.files.append(p)
 
-    def wants(self, path: str, code: str) -> bool:
-        """Whether a finding of ``code`` in ``path`` would be kept (else only counted)."""
+    def wants(self, path: str, code: str, pending_code: int = 0, pending_file: int = 0) -> bool:
+        """Whether a finding of ``code`` in ``path`` would be kept (else only counted).
+
+        ``pending_code`` and ``pending_file`` are findings built but not yet added (a
+        checker that collects a file's findings before :meth:`extend`)."""
         return (
-            self._kept.get((path, code), 0) < MAX_FINDINGS_PER_CODE
-            and self._kept_in_file.get(path, 0) < MAX_FINDINGS_PER_FILE
+            self._kept.get((path, code), 0) + pending_code < MAX_FINDINGS_PER_CODE
+            and self._kept_in_file.get(path, 0) + pending_file < MAX_FINDINGS_PER_FILE
         )
 
     def count_omitted(self, path: str, code: str, severity: str) -> None:

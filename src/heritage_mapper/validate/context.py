@@ -85,7 +85,10 @@ def read_feature_collection(ctx: Context, path: Path, max_bytes, not_fc_code: st
     doc = result.document
     if doc is None:
         return None
-    ctx.report.extend(check_document(doc, str(path), text=result.text, range_severity=ERROR))
+    found = check_document(
+        doc, str(path), text=result.text, range_severity=ERROR, report=ctx.report
+    )
+    ctx.report.extend(found)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         ctx.problem(
             not_fc_code,

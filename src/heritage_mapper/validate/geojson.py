@@ -211,15 +211,28 @@ class _Geometries:
 class _Checker:
     """Collects the problems of one document."""
 
-    def __init__(self, path: str, range_severity: str = RANGE_SEVERITY_CHECK):
+    def __init__(
+        self, path: str, range_severity: str = RANGE_SEVERITY_CHECK, report: Report | None = None
+    ):
         self.path = path
         self.range_severity = range_severity
         self.problems: list[Problem] = []
+        # the report the findings will go to: past its caps a finding is only counted
+        # there, never built, so a file of millions of bad features costs no memory
+        self.sink = report
+        self.pending: dict[str, int] = {}
         self.geometries = _Geometries()
         self.foreign_crs: str | None = None  # set when a crs declares non-lon/lat
 
     def report(self, code: str, pointer: str, message: str, feature=None, *, severity=None):
         """Add a finding of ``code``, with the severity of its rule in heritage_mapper.rules."""
+        sink = self.sink
+        if sink is not None:
+            pending = self.pending.get(code, 0)
+            if not sink.wants(self.path, code, pending, len(self.problems)):
+                sink.count_omitted(self.path, code, severity or rule(code).severity)
+                return
+            self.pending[code] = pending + 1
         index = feature[0] if feature is not None else None
         fid = _feature_id(feature[1]) if feature is not None else None
         location = Location(pointer=pointer, feature_index=index, feature_id=fid)
@@ -481,9 +494,10 @@ class _Checker:
         walk = _CoordinateWalk(gtype)
         walk.run(coords)
         cpointer = f"{ptr}/coordinates"
+        kept_before = len(self.problems)
         for code, suffix, message in walk.problems[:MAX_COORDINATE_PROBLEMS]:
             self.report(code, cpointer + suffix, message, feature)
-        if len(walk.problems) > MAX_COORDINATE_PROBLEMS:
+        if len(walk.problems) > MAX_COORDINATE_PROBLEMS and len(self.problems) > kept_before:
             hidden = len(walk.problems) - MAX_COORDINATE_PROBLEMS
             last = self.problems.pop()
             self.problems.append(
@@ -1160,7 +1174,12 @@ def _invalid_message(gtype: str, reason: str) -> str:
 
 
 def check_document(
-    doc, path: str, *, text: str | None = None, range_severity: str = RANGE_SEVERITY_CHECK
+    doc,
+    path: str,
+    *,
+    text: str | None = None,
+    range_severity: str = RANGE_SEVERITY_CHECK,
+    report: Report | None = None,
 ) -> list[Problem]:
     """Check one parsed GeoJSON document against RFC 7946 and geometry validity.
 
@@ -1177,6 +1196,10 @@ def check_document(
         (section 4) but has no MUST about ranges, and the conformance suite expects
         geojsonhint's out-of-range ``issue82`` to pass, so the generic ``check`` warns;
         ``validate`` passes ``"error"``, since a heritage site must be a real place.
+    report : Report, optional
+        The report the returned findings will be added to: findings past its caps
+        (:data:`~heritage_mapper.problems.MAX_FINDINGS_PER_CODE`, ``_PER_FILE``) are
+        counted in it at once and not returned, so memory stays bounded.
 
     Returns
     -------
@@ -1190,7 +1213,7 @@ def check_document(
     >>> [(p.severity, p.code, p.location.pointer) for p in check_document(doc, "site.geojson")]
     [('warning', 'geojson-position-range', '/geometry/coordinates')]
     """
-    checker = _Checker(str(path), range_severity)
+    checker = _Checker(str(path), range_severity, report)
     with gc_paused():
         checker.check_root(doc)
         _check_positions(checker)
@@ -1225,10 +1248,15 @@ def check_file(path, *, max_bytes: int | None = None) -> tuple[object | None, li
     >>> check_file(tmp)
     ({'type': 'FeatureCollection', 'features': []}, [])
     """
+    return _check_file(path, max_bytes, None)
+
+
+def _check_file(path, max_bytes, report):
     read = read_json(path, max_bytes=max_bytes)
     if not read.parsed:
         return None, read.problems
-    return read.document, read.problems + check_document(read.document, read.path, text=read.text)
+    found = check_document(read.document, read.path, text=read.text, report=report)
+    return read.document, read.problems + found
 
 
 def check_files(paths: Iterable[str | Path], *, max_bytes: int | None = None) -> Report:
@@ -1248,6 +1276,6 @@ def check_files(paths: Iterable[str | Path], *, max_bytes: int | None = None) ->
     report = Report()
     for path in paths:
         report.add_file(path)
-        _, problems = check_file(path, max_bytes=max_bytes)
+        _, problems = _check_file(path, max_bytes, report)
         report.extend(problems)
     return report
