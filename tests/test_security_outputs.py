@@ -193,6 +193,30 @@ def test_a_symlink_from_exports_to_maps_is_seen_through(tmp_path, geodata):
     assert list(maps.iterdir()) == []
 
 
+@pytest.mark.parametrize("case", ["same", "inside"])
+def test_a_case_insensitive_file_system_is_seen_through(tmp_path, geodata, monkeypatch, case):
+    """On macOS or Windows ``GEODATA/maps`` is inside ``geodata``: names differ, the
+    folders do not. Simulated with a samefile that ignores case, as those systems do."""
+    real_samefile = os.path.samefile
+
+    def samefile(a, b):
+        a, b = Path(a), Path(b)
+        if str(a).lower() == str(b).lower():
+            return Path(str(a).lower()).exists() or real_samefile(str(a).lower(), str(b).lower())
+        return real_samefile(a, b)
+
+    upper = geodata.parent / geodata.name.upper()
+    upper.mkdir(exist_ok=True)  # on a case-insensitive system, geodata itself
+    monkeypatch.setattr(os.path, "samefile", samefile)
+    out = upper if case == "same" else upper / "maps"
+    before = tree(geodata)
+    result = run("build", "--geodata", geodata, "--out", out, "--exports", tmp_path / "exports")
+    assert result.exit_code == 2, result.output
+    wanted = "is the same folder as" if case == "same" else "is inside"
+    assert f"{wanted} --geodata" in result.stderr, result.stderr
+    assert tree(geodata) == before
+
+
 @pytest.mark.parametrize("where", ["same", "inside"])
 def test_export_into_the_geodata_folder_is_refused(tmp_path, geodata, where):
     out = geodata if where == "same" else geodata / "exports"

@@ -164,9 +164,9 @@ def check_output_folders(
                 relation = "is the same folder as"
             elif option_a != "geodata":
                 continue  # one output folder inside another is fine (maps/exports): distinct
-            elif real_a in real_b.parents:
+            elif _inside(real_b, real_a):
                 relation = "contains"
-            elif real_b in real_a.parents:
+            elif _inside(real_a, real_b):
                 if may_contain:
                     continue
                 relation = "is inside"
@@ -188,6 +188,14 @@ def _resolve(option: str, path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop
         raise UsageError(f"--{option} {path}: cannot be resolved ({exc}); fix the path") from None
+
+
+def _inside(child: Path, folder: Path) -> bool:
+    """Whether ``child`` lies below ``folder``: by name, or by identity of an existing
+    parent (``Geodata/maps`` is inside ``geodata`` on a case-insensitive file system)."""
+    if folder in child.parents:
+        return True
+    return any(_same_dir(parent, folder) for parent in child.parents if parent.exists())
 
 
 def _same_dir(a: Path, b: Path) -> bool:
