@@ -44,7 +44,9 @@ LONG_PROFILE = "long"
 CI_EXAMPLES = 200
 #: The long profile runs this many times more cases.
 LONG_FACTOR = 20
-#: No single case may take longer than this (a bound on time per input).
+#: The long profile's bound on one case (a slow input shows up there); the ci profile
+#: has none: on a loaded CI machine a 1 s case took 2.9 s once, and tests never
+#: assert wall-clock times (the cost bounds are in tests/test_security_bounds.py).
 FUZZ_DEADLINE_MS = 2000
 
 
@@ -56,7 +58,7 @@ def register_profiles() -> None:
     settings.register_profile(
         CI_PROFILE,
         max_examples=CI_EXAMPLES,
-        deadline=FUZZ_DEADLINE_MS,
+        deadline=None,
         print_blob=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
@@ -64,6 +66,7 @@ def register_profiles() -> None:
         LONG_PROFILE,
         settings.get_profile(CI_PROFILE),
         max_examples=CI_EXAMPLES * LONG_FACTOR,
+        deadline=FUZZ_DEADLINE_MS,
     )
     settings.load_profile(CI_PROFILE)
 
