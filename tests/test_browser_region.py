@@ -72,7 +72,7 @@ def test_region_timeline_lists_every_event_without_a_site_in_date_order(index, r
     assert region_titles(page) == list(region["title_vi"])
     dates = page.locator("#hm-region-events .hm-event-date").all_text_contents()
     assert dates == [format_edtf(d, "vi") for d in region["date"]]
-    assert dates[0] == "khoảng 1883–24/4/1955"
+    assert dates[0] == "khoảng 1883 – 24/4/1955"
     first = page.locator("#hm-region-events .hm-event").first
     assert first.locator(".hm-event-summary").inner_text() == region["summary_vi"][0]
     cite = first.locator(".hm-cite").inner_text()
@@ -126,7 +126,7 @@ def test_language_switch_changes_the_heading_dates_and_citations(index, region):
     assert region_titles(page) == list(region["title_en"])
     dates = page.locator("#hm-region-events .hm-event-date").all_text_contents()
     assert dates == [format_edtf(d, "en") for d in region["date"]]
-    assert dates[0] == "about 1883–24 April 1955"
+    assert dates[0] == "about 1883 – 24 April 1955"
     cite = page.locator("#hm-region-events .hm-cite").first.inner_text()
     assert cite.startswith("Source: Material for the 70th anniversary")
     assert cite.endswith(f", paragraph {region['paragraph'][0]}")
