@@ -65,3 +65,22 @@ def test_the_year_range_ends_at_the_present_not_at_a_planned_year(records):
     # from the earliest known year (1900: the open-start event's end; the ceasefire
     # 1954) to 2025, not 2030
     assert records["years"] == [1900, 2025]
+
+
+def test_the_page_and_the_exports_share_one_present_year(records, tmp_path):
+    from heritage_mapper.dates import present_year
+
+    from .browser_support import GEODATA
+
+    texts = [e["date"] for e in EVENTS] + [s["period"] for s in SITES]
+    geodata = load_geodata(make_geodata(tmp_path))
+    page = page_records(
+        join(geodata), [layer.id for layer in geodata.project.layers], languages=["vi", "en"]
+    )
+    # the screening plant's /2025 period: 2025 had come, although its site's events
+    # are earlier; the range ends there on every page
+    assert page["years"][1] == present_year(texts) == 2025
+    real = load_geodata(GEODATA)
+    page = page_records(join(real), [layer.id for layer in real.project.layers], languages=["vi"])
+    texts = list(real.events["date"]) + list(real.sites["period"])
+    assert page["years"][1] == present_year(texts)

@@ -91,7 +91,15 @@ from typing import NamedTuple
 from heritage_mapper import i18n
 from heritage_mapper.errors import HeritageError
 
-__all__ = ["EdtfDate", "EdtfError", "parse_edtf", "format_edtf", "year_span"]
+__all__ = [
+    "EdtfDate",
+    "EdtfError",
+    "filter_bounds",
+    "format_edtf",
+    "parse_edtf",
+    "present_year",
+    "year_span",
+]
 
 OPEN = ".."
 UNKNOWN = ""
@@ -569,3 +577,53 @@ def year_span(text: str) -> tuple[int | None, int | None] | None:
     if end == UNKNOWN:
         return start.lower.year, start.upper.year
     return start.lower.year, end.upper.year
+
+
+def present_year(texts) -> int | None:
+    """The data's present: the latest year in which one of the EDTF ``texts`` starts.
+
+    A date's first known year (its end's, when the start is open or unknown: ``/2025``
+    had happened by 2025) says something had happened by then; a later end may be a
+    plan (``2025/2030``), so it does not count. ``None`` and ``/..`` are skipped; None
+    when no text has a year. Derived from the data alone, so the same for every build.
+
+    Examples
+    --------
+    >>> present_year(["1964/1972", "2025/2030", "/..", None, "../2021"])
+    2025
+    """
+    years = []
+    for text in dict.fromkeys(texts):
+        span = year_span(text) if text else None
+        if span is not None:
+            years.append(span[0] if span[0] is not None else span[1])
+    return max(years) if years else None
+
+
+def filter_bounds(text: str, present: int | None) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day a time filter shows ``text`` for (``None``: no limit).
+
+    The same rule as :func:`year_span`, in days, for exports read by time sliders
+    (KML's ``TimeSpan``): an open end has no limit, an unknown end is the known end's
+    own bound (``/2025`` → 2025-01-01 to 2025-12-31), and ``/..`` starts on the first
+    day of the ``present`` year (:func:`present_year`), with no end.
+
+    Examples
+    --------
+    >>> filter_bounds("/2025", 2025), filter_bounds("1959/..", 2025)
+    ((datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)), (datetime.date(1959, 1, 1), None))
+    >>> filter_bounds("/..", 2025)
+    (datetime.date(2025, 1, 1), None)
+    """
+    start, end = _parts(text)
+    if end is None:
+        return start.lower, start.upper
+    if not isinstance(start, _Point):
+        if end == OPEN:
+            return (dt.date(present, 1, 1) if present else None), None
+        return (None if start == OPEN else end.lower), end.upper
+    if end == OPEN:
+        return start.lower, None
+    if end == UNKNOWN:
+        return start.lower, start.upper
+    return start.lower, end.upper

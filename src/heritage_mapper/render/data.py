@@ -34,9 +34,9 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
   to no layer, and they are the context every layer's story sits in. They share the
   ``events`` columns with the site events (``region`` holds their indexes), so a
   region event is drawn by the same code as a popup's;
-- the year range runs from the first to the last year of every event on the page,
-  site and region events alike (and the periods of sites with no events), and ends
-  at the present year at the latest: a plan to 2030 does not stretch it to 2030.
+- the year range runs from the first year of every event on the page, site and
+  region events alike (and the periods of sites with no events), to the present
+  year: a plan to 2030 does not stretch it to 2030.
   ``undated`` counts the page's sites whose only date is ``/..`` (shown for the
   present year alone), so the page can say why they leave an earlier range.
 
@@ -540,17 +540,20 @@ def _bounds(sites: dict, region_bbox) -> list[list[float]]:
 
 
 def _year_span(sites: dict, events: dict, present: int | None) -> list[int] | None:
-    """First and last year of every event on the page and of the event-less sites'
-    periods; the last is the present year at the latest."""
+    """From the first year of every event on the page and of the event-less sites'
+    periods to the data's present (their last year when nothing gives a present).
+
+    Ending at the present on every page keeps ``/..`` dates (shown for the present
+    year alone) reachable, and a plan's later end (``2025/2030``) out of the range.
+    """
     undated = [i for i, ids in enumerate(sites["events"]) if not ids]
     years = [y for y in events["start"] + events["end"] if y is not None]
     years += [y for i in undated for y in (sites["start"][i], sites["end"][i]) if y is not None]
     if not years:
         return None
-    first, last = min(years), max(years)
-    if present is not None:
-        last = max(first, min(last, present))
-    return [first, last]
+    first = min(years)
+    last = max(years) if present is None else present
+    return [min(first, last), last]
 
 
 def _filter_years(texts: list, starts, ends) -> dict:
@@ -580,7 +583,9 @@ def _filter_years(texts: list, starts, ends) -> dict:
 def _present_year(*columns: dict) -> int | None:
     """The data's present: the latest year in which a dated site period or event starts.
 
-    A span's first known year (its end's, when the start is open or unknown) says
+    :func:`heritage_mapper.dates.present_year`'s rule (the KML export uses that one),
+    read from the year columns at once rather than by parsing each text again: a
+    span's first known year (its end's, when the start is open or unknown) says
     something had happened by then; a later end may be a plan (``2025/2030``), so it
     does not count. Derived from the data alone, the same for every page and build.
     """
