@@ -35,6 +35,10 @@ NAMES = {
     "screening-plant": {"vi": "Nhà sàng Mỏ Thử", "en": "Screening plant"},
     "pit-head": {"vi": "Miệng lò Giếng Một", "en": "Pit head"},
 }
+ERAS = [
+    {"id": "war", "label": {"vi": "Chiến tranh", "en": "War"}, "period": "1964/1972"},
+    {"id": "today", "label": {"vi": "Ngày nay", "en": "Today"}, "period": "2021/.."},
+]
 VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 LANGS = pytest.mark.parametrize("lang", ["vi", "en"])
 
@@ -64,6 +68,9 @@ def years_maps(tmp_path_factory) -> Path:
         _event("ev-1965-shift", id="ev-1014-founding", date="1014", site_ids=""),
     ]
     folder = make_geodata(tmp_path_factory.mktemp("years"), sites=sites, events=events)
+    project = json.loads((folder / "project.json").read_text(encoding="utf-8"))
+    project["eras"] = ERAS
+    (folder / "project.json").write_text(json.dumps(project, ensure_ascii=False), encoding="utf-8")
     out = tmp_path_factory.mktemp("years-maps")
     build_maps(load_geodata(folder), out)
     return out
@@ -150,6 +157,31 @@ def test_year_controls_are_large_targets(years_maps, open_page, viewport):
         "getComputedStyle(document.getElementById('hm-year-from')).getPropertyValue('--hm-thumb')"
     )
     assert int(thumb.strip().removesuffix("px")) >= TARGET_PX
+
+
+@VIEWPORTS
+@LANGS
+def test_era_buttons_set_the_years_and_show_which_is_chosen(years_maps, open_page, viewport, lang):
+    page = opened(open_page, years_maps, viewport, lang)
+    group = page.get_by_role("group", name={"vi": "Thời kỳ", "en": "Eras"}[lang])
+    war = group.get_by_role("button", name=ERAS[0]["label"][lang])
+    today = group.get_by_role("button", name=ERAS[1]["label"][lang])
+    for button in (war, today):
+        box = button.bounding_box()
+        assert box["width"] >= TARGET_PX and box["height"] >= TARGET_PX, box
+    war.click()
+    expect(page.locator("#hm-year-output")).to_have_text("1964 – 1972")
+    expect(war).to_have_attribute("aria-pressed", "true")
+    expect(today).to_have_attribute("aria-pressed", "false")
+    assert page.locator("#hm-year-from-input").input_value() == "1964"
+    today.click()  # 2021/..: to the present, not past it
+    expect(page.locator("#hm-year-output")).to_have_text(f"2021 – {LAST}")
+    expect(war).to_have_attribute("aria-pressed", "false")
+    type_year(page, "from", "1963")  # any other range presses none
+    expect(today).to_have_attribute("aria-pressed", "false")
+    other = "en" if lang == "vi" else "vi"
+    page.locator(f"button[data-lang='{other}']").click()
+    expect(page.locator("#hm-eras button").first).to_have_text(ERAS[0]["label"][other])
 
 
 def _pixel(page, selector: str, fraction: float) -> tuple[int, int, int]:

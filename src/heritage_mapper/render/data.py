@@ -38,7 +38,8 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
   region events alike (and the periods of sites with no events), to the present
   year: a plan to 2030 does not stretch it to 2030.
   ``undated`` counts the page's sites whose only date is ``/..`` (shown for the
-  present year alone), so the page can say why they leave an earlier range.
+  present year alone), so the page can say why they leave an earlier range;
+  ``eras`` are the project's named eras in those years, shortcuts for the range.
 
 Examples
 --------
@@ -211,7 +212,8 @@ def page_records(joined, layer_ids, *, languages, catalogue=None) -> dict:
         timeline order: the sites' events and the region's), ``region`` (indexes
         into ``events`` of the region timeline, in order), ``bounds`` (``[[south,
         west], [north, east]]``), ``years`` (``[first, last]`` or ``None`` when
-        nothing is dated) and ``undated`` (how many sites are dated ``/..`` alone).
+        nothing is dated), ``undated`` (how many sites are dated ``/..`` alone)
+        and ``eras`` (``{label, years}`` within ``years``).
     """
     if catalogue is None:
         catalogue = Catalogue(joined, languages)
@@ -282,6 +284,7 @@ class Catalogue:
         site_columns["events"] = [ids.tolist() for ids in site_events]
         event_columns = _take(self.events, used)
         event_columns["source"] = [numbers[r] for r in self.event_sources[used].tolist()]
+        years = _year_span(site_columns, event_columns, self.present)
         return {
             "layers": [
                 {
@@ -300,9 +303,26 @@ class Catalogue:
             "events": event_columns,
             "region": renumber[self.region].tolist(),
             "bounds": _bounds(site_columns, project.region.bbox),
-            "years": _year_span(site_columns, event_columns, self.present),
+            "years": years,
             "undated": self._undated_count(rows),
+            "eras": self._eras(years),
         }
+
+    def _eras(self, years) -> list[dict]:
+        """The project's eras as ``{label, years}``, clamped to the page's ``years``; an
+        era wholly outside them is left out (its button would select nothing)."""
+        if years is None:
+            return []
+        first, last = years
+        eras = []
+        for era in self.project.eras:
+            start, end = year_span(era.period)  # validate refuses eras with no year
+            start = first if start is None else max(start, first)
+            end = last if end is None else min(end, last)
+            if start <= end:
+                label = _pick(self.project, era.label, self.languages)
+                eras.append({"label": label, "years": [start, end]})
+        return eras
 
     def _undated_count(self, rows) -> int:
         """How many of the sites ``rows`` are dated ``/..`` alone (by period or events)."""

@@ -7,7 +7,8 @@
  *
  * Typed years apply on Enter (or on leaving the field), clamped to the range; the
  * sliders take arrows (1 year), Page Up/Down (YEARS_PAGE years), Home/End. Both
- * sliders draw the chosen range, never the years left out. */
+ * sliders draw the chosen range, never the years left out. The project's eras
+ * (data.eras, already within the range) are buttons that set both years. */
 
 const YEARS_DELAY_MS = 60;
 const YEARS_PAGE = 10;
@@ -62,6 +63,7 @@ const YearMethods = {
       if (end === from) apply(value, this.years[1], from);
       else apply(this.years[0], value, to);
     };
+    this.bindEras((era) => apply(era.years[0], era.years[1], from));
     ends.forEach((end, k) => {
       end.range.addEventListener("input", () => moveTo(end, Number(end.range.value)));
       end.range.addEventListener("keydown", (event) => {
@@ -101,11 +103,36 @@ const YearMethods = {
     });
   },
 
-  /* The note under the control: sites with no known year (data.undated) show for
-   * the last year alone, so say so while the range leaves it out. */
+  /* One button per era; `choose(era)` sets the years to it. */
+  bindEras(choose) {
+    const box = document.getElementById("hm-eras");
+    const eras = this.data.eras || [];
+    this.eraButtons = [];
+    if (!box || !eras.length) return;
+    eras.forEach((era) => {
+      const button = el("button", "hm-era");
+      button.type = "button";
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", () => choose(era));
+      box.appendChild(button);
+      this.eraButtons.push(button);
+    });
+    box.hidden = false;
+  },
+
+  /* The era buttons (label in the page language, pressed when the years are the
+   * era's) and the note under the control: sites with no known year
+   * (data.undated) show for the last year alone, so say so while the range leaves
+   * it out. */
   renderYearNote() {
     const note = document.getElementById("hm-year-note");
     if (!note || !this.years) return;
+    (this.eraButtons || []).forEach((button, k) => {
+      const era = this.data.eras[k];
+      button.textContent = era.label[this.lang] || "";
+      const pressed = era.years[0] === this.years[0] && era.years[1] === this.years[1];
+      button.setAttribute("aria-pressed", String(pressed));
+    });
     const last = this.data.years[1];
     const hidden = this.data.undated > 0 && this.years[1] < last;
     note.hidden = !hidden;
