@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from heritage_mapper.dates import EdtfError, format_edtf, parse_edtf
+from heritage_mapper.dates import EdtfError, format_edtf, parse_edtf, year_span
 
 from .edtf_strategies import edtf_like
 
@@ -32,7 +32,18 @@ def test_parse_edtf_gives_bounds_and_none_for_open_ends(text, lower, upper):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "1959-13", "1955-02-30", "abc", "1972/1964", "../..", "/", "1900-02-29", "2100-02-29~"],
+    [
+        "",
+        "1959-13",
+        "1955-02-30",
+        "abc",
+        "1972/1964",
+        "../..",
+        "../",
+        "/",
+        "1900-02-29",
+        "2100-02-29~",
+    ],
 )
 def test_parse_edtf_rejects_invalid_with_a_hint(text):
     with pytest.raises(EdtfError, match="EDTF|ends before"):
@@ -52,9 +63,9 @@ def test_parse_edtf_marks_approximate_dates():
         ("1964/1972", "1964–1972", "1964–1972"),
         ("1959~", "khoảng 1959", "about 1959"),
         ("1955-04-25", "25/4/1955", "25 April 1955"),
-        ("1965-12/", "từ tháng 12/1965", "from December 1965"),
-        ("/2025", "đến 2025", "until 2025"),
-        ("2025/..", "từ 2025 đến nay", "2025 onwards"),
+        ("1965-12/", "tháng 12/1965 – chưa rõ thời điểm kết thúc", "December 1965 – end unknown"),
+        ("/2025", "chưa rõ thời điểm bắt đầu – 2025", "start unknown – 2025"),
+        ("2025/..", "từ 2025 đến nay", "since 2025"),
     ],
 )
 def test_format_edtf_reads_naturally_in_both_languages(text, vi, en):
@@ -224,11 +235,18 @@ D = dt.date
             "1965-21/1966-23",
             D(1965, 3, 1),
             D(1966, 11, 30),
-            "mùa xuân 1965–mùa thu 1966",
-            "spring 1965–autumn 1966",
-            "printemps 1965–automne 1966",
+            "mùa xuân 1965 – mùa thu 1966",
+            "spring 1965 – autumn 1966",
+            "printemps 1965 – automne 1966",
         ),
-        ("196X/", D(1960, 1, 1), None, "từ thập niên 1960", "from 1960s", "depuis années 1960"),
+        (
+            "196X/",
+            D(1960, 1, 1),
+            None,
+            "thập niên 1960 – chưa rõ thời điểm kết thúc",
+            "1960s – end unknown",
+            "années 1960 – fin inconnue",
+        ),
         (
             "../1965-12-XX",
             None,
@@ -242,8 +260,8 @@ D = dt.date
             D(1921, 1, 1),
             None,
             "từ 1921 đến nay",
-            "1921 onwards",
-            "de 1921 à nos jours",
+            "since 1921",
+            "depuis 1921",
         ),
     ],
 )
@@ -331,6 +349,100 @@ def test_format_edtf_takes_labels_along_the_one_fallback_rule():
     assert format_edtf("1955-04-01", "vi", fallbacks=("fr",)) == "1/4/1955"
 
 
+# -- intervals: collapsed ends, shared parts, and the four kinds of missing end -------
+
+
+@pytest.mark.parametrize(
+    ("text", "vi", "en", "fr"),
+    [
+        # identical ends read once
+        ("1965-12/1965-12", "tháng 12/1965", "December 1965", "décembre 1965"),
+        ("1964-08-05/1964-08-05", "5/8/1964", "5 August 1964", "5 août 1964"),
+        ("1959/1959", "1959", "1959", "1959"),
+        ("1959~/1959~", "khoảng 1959", "about 1959", "vers 1959"),
+        # days of one month, days of one year, months of one year share what they can
+        ("1964-08-01/1964-08-05", "1–5/8/1964", "1–5 August 1964", "1er–5 août 1964"),
+        (
+            "1964-07-30/1964-08-05",
+            "30/7–5/8/1964",
+            "30 July – 5 August 1964",
+            "30 juillet – 5 août 1964",
+        ),
+        ("1964-08/1964-12", "tháng 8–12/1964", "August–December 1964", "août–décembre 1964"),
+        # nothing shared across years, nor with a qualifier (its scope would be unclear)
+        (
+            "1964-08-05/1965-08-05",
+            "5/8/1964–5/8/1965",
+            "5 August 1964 – 5 August 1965",
+            "5 août 1964 – 5 août 1965",
+        ),
+        (
+            "1964-08~/1964-12",
+            "khoảng tháng 8/1964 – tháng 12/1964",
+            "about August 1964 – December 1964",
+            "vers août 1964 – décembre 1964",
+        ),
+        ("1964/1972", "1964–1972", "1964–1972", "1964–1972"),
+        (
+            "1954-07/1955-04-25",
+            "tháng 7/1954 – 25/4/1955",
+            "July 1954 – 25 April 1955",
+            "juillet 1954 – 25 avril 1955",
+        ),
+    ],
+)
+def test_interval_labels_collapse_identical_ends_and_share_month_and_year(text, vi, en, fr):
+    assert [format_edtf(text, lang) for lang in LANGUAGES] == [vi, en, fr]
+
+
+@pytest.mark.parametrize(
+    ("text", "vi", "en", "fr"),
+    [
+        (
+            "/2025",
+            "chưa rõ thời điểm bắt đầu – 2025",
+            "start unknown – 2025",
+            "début inconnu – 2025",
+        ),
+        ("../2025", "đến 2025", "until 2025", "jusqu’à 2025"),
+        ("1883/..", "từ 1883 đến nay", "since 1883", "depuis 1883"),
+        ("1883/", "1883 – chưa rõ thời điểm kết thúc", "1883 – end unknown", "1883 – fin inconnue"),
+        (
+            "/..",
+            "chưa rõ thời điểm bắt đầu, vẫn còn đến nay",
+            "start unknown, still ongoing today",
+            "début inconnu, toujours en cours aujourd’hui",
+        ),
+    ],
+)
+def test_unknown_and_open_ends_each_read_as_what_they_are(text, vi, en, fr):
+    assert [format_edtf(text, lang) for lang in LANGUAGES] == [vi, en, fr]
+
+
+def test_no_known_start_still_ongoing_parses_without_bounds():
+    parsed = parse_edtf("/..")
+    assert (parsed.lower, parsed.upper, parsed.is_interval) == (None, None, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("1959", (1959, 1959)),
+        ("1965-12", (1965, 1965)),
+        ("196X", (1960, 1969)),
+        ("1964/1972", (1964, 1972)),
+        ("1883~/1955-04-24", (1883, 1955)),
+        ("../2025", (None, 2025)),  # open start: every year up to 2025
+        ("1883/..", (1883, None)),  # open end: every year from 1883, today included
+        ("/2025", (2025, 2025)),  # unknown start: only the known year
+        ("1965-12/", (1965, 1965)),  # unknown end: only the known year
+        ("/..", None),  # no known year: today only (the page decides which year that is)
+    ],
+)
+def test_year_span_counts_only_known_or_open_years(text, span):
+    assert year_span(text) == span
+
+
 # -- properties -----------------------------------------------------------------------
 
 _plain_dates = st.builds(
@@ -374,7 +486,7 @@ def test_whatever_validates_builds(text):
     for bound in (parsed.lower, parsed.upper):
         assert bound is None or type(bound) is dt.date
     bounds = [b for b in (parsed.lower, parsed.upper) if b is not None]
-    assert bounds  # ../.. and / are refused
+    assert bounds or text.strip() == "/.."  # ../.., ../ and / are refused
     assert np.array(bounds, dtype="datetime64[s]").shape == (len(bounds),)
     if parsed.lower and parsed.upper:
         assert parsed.lower <= parsed.upper

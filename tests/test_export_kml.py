@@ -122,6 +122,40 @@ def test_an_open_period_has_a_begin_and_no_end(kml):
     assert span.find(f"{KML}end") is None
 
 
+def _spans(path) -> dict:
+    root = ET.parse(path).getroot()
+    spans = {data_value(p, "id"): p.find(f"{KML}TimeSpan") for _f, p in placemarks(root)}
+    return {
+        site: tuple(
+            None
+            if span is None or span.find(f"{KML}{tag}") is None
+            else span.find(f"{KML}{tag}").text
+            for tag in ("begin", "end")
+        )
+        for site, span in spans.items()
+    }
+
+
+def test_time_spans_follow_the_map_pages_year_rule(kml, tmp_path):
+    # /2025 (unknown start) is known for 2025 alone, as on the page: Google Earth's
+    # slider must not show it for every earlier year
+    assert _spans(kml)["screening-plant"] == ("2025-01-01", "2025-12-31")
+    from heritage_mapper import load_geodata
+
+    from .fixtures import make_geodata, set_site
+
+    folder = make_geodata(tmp_path)
+    set_site(folder, "screening-plant", period="/..")
+    set_site(folder, "pit-head", period="1964/")
+    (path,) = export_layers(load_geodata(folder), tmp_path / "out", ["kml"])
+    spans = _spans(path)
+    # /..: no known year, still today: from the data's present year (1970, the latest
+    # year an event or a period starts in), no end
+    assert spans["screening-plant"] == ("1970-01-01", None)
+    assert spans["pit-head"] == ("1964-01-01", "1964-12-31")  # unknown end
+    assert spans["lighthouse"] == ("1959-01-01", None)  # open end: still today
+
+
 def test_kml_color_is_aabbggrr():
     assert kml_color("#c62828") == "ff2828c6"
     assert kml_color("#00ff00", alpha="80") == "8000ff00"

@@ -10,7 +10,8 @@ that), because a national layer has hundreds of thousands of them.
 
 An interval is split at ``/`` and each end read as one date; an open (``..``) or
 unknown (empty) end has no bound (``None``), since ``edtf`` invents a ten-year span
-for an unknown end. Labels come from the ``dates`` catalogue
+for an unknown end and (edtf 5.0) fails with a TypeError on an open one (``../2025``,
+``1883/..``, ``/..``) although its grammar accepts them. Labels come from the ``dates`` catalogue
 (``catalogue/dates.json``) through :func:`heritage_mapper.i18n.labels`.
 
 What each form gives (labels in vi / en / fr):
@@ -32,10 +33,18 @@ What each form gives (labels in vi / en / fr):
   the precision above it: ``1965-XX`` and ``1965-XX-XX`` as ``1965``, ``1965-12-XX``
   as ``1965-12``; the bounds are edtf's. ``X`` anywhere else (``19X5``,
   ``1965-XX-25``) is refused: there is no honest short label for it.
-- intervals: ``1964/1972`` → "1964–1972"; ``1965-12/`` from …, ``/2025`` and
-  ``../2025`` until …, ``2025/..`` … onwards; each end may be any form above and is
-  read alone, so a qualified season end (``1965-21~/1966``), which edtf takes only
-  inside an interval, is refused like ``1965-21~``.
+- intervals: ``1964/1972`` → "1964–1972"; ends that read the same are read once
+  (``1965-12/1965-12`` → "December 1965") and plain days or months of one year share
+  their month and year ("1–5/8/1964" / "1–5 August 1964" / "1er–5 août 1964",
+  "tháng 8–12/1964" / "August–December 1964"). The four kinds of missing end of
+  EDTF 2019 level 1 each read as what they are: ``/2025`` unknown start ("start
+  unknown – 2025"), ``../2025`` open start ("until 2025"), ``1883/..`` open end,
+  still going on ("since 1883" / "từ 1883 đến nay"), ``1883/`` unknown end ("1883 –
+  end unknown"); ``/..`` (start unknown, still going on: "start unknown, still
+  ongoing today") is the one interval with no date, and ``/``, ``../`` and ``../..``
+  are refused. Each end may be any form above and is read alone, so a qualified
+  season end (``1965-21~/1966``), which edtf takes only inside an interval, is
+  refused like ``1965-21~``. :func:`year_span` gives the years a year filter reads.
 - :func:`format_edtf` raises :class:`EdtfError` on what :func:`parse_edtf` refuses
   (it used to return such text as typed).
 - refused with an :class:`EdtfError` saying what to write instead: years before 1
@@ -82,10 +91,20 @@ from typing import NamedTuple
 from heritage_mapper import i18n
 from heritage_mapper.errors import HeritageError
 
-__all__ = ["EdtfDate", "EdtfError", "parse_edtf", "format_edtf"]
+__all__ = [
+    "EdtfDate",
+    "EdtfError",
+    "filter_bounds",
+    "format_edtf",
+    "parse_edtf",
+    "present_year",
+    "year_span",
+]
 
 OPEN = ".."
 UNKNOWN = ""
+#: The one interval with no date at all: start unknown, still going on (open end).
+ONGOING = "/.."
 EDTF_MAX_LENGTH = 64
 MONTHS_PER_YEAR = 12
 #: Distinct date strings whose parse is remembered (the parser is slow).
@@ -354,7 +373,7 @@ def _parts(text: str) -> tuple[_Point | str, _Point | str | None]:
     if "/" not in text:
         return _point(text, text), None
     start, _, end = text.partition("/")
-    if "/" in end or (start in (OPEN, UNKNOWN) and end in (OPEN, UNKNOWN)):
+    if "/" in end or (start in (OPEN, UNKNOWN) and end in (OPEN, UNKNOWN) and text != ONGOING):
         raise EdtfError(_explain(text))
     if start not in (OPEN, UNKNOWN):
         start = _point(start, text)
@@ -444,7 +463,12 @@ def format_edtf(text: str, lang: str = "vi", *, fallbacks: tuple[str, ...] = ())
     """A reader-friendly label for an EDTF string in ``lang``.
 
     The labels come from the ``dates`` catalogue along ``(lang, *fallbacks)`` by the
-    one rule of :func:`heritage_mapper.i18n.labels` (English last).
+    one rule of :func:`heritage_mapper.i18n.labels` (English last). An interval whose
+    two ends read the same is read once (``1965-12/1965-12`` → "December 1965"), and
+    two plain days or months of one year share their month and year ("1–5 August
+    1964", "August–December 1964"). Each kind of missing end reads as what it is: an
+    unknown start or end (empty) says it is unknown, an open start (``../``) reads
+    "until", an open end (``/..``) "since … (still today)".
 
     Raises
     ------
@@ -459,19 +483,147 @@ def format_edtf(text: str, lang: str = "vi", *, fallbacks: tuple[str, ...] = ())
     '1er avril 1955'
     >>> format_edtf("1964/1972", "vi")
     '1964–1972'
-    >>> format_edtf("2025/..", "en")
-    '2025 onwards'
-    >>> format_edtf("/2025", "vi")
-    'đến 2025'
+    >>> format_edtf("1964-08-01/1964-08-05", "en"), format_edtf("1965-12/1965-12", "vi")
+    ('1–5 August 1964', 'tháng 12/1965')
+    >>> format_edtf("1883/..", "en"), format_edtf("../2025", "en")
+    ('since 1883', 'until 2025')
+    >>> format_edtf("/2025", "en"), format_edtf("1883/", "en")
+    ('start unknown – 2025', '1883 – end unknown')
+    >>> format_edtf("/..", "vi")
+    'chưa rõ thời điểm bắt đầu, vẫn còn đến nay'
     """
     start, end = _parts(text)
     labels = _labels((lang, *fallbacks))
     if end is None:
         return _point_label(start, labels)
     if not isinstance(start, _Point):
-        return labels["until"].format(_point_label(end, labels))
+        if end == OPEN:  # /.. (the only interval without a date)
+            return labels["unknown_ongoing"]
+        key = "until" if start == OPEN else "unknown_start"
+        return labels[key].format(_point_label(end, labels))
     if end == OPEN:
-        return labels["onwards"].format(_point_label(start, labels))
+        return labels["since"].format(_point_label(start, labels))
     if end == UNKNOWN:
-        return labels["from"].format(_point_label(start, labels))
-    return labels["range"].format(_point_label(start, labels), _point_label(end, labels))
+        return labels["unknown_end"].format(_point_label(start, labels))
+    return _range_label(start, end, labels)
+
+
+def _range_label(start: _Point, end: _Point, labels: Mapping[str, object]) -> str:
+    """Two dates as one span: once when they read the same, sharing month and year."""
+    first, last = _point_label(start, labels), _point_label(end, labels)
+    if first == last:
+        return first
+    shared = _shared_span_label(start, end, labels)
+    if shared is not None:
+        return shared
+    # a spaced dash when an end has spaces of its own ("July 1954 – 25 April 1955")
+    key = "range_spaced" if " " in first + last else "range"
+    return labels[key].format(first, last)
+
+
+def _shared_span_label(start: _Point, end: _Point, labels: Mapping[str, object]) -> str | None:
+    """Two plain days or months of one year, written with their year (and month) once.
+
+    None for anything else: other precisions, other years, or a qualifier, whose
+    scope a shared label would blur ("about 1–5 August" about which end?).
+    """
+    qualified = start.approximate or start.uncertain or end.approximate or end.uncertain
+    if qualified or start.year != end.year or start.precision != end.precision:
+        return None
+    if start.precision not in (DAY, MONTH):
+        return None
+    months = labels["months"]
+    values = {
+        "y": start.year,
+        "m1": start.month,
+        "m2": end.month,
+        "month1": months[start.month - 1],
+        "month2": months[end.month - 1],
+    }
+    if start.precision == MONTH:
+        return labels["month_span"].format(**values)
+    days = labels["day_numbers"]
+    values.update(d1=days.get(str(start.day), start.day), d2=days.get(str(end.day), end.day))
+    key = "day_span" if start.month == end.month else "day_span_months"
+    return labels[key].format(**values)
+
+
+def year_span(text: str) -> tuple[int | None, int | None] | None:
+    """The years ``text`` is known to cover, as a year filter reads it.
+
+    ``(first, last)``: ``None`` for an open end (``../1950`` has no first year,
+    ``1950/..`` no last one: it still holds today). An unknown end is no bound at
+    all, so only the known end's years count (``/2025`` and ``2025/`` give
+    ``(2025, 2025)``: nothing says the span held before or after). ``/..`` (start
+    unknown, still today) has no known year: ``None``, and a filter shows it for
+    "today" only.
+
+    Examples
+    --------
+    >>> year_span("1964/1972"), year_span("1965-12/"), year_span("../2025")
+    ((1964, 1972), (1965, 1965), (None, 2025))
+    >>> year_span("1883/.."), year_span("/..") is None
+    ((1883, None), True)
+    """
+    start, end = _parts(text)
+    if end is None:
+        return start.lower.year, start.upper.year
+    if not isinstance(start, _Point):
+        if end == OPEN:
+            return None
+        return (None if start == OPEN else end.lower.year), end.upper.year
+    if end == OPEN:
+        return start.lower.year, None
+    if end == UNKNOWN:
+        return start.lower.year, start.upper.year
+    return start.lower.year, end.upper.year
+
+
+def present_year(texts) -> int | None:
+    """The data's present: the latest year in which one of the EDTF ``texts`` starts.
+
+    A date's first known year (its end's, when the start is open or unknown: ``/2025``
+    had happened by 2025) says something had happened by then; a later end may be a
+    plan (``2025/2030``), so it does not count. ``None`` and ``/..`` are skipped; None
+    when no text has a year. Derived from the data alone, so the same for every build.
+
+    Examples
+    --------
+    >>> present_year(["1964/1972", "2025/2030", "/..", None, "../2021"])
+    2025
+    """
+    years = []
+    for text in dict.fromkeys(texts):
+        span = year_span(text) if text else None
+        if span is not None:
+            years.append(span[0] if span[0] is not None else span[1])
+    return max(years) if years else None
+
+
+def filter_bounds(text: str, present: int | None) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day a time filter shows ``text`` for (``None``: no limit).
+
+    The same rule as :func:`year_span`, in days, for exports read by time sliders
+    (KML's ``TimeSpan``): an open end has no limit, an unknown end is the known end's
+    own bound (``/2025`` → 2025-01-01 to 2025-12-31), and ``/..`` starts on the first
+    day of the ``present`` year (:func:`present_year`), with no end.
+
+    Examples
+    --------
+    >>> filter_bounds("/2025", 2025), filter_bounds("1959/..", 2025)
+    ((datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)), (datetime.date(1959, 1, 1), None))
+    >>> filter_bounds("/..", 2025)
+    (datetime.date(2025, 1, 1), None)
+    """
+    start, end = _parts(text)
+    if end is None:
+        return start.lower, start.upper
+    if not isinstance(start, _Point):
+        if end == OPEN:
+            return (dt.date(present, 1, 1) if present else None), None
+        return (None if start == OPEN else end.lower), end.upper
+    if end == OPEN:
+        return start.lower, None
+    if end == UNKNOWN:
+        return start.lower, start.upper
+    return start.lower, end.upper

@@ -193,6 +193,19 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Era:
+    """A named span of years the map offers as a shortcut for its year filter.
+
+    ``period`` is EDTF (``1964/1972``, ``2021/..``: until today), read by
+    :func:`heritage_mapper.dates.year_span`.
+    """
+
+    id: str
+    label: dict[str, str]
+    period: str
+
+
+@dataclass(frozen=True)
 class RegionException:
     name: dict[str, str]
     bbox: tuple[float, float, float, float]
@@ -237,6 +250,7 @@ class Project:
     schemas: dict[str, str] = field(default_factory=dict)
     basemap: tuple[BasemapLayer, ...] = ()
     basemap_provenance: str | None = None
+    eras: tuple[Era, ...] = ()
 
     def path(self, relative: str) -> Path:
         return self.root / relative
@@ -333,6 +347,7 @@ def project_from_dict(root: Path, doc: dict) -> Project:
             for layer in doc.get("basemap", {}).get("layers", [])
         ),
         basemap_provenance=doc.get("basemap", {}).get("provenance"),
+        eras=tuple(Era(e["id"], dict(e["label"]), e["period"]) for e in doc.get("eras", [])),
     )
 
 

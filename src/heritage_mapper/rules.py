@@ -454,6 +454,11 @@ RULES: tuple[Rule, ...] = (
         "shows all layers)",
         "rename the layer in project.json",
     ),
+    _e(
+        "project-era-period-invalid",
+        "An era in project.json has a period that is not EDTF, or none with a known year",
+        "write its years as EDTF: 1964/1972, 1955-04-25, or 2021/.. for an era lasting until today",
+    ),
     # -- sites --------------------------------------------------------------------------
     _e("site-property-missing", "A required site property is missing", _SITE_SCHEMA_HINT),
     _e("site-property-type", "A site property has the wrong JSON type", _SITE_SCHEMA_HINT),

@@ -2,7 +2,9 @@
 
 Each site is a Placemark with its name, an HTML description (other-language name,
 descriptions, location precision and the event timeline), a TimeSpan from the site's
-period (Google Earth's time slider uses it), a per-layer icon colour, ExtendedData
+period (Google Earth's time slider uses it; the years it spans follow the map page's
+rule, :func:`heritage_mapper.dates.filter_bounds`: an unknown end is the known end's
+own year, ``/..`` starts in the data's present year), a per-layer icon colour, ExtendedData
 with the site id and properties, and its geometry. The document is built with
 :mod:`xml.etree.ElementTree`, so every value is escaped; description HTML is escaped a
 second time (see :mod:`heritage_mapper.export.timeline`).
@@ -12,11 +14,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from heritage_mapper.dates import filter_bounds, present_year
 from heritage_mapper.export.tables import (
     DATASET_STEM,
     ExportData,
     decimal_text,
-    iso_date,
     plain,
 )
 from heritage_mapper.export.timeline import site_html, site_name
@@ -75,17 +77,18 @@ def _geometry(parent, geom) -> None:
             _geometry(multi, part)
 
 
-def _placemark(folder, data: ExportData, row: dict, style_id: str) -> None:
+def _placemark(folder, data: ExportData, row: dict, style_id: str, present) -> None:
     placemark = sub_element(folder, "Placemark")
     sub_element(placemark, "name", site_name(data, row))
     sub_element(placemark, "description", site_html(data, row))
-    begin, end = iso_date(row.get("period_start")), iso_date(row.get("period_end"))
+    period = plain(row.get("period"))
+    begin, end = filter_bounds(period, present) if period else (None, None)
     if begin or end:
         span = sub_element(placemark, "TimeSpan")
         if begin:
-            sub_element(span, "begin", begin)
+            sub_element(span, "begin", begin.isoformat())
         if end:
-            sub_element(span, "end", end)
+            sub_element(span, "end", end.isoformat())
     sub_element(placemark, "styleUrl", f"#{style_id}")
     extended = sub_element(placemark, "ExtendedData")
     names = [f"name_{lang}" for lang in data.languages]
@@ -113,6 +116,7 @@ def document(data: ExportData) -> ET.ElementTree:
         style = sub_element(doc, "Style", id=f"layer-{layer_id}")
         icon = sub_element(style, "IconStyle")
         sub_element(icon, "color", kml_color(data.layer_spec(layer_id).color))
+    present = _present(data)
     for layer_id, frame in data.layers.items():
         folder = sub_element(doc, "Folder")
         title = data.layer_spec(layer_id).title
@@ -121,9 +125,16 @@ def document(data: ExportData) -> ET.ElementTree:
         if any(others):
             sub_element(folder, "description", " / ".join(o for o in others if o))
         for row in frame.to_dict("records"):
-            _placemark(folder, data, row, f"layer-{layer_id}")
+            _placemark(folder, data, row, f"layer-{layer_id}", present)
     ET.indent(root, space="  ")
     return ET.ElementTree(root)
+
+
+def _present(data: ExportData) -> int | None:
+    """The exported data's present year (:func:`heritage_mapper.dates.present_year`)."""
+    texts = [plain(v) for frame in data.layers.values() for v in frame["period"].tolist()]
+    texts += [plain(v) for v in data.events["date"].tolist()]
+    return present_year(texts)
 
 
 def outputs(data: ExportData) -> list[str]:

@@ -18,9 +18,14 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
   script's ``fold`` (``render/static/js/text.js``) mirrors for the query;
 - dates are labelled by :func:`heritage_mapper.dates.format_edtf` in every page
   language, so the page never parses EDTF;
-- the time filter works on plain integer years of the EDTF bounds (``None`` = open).
-  A site shows when one of its events overlaps the chosen years; a site with no
-  events is filtered by its own ``period`` instead;
+- the time filter works on plain integer years (``None`` = open: no limit that
+  side), the years each date is known to cover (:func:`heritage_mapper.dates.year_span`):
+  an open start or end (``../1950``, ``1883/..``) reaches every year that side, an
+  unknown one (``/2025``, ``1965-12/``) counts only the known end's years, and a date
+  with no known year (``/..``: start unknown, still today) counts for the data's
+  **present** year only, the latest year in which something on any page starts
+  (``_present_year``). A site shows when one of its events overlaps the chosen
+  years; a site with no events is filtered by its own ``period`` instead;
 - events that name no site concern the whole region: they make the page's **region
   timeline** (:attr:`heritage_mapper.join.Joined.region_event_ids`), in the same
   order as a site's timeline (:func:`heritage_mapper.join.timeline_order`) and
@@ -29,8 +34,12 @@ Every rule that needs deciding is decided here, in Python, where it is tested:
   to no layer, and they are the context every layer's story sits in. They share the
   ``events`` columns with the site events (``region`` holds their indexes), so a
   region event is drawn by the same code as a popup's;
-- the year range runs from the first to the last year of every event on the page,
-  site and region events alike (and the periods of sites with no events).
+- the year range runs from the first year of every event on the page, site and
+  region events alike (and the periods of sites with no events), to the present
+  year: a plan to 2030 does not stretch it to 2030.
+  ``undated`` counts the page's sites whose only date is ``/..`` (shown for the
+  present year alone), so the page can say why they leave an earlier range;
+  ``eras`` are the project's named eras in those years, shortcuts for the range.
 
 Examples
 --------
@@ -47,7 +56,7 @@ from __future__ import annotations
 import json
 import math
 
-from heritage_mapper.dates import format_edtf
+from heritage_mapper.dates import format_edtf, year_span
 from heritage_mapper.text import fold_all
 
 __all__ = [
@@ -202,8 +211,9 @@ def page_records(joined, layer_ids, *, languages, catalogue=None) -> dict:
         ``layers``, ``categories``, ``sources``, ``sites``, ``events`` (columnar, in
         timeline order: the sites' events and the region's), ``region`` (indexes
         into ``events`` of the region timeline, in order), ``bounds`` (``[[south,
-        west], [north, east]]``) and ``years`` (``[first, last]`` or ``None`` when
-        nothing is dated).
+        west], [north, east]]``), ``years`` (``[first, last]`` or ``None`` when
+        nothing is dated), ``undated`` (how many sites are dated ``/..`` alone)
+        and ``eras`` (``{label, years}`` within ``years``).
     """
     if catalogue is None:
         catalogue = Catalogue(joined, languages)
@@ -242,6 +252,9 @@ class Catalogue:
             [source_rows.row_of_id(v) for v in _texts(events["source_id"])], dtype=np.int64
         )
         self.site_events = joined.site_event_positions
+        self.present = _present_year(self.sites, self.events)
+        self.site_dateless = _fill_present(self.sites, self.present)
+        self.event_dateless = _fill_present(self.events, self.present)
         region_ids = joined.region_event_ids
         self.region = event_index.get_indexer(pd.Index(region_ids, dtype=object))
 
@@ -271,6 +284,7 @@ class Catalogue:
         site_columns["events"] = [ids.tolist() for ids in site_events]
         event_columns = _take(self.events, used)
         event_columns["source"] = [numbers[r] for r in self.event_sources[used].tolist()]
+        years = _year_span(site_columns, event_columns, self.present)
         return {
             "layers": [
                 {
@@ -289,8 +303,36 @@ class Catalogue:
             "events": event_columns,
             "region": renumber[self.region].tolist(),
             "bounds": _bounds(site_columns, project.region.bbox),
-            "years": _year_span(site_columns, event_columns),
+            "years": years,
+            "undated": self._undated_count(rows),
+            "eras": self._eras(years),
         }
+
+    def _eras(self, years) -> list[dict]:
+        """The project's eras as ``{label, years}``, clamped to the page's ``years``; an
+        era wholly outside them is left out (its button would select nothing)."""
+        if years is None:
+            return []
+        first, last = years
+        eras = []
+        for era in self.project.eras:
+            start, end = year_span(era.period)  # validate refuses eras with no year
+            start = first if start is None else max(start, first)
+            end = last if end is None else min(end, last)
+            if start <= end:
+                label = _pick(self.project, era.label, self.languages)
+                eras.append({"label": label, "years": [start, end]})
+        return eras
+
+    def _undated_count(self, rows) -> int:
+        """How many of the sites ``rows`` are dated ``/..`` alone (by period or events)."""
+        offsets, positions = self.site_events
+        count = 0
+        for r in rows.tolist():
+            linked = positions[offsets[r] : offsets[r + 1]]
+            dateless = self.event_dateless[linked].all() if len(linked) else self.site_dateless[r]
+            count += bool(dateless)
+        return count
 
     def _source_numbers(self, rows, used) -> list[int]:
         """Registry row → the page's source number, in first-use order; row -1 → -1."""
@@ -348,8 +390,7 @@ def _site_columns(sites, project, languages) -> dict:
         "period": {lang: _objects(_date_labels(period, lang, project)) for lang in languages},
         "adminThen": _objects(_texts(sites["admin_then"])),
         "adminNow": _objects(_texts(sites["admin_now"])),
-        "start": _objects(_years(sites["period_start"])),
-        "end": _objects(_years(sites["period_end"])),
+        **_filter_years(period, sites["period_start"], sites["period_end"]),
         "search": _objects(_search_keys(sites, languages)),
     }
 
@@ -359,8 +400,7 @@ def _event_columns(events, project, languages) -> dict:
     return {
         "id": _objects(_strings(events["id"])),
         "date": {lang: _objects(_date_labels(dates, lang, project)) for lang in languages},
-        "start": _objects(_years(events["date_start"])),
-        "end": _objects(_years(events["date_end"])),
+        **_filter_years(dates, events["date_start"], events["date_end"]),
         "title": _localized(events, "title", languages),
         "summary": _localized(events, "summary", languages),
         "paragraph": _objects([int(v) for v in events["paragraph"].tolist()]),
@@ -519,9 +559,68 @@ def _bounds(sites: dict, region_bbox) -> list[list[float]]:
     return [[min(sites["lat"]), min(sites["lon"])], [max(sites["lat"]), max(sites["lon"])]]
 
 
-def _year_span(sites: dict, events: dict) -> list[int] | None:
-    """First and last year of every event on the page and of the undated sites' periods."""
+def _year_span(sites: dict, events: dict, present: int | None) -> list[int] | None:
+    """From the first year of every event on the page and of the event-less sites'
+    periods to the data's present (their last year when nothing gives a present).
+
+    Ending at the present on every page keeps ``/..`` dates (shown for the present
+    year alone) reachable, and a plan's later end (``2025/2030``) out of the range.
+    """
     undated = [i for i, ids in enumerate(sites["events"]) if not ids]
     years = [y for y in events["start"] + events["end"] if y is not None]
     years += [y for i in undated for y in (sites["start"][i], sites["end"][i]) if y is not None]
-    return [min(years), max(years)] if years else None
+    if not years:
+        return None
+    first = min(years)
+    last = max(years) if present is None else present
+    return [min(first, last), last]
+
+
+def _filter_years(texts: list, starts, ends) -> dict:
+    """``start`` and ``end`` columns: the years each EDTF text is known to cover.
+
+    A plain date's years are those of its bounds (``starts``, ``ends``: the
+    datetime columns); an interval's come from :func:`year_span`, once per distinct
+    text. ``/..`` (no known year) gets ``(None, None)`` here, and ``dateless`` marks
+    it; :func:`_fill_present` then gives it the present year.
+    """
+    import numpy as np
+
+    first, last = _years(starts), _years(ends)
+    spans = {t: year_span(t) for t in dict.fromkeys(texts) if t and "/" in t}
+    dateless = np.zeros(len(first), dtype=bool)
+    for i, text in enumerate(texts):
+        if text in spans:
+            span = spans[text]
+            if span is None:
+                dateless[i] = True
+                first[i] = last[i] = None
+            else:
+                first[i], last[i] = span
+    return {"start": _objects(first), "end": _objects(last), "dateless": dateless}
+
+
+def _present_year(*columns: dict) -> int | None:
+    """The data's present: the latest year in which a dated site period or event starts.
+
+    :func:`heritage_mapper.dates.present_year`'s rule (the KML export uses that one),
+    read from the year columns at once rather than by parsing each text again: a
+    span's first known year (its end's, when the start is open or unknown) says
+    something had happened by then; a later end may be a plan (``2025/2030``), so it
+    does not count. Derived from the data alone, the same for every page and build.
+    """
+    years = [
+        s if s is not None else e
+        for column in columns
+        for s, e in zip(column["start"].tolist(), column["end"].tolist(), strict=True)
+        if s is not None or e is not None
+    ]
+    return max(years) if years else None
+
+
+def _fill_present(columns: dict, present: int | None):
+    """Give the ``/..`` rows of ``columns`` the span ``[present, open]``; their mask."""
+    dateless = columns.pop("dateless")
+    if present is not None:
+        columns["start"][dateless] = present
+    return dateless

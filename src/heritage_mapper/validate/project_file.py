@@ -102,6 +102,28 @@ def _check_project_consistency(ctx: Context, path: Path, project: Project) -> No
             pointer="/default_language",
         )
     _check_layer_ids_reserved(ctx, path, project)
+    _check_eras(ctx, path, project)
+
+
+def _check_eras(ctx: Context, path: Path, project: Project) -> None:
+    """Each era's period is EDTF with a known year (the page turns it into years)."""
+    from heritage_mapper.dates import EdtfError, year_span
+
+    for i, era in enumerate(project.eras):
+        try:
+            known = year_span(era.period) is not None
+            message = f"era {era.id!r}: {era.period!r} has no known year"
+        except EdtfError as exc:
+            known, message = False, f"era {era.id!r}: {exc}"
+        if not known:
+            ctx.problem(
+                "project-era-period-invalid",
+                path,
+                message,
+                hint="write its years as EDTF: 1964/1972, 1955-04-25, or 2021/.. for an era "
+                "lasting until today",
+                pointer=f"/eras/{i}/period",
+            )
 
 
 def _check_layer_ids_reserved(ctx: Context, path: Path, project: Project) -> None:

@@ -47,8 +47,10 @@ const TimelineMethods = {
     });
   },
 
-  /* The count is always current; the events are drawn while the section is open. */
+  /* The count is always current; the events are drawn while the section is open.
+   * Called after every filter or language change, so the year note follows too. */
   renderRegion() {
+    this.renderYearNote();
     const count = document.getElementById("hm-region-count");
     if (!count) return;
     const total = this.region.length;
