@@ -32,7 +32,10 @@ def test_parse_edtf_gives_bounds_and_none_for_open_ends(text, lower, upper):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "1959-13", "1955-02-30", "abc", "1972/1964", "../..", "/", "1900-02-29", "2100-02-29~"],
+    [
+        *("", "1959-13", "1955-02-30", "abc", "1972/1964", "../..", "/", "../", "1900-02-29"),
+        "2100-02-29~",
+    ],
 )
 def test_parse_edtf_rejects_invalid_with_a_hint(text):
     with pytest.raises(EdtfError, match="EDTF|ends before"):
@@ -55,11 +58,20 @@ def test_parse_edtf_marks_approximate_dates():
         ("1965-12/", "từ tháng 12/1965", "from December 1965"),
         ("/2025", "đến 2025", "until 2025"),
         ("2025/..", "từ 2025 đến nay", "2025 onwards"),
+        ("/..", "chưa rõ từ khi nào, đến nay vẫn còn", "start unknown, still going on"),
     ],
 )
 def test_format_edtf_reads_naturally_in_both_languages(text, vi, en):
     assert format_edtf(text, "vi") == vi
     assert format_edtf(text, "en") == en
+
+
+def test_an_unknown_start_with_an_open_end_has_no_bound_and_a_label_of_its_own():
+    # EDTF level 1: an empty end is unknown, ".." is open: "/.." is a place whose start no
+    # source gives and that is still there (the Cửa Ông plant), not "always" and not "until"
+    parsed = parse_edtf("/..")
+    assert (parsed.lower, parsed.upper, parsed.is_interval) == (None, None, True)
+    assert format_edtf("/..", "fr") == "début inconnu, toujours en cours"
 
 
 def test_contains_handles_open_periods():
@@ -374,7 +386,7 @@ def test_whatever_validates_builds(text):
     for bound in (parsed.lower, parsed.upper):
         assert bound is None or type(bound) is dt.date
     bounds = [b for b in (parsed.lower, parsed.upper) if b is not None]
-    assert bounds  # ../.. and / are refused
+    assert bounds or text.strip() == "/.."  # ../.. and / are refused; /.. has no bound
     assert np.array(bounds, dtype="datetime64[s]").shape == (len(bounds),)
     if parsed.lower and parsed.upper:
         assert parsed.lower <= parsed.upper

@@ -33,9 +33,10 @@ What each form gives (labels in vi / en / fr):
   as ``1965-12``; the bounds are edtf's. ``X`` anywhere else (``19X5``,
   ``1965-XX-25``) is refused: there is no honest short label for it.
 - intervals: ``1964/1972`` → "1964–1972"; ``1965-12/`` from …, ``/2025`` and
-  ``../2025`` until …, ``2025/..`` … onwards; each end may be any form above and is
-  read alone, so a qualified season end (``1965-21~/1966``), which edtf takes only
-  inside an interval, is refused like ``1965-21~``.
+  ``../2025`` until …, ``2025/..`` … onwards, ``/..`` start unknown, still going on
+  (no bound at all; ``../..``, ``/`` and ``../`` are refused); each end may be any
+  form above and is read alone, so a qualified season end (``1965-21~/1966``), which
+  edtf takes only inside an interval, is refused like ``1965-21~``.
 - :func:`format_edtf` raises :class:`EdtfError` on what :func:`parse_edtf` refuses
   (it used to return such text as typed).
 - refused with an :class:`EdtfError` saying what to write instead: years before 1
@@ -354,7 +355,10 @@ def _parts(text: str) -> tuple[_Point | str, _Point | str | None]:
     if "/" not in text:
         return _point(text, text), None
     start, _, end = text.partition("/")
-    if "/" in end or (start in (OPEN, UNKNOWN) and end in (OPEN, UNKNOWN)):
+    # Both ends without a date: only ``/..`` (start unknown, still going on: EDTF level 1,
+    # empty = unknown, ``..`` = open) says something; ``../..``, ``/`` and ``../`` do not.
+    no_date = start in (OPEN, UNKNOWN) and end in (OPEN, UNKNOWN)
+    if "/" in end or (no_date and (start, end) != (UNKNOWN, OPEN)):
         raise EdtfError(_explain(text))
     if start not in (OPEN, UNKNOWN):
         start = _point(start, text)
@@ -463,12 +467,16 @@ def format_edtf(text: str, lang: str = "vi", *, fallbacks: tuple[str, ...] = ())
     '2025 onwards'
     >>> format_edtf("/2025", "vi")
     'đến 2025'
+    >>> format_edtf("/..", "en")
+    'start unknown, still going on'
     """
     start, end = _parts(text)
     labels = _labels((lang, *fallbacks))
     if end is None:
         return _point_label(start, labels)
     if not isinstance(start, _Point):
+        if end == OPEN:
+            return labels["unknown_onwards"]
         return labels["until"].format(_point_label(end, labels))
     if end == OPEN:
         return labels["onwards"].format(_point_label(start, labels))
