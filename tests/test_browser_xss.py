@@ -38,7 +38,9 @@ def inject(geodata_dir):
             if props["id"] in SITES:
                 payload = PAYLOADS[SITES.index(props["id"])]
                 props["name_vi"] = props["name_en"] = payload
-                props["description_vi"] = props["admin_then"] = payload + " <b>mô tả</b>"
+                hostile = payload + " <b>mô tả</b> Hòn Gai"
+                props["description_vi"] = props["description_en"] = hostile
+                props["admin_then_vi"] = props["admin_then_en"] = hostile
         path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
     project_file = geodata_dir / "project.json"
     project = json.loads(project_file.read_text(encoding="utf-8"))

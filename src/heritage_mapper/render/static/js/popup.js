@@ -96,8 +96,12 @@ const PopupMethods = {
     add("precision", el("span", null, precision), el("span", "hm-basis", this.field(sites.basis, i)));
     const period = this.field(sites.period, i);
     if (period) add("period", el("span", null, period));
-    add("adminThen", el("span", null, sites.adminThen[i] || this.t("unknown")));
-    add("adminNow", el("span", null, sites.adminNow[i] || this.t("unknown")));
+    const unit = (column) => {
+      const text = this.field(column, i);
+      return el("span", null, text || this.t("unknown"));
+    };
+    add("adminThen", unit(sites.adminThen));
+    add("adminNow", unit(sites.adminNow));
     add("position", ...this.positionLinks(i));
     return facts;
   },
