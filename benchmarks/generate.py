@@ -439,8 +439,12 @@ def _feature(rng: random.Random, site: _Site, files: list[str]) -> dict:
             "location_precision_m": precision,
             "location_basis_vi": _nfc(f"Trung tâm xã {site.commune} (độ chính xác {precision} m)."),
             "location_basis_en": _nfc(f"Centre of {site.commune} commune (±{precision} m)."),
-            "admin_then": _nfc(f"xã {site.commune}, huyện {site.district}, {site.province}"),
-            "admin_now": _nfc(f"xã {site.commune}, {site.province}"),
+            "admin_then_vi": _nfc(f"xã {site.commune}, huyện {site.district}, {site.province}"),
+            "admin_then_en": _nfc(
+                f"{site.commune} commune, {site.district} district, {site.province}"
+            ),
+            "admin_now_vi": _nfc(f"xã {site.commune}, {site.province}"),
+            "admin_now_en": _nfc(f"{site.commune} commune, {site.province}"),
             "source_refs": refs,
         },
     }

@@ -86,8 +86,10 @@ POPUP_FIELDS = [
     "location_precision_m",
     "location_basis_vi",
     "location_basis_en",
-    "admin_then",
-    "admin_now",
+    "admin_then_vi",
+    "admin_then_en",
+    "admin_now_vi",
+    "admin_now_en",
     "source_refs",
 ]
 MIB = 1024 * 1024

@@ -132,6 +132,11 @@ EVENTS: tuple[dict, ...] = (
 )
 
 
+#: The administrative units of a site, by default (a Vietnamese name in English text).
+ADMIN_THEN = {"vi": "thị xã Hòn Gai", "en": "Hòn Gai town"}
+ADMIN_NOW = {"vi": "phường Hồng Gai", "en": "Hồng Gai ward"}
+
+
 def text(value: dict | str, language: str) -> str:
     """``value`` in ``language``: a dict's entry, else its English text tagged with it."""
     if isinstance(value, str):
@@ -160,8 +165,8 @@ def site_feature(site: dict, languages: Sequence[str]) -> dict:
         "period": site["period"],
         "location_precision_m": site.get("location_precision_m", 100),
         **per_language("location_basis", "Placed from the source's description", languages),
-        "admin_then": site.get("admin_then", "thị xã Hòn Gai"),
-        "admin_now": site.get("admin_now", "phường Hồng Gai"),
+        **per_language("admin_then", site.get("admin_then", ADMIN_THEN), languages),
+        **per_language("admin_now", site.get("admin_now", ADMIN_NOW), languages),
         "source_refs": [f"{SOURCE_FILE}#{site['paragraph']}"],
     }
     return {

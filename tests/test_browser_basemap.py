@@ -211,7 +211,9 @@ def test_former_boundaries_are_hidden_until_asked_for(index):
     box.check()
     assert app(page, former) is True
     page.locator("button[data-lang='en']").click()
-    box = page.locator(".hm-legend label", has_text="Boundaries before 1/7/2025").locator("input")
+    box = page.locator(".hm-legend label", has_text="Boundaries before 1 July 2025").locator(
+        "input"
+    )
     assert box.is_checked()
     box.uncheck()
     assert app(page, former) is False

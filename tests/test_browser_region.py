@@ -91,7 +91,7 @@ def test_year_range_hides_the_2025_region_events_and_keeps_1964_1972(index, regi
     bombing = region.loc[region["id"] == BOMBING, "title_vi"].item()
     assert bombing in titles
     later = region.loc[region["date_start"].dt.year >= 2021, "title_vi"]
-    assert len(later) == 7 and not set(later) & set(titles)
+    assert len(later) == 5 and not set(later) & set(titles)
     hidden = len(region) - len(expected)
     note = page.locator("#hm-region-events .hm-note").inner_text()
     assert note == f"Còn {hidden} sự kiện ngoài khoảng năm đã chọn."
@@ -99,11 +99,11 @@ def test_year_range_hides_the_2025_region_events_and_keeps_1964_1972(index, regi
         page.locator("#hm-region-count").inner_text()
         == f"{len(expected)} trên {len(region)} sự kiện"
     )
-    set_years(page, 2025, 2025)  # the open 2025/.. and the 2021/2025, 2025/2030 spans stay
+    set_years(page, 2025, 2025)  # the 2021/2025 span stays with the 2025 events
     expected = [row["title_vi"] for _, row in region.iterrows() if overlaps(row, 2025, 2025)]
     assert region_titles(page) == expected and bombing not in expected
-    open_ended = region.loc[region["id"] == "ev-2025-propaganda-plan", "title_vi"].item()
-    assert open_ended in expected
+    span = region.loc[region["id"] == "ev-2021-2025-provincial-models", "title_vi"].item()
+    assert span in expected
 
 
 def test_year_range_starts_at_the_first_region_event(index, geodata):
@@ -174,7 +174,7 @@ def test_hostile_region_event_text_shows_literally(tmp_path, open_page):
     events = geodata / "events.csv"
     text = events.read_text(encoding="utf-8")
     text = text.replace("Ký Hiệp định Giơ-ne-vơ", HOSTILE[0])
-    text = text.replace("Tám năm dưới bom đạn Mỹ", HOSTILE[1])
+    text = text.replace("Quảng Ninh dưới bom đạn Mỹ, 1964–1972", HOSTILE[1])
     events.write_text(text, encoding="utf-8")
     build_maps(load_geodata(geodata), tmp_path / "maps")
     opened = open_page(tmp_path / "maps" / "index.html")

@@ -38,7 +38,9 @@ def inject(geodata_dir):
             if props["id"] in SITES:
                 payload = PAYLOADS[SITES.index(props["id"])]
                 props["name_vi"] = props["name_en"] = payload
-                props["description_vi"] = props["admin_then"] = payload + " <b>mô tả</b>"
+                hostile = payload + " <b>mô tả</b> Hòn Gai"
+                props["description_vi"] = props["description_en"] = hostile
+                props["admin_then_vi"] = props["admin_then_en"] = hostile
         path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
     project_file = geodata_dir / "project.json"
     project = json.loads(project_file.read_text(encoding="utf-8"))
@@ -102,3 +104,22 @@ def test_hostile_text_is_escaped_in_the_html_itself(hostile_maps):
         if "<" in payload:
             assert payload not in html
     assert "<title>&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;</title>" in html
+
+
+def test_hostile_text_in_english_shows_literally_with_the_name_marked(hostile_maps, open_page):
+    # In English, data text goes through the lang="vi" marking (text.js appendText): it
+    # is split into text nodes and <span lang="vi">, still never parsed as HTML.
+    opened = open_page(hostile_maps / "index.html")
+    page = opened.page
+    page.locator("button[data-lang='en']").click()
+    for payload in PAYLOADS:
+        page.locator(".hm-site-button", has_text=payload).click()
+        expect(page.locator(".leaflet-popup-content h2")).to_have_text(payload)
+        hostile = payload + " <b>mô tả</b> Hòn Gai"
+        for selector in (".hm-popup > p:not([class])", "dd.hm-fact-adminThen"):
+            node = page.locator(f".leaflet-popup-content {selector}")
+            assert node.text_content() == hostile, (payload, selector)
+            assert node.locator("span[lang='vi']").all_text_contents()[-1] == "Hòn Gai"
+    assert page.locator("img[src='x'], svg[onload], b, script[src]").count() == 0
+    assert opened.dialogs == [] and opened.errors == []
+    assert page.evaluate("document.scripts.length") == 4

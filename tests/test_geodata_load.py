@@ -45,6 +45,7 @@ def test_required_sites_are_present(data):
         "cat-ba-fishing-village",
         "bai-chay-first-victory",
         "cong-to-dao-thanh-y-club",
+        "yen-hung-combat-villages",
     } <= ids
 
 
@@ -54,7 +55,7 @@ def test_no_site_claims_more_precision_than_the_gazetteer(data):
 
 
 def test_text_is_nfc(data):
-    for column in ("name_vi", "description_vi", "admin_then"):
+    for column in ("name_vi", "description_vi", "admin_then_vi", "admin_then_en", "admin_now_en"):
         assert all(unicodedata.is_normalized("NFC", v) for v in data.sites[column])
     assert all(unicodedata.is_normalized("NFC", v) for v in data.events["summary_vi"])
 

@@ -81,8 +81,10 @@ SITE_FIELDS = (
     "description_en",
     "location_basis_vi",
     "location_basis_en",
-    "admin_then",
-    "admin_now",
+    "admin_then_vi",
+    "admin_then_en",
+    "admin_now_vi",
+    "admin_now_en",
 )
 EVENT_FIELDS = ("title_vi", "title_en", "summary_vi", "summary_en")
 EVENT_AT_SITE_FIELDS = (*EVENT_FIELDS, "site_name_vi", "site_name_en")
@@ -93,8 +95,10 @@ SHAPEFILE_FIELDS = {  # column -> dBASE field (README, "Shapefile field names")
     "description_en": "desc_en",
     "location_basis_vi": "basis_vi",
     "location_basis_en": "basis_en",
-    "admin_then": "admin_then",
-    "admin_now": "admin_now",
+    "admin_then_vi": "admthen_vi",
+    "admin_then_en": "admthen_en",
+    "admin_now_vi": "admnow_vi",
+    "admin_now_en": "admnow_en",
     "title_vi": "title_vi",
     "title_en": "title_en",
     "summary_vi": "summ_vi",
@@ -330,7 +334,7 @@ def test_kml_is_well_formed_and_every_payload_is_text(built):
         placemark, data = placemarks[site_id(key)]
         expected = xml_expected(payload)
         assert placemark.find(f"{KML}name").text == expected
-        for field in ("name_vi", "name_en", "admin_then", "admin_now"):
+        for field in ("name_vi", "name_en", "admin_then_vi", "admin_then_en", "admin_now_en"):
             assert data[field] == expected, field
         balloon = HtmlText(placemark.find(f"{KML}description").text)
         assert set(balloon.tags) <= {"p", "b", "h4", "ul", "li"}, balloon.tags
@@ -396,7 +400,8 @@ def test_pages_hold_no_markup_from_the_data_and_give_it_back_intact(built, clean
         i = data["sites"]["id"].index(site_id(key))
         for field in ("name", "description", "basis"):
             assert [data["sites"][field][lang][i] for lang in ("vi", "en")] == [payload] * 2
-        assert [data["sites"][f][i] for f in ("adminThen", "adminNow")] == [payload] * 2
+        for field in ("adminThen", "adminNow"):
+            assert [data["sites"][field][lang][i] for lang in ("vi", "en")] == [payload] * 2
 
 
 # -- map pages: in Chromium ---------------------------------------------------------------

@@ -93,7 +93,7 @@ def test_pages_declare_the_default_language_and_carry_no_random_ids(pages):
 def test_layer_pages_embed_only_their_sites_and_data_once(pages):
     index, layer = pages[INDEX_PAGE], pages["liberation-1955.html"]
     assert index.count('id="hm-data"') == 1
-    description = "Ngày 25/4/1955, một ngày sau khi những người lính Pháp cuối cùng"
+    description = "Ngày 25/4/1955, một ngày sau khi người lính Pháp cuối cùng"
     assert index.count(description) == 1 and layer.count(description) == 1
     assert "cong-to-dao-thanh-y-club" in index and "cong-to-dao-thanh-y-club" not in layer
 

@@ -113,7 +113,7 @@ def test_event_dates_are_labelled_in_both_languages(records):
 
 def test_site_and_region_events_are_embedded_once_with_their_sources(records, geodata):
     events = records["events"]
-    assert "ev-2025-dao-thanh-y-club" in events["id"]
+    assert "ev-1965-1968-combat-villages" in events["id"]  # at the Yên Hưng site
     assert "ev-1954-geneva-accords" in events["id"]  # names no site: the region timeline
     assert len(events["id"]) == len(set(events["id"])) == len(geodata.events)
     assert events["id"] == list(timeline_order(geodata.events)["id"])
@@ -124,7 +124,7 @@ def test_site_and_region_events_are_embedded_once_with_their_sources(records, ge
 
 def test_region_timeline_is_every_event_naming_no_site_in_timeline_order(records, geodata):
     expected = no_site_events(geodata)
-    assert len(expected) == 17  # of the 22 curated events, 5 name a site
+    assert len(expected) == 14  # of the 19 curated events, 5 name a site
     region = [records["events"]["id"][e] for e in records["region"]]
     assert region == list(expected["id"]) == join(geodata).region_event_ids
     assert region[0] == "ev-1883-french-occupation" and region[-1] == "ev-2025-liberation-70th"
@@ -140,9 +140,10 @@ def test_region_events_carry_date_labels_and_citations_in_both_languages(records
     assert events["date"]["vi"][e] == label == "khoảng 1883 – 24/4/1955"
     assert events["date"]["en"][e] == "about 1883 – 24 April 1955"
     assert (events["start"][e], events["end"][e]) == (1883, 1955)
-    e = events["id"].index("ev-2025-propaganda-plan")
-    assert (events["start"][e], events["end"][e]) == (2025, None)  # 2025/.. stays open
-    assert events["title"]["en"][e] == "Plans to keep renewing the movement"
+    e = events["id"].index("ev-1954-ceasefire-struggle")
+    assert events["date"]["en"][e] == "July 1954 – 25 April 1955"  # ends at liberation (000 ¶7)
+    assert (events["start"][e], events["end"][e]) == (1954, 1955)
+    assert events["title"]["en"][e] == "The mining region presses for the Accords to be kept"
     assert records["sources"][events["source"][e]]["title"]["vi"]
     assert events["paragraph"][e] > 0
 
@@ -163,7 +164,9 @@ def test_a_page_without_region_events_embeds_an_empty_region(geodata):
     records = page_records(join(without_region), layer_ids, languages=languages)
     assert records["region"] == []
     assert "ev-1954-geneva-accords" not in records["events"]["id"]
-    assert records["years"] == [1955, 2025]  # from the site events alone
+    # from the site events alone, to the data's present: 1965, the latest start (the
+    # 1965/1968 combat villages start then; nothing later starts on this page)
+    assert records["years"] == [1955, 1965]
 
 
 def test_year_span_runs_from_the_first_event_to_the_present_year(records):

@@ -26,8 +26,10 @@ GOOD_SITE = {
     "location_precision_m": 250,
     "location_basis_vi": "Trung tâm xã.",
     "location_basis_en": "Commune centre.",
-    "admin_then": "xã An",
-    "admin_now": "xã An",
+    "admin_then_vi": "xã An",
+    "admin_then_en": "An commune",
+    "admin_now_vi": "xã An",
+    "admin_now_en": "An commune",
     "source_refs": ["tu-lieu-01.txt#4"],
 }
 GOOD_EVENT = {

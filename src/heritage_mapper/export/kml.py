@@ -23,13 +23,14 @@ from heritage_mapper.export.tables import (
 )
 from heritage_mapper.export.timeline import site_html, site_name
 from heritage_mapper.export.xmlfile import sub_element, write_document
+from heritage_mapper.model import localized
 
 __all__ = ["KML_NS", "outputs", "write", "kml_color"]
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 EXTENSION = ".kml"
 COORDINATE_DECIMALS = 7
-EXTENDED_DATA = (  # after "id" and the names
+EXTENDED_DATA = (  # after "id" and the names; a per-language column once per language
     "layer",
     "category",
     "period",
@@ -38,6 +39,8 @@ EXTENDED_DATA = (  # after "id" and the names
     "admin_now",
     "source_refs",
 )
+#: The per-language columns of :data:`EXTENDED_DATA` (``admin_then`` → ``admin_then_vi``, …).
+EXTENDED_PER_LANGUAGE = ("admin_then", "admin_now")
 
 
 def kml_color(hex_color: str, alpha: str = "ff") -> str:
@@ -91,8 +94,17 @@ def _placemark(folder, data: ExportData, row: dict, style_id: str, present) -> N
             sub_element(span, "end", end.isoformat())
     sub_element(placemark, "styleUrl", f"#{style_id}")
     extended = sub_element(placemark, "ExtendedData")
-    names = [f"name_{lang}" for lang in data.languages]
-    for key in ("id", *names, *EXTENDED_DATA):
+    names = [localized("name", lang) for lang in data.languages]
+    keys = [
+        column
+        for key in EXTENDED_DATA
+        for column in (
+            [localized(key, lang) for lang in data.languages]
+            if key in EXTENDED_PER_LANGUAGE
+            else [key]
+        )
+    ]
+    for key in ("id", *names, *keys):
         value = plain(row.get(key))
         if value is None:
             continue

@@ -388,8 +388,8 @@ def _site_columns(sites, project, languages) -> dict:
         "description": _localized(sites, "description", languages),
         "basis": _localized(sites, "location_basis", languages),
         "period": {lang: _objects(_date_labels(period, lang, project)) for lang in languages},
-        "adminThen": _objects(_texts(sites["admin_then"])),
-        "adminNow": _objects(_texts(sites["admin_now"])),
+        "adminThen": _localized(sites, "admin_then", languages),
+        "adminNow": _localized(sites, "admin_now", languages),
         **_filter_years(period, sites["period_start"], sites["period_end"]),
         "search": _objects(_search_keys(sites, languages)),
     }

@@ -58,17 +58,23 @@ const PopupMethods = {
   buildPopup(i) {
     const sites = this.sites;
     const root = el("article", "hm-popup");
-    const heading = el("h2", null, this.field(sites.name, i));
+    const heading = this.dataEl("h2", null, this.field(sites.name, i));
     heading.tabIndex = -1;
     root.appendChild(heading);
     root.appendChild(this.popupMeta(i));
-    root.appendChild(el("p", null, this.field(sites.description, i)));
+    root.appendChild(this.dataEl("p", null, this.field(sites.description, i)));
     root.appendChild(this.popupFacts(i));
     root.appendChild(el("h3", null, this.t("timeline")));
     this.popupTimeline(i).forEach((node) => root.appendChild(node));
     const refs = this.siteSources(i);
     if (refs) root.appendChild(refs);
     return root;
+  },
+
+  /* An element holding data text in the page's language, its Vietnamese names marked
+     lang="vi" when the page is in another language (text.js, appendText). */
+  dataEl(tag, className, text) {
+    return textEl(tag, className, text, this.lang);
   },
 
   popupMeta(i) {
@@ -93,11 +99,15 @@ const PopupMethods = {
       facts.appendChild(dd);
     };
     const precision = sites.precision[i] ? "±" + this.number(sites.precision[i]) + " m" : this.t("unknown");
-    add("precision", el("span", null, precision), el("span", "hm-basis", this.field(sites.basis, i)));
+    add("precision", el("span", null, precision), this.dataEl("span", "hm-basis", this.field(sites.basis, i)));
     const period = this.field(sites.period, i);
     if (period) add("period", el("span", null, period));
-    add("adminThen", el("span", null, sites.adminThen[i] || this.t("unknown")));
-    add("adminNow", el("span", null, sites.adminNow[i] || this.t("unknown")));
+    const unit = (column) => {
+      const text = this.field(column, i);
+      return text ? this.dataEl("span", null, text) : el("span", null, this.t("unknown"));
+    };
+    add("adminThen", unit(sites.adminThen));
+    add("adminNow", unit(sites.adminNow));
     add("position", ...this.positionLinks(i));
     return facts;
   },

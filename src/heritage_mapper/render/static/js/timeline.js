@@ -19,8 +19,8 @@ const TimelineMethods = {
     const events = this.events;
     const item = el("li", "hm-event");
     item.appendChild(el("span", "hm-event-date", this.field(events.date, e)));
-    item.appendChild(el("span", "hm-event-title", this.field(events.title, e)));
-    item.appendChild(el("span", "hm-event-summary", this.field(events.summary, e)));
+    item.appendChild(this.dataEl("span", "hm-event-title", this.field(events.title, e)));
+    item.appendChild(this.dataEl("span", "hm-event-summary", this.field(events.summary, e)));
     item.appendChild(mixed("span", "hm-cite", [
       this.t("source") + ": ",
       { data: this.sourceTitle(events.source[e]) },
