@@ -273,11 +273,7 @@ class Catalogue:
         event_columns["source"] = [numbers[r] for r in self.event_sources[used].tolist()]
         return {
             "layers": [
-                {
-                    "id": spec.id,
-                    "title": _pick(project, spec.title, self.languages),
-                    "color": spec.color,
-                }
+                {"id": spec.id, "title": _pick(project, spec.title, self.languages)}
                 for spec in layers
             ],
             "categories": [
