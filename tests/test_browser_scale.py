@@ -75,7 +75,7 @@ def test_many_sites_are_clustered_on_canvas_and_embedded_once(many_sites):
 def test_clustered_page_searches_and_opens_a_popup(many_sites, open_page):
     opened = open_page(many_sites / INDEX_PAGE)
     page = opened.page
-    assert page.locator(".marker-cluster").count() > 0
+    assert page.locator(".hm-cluster").count() > 0
     assert page.locator(".hm-marker").count() < EXTRA_SITES
     page.locator("#hm-search").fill("diem thu so 123")
     expect(page.locator(".hm-site-button")).to_have_count(1)

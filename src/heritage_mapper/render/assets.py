@@ -58,6 +58,8 @@ APP_SCRIPTS = (
     "text.js",  # fold, el, mixed, appendText: data text reaches the DOM as text only
     "shapes.js",  # marker shapes and SiteIcon
     "language.js",  # messages, localized columns, numbers, switching language
+    "spread.js",  # overlapping markers spread apart, with leader lines
+    "clusters.js",  # cluster icons and names; the map's markers as one Tab stop
     "markers.js",  # markers, uncertainty circles, applying the filters to the map
     "popup.js",  # a site's popup
     "timeline.js",  # event timelines: a popup's and the region's

@@ -287,11 +287,7 @@ class Catalogue:
         years = _year_span(site_columns, event_columns, self.present)
         return {
             "layers": [
-                {
-                    "id": spec.id,
-                    "title": _pick(project, spec.title, self.languages),
-                    "color": spec.color,
-                }
+                {"id": spec.id, "title": _pick(project, spec.title, self.languages)}
                 for spec in layers
             ],
             "categories": [

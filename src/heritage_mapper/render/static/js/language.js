@@ -35,6 +35,7 @@ const LanguageMethods = {
     document.documentElement.lang = lang;
     this.renderTexts();
     this.markers.forEach((marker, i) => this.titleMarker(marker, i));
+    this.renderMapKeys();
     this.legend.render();
     this.fullscreen.render();
     if (this.sources) this.sources.render();

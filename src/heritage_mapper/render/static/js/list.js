@@ -1,5 +1,7 @@
 /* The list of sites beside the map: sorted by name in the current language, at most
- * LIST_LIMIT rows, one Tab stop with arrow keys inside (roving focus). */
+ * LIST_LIMIT rows, one Tab stop with arrow keys inside (roving focus). Each row says
+ * where the site is (its administrative unit today, else the nearest basemap place)
+ * and its layer, so two sites of the same name can be told apart. */
 
 const LIST_LIMIT = 300; // list rows drawn at once; a search narrows the rest
 
@@ -45,11 +47,49 @@ const ListMethods = {
     button.tabIndex = -1;
     button.dataset.index = String(i);
     button.setAttribute("aria-current", String(i === this.openIndex));
-    button.appendChild(shapeSvg(sites.category[i], layer.color));
+    button.appendChild(shapeSvg(sites.category[i]));
     button.appendChild(el("span", "hm-site-name", this.field(sites.name, i)));
-    button.appendChild(el("span", "hm-site-meta", layer.title[this.lang]));
+    const meta = el("span", "hm-site-meta");
+    const place = this.sitePlace(i);
+    if (place) {
+      const where = el("span", "hm-site-place", place.text);
+      if (place.lang && place.lang !== this.lang) where.lang = place.lang;
+      meta.append(where, " · ");
+    }
+    meta.append(el("span", "hm-site-layer", layer.title[this.lang]));
+    button.appendChild(meta);
     item.appendChild(button);
     return item;
+  },
+
+  /* Where site i is: {text, lang} of its administrative unit today (a column per
+     language, or one column in the data's own language), else of the nearest basemap
+     place; null when neither is known. */
+  sitePlace(i) {
+    const column = this.sites.adminNow;
+    const plain = Array.isArray(column);
+    const unit = plain ? column[i] : column ? this.field(column, i) : null;
+    if (unit) return { text: unit, lang: plain ? this.data.page.defaultLanguage : this.lang };
+    const near = this.nearestPlace(i);
+    return near ? { text: near, lang: null } : null;
+  },
+
+  nearestPlace(i) {
+    const places = this.data.basemap && this.data.basemap.places;
+    if (!places || !places.label.length) return null;
+    const lat = this.sites.lat[i];
+    const lon = this.sites.lon[i];
+    const shrink = Math.cos((lat * Math.PI) / 180); // degrees of longitude are shorter
+    let best = 0;
+    let bestDistance = Infinity;
+    places.label.forEach((_, k) => {
+      const d = (places.lat[k] - lat) ** 2 + ((places.lon[k] - lon) * shrink) ** 2;
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    });
+    return places.label[best];
   },
 
   /* Roving focus: the list is one Tab stop; arrows, Home and End move within it. */

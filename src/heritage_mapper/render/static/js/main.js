@@ -81,6 +81,8 @@ Object.assign(
   HeritageMap.prototype,
   LanguageMethods,
   MarkerMethods,
+  SpreadMethods,
+  ClusterMethods,
   PopupMethods,
   TimelineMethods,
   ListMethods,

@@ -1,34 +1,37 @@
 /* Markers and uncertainty circles: made once, then put on or taken off the map as
- * the filters change. Leaflet and markercluster are used through their public API
- * only (getElement, setZIndexOffset, addLayers, eachLayer, hasLayer, events). */
+ * the filters change. A marker is its category's symbol (shapes.js); on a page
+ * without clusters, overlapping markers are spread apart (spread.js). Leaflet and
+ * markercluster are used through their public API only (getElement, setLatLng,
+ * setZIndexOffset, addLayers, eachLayer, hasLayer, refreshClusters, events). */
 
 const CIRCLE_MIN_ZOOM = 10; // clustered pages draw uncertainty circles from this zoom
 const MAX_CIRCLES = 2000;
 const CLUSTER_RADIUS = 50;
 const SELECTED_Z_OFFSET = 1000;
+const UNCERTAINTY_COLOR = "#455a64"; // the dashed ring, as the legend draws it
 
 const MarkerMethods = {
-  icon(layer, category) {
-    const key = layer + ":" + category;
-    if (!this.icons.has(key)) {
-      const color = this.data.layers[layer] ? this.data.layers[layer].color : FALLBACK_COLOR;
-      this.icons.set(key, new SiteIcon({ category: category, color: color }));
-    }
-    return this.icons.get(key);
+  icon(category) {
+    if (!this.icons.has(category)) this.icons.set(category, new SiteIcon({ category: category }));
+    return this.icons.get(category);
   },
 
   createMarkers() {
     const sites = this.sites;
     this.markers = sites.id.map((id, i) => {
       const marker = L.marker([sites.lat[i], sites.lon[i]], {
-        icon: this.icon(sites.layer[i], sites.category[i]),
+        icon: this.icon(sites.category[i]),
         title: this.field(sites.name, i),
         keyboard: true,
         riseOnHover: true,
+        hmSite: i,
       });
       marker.on("click", () => this.openSite(i, marker.getElement()));
       marker.on("keypress", (event) => {
-        if (event.originalEvent.key === "Enter") this.openSite(i, marker.getElement());
+        const key = event.originalEvent.key;
+        if (key !== "Enter" && key !== " ") return;
+        event.originalEvent.preventDefault();
+        this.openSite(i, marker.getElement());
       });
       // Leaflet (re)draws a marker's element when it is added, with the title it was
       // made with; the name in the current language replaces it.
@@ -41,11 +44,15 @@ const MarkerMethods = {
         chunkProgress: (processed, total) => this.chunkDone(processed, total),
         showCoverageOnHover: false,
         maxClusterRadius: CLUSTER_RADIUS,
+        iconCreateFunction: (cluster) => this.clusterIcon(cluster),
       })
       : L.layerGroup();
     this.circleGroup = L.layerGroup();
     this.circleGroup.addTo(this.map);
+    this.leaders = L.layerGroup().addTo(this.map); // spread markers' lines to their places
     this.group.addTo(this.map);
+    this.map.on("zoomend", () => this.spreadMarkers());
+    this.bindMapKeys();
   },
 
   /* The marker's title (its tooltip and name) in the current language. */
@@ -57,14 +64,13 @@ const MarkerMethods = {
   circle(i) {
     if (!this.circles.has(i)) {
       const sites = this.sites;
-      const color = safeColor(this.data.layers[sites.layer[i]].color);
       const circle = L.circle([sites.lat[i], sites.lon[i]], {
         radius: sites.precision[i],
-        color: color,
+        color: UNCERTAINTY_COLOR,
         weight: 1.5,
         opacity: 0.85,
         dashArray: "5 5",
-        fillColor: color,
+        fillColor: categorySymbol(sites.category[i]).color,
         fillOpacity: 0.09,
         interactive: false,
         className: "hm-uncertainty",
@@ -129,6 +135,7 @@ const MarkerMethods = {
     if (!this.cluster) {
       remove.forEach((i) => this.group.removeLayer(this.markers[i]));
       add.forEach((i) => this.group.addLayer(this.markers[i]));
+      this.spreadMarkers();
       return;
     }
     this.group.removeLayers(markers(remove));

@@ -82,7 +82,7 @@ const PopupMethods = {
     const layer = this.data.layers[sites.layer[i]];
     const category = this.data.categories[sites.category[i]];
     const meta = el("p", "hm-popup-meta");
-    meta.appendChild(shapeSvg(sites.category[i], layer.color));
+    meta.appendChild(shapeSvg(sites.category[i]));
     const parts = [{ data: layer.title[this.lang] }];
     if (category) parts.push(" · ", { data: category.label[this.lang] });
     meta.appendChild(mixed("span", null, parts));
