@@ -159,6 +159,8 @@ def test_show_all_frames_every_shown_site_after_choosing_one(built_maps, open_pa
     page.wait_for_timeout(100)
     assert all(shown_in_view(page).values())
     assert zoom(page) <= FIT_MAX_ZOOM
+    expect(page.locator(".leaflet-popup")).to_have_count(0)  # an overview: the popup goes
+    assert page.evaluate("document.activeElement.closest('.hm-show-all') !== null")
 
 
 def test_show_all_frames_only_what_the_filters_let_through(built_maps, open_page):

@@ -32,14 +32,21 @@ function labelButton(button, text) {
   button.setAttribute("aria-label", text);
 }
 
-/* "Show all": frames every site the filters let through. */
+/* "Show all": closes the popup (focus stays on the button) and frames every site the
+   filters let through. */
 const ShowAllControl = L.Control.extend({
   options: { position: "topleft" },
   onAdd: function () {
-    const [container, button] = barButton("hm-show-all", SHOW_ALL_ICON, () => this.options.app.frameShown());
+    const [container, button] = barButton("hm-show-all", SHOW_ALL_ICON, () => this.showAll());
     this.button = button;
     this.render();
     return container;
+  },
+  showAll: function () {
+    const app = this.options.app;
+    app.returnFocus = null; // an overview asked for: the popup goes, the focus stays here
+    app.map.closePopup();
+    app.frameShown();
   },
   render: function () {
     labelButton(this.button, this.options.app.t("showAll"));
