@@ -113,6 +113,30 @@ def copy_geodata(source: Path, target: Path) -> Path:
     return target
 
 
+# Resolves once the popup has faded in and not moved for STILL_MS (autoPan animates
+# the map for 250 ms).
+POPUP_SETTLED = """() => new Promise((resolve) => {
+  const STILL_MS = 400;
+  let last = null;
+  let since = performance.now();
+  const check = () => {
+    const popup = document.querySelector(".leaflet-popup");
+    const r = popup && popup.getBoundingClientRect();
+    const now = r && getComputedStyle(popup).opacity === "1" ? [r.left, r.top].join() : null;
+    if (now !== last) { last = now; since = performance.now(); }
+    if (now && performance.now() - since >= STILL_MS) resolve(true);
+    else setTimeout(check, 50);
+  };
+  check();
+})"""
+
+
+def wait_for_popup(page) -> None:
+    """Wait until a popup is open, faded in and no longer moving (autoPan animates)."""
+    page.wait_for_selector(".leaflet-popup-content .hm-popup")
+    page.evaluate(POPUP_SETTLED)
+
+
 def _file_only(route, opened: OpenedPage) -> None:
     url = route.request.url
     if url.startswith("file:"):

@@ -164,7 +164,7 @@ def render_page(
     from heritage_mapper.join import ensure_joined
     from heritage_mapper.render import assets as asset_files
     from heritage_mapper.render.data import embed_data, page_languages, page_records
-    from heritage_mapper.render.page import PageFigure, page_figure
+    from heritage_mapper.render.page import PageFigure, page_figure, page_links, page_meta
 
     joined = ensure_joined(joined)
     project = joined.project
@@ -181,14 +181,20 @@ def render_page(
     if cluster not in cache:
         cache[cluster] = asset_files.load_assets(cluster=cluster)
     title, subtitle = _titles(project, layer_ids, languages)
+    records["messages"] = {lang: labels["messages"][lang] for lang in languages}
+    index_label = {lang: records["messages"][lang]["allLayers"] for lang in languages}
+    links = page_links(project, layer_ids, languages, index_label)
+    description, locales = page_meta(project, languages)
     records["page"] = {
         "cluster": cluster,
         "defaultLanguage": default,
+        "description": description,
         "languages": languages,
+        "links": links,
+        "locales": locales,
         "subtitle": subtitle,
         "title": title,
     }
-    records["messages"] = {lang: labels["messages"][lang] for lang in languages}
     if basemap is False:  # not shared by iter_pages: this page's own
         from heritage_mapper.render.basemap import basemap_records
 
@@ -208,6 +214,10 @@ def render_page(
         assets=cache[cluster],
         data_text=data_text,
         data_encoding=data_encoding,
+        description=description[default] if description else None,
+        links=[{**link, "title": link["title"][default]} for link in links],
+        locale=locales[default],
+        alternate_locales=[locales[lang] for lang in languages if lang != default],
     )
     view = {"location": _centre(records["bounds"]), "prefer_canvas": cluster}
     page_figure(figure=figure, view=view)

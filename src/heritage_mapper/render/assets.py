@@ -67,7 +67,9 @@ APP_SCRIPTS = (
     "search.js",  # the search box
     "years.js",  # the time filter (year sliders)
     "legend.js",  # the legend control: layers and kinds of site
-    "mapview.js",  # map setup: controls, fitting the sites
+    "mapview.js",  # map setup: controls, fitting and framing the sites
+    "panels.js",  # popups and corner panels clear of each other's controls
+    "pages.js",  # the page in the current language: introduction, links between pages, meta tags
     "basemap.js",  # the embedded basemap: land, boundaries, sources, extent, online tiles
     "labels.js",  # the basemap's place and area labels, thinned without overlaps
     "data.js",  # reading the page data (JSON, or gzip in base64)

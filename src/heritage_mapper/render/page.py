@@ -10,7 +10,9 @@ and the rest of the page is branca elements with this package's own templates:
   timeline, map wrapper) from ``render/templates/page.html``;
 - :class:`OfflineMap`: ``folium.Map`` without CDN links, and without folium's
   ``user-scalable=no`` viewport, which stops people from zooming the page;
-- :class:`StartApp`: the one statement that hands the map to the page script.
+- :class:`StartApp`: the one statement that hands the map to the page script;
+- :func:`page_links` and :func:`page_meta`: the links between the pages (the index and
+  every layer page) and what a shared link shows (description, Open Graph locale).
 
 Inlined assets and the page records are attributes of :class:`PageFigure`, written by
 its template and never passed through branca's child elements: branca parses the
@@ -38,6 +40,8 @@ __all__ = [
     "StartApp",
     "number_elements",
     "page_figure",
+    "page_links",
+    "page_meta",
 ]
 
 DATA_ELEMENT_ID = "hm-data"
@@ -64,7 +68,10 @@ class PageFigure(_NumberedId, Figure):
     ``application/json`` when ``data_encoding`` is ``"json"``, else
     ``application/octet-stream`` with ``data-encoding`` saying how the script reads it.
     ``region_events`` is how many events the region timeline holds; with none, the
-    page has no region timeline section.
+    page has no region timeline section. ``description`` (or None) is the project's
+    introduction, shown under the title and in the meta description; ``links`` are
+    :func:`page_links` in the page's language (``href``, ``title``, ``current``);
+    ``locale`` and ``alternate_locales`` are the Open Graph locales.
     """
 
     def __init__(
@@ -80,6 +87,10 @@ class PageFigure(_NumberedId, Figure):
         assets,
         data_text,
         data_encoding="json",
+        description=None,
+        links=(),
+        locale=None,
+        alternate_locales=(),
     ):
         super().__init__()
         self.header._children.pop("meta_http", None)  # the template declares the charset
@@ -98,6 +109,10 @@ class PageFigure(_NumberedId, Figure):
         self.data_text = data_text
         self.data_encoding = data_encoding
         self.data_element_id = DATA_ELEMENT_ID
+        self.description = description
+        self.links = links
+        self.locale = locale or lang
+        self.alternate_locales = alternate_locales
 
 
 class OfflineMap(_NumberedId, folium.Map):
@@ -178,3 +193,61 @@ def number_elements(root) -> None:
             visit(child)
 
     visit(root)
+
+
+def page_links(project, layer_ids, languages, index_label: dict) -> list[dict]:
+    """The links between the pages: the index (all layers), then each layer's page.
+
+    Each link is ``{"href", "title": {lang: text}, "current"}``; ``href`` is the file
+    name (:data:`~heritage_mapper.model.INDEX_PAGE`, ``<layer id>`` +
+    :data:`~heritage_mapper.model.PAGE_SUFFIX`), relative, so the pages link to each
+    other wherever they are copied. ``current`` marks the page showing ``layer_ids``:
+    the index for every layer, a layer's page for that one layer.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> project = NS(layers=[NS(id="a", title={"en": "A"})], text=lambda t, lang: t["en"])
+    >>> links = page_links(project, ["a"], ["en"], {"en": "All"})
+    >>> [(link["href"], link["current"]) for link in links]
+    [('index.html', False), ('a.html', True)]
+    """
+    from heritage_mapper.model import INDEX_PAGE, PAGE_SUFFIX
+
+    shown = sorted(layer_ids)
+    every = [spec.id for spec in project.layers]
+    links = [
+        {
+            "current": shown == sorted(every),
+            "href": INDEX_PAGE,
+            "title": {lang: index_label[lang] for lang in languages},
+        }
+    ]
+    for spec in project.layers:
+        links.append(
+            {
+                "current": shown == [spec.id],
+                "href": spec.id + PAGE_SUFFIX,
+                "title": {lang: project.text(spec.title, lang) for lang in languages},
+            }
+        )
+    return links
+
+
+def page_meta(project, languages) -> tuple[dict | None, dict]:
+    """The project's description per language (or None) and the Open Graph locales.
+
+    The description follows the one fallback rule (:meth:`Project.text
+    <heritage_mapper.model.Project.text>`); a locale comes from the catalogue
+    ``language-names`` (``vi`` → ``vi_VN``), or is the language code itself.
+    """
+    from heritage_mapper import i18n
+
+    names = i18n.catalogue("language-names")
+    description = (
+        {lang: project.text(project.description, lang) for lang in languages}
+        if any(project.description.values())
+        else None
+    )
+    locales = {lang: names.get(lang, {}).get("locale", lang) for lang in languages}
+    return description, locales

@@ -70,7 +70,8 @@ const LanguageMethods = {
     document.querySelectorAll(".hm-lang-buttons button").forEach((button) => {
       button.setAttribute("aria-pressed", String(button.dataset.lang === this.lang));
     });
-    this.renderZoomLabels();
+    this.renderMapTexts();
+    this.renderPageTexts();
     this.map.getContainer().setAttribute("aria-label", this.t("mapLabel"));
   },
 };

@@ -32,6 +32,7 @@ class HeritageMap {
     this.onMap = new Uint8Array(this.count); // handed to the map (or its cluster group)
     this.busy = false;
     this.dirty = false;
+    this.started = false; // filters frame the sites they show once the page has started
     this.afterLoad = null;
     this.circles = new Map(); // site index → its uncertainty circle
     this.circleSite = new Map(); // circle → its site index
@@ -44,12 +45,17 @@ class HeritageMap {
     this.popup = sitePopup();
   }
 
-  /* Apply the filters (layers, search, years) to the map, the list and the timelines. */
+  /* Apply the filters (layers, search, years) to the map, the list and the timelines;
+     when they change which sites show, frame those (once the page has started). */
   refresh() {
+    let changed = false;
     for (let i = 0; i < this.count; i++) {
-      this.shown[i] = this.layerOn[this.sites.layer[i]] && this.matches(i) && this.inYears(i) ? 1 : 0;
+      const show = this.layerOn[this.sites.layer[i]] && this.matches(i) && this.inYears(i) ? 1 : 0;
+      if (show !== this.shown[i]) changed = true;
+      this.shown[i] = show;
     }
     this.applyMarkers();
+    if (changed && this.started) this.frameShown();
     if (this.openIndex >= 0 && !this.shown[this.openIndex]) this.map.closePopup();
     else if (this.openIndex >= 0) this.popup.setContent(this.buildPopup(this.openIndex));
     this.syncCircles();
@@ -74,6 +80,7 @@ class HeritageMap {
     this.fitSites();
     this.placeLabels();
     this.refresh();
+    this.started = true;
   }
 }
 
@@ -89,6 +96,8 @@ Object.assign(
   SearchMethods,
   YearMethods,
   MapMethods,
+  PanelMethods,
+  PageMethods,
   BasemapMethods,
   LabelMethods,
 );
