@@ -109,7 +109,16 @@ const BasemapMethods = {
     const basemap = this.data.basemap;
     if (!basemap || !basemap.bounds) return;
     const bounds = L.latLngBounds(basemap.bounds);
-    const fill = () => this.map.setMinZoom(Math.min(this.map.getBoundsZoom(bounds, true), FIT_MAX_ZOOM));
+    // out no further than the basemap fills the map, unless the sites need it (a tall
+    // header on a short screen): every site must stay reachable when the map resizes
+    const fill = () => {
+      const zoom = Math.min(this.map.getBoundsZoom(bounds, true), FIT_MAX_ZOOM, this.sitesZoom());
+      // not setMinZoom: it zooms in with an animation that ends after (and undoes) the
+      // framing done meanwhile; this zooms at once, keeping the centre
+      this.map.options.minZoom = zoom;
+      this.map.fire("zoomlevelschange");
+      if (this.map.getZoom() < zoom) this.map.setZoom(zoom, { animate: false });
+    };
     this.map.setMaxBounds(bounds);
     L.setOptions(this.map, { maxBoundsViscosity: 1 });
     fill();

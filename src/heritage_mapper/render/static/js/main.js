@@ -76,8 +76,15 @@ class HeritageMap {
     this.bindYears();
     this.bindLanguages();
     this.renderTexts();
-    this.boundMap();
+    // frame first: bounding the map pans (animated) into the bounds, and an animation
+    // still running would end after, and undo, the framing
     this.fitSites();
+    this.boundMap();
+    // the header changes height (the years note, wrapping labels in another language):
+    // Leaflet must know the map's new size, or it frames for a map that is not there
+    if (window.ResizeObserver) {
+      new ResizeObserver(() => this.map.invalidateSize({ animate: false })).observe(this.map.getContainer());
+    }
     this.placeLabels();
     this.refresh();
     this.started = true;

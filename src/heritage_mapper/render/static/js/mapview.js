@@ -137,19 +137,30 @@ const MapMethods = {
     const mapWidth = this.map.getSize().x;
     const legendWidth = this.legend.isOpen() ? legend.offsetWidth : 0;
     const right = legendWidth && legendWidth * 2 < mapWidth ? legendWidth + FIT_PADDING[0] : FIT_PADDING[0];
-    return { paddingTopLeft: [FIT_PADDING[0] + MARKER_SIZE, FIT_PADDING[1]], paddingBottomRight: [right, FIT_PADDING[1] + MARKER_SIZE] };
+    // the credit and the scale bar: a site framed under them could not be clicked
+    const corners = this.map.getContainer().querySelectorAll(".leaflet-bottom");
+    const below = Math.max(0, ...Array.from(corners, (corner) => corner.offsetHeight));
+    const bottom = Math.max(FIT_PADDING[1], below) + MARKER_SIZE;
+    return { paddingTopLeft: [FIT_PADDING[0] + MARKER_SIZE, FIT_PADDING[1]], paddingBottomRight: [right, bottom] };
   },
 
   /* Fit the sites in view; the zoom range is bounded: never past FIT_MAX_ZOOM when
      framing, never out past the basemap's extent (boundMap) or, with no basemap,
      MIN_ZOOM_MARGIN past the sites' frame. */
   fitSites() {
+    this.map.invalidateSize({ pan: false }); // the header may have grown since the map was made
     const padding = this.framePadding();
     // The sites' frame wins over the basemap's minimum zoom (see boundMap).
-    const zoom = this.map.getBoundsZoom(this.data.bounds, false, L.point(padding.paddingTopLeft).add(padding.paddingBottomRight));
+    const zoom = this.sitesZoom();
     if (zoom < this.map.getMinZoom()) this.map.setMinZoom(zoom);
     if (!this.data.basemap) this.map.setMinZoom(Math.max(0, Math.min(zoom, FIT_MAX_ZOOM) - MIN_ZOOM_MARGIN));
     this.map.fitBounds(this.data.bounds, Object.assign({ maxZoom: FIT_MAX_ZOOM, animate: false }, padding));
+  },
+
+  /* The zoom at which every site fits in view, clear of the controls. */
+  sitesZoom() {
+    const padding = this.framePadding();
+    return this.map.getBoundsZoom(this.data.bounds, false, L.point(padding.paddingTopLeft).add(padding.paddingBottomRight));
   },
 
   /* The bounds of the sites the filters let through, or null when there are none. */
