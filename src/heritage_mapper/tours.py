@@ -136,7 +136,7 @@ def geodesic_length(coordinates) -> float:
     Examples
     --------
     >>> round(geodesic_length([(107.0, 21.0), (107.0, 21.01)]), 1)
-    1106.9
+    1107.2
     """
     from pyproj import Geod
 
