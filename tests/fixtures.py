@@ -137,6 +137,61 @@ ADMIN_THEN = {"vi": "thị xã Hòn Gai", "en": "Hòn Gai town"}
 ADMIN_NOW = {"vi": "phường Hồng Gai", "en": "Hồng Gai ward"}
 
 
+#: A valid tour over the fixture sites: a boat leg without a route (a straight line,
+#: as the crow flies) and a road leg with a route from the lighthouse to the plant.
+TOURS: tuple[dict, ...] = (
+    {
+        "id": "harbour-day",
+        "title": {"vi": "Một ngày ở cảng", "en": "A day at the harbour"},
+        "description": {"vi": "Bến tàu, hải đăng và nhà sàng.", "en": "Pier, lighthouse, plant."},
+        "stops": [
+            {
+                "site": "old-pier",
+                "visit_minutes": 45,
+                "note": {"vi": "Bắt đầu ở bến tàu.", "en": "Start at the pier."},
+            },
+            {
+                "site": "lighthouse",
+                "visit_minutes": 60,
+                "leg": {"mode": "boat", "note": {"vi": "Đi thuyền.", "en": "By boat."}},
+            },
+            {
+                "site": "screening-plant",
+                "visit_minutes": 30,
+                "leg": {
+                    "mode": "road",
+                    "route": {
+                        "type": "LineString",
+                        "coordinates": [[107.2, 20.9], [107.3, 20.95], [107.36, 21.02]],
+                    },
+                },
+            },
+        ],
+    },
+)
+
+
+def tours_document(tours: Sequence[dict], languages: Sequence[str]) -> dict:
+    """``tours.json`` for tours shaped like :data:`TOURS`: each per-language text (a
+    ``{lang: text}`` dict) becomes one property per language (``title_vi``, …); other
+    values are copied as they are."""
+
+    def flat(item: dict) -> dict:
+        out = {}
+        for key, value in item.items():
+            if key in ("title", "description", "note") and isinstance(value, dict):
+                out.update({f"{key}_{lang}": value[lang] for lang in languages if lang in value})
+            elif key == "leg" and isinstance(value, dict):
+                out[key] = flat(value)
+            elif key == "stops" and isinstance(value, list):
+                out[key] = [flat(stop) if isinstance(stop, dict) else stop for stop in value]
+            else:
+                out[key] = value
+        return out
+
+    return {"tours": [flat(tour) for tour in tours]}
+
+
 def text(value: dict | str, language: str) -> str:
     """``value`` in ``language``: a dict's entry, else its English text tagged with it."""
     if isinstance(value, str):
@@ -201,11 +256,13 @@ def make_geodata(
     sites: Sequence[dict] = SITES,
     events: Sequence[dict] = EVENTS,
     name: str = "geodata",
+    tours: Sequence[dict] | None = None,
 ) -> Path:
     """Write a small valid geodata folder ``tmp_path / name`` and return its path.
 
     ``sites`` and ``events`` take dicts shaped like :data:`SITES` and :data:`EVENTS`;
-    the first language is the default one.
+    the first language is the default one. ``tours`` (shaped like :data:`TOURS`) adds
+    ``tours.json`` and names it in ``project.json``; ``None`` (the default) has none.
     """
     languages = tuple(languages)
     root = tmp_path / name
@@ -238,6 +295,9 @@ def make_geodata(
         "sources": "sources.json",
         "sources_dir": "sources",
     }
+    if tours is not None:
+        project["tours"] = "tours.json"
+        write_json(root / "tours.json", tours_document(tours, languages))
     write_json(root / "project.json", project)
 
     for layer_id, file in LAYERS:

@@ -28,6 +28,7 @@ from heritage_mapper.join import (
 )
 from heritage_mapper.problems import Location, Problem, Report
 from heritage_mapper.render import build_maps
+from heritage_mapper.tours import TourRoute, tour_routes
 from heritage_mapper.validate import check_files, validate_geodata
 
 __version__ = "0.1.0"
@@ -43,6 +44,7 @@ __all__ = [
     "Problem",
     "Report",
     "UsageError",
+    "TourRoute",
     "ValidationFailed",
     "build",
     "build_maps",
@@ -57,5 +59,6 @@ __all__ = [
     "load_geodata",
     "parse_edtf",
     "site_timelines",
+    "tour_routes",
     "validate_geodata",
 ]

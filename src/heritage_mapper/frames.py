@@ -51,6 +51,10 @@ class Geodata:
     basemap
         Basemap layer id → GeoDataFrame of its features, in ``project.basemap`` order
         (empty when the project declares no basemap).
+    tours
+        The curated tours of ``tours.json`` (:class:`~heritage_mapper.model.Tour`), in
+        the file's order; empty when the project declares none. Their stops joined to
+        the sites' positions, with leg distances: :func:`heritage_mapper.tours.tour_routes`.
     """
 
     project: Project
@@ -59,6 +63,7 @@ class Geodata:
     sources: object
     report: Report = field(default_factory=Report)
     basemap: dict = field(default_factory=dict)
+    tours: tuple = ()
 
     @cached_property
     def sites(self):
@@ -128,6 +133,7 @@ def load_geodata(
         sources=_sources_frame(parsed.sources),
         report=report,
         basemap={spec.id: _basemap_frame(parsed.basemap_docs[spec.id]) for spec in project.basemap},
+        tours=parsed.tours,
     )
 
 

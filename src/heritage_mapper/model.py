@@ -62,6 +62,15 @@ __all__ = [
     "DATE_DTYPE",
     "ParsedGeodata",
     "SiteRecord",
+    "Tour",
+    "TourStop",
+    "TourLeg",
+    "TRAVEL_MODES",
+    "MAX_VISIT_MINUTES",
+    "MAX_DAY_MINUTES",
+    "ROUTE_END_TOLERANCE_M",
+    "MIN_TOUR_STOPS",
+    "tours_from_document",
 ]
 
 PROJECT_FILE = "project.json"
@@ -70,6 +79,7 @@ DEFAULT_SCHEMAS = {
     "site": "site.schema.json",
     "event": "event.schema.json",
     "sources": "sources.schema.json",
+    "tours": "tours.schema.json",
 }
 #: A schema property with this keyword set to true is one property per language.
 PER_LANGUAGE = "x-per-language"
@@ -251,6 +261,7 @@ class Project:
     basemap: tuple[BasemapLayer, ...] = ()
     basemap_provenance: str | None = None
     eras: tuple[Era, ...] = ()
+    tours: str | None = None
 
     def path(self, relative: str) -> Path:
         return self.root / relative
@@ -348,6 +359,7 @@ def project_from_dict(root: Path, doc: dict) -> Project:
         ),
         basemap_provenance=doc.get("basemap", {}).get("provenance"),
         eras=tuple(Era(e["id"], dict(e["label"]), e["period"]) for e in doc.get("eras", [])),
+        tours=doc.get("tours"),
     )
 
 
@@ -553,3 +565,113 @@ class ParsedGeodata:
     event_dates: dict[str, EdtfDate] = field(default_factory=dict)
     site_periods: dict[str, EdtfDate] = field(default_factory=dict)
     sources: list[dict] = field(default_factory=list)
+    tours: tuple[Tour, ...] = ()
+
+
+#: How a tour gets from one stop to the next (``tours.json``, ``stops[].leg.mode``).
+TRAVEL_MODES = ("walk", "bicycle", "road", "causeway", "boat", "rail")
+#: A tour has at least this many stops.
+MIN_TOUR_STOPS = 2
+#: A suggested visit of one stop is at least a minute and at most 12 hours.
+MAX_VISIT_MINUTES = 12 * 60
+#: A tour whose visits add up to more than this (16 hours) is not a day: a warning.
+MAX_DAY_MINUTES = 16 * 60
+#: A route geometry must start and end within this many metres of its stops, or within
+#: the stop site's ``location_precision_m`` when that is wider.
+ROUTE_END_TOLERANCE_M = 500.0
+
+
+@dataclass(frozen=True)
+class TourLeg:
+    """The way from the previous stop to a stop.
+
+    Attributes
+    ----------
+    mode
+        One of :data:`TRAVEL_MODES`.
+    route
+        The path as (longitude, latitude) pairs in WGS84 when the curator knows it;
+        ``None`` for a straight line (distances "as the crow flies").
+    note
+        ``{language: text}``, empty when there is none.
+    """
+
+    mode: str
+    route: tuple[tuple[float, float], ...] | None = None
+    note: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TourStop:
+    """One stop of a tour: a site, a suggested visit time, a note, the way there."""
+
+    site: str
+    visit_minutes: int
+    note: dict[str, str] = field(default_factory=dict)
+    leg: TourLeg | None = None
+
+
+@dataclass(frozen=True)
+class Tour:
+    """A curated tour of ``tours.json``: titles and descriptions are ``{language: text}``."""
+
+    id: str
+    title: dict[str, str]
+    description: dict[str, str]
+    stops: tuple[TourStop, ...]
+
+
+def _texts(item: dict, base: str, languages) -> dict[str, str]:
+    import unicodedata
+
+    found = {lang: item.get(localized(base, lang)) for lang in languages}
+    return {
+        lang: unicodedata.normalize("NFC", text)
+        for lang, text in found.items()
+        if isinstance(text, str) and text
+    }
+
+
+def tours_from_document(doc: dict, languages) -> tuple[Tour, ...]:
+    """The tours of an already-validated ``tours.json`` document, text in NFC.
+
+    Examples
+    --------
+    >>> doc = {"tours": [{"id": "day", "title_en": "A day", "description_en": "Two stops",
+    ...     "stops": [{"site": "a", "visit_minutes": 30},
+    ...               {"site": "b", "visit_minutes": 45, "leg": {"mode": "boat"}}]}]}
+    >>> (tour,) = tours_from_document(doc, ("en",))
+    >>> tour.title, [s.site for s in tour.stops], tour.stops[1].leg.mode
+    ({'en': 'A day'}, ['a', 'b'], 'boat')
+    """
+    tours = []
+    for item in doc.get("tours", []):
+        stops = []
+        for stop in item["stops"]:
+            leg = stop.get("leg")
+            if leg is not None:
+                route = leg.get("route")
+                leg = TourLeg(
+                    mode=leg["mode"],
+                    route=None
+                    if route is None
+                    else tuple((float(p[0]), float(p[1])) for p in route["coordinates"]),
+                    note=_texts(leg, "note", languages),
+                )
+            stops.append(
+                TourStop(
+                    site=stop["site"],
+                    visit_minutes=int(stop["visit_minutes"]),
+                    note=_texts(stop, "note", languages),
+                    leg=leg,
+                )
+            )
+        tours.append(
+            Tour(
+                id=item["id"],
+                title=_texts(item, "title", languages),
+                description=_texts(item, "description", languages),
+                stops=tuple(stops),
+            )
+        )
+    return tuple(tours)

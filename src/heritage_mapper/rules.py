@@ -676,6 +676,77 @@ RULES: tuple[Rule, ...] = (
         "An event's date falls outside the period of one of its sites",
         "check the date, or widen the site's period",
     ),
+    # -- tours.json -------------------------------------------------------------------
+    _e(
+        "tours-file-missing",
+        "The tours file named in project.json does not exist",
+        "create it (see the README's tours file) or remove 'tours' from project.json",
+    ),
+    _e(
+        "tours-schema",
+        "tours.json does not match tours.schema.json",
+        "fix it at the pointer given (see schemas/tours.schema.json and the README's tours file)",
+    ),
+    _e(
+        "tour-text-missing",
+        "A tour's title, description or a note lacks one of the project's languages",
+        "write the text in every language of project.json (title_vi, title_en, …); a note "
+        "is optional, but once given it is needed in every language",
+    ),
+    _e(
+        "tour-id-duplicate",
+        "Two tours have the same id",
+        "give every tour its own id: the id names the tour's files",
+    ),
+    _e(
+        "tour-stops-too-few",
+        "A tour has fewer than two stops",
+        "add stops, or remove the tour",
+    ),
+    _e(
+        "tour-stop-unknown",
+        "A tour stop names a site that is not in any layer",
+        "use the id of a site in one of the layers, or add the site first",
+    ),
+    _e(
+        "tour-stop-repeated",
+        "A tour stop is the same site as the stop before it",
+        "remove one of the two stops, or put another stop between them",
+    ),
+    _e(
+        "tour-leg-missing",
+        "A tour stop after the first has no leg (the way from the previous stop)",
+        'add "leg": {"mode": "road"} (or walk, bicycle, causeway, boat, rail) to the stop',
+    ),
+    _e(
+        "tour-leg-first-stop",
+        "The first stop of a tour has a leg, but there is no previous stop to come from",
+        "remove the leg from the first stop",
+    ),
+    _e(
+        "tour-route-invalid",
+        "A leg's route is not a usable LineString (positions out of range, or fewer than "
+        "two distinct positions)",
+        "give [longitude, latitude] positions in WGS84 degrees, at least two distinct, or "
+        "remove the route (the leg is then a straight line)",
+    ),
+    _e(
+        "tour-route-far",
+        "A leg's route does not start at the previous stop or does not end at its stop "
+        "(farther than max(500 m, the site's location precision))",
+        "make the route run from the previous stop's site to this stop's site (is it "
+        "reversed, or are longitude and latitude swapped?), or remove it",
+    ),
+    _e(
+        "tour-visit-time-invalid",
+        "A stop's suggested visit time is not between 1 minute and 12 hours",
+        "give visit_minutes as a whole number of minutes from 1 to 720",
+    ),
+    _w(
+        "tour-day-long",
+        "A tour's suggested visit times add up to more than 16 hours",
+        "shorten the visits, or split the tour into two days",
+    ),
 )
 
 #: code -> :class:`Rule`, read-only.

@@ -45,7 +45,7 @@ ALL = "all"
 DEFAULT_OUT_DIR = "exports"
 #: The names the writers give their files (what a rebuild may remove from the folder).
 EXPORT_NAME = re.compile(
-    r"(heritage|sites|events|events-at-sites|sites-[^/\\\x00]+)(\.epsg\d+)?"
+    r"(heritage|sites|events|events-at-sites|tours|sites-[^/\\\x00]+)(\.epsg\d+)?"
     r"\.(geojson|gpkg|shp\.zip|kml|csv|gpx|fgb|lpf\.json)"
 )
 

@@ -1,4 +1,5 @@
-"""CSV for spreadsheets: ``sites.csv`` (coordinates and WKT) and ``events.csv``.
+"""CSV for spreadsheets: ``sites.csv`` (coordinates and WKT), ``events.csv``, and the
+itinerary ``tours.csv`` (one row per tour stop) when the project has tours.
 
 UTF-8 with a byte-order mark, so Excel shows Vietnamese; CRLF line ends; RFC 4180
 quoting. Sites carry ``longitude``/``latitude`` (or ``easting``/``northing`` in a
@@ -18,6 +19,7 @@ import io
 
 from heritage_mapper.dates import format_edtf
 from heritage_mapper.export.tables import EVENTS_STEM, SITES_STEM, ExportData, flat
+from heritage_mapper.export.tours import TOURS_STEM, csv_table
 
 __all__ = ["FORMULA_PREFIXES", "neutralise_formula", "outputs", "write"]
 
@@ -117,10 +119,19 @@ def events_table(data: ExportData) -> tuple[list[str], list[list]]:
 
 
 def outputs(data: ExportData) -> list[str]:
-    return [data.file_name(SITES_STEM, EXTENSION), data.file_name(EVENTS_STEM, EXTENSION)]
+    tour_files = [data.file_name(TOURS_STEM, EXTENSION)] if data.tours else []
+    return [
+        data.file_name(SITES_STEM, EXTENSION),
+        data.file_name(EVENTS_STEM, EXTENSION),
+        *tour_files,
+    ]
 
 
 def write(data: ExportData, paths: dict) -> None:
-    sites_name, events_name = outputs(data)
+    sites_name, events_name, *tour_files = outputs(data)
     paths[sites_name].write_bytes(_csv_bytes(*sites_table(data)))
     paths[events_name].write_bytes(_csv_bytes(*events_table(data)))
+    for name in tour_files:
+        header, rows = csv_table(data)
+        cells = [[neutralise_formula(cell) for cell in row] for row in rows]
+        paths[name].write_bytes(_csv_bytes(header, cells))

@@ -1,4 +1,5 @@
-"""RFC 7946 GeoJSON: one FeatureCollection per site layer plus the events-at-sites layer.
+"""RFC 7946 GeoJSON: one FeatureCollection per site layer plus the events-at-sites layer,
+and ``tours.geojson`` (one LineString per tour leg) when the project has tours.
 
 What RFC 7946 asks of a writer, and what :func:`to_rfc7946` does to any GeoJSON object
 (geometry, Feature, FeatureCollection, GeometryCollection):
@@ -25,6 +26,7 @@ from heritage_mapper.export.tables import (
     ExportData,
     plain,
 )
+from heritage_mapper.export.tours import TOURS_STEM
 from heritage_mapper.geometry import RFC7946_MAX_DECIMALS, ring_turn
 
 __all__ = ["RFC7946_MAX_DECIMALS", "to_rfc7946", "rewind", "outputs", "write"]
@@ -158,9 +160,15 @@ def dumps(doc: dict) -> bytes:
 
 
 def outputs(data: ExportData) -> list[str]:
-    return [name for name, _ in data.frame_files(EXTENSION)]
+    tour_files = [data.file_name(TOURS_STEM, EXTENSION)] if data.tours else []
+    return [*(name for name, _ in data.frame_files(EXTENSION)), *tour_files]
 
 
 def write(data: ExportData, paths: dict) -> None:
     for name, frame in data.frame_files(EXTENSION):
         paths[name].write_bytes(dumps(feature_collection(frame)))
+    if data.tours:
+        from heritage_mapper.export.tours import geojson_document
+
+        name = data.file_name(TOURS_STEM, EXTENSION)
+        paths[name].write_bytes(dumps(to_rfc7946(geojson_document(data))))

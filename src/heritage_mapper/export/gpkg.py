@@ -1,4 +1,5 @@
-"""GeoPackage: one file with every site layer, the events table and events-at-sites.
+"""GeoPackage: one file with every site layer, the events table and events-at-sites,
+and the ``tours`` layer (one line per tour leg) when the project has tours.
 
 Layers: ``sites-<layer>`` (points of each layer), ``events`` (an attribute table, no
 geometry) and ``events-at-sites`` (one point per event and site, with ``date_start``
@@ -10,6 +11,7 @@ for start and end date/time"). Each layer's ``gpkg_contents`` row gets an identi
 
 from __future__ import annotations
 
+from heritage_mapper.export import tours
 from heritage_mapper.export.ogr import FIXED_TIMESTAMP, gdal_config, write_layer
 from heritage_mapper.export.tables import (
     DATASET_STEM,
@@ -18,13 +20,25 @@ from heritage_mapper.export.tables import (
     ExportData,
 )
 
-__all__ = ["outputs", "write", "EVENTS_DESCRIPTION", "EVENTS_AT_SITES_DESCRIPTION"]
+__all__ = [
+    "outputs",
+    "write",
+    "EVENTS_DESCRIPTION",
+    "EVENTS_AT_SITES_DESCRIPTION",
+    "TOURS_DESCRIPTION",
+]
 
 EXTENSION = ".gpkg"
 DRIVER = "GPKG"
 EVENTS_DESCRIPTION = (
     "Events (no geometry): EDTF date and its bounds date_start/date_end, site_ids "
     "('; '-separated), titles, summaries, source file and paragraph"
+)
+TOURS_DESCRIPTION = (
+    "One line per tour leg, id '<tour>@<order>': tour_id, order (1 = first stop to "
+    "second), from_site, to_site, mode, distance_m (metres on the WGS84 ellipsoid); "
+    "straight = true when the curator gave no route: the line is straight and its "
+    "distance is as the crow flies, not a road distance"
 )
 EVENTS_AT_SITES_DESCRIPTION = (
     "One point per (event, site) pair, id '<event>@<site>'; date_start/date_end are the "
@@ -77,3 +91,11 @@ def write(data: ExportData, paths: dict) -> None:
             DRIVER,
             layer_options=options("events at sites", EVENTS_AT_SITES_DESCRIPTION),
         )
+        if data.tours:
+            write_layer(
+                path,
+                tours.legs_frame(data),
+                tours.TOURS_LAYER,
+                DRIVER,
+                layer_options=options("tours", TOURS_DESCRIPTION),
+            )

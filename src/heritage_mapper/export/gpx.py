@@ -1,4 +1,8 @@
-"""GPX 1.1 for GPS units and hiking apps: one waypoint per site.
+"""GPX 1.1 for GPS units and hiking apps: one waypoint per site, and the tours.
+
+``heritage.gpx`` has the sites; ``tours.gpx`` (when the project has tours) one
+``<rte>`` per tour with a ``<rtept>`` at each stop (see
+:func:`heritage_mapper.export.tours.gpx_document`).
 
 Each ``<wpt>`` has the name in the default language, a plain-text ``<desc>`` (other
 names, descriptions, precision, timeline), ``<type>`` = the layer title, and the site
@@ -10,8 +14,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from heritage_mapper.export import tours
 from heritage_mapper.export.tables import DATASET_STEM, ExportData, decimal_text
 from heritage_mapper.export.timeline import site_name, site_text
+from heritage_mapper.export.tours import TOURS_STEM
 from heritage_mapper.export.xmlfile import sub_element, write_document
 
 __all__ = ["GPX_NS", "GPX_EXTENSIONS_NS", "outputs", "write"]
@@ -25,21 +31,22 @@ EXTENSION = ".gpx"
 COORDINATE_DECIMALS = 7
 
 
+def root_attributes() -> dict[str, str]:
+    """The ``<gpx>`` element's attributes. Namespaces are declared by hand (no
+    ElementTree registry): GPX is the default, "hm" holds ids in ``<extensions>``."""
+    return {
+        "xmlns": GPX_NS,
+        f"xmlns:{EXT_PREFIX}": GPX_EXTENSIONS_NS,
+        "xmlns:xsi": XSI_NS,
+        "version": "1.1",
+        "creator": "heritage-mapper",
+        "xsi:schemaLocation": f"{GPX_NS} {GPX_SCHEMA}",
+    }
+
+
 def document(data: ExportData) -> ET.ElementTree:
-    """The GPX document as an ElementTree."""
-    # Namespaces are declared by hand (no ElementTree registry): GPX is the default,
-    # "hm" holds the site id in <extensions>.
-    root = ET.Element(
-        "gpx",
-        {
-            "xmlns": GPX_NS,
-            f"xmlns:{EXT_PREFIX}": GPX_EXTENSIONS_NS,
-            "xmlns:xsi": XSI_NS,
-            "version": "1.1",
-            "creator": "heritage-mapper",
-            "xsi:schemaLocation": f"{GPX_NS} {GPX_SCHEMA}",
-        },
-    )
+    """The GPX document of the sites as an ElementTree."""
+    root = ET.Element("gpx", root_attributes())
     metadata = sub_element(root, "metadata")
     sub_element(metadata, "name", data.text(data.project.title))
     if data.project.description:
@@ -68,8 +75,13 @@ def document(data: ExportData) -> ET.ElementTree:
 
 
 def outputs(data: ExportData) -> list[str]:
-    return [data.file_name(DATASET_STEM, EXTENSION)]
+    tours = [data.file_name(TOURS_STEM, EXTENSION)] if data.tours else []
+    return [data.file_name(DATASET_STEM, EXTENSION), *tours]
 
 
 def write(data: ExportData, paths: dict) -> None:
-    write_document(document(data), paths[outputs(data)[0]])
+    names = outputs(data)
+    write_document(document(data), paths[names[0]])
+    if data.tours:
+        tour_doc = tours.gpx_document(data, root_attributes(), EXT_PREFIX)
+        write_document(tour_doc, paths[names[1]])

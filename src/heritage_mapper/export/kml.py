@@ -1,5 +1,9 @@
 """KML 2.2 for Google Earth and Google My Maps: one Document, one Folder per layer.
 
+``heritage.kml`` has the sites; ``tours.kml`` (when the project has tours) a Folder per
+tour with its stops, its legs and a Google Earth tour (see
+:func:`heritage_mapper.export.tours.kml_document`).
+
 Each site is a Placemark with its name, an HTML description (other-language name,
 descriptions, location precision and the event timeline), a TimeSpan from the site's
 period (Google Earth's time slider uses it; the years it spans follow the map page's
@@ -15,6 +19,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from heritage_mapper.dates import filter_bounds, present_year
+from heritage_mapper.export import tours
 from heritage_mapper.export.tables import (
     DATASET_STEM,
     ExportData,
@@ -22,6 +27,7 @@ from heritage_mapper.export.tables import (
     plain,
 )
 from heritage_mapper.export.timeline import site_html, site_name
+from heritage_mapper.export.tours import TOURS_STEM
 from heritage_mapper.export.xmlfile import sub_element, write_document
 from heritage_mapper.model import localized
 
@@ -150,8 +156,12 @@ def _present(data: ExportData) -> int | None:
 
 
 def outputs(data: ExportData) -> list[str]:
-    return [data.file_name(DATASET_STEM, EXTENSION)]
+    tour_files = [data.file_name(TOURS_STEM, EXTENSION)] if data.tours else []
+    return [data.file_name(DATASET_STEM, EXTENSION), *tour_files]
 
 
 def write(data: ExportData, paths: dict) -> None:
-    write_document(document(data), paths[outputs(data)[0]])
+    names = outputs(data)
+    write_document(document(data), paths[names[0]])
+    if data.tours:
+        write_document(tours.kml_document(data, KML_NS), paths[names[1]])

@@ -63,6 +63,10 @@ class ExportData:
         Site id → its events sorted by date.
     sources
         The sources registry.
+    tours
+        The tours (:class:`heritage_mapper.tours.TourRoute`, WGS84, legs measured on the
+        ellipsoid) whose stops are all in the selected layers; empty when the project
+        has none.
     """
 
     project: object
@@ -72,6 +76,7 @@ class ExportData:
     events_at_sites: object
     timelines: dict
     sources: object
+    tours: tuple = ()
 
     @property
     def wgs84(self) -> bool:
@@ -139,6 +144,7 @@ def prepare(joined, crs, layers=None) -> ExportData:
     import geopandas as gpd
 
     from heritage_mapper.join import ensure_joined
+    from heritage_mapper.tours import tour_routes
 
     joined_data = ensure_joined(joined)
     geodata = joined_data.geodata
@@ -156,6 +162,7 @@ def prepare(joined, crs, layers=None) -> ExportData:
         keep = events["site_ids"].map(lambda ids: any(i in site_ids for i in ids))
         events = events[keep].reset_index(drop=True)
     timelines = {k: v for k, v in joined_data.timelines.items() if k in site_ids}
+    tours = tuple(route for route in tour_routes(joined_data) if set(route.site_ids) <= site_ids)
     return ExportData(
         project=geodata.project,
         crs=crs,
@@ -164,6 +171,7 @@ def prepare(joined, crs, layers=None) -> ExportData:
         events_at_sites=reproject(joined, crs),
         timelines=timelines,
         sources=geodata.sources,
+        tours=tours,
     )
 
 

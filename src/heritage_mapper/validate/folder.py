@@ -32,6 +32,7 @@ from heritage_mapper.validate.geojson import CODES as CHECK_CODES
 from heritage_mapper.validate.project_file import check_project
 from heritage_mapper.validate.sites import check_layer
 from heritage_mapper.validate.sources import check_sources
+from heritage_mapper.validate.tours import check_tours
 
 # code -> summary of the codes only ``validate`` emits (the others are ``check``'s CODES);
 # derived from the one registry, heritage_mapper.rules.
@@ -107,4 +108,5 @@ def parse_geodata(
             check_layer(ctx, project, spec, site_schema, max_bytes)
         check_events(ctx, project, load_schema(ctx, project, "event"), max_bytes)
         check_basemap(ctx, project, max_bytes)
+        check_tours(ctx, project, max_bytes)
     return ctx.report, ctx.parsed
