@@ -11,13 +11,20 @@ LPF                         heritage-mapper
 ``properties.title``        name in the default language
 ``properties.layer``,       layer id and category (extra properties; LPF allows
 ``properties.category``     any)
+``properties.fclasses``     the GeoNames feature class of the category
+                            (:data:`CATEGORY_TYPES`; ``S`` spot, building)
+``types[]``                 the category's Getty AAT concept (``identifier``,
+                            ``label``) and its label in each language
+                            (``sourceLabels``)
 ``names[]``                 one per language: ``toponym`` = ``name_<lang>``,
                             ``lang``, ``citations`` = the site's ``source_refs``
                             (``label`` = source title and paragraph)
 ``when.timespans``          the site's ``period`` (EDTF): ``start.in`` /
                             ``end.in`` = the bounds as ISO dates; an unknown
-                            start gives ``start.latest``; an open or unknown end
-                            is left out; ``when.label`` keeps the EDTF text
+                            start gives ``start.latest`` (= the end, since the
+                            start is no later) and the ``end``; an open or
+                            unknown end is left out; ``when.label`` keeps the
+                            EDTF text
 ``descriptions[]``          ``description_<lang>`` with ``lang``
 ``geometry``                a GeometryCollection (WGS84, RFC 7946 rounding) whose
                             members carry ``certainty`` from
@@ -26,6 +33,8 @@ LPF                         heritage-mapper
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from heritage_mapper.export.geojson import dumps, geometry_mapping
 from heritage_mapper.export.tables import DATASET_STEM, ExportData, iso_date, plain
@@ -37,6 +46,10 @@ __all__ = [
     "CERTAIN_MAX_M",
     "LESS_CERTAIN_MAX_M",
     "certainty",
+    "CATEGORY_TYPES",
+    "DEFAULT_TYPE",
+    "PlaceType",
+    "place_type",
     "feature_collection",
     "outputs",
     "write",
@@ -50,6 +63,42 @@ LPF_ID_BASE = "https://heritage-mapper.example/places/"
 CERTAIN_MAX_M = 100.0  # a building or a marked spot
 LESS_CERTAIN_MAX_M = 2000.0  # a village, a ward, a commune
 EXTENSION = ".lpf.json"
+
+
+class PlaceType(NamedTuple):
+    """A category as World Historical Gazetteer classes places: a GeoNames feature class
+    (``fclasses``) and a Getty AAT concept (``types[].identifier`` and its label)."""
+
+    fclass: str
+    aat: str
+    label: str
+
+
+#: Every concept is in WHG's own AAT subset for place types (LinkedPasts/linked-places-format,
+#: ``aat_whg-subset.tsv``), under "sites (locations)" 300000809. GeoNames class ``S`` is
+#: "spot, building, farm" (class ``P``, populated place, would claim a settlement, which a
+#: rally ground, a battle position or a club is not). A category not named here gets
+#: :data:`DEFAULT_TYPE`: the broad concept is true of every heritage site, a narrower one
+#: would be a guess.
+DEFAULT_TYPE = PlaceType("S", "aat:300000809", "sites (locations)")
+CATEGORY_TYPES = {
+    "historic-event-site": DEFAULT_TYPE,
+    "battle-site": PlaceType("S", "aat:300000835", "battlefields"),
+    "visit-site": DEFAULT_TYPE,
+    "industrial-heritage": DEFAULT_TYPE,
+    "living-culture": DEFAULT_TYPE,
+}
+
+
+def place_type(category) -> PlaceType:
+    """The WHG place type of a category id (:data:`DEFAULT_TYPE` when not in the table).
+
+    Examples
+    --------
+    >>> place_type("battle-site").aat, place_type("no-such-category").fclass
+    ('aat:300000835', 'S')
+    """
+    return CATEGORY_TYPES.get(str(category), DEFAULT_TYPE)
 
 
 def certainty(precision_m) -> str | None:
@@ -90,7 +139,7 @@ def _when(row) -> dict | None:
         span["start"] = {"in": start}
     elif end:
         span["start"] = {"latest": end}
-    if start and end and end != start:
+    if end and end != start:
         span["end"] = {"in": end}
     if not span:
         return None
@@ -98,6 +147,15 @@ def _when(row) -> dict | None:
     if period:
         when["label"] = period
     return when
+
+
+def _type(data: ExportData, kind: PlaceType, category) -> dict:
+    entry: dict = {"identifier": kind.aat, "label": kind.label}
+    spec = data.project.category(category) if category else None
+    if spec is not None:  # the project's own words, only in the languages it wrote them in
+        labels = [(lang, spec.label.get(lang)) for lang in data.languages]
+        entry["sourceLabels"] = [{"label": text, "lang": lang} for lang, text in labels if text]
+    return entry
 
 
 def _feature(data: ExportData, layer_id: str, row: dict) -> dict:
@@ -114,12 +172,16 @@ def _feature(data: ExportData, layer_id: str, row: dict) -> dict:
         "title": names[0]["toponym"] if names else site_id,
         "layer": layer_id,
     }
-    if plain(row.get("category")):
-        properties["category"] = plain(row.get("category"))
+    category = plain(row.get("category"))
+    if category:
+        properties["category"] = category
+    kind = place_type(category)
+    properties["fclasses"] = [kind.fclass]
     feature: dict = {
         "@id": LPF_ID_BASE + site_id,
         "type": "Feature",
         "properties": properties,
+        "types": [_type(data, kind, category)],
     }
     when = _when(row)
     if when:
