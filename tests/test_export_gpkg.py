@@ -104,3 +104,22 @@ def test_layer_selection_keeps_only_those_sites_and_their_events(data, tmp_path)
     assert names == {"sites-harbour", "events", "events-at-sites"}
     events = pyogrio.read_dataframe(path, layer="events", read_geometry=False)
     assert list(events["id"]) == ["ev-1955-pier-rally", "ev-1960-lighthouse-in-service"]
+
+
+def test_the_file_is_geopackage_1_2_which_gdal_3_6_reads_without_a_warning(gpkg):
+    """application_id 'GPKG' (0x47504B47) and user_version 10200: GeoPackage 1.2.
+
+    GDAL 3.6 (Debian 12's QGIS 3.22) warns on a 1.4 file (user_version 10400).
+    """
+    with sqlite3.connect(gpkg) as db:
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        user_version = db.execute("PRAGMA user_version").fetchone()[0]
+    assert application_id.to_bytes(4, "big") == b"GPKG"
+    assert user_version == 10200
+
+
+def test_a_one_layer_export_is_1_2_too(data, tmp_path):
+    """The version is set when the first layer creates the file, whichever it is."""
+    (path,) = export_layers(data, tmp_path, ["gpkg"], layers=[next(iter(data.layers))])
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 10200

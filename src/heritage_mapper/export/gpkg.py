@@ -18,10 +18,15 @@ from heritage_mapper.export.tables import (
     ExportData,
 )
 
-__all__ = ["outputs", "write", "EVENTS_DESCRIPTION", "EVENTS_AT_SITES_DESCRIPTION"]
+__all__ = ["GPKG_VERSION", "outputs", "write", "EVENTS_DESCRIPTION", "EVENTS_AT_SITES_DESCRIPTION"]
 
 EXTENSION = ".gpkg"
 DRIVER = "GPKG"
+#: GeoPackage 1.2 (application_id "GPKG", user_version 10200): GDAL 3.6 (Debian 12,
+#: QGIS 3.22) and older read 1.4 files with a warning and check them against older
+#: triggers; 1.2 is read without one by every GDAL from 2.2 on, and nothing this file
+#: holds needs 1.3 or 1.4.
+GPKG_VERSION = "1.2"
 EVENTS_DESCRIPTION = (
     "Events (no geometry): EDTF date and its bounds date_start/date_end, site_ids "
     "('; '-separated), titles, summaries, source file and paragraph"
@@ -57,18 +62,24 @@ def write(data: ExportData, paths: dict) -> None:
     def options(title: str, description: str) -> dict:
         return {"IDENTIFIER": identifier(title), "DESCRIPTION": description}
 
+    created = {"dataset_options": {"VERSION": GPKG_VERSION}}  # for the first layer only
+
     with gdal_config(OGR_CURRENT_DATE=FIXED_TIMESTAMP):
         for layer_id, frame in data.layers.items():
             title = data.text(data.layer_spec(layer_id).title)
             description = _layer_description(data, layer_id, len(frame))
             layer = data.layer_stem(layer_id)
-            write_layer(path, frame, layer, DRIVER, layer_options=options(title, description))
+            write_layer(
+                path, frame, layer, DRIVER, layer_options=options(title, description), **created
+            )
+            created = {}
         write_layer(
             path,
             data.events,
             EVENTS_STEM,
             DRIVER,
             layer_options=options("events", EVENTS_DESCRIPTION),
+            **created,
         )
         write_layer(
             path,
