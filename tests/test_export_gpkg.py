@@ -64,12 +64,23 @@ def test_every_layer_has_an_identifier_and_a_description(data, gpkg):
 
 
 def test_event_bounds_are_date_columns_for_the_temporal_controller(gpkg):
+    """QGIS compares GeoPackage dates as text with '1965-12-01T00:00:00.000' (#41074):
+    a DATETIME start ('...Z') sorts just after that instant, a DATE end just before it,
+    so the text comparison agrees with the instants (tests/test_qgis_project.py runs it)."""
     types = column_types(gpkg, "events-at-sites")
-    assert types["date_start"] == "DATE" and types["date_end"] == "DATE"
+    assert types["date_start"] == "DATETIME"
+    assert types["date_end"] == "DATE" and types["date_end_excl"] == "DATE"
     assert column_types(gpkg, "events")["date_start"] == "DATE"
     with sqlite3.connect(gpkg) as db:
-        rows = dict(db.execute('SELECT id, date_end FROM "events-at-sites"').fetchall())
-    assert rows["ev-1965-shift@pit-head"] == "1965-12-31"
+        rows = db.execute(
+            'SELECT id, date_start, date_end, date_end_excl FROM "events-at-sites"'
+        ).fetchall()
+    by_id = {row[0]: row[1:] for row in rows}
+    assert by_id["ev-1965-shift@pit-head"] == (
+        "1965-12-01T00:00:00.000Z",
+        "1965-12-31",
+        "1966-01-01",
+    )
 
 
 def test_open_event_ends_are_null(data, gpkg):

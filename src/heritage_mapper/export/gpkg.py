@@ -1,10 +1,20 @@
 """GeoPackage: one file with every site layer, the events table and events-at-sites.
 
 Layers: ``sites-<layer>`` (points of each layer), ``events`` (an attribute table, no
-geometry) and ``events-at-sites`` (one point per event and site, with ``date_start``
-and ``date_end`` as ``DATE`` columns for QGIS's Temporal Controller: "Separate fields
-for start and end date/time"). Each layer's ``gpkg_contents`` row gets an identifier
-(its title) and a description. ``last_change`` is fixed (see
+geometry), ``events-at-sites`` (one point per event and site) and ``basemap-<id>`` for
+each basemap layer of the project. Each layer's ``gpkg_contents`` row gets an identifier
+(its title) and a description.
+
+Dates in ``events-at-sites``, for QGIS's Temporal Controller ("Separate fields for start
+and end date/time", start ``date_start``, end ``date_end_excl``, the default "Include
+start, exclude end"): QGIS hands a GeoPackage its time filter as SQL, where a date is
+compared as text with a literal ``'1959-01-01T00:00:00.000'`` (qgis/QGIS#41074). A
+``DATE`` ``'1959-01-01'`` sorts before that literal, a ``DATETIME``
+``'1959-01-01T00:00:00.000Z'`` after it. So ``date_start`` is a ``DATETIME`` at UTC
+midnight (an event starting on a frame's end is not in that frame) and
+``date_end_excl`` a ``DATE`` (an event ending at a frame's start is not in it): the text
+comparison then gives the same answer as comparing the instants. ``date_end`` (the
+inclusive last day) stays a ``DATE`` for people. ``last_change`` is fixed (see
 :mod:`heritage_mapper.export.ogr`) so the file is byte-identical for the same data.
 """
 
@@ -18,9 +28,17 @@ from heritage_mapper.export.tables import (
     ExportData,
 )
 
-__all__ = ["GPKG_VERSION", "outputs", "write", "EVENTS_DESCRIPTION", "EVENTS_AT_SITES_DESCRIPTION"]
+__all__ = [
+    "GPKG_VERSION",
+    "basemap_layer_name",
+    "outputs",
+    "write",
+    "EVENTS_DESCRIPTION",
+    "EVENTS_AT_SITES_DESCRIPTION",
+]
 
 EXTENSION = ".gpkg"
+BASEMAP_PREFIX = "basemap-"
 DRIVER = "GPKG"
 #: GeoPackage 1.2 (application_id "GPKG", user_version 10200): GDAL 3.6 (Debian 12,
 #: QGIS 3.22) and older read 1.4 files with a warning and check them against older
@@ -32,10 +50,14 @@ EVENTS_DESCRIPTION = (
     "('; '-separated), titles, summaries, source file and paragraph"
 )
 EVENTS_AT_SITES_DESCRIPTION = (
-    "One point per (event, site) pair, id '<event>@<site>'; date_start/date_end are the "
-    "EDTF bounds (DATE, NULL when open or unknown) for QGIS's Temporal Controller "
-    "('Separate fields for start and end date/time')"
+    "One point per (event, site) pair, id '<event>@<site>'; date_start (first day, "
+    "DATETIME at UTC midnight) and date_end (last day, DATE) are the EDTF bounds, "
+    "date_end_excl (DATE) the day after the last: for QGIS's Temporal Controller use "
+    "'Separate fields for start and end date/time' with date_start and date_end_excl "
+    "(NULL when open or unknown)"
 )
+#: Written as UTC date-times in events-at-sites (see the module's docstring).
+UTC_DATETIME_COLUMNS = ("date_start",)
 
 
 def outputs(data: ExportData) -> list[str]:
@@ -46,6 +68,19 @@ def _layer_description(data: ExportData, layer_id: str, count: int) -> str:
     title = data.layer_spec(layer_id).title
     titles = dict.fromkeys(t for t in (data.text(title, lang) for lang in data.languages) if t)
     return " / ".join(titles) + f" ({count} site(s), {data.crs_label}, layer id '{layer_id}')"
+
+
+def basemap_layer_name(basemap_id: str) -> str:
+    """The GeoPackage layer of a basemap layer: ``basemap-<id>``."""
+    return f"{BASEMAP_PREFIX}{basemap_id}"
+
+
+def _basemap_description(data: ExportData, spec) -> str:
+    texts = dict.fromkeys(
+        t for t in (data.text(spec.attribution, lang) for lang in data.languages) if t
+    )
+    licence = f" Licence {spec.licence}" + (f" ({spec.licence_url})" if spec.licence_url else "")
+    return f"Basemap ({spec.role}): " + " / ".join(texts) + "." + licence + "."
 
 
 def write(data: ExportData, paths: dict) -> None:
@@ -87,4 +122,16 @@ def write(data: ExportData, paths: dict) -> None:
             EVENTS_AT_SITES_STEM,
             DRIVER,
             layer_options=options("events at sites", EVENTS_AT_SITES_DESCRIPTION),
+            utc_datetimes=UTC_DATETIME_COLUMNS,
         )
+        for spec in data.project.basemap:
+            frame = data.basemap.get(spec.id)
+            if frame is None:
+                continue
+            write_layer(
+                path,
+                frame,
+                basemap_layer_name(spec.id),
+                DRIVER,
+                layer_options=options(f"basemap {spec.id}", _basemap_description(data, spec)),
+            )
