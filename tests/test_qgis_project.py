@@ -282,3 +282,55 @@ def test_an_unknown_language_is_refused(small_data, tmp_path):
 
     with pytest.raises(UsageError, match="--lang de"):
         export_layers(small_data, tmp_path, ["qgis"], lang="de")
+
+
+def test_debian_gdal_reads_the_geopackage_without_a_warning_and_validates_it(qgis, wgs84):
+    """GDAL 3.6 (beside QGIS 3.22 on Debian 12) warned 'GeoPackage user_version ... 10400,
+    v1.4.0 ... may only be partially supported' and its validate_gpkg.py failed the 1.4
+    file (Req 75, an R-tree trigger of 1.4); the 1.2 file opens quietly and validates."""
+    out, _ = wgs84
+    gpkg = out / "heritage.gpkg"
+    script = (
+        "import sys; from osgeo import gdal; gdal.UseExceptions(); "
+        "messages = []; gdal.PushErrorHandler(lambda c, n, m: messages.append(m)); "
+        "ds = gdal.OpenEx(sys.argv[1]); print(gdal.__version__, ds.GetLayerCount(), messages)"
+    )
+    opened = subprocess.run(
+        [qgis, "-c", script, str(gpkg)], capture_output=True, text=True, timeout=120
+    )
+    assert opened.returncode == 0, opened.stderr
+    version, count, messages = opened.stdout.split(" ", 2)
+    assert version.startswith("3.") and int(count) >= 7
+    assert messages.strip() == "[]"
+    validator = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
+    if validator.exists():
+        checked = subprocess.run(
+            [qgis, str(validator), str(gpkg)], capture_output=True, text=True, timeout=300
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+HOSTILE = "<b>&amp;</b> ]]> \"'</qgis><x/> \x01 Hòn Gai"
+
+
+def test_every_data_string_is_escaped(tmp_path):
+    """A title or label with markup, an XML end, quotes and a control character comes out
+    as text in a well-formed project (the control character, which XML 1.0 cannot hold,
+    as U+FFFD)."""
+    from heritage_mapper import load_geodata
+
+    from .fixtures import make_geodata
+
+    root = make_geodata(tmp_path)
+    project = json.loads((root / "project.json").read_text(encoding="utf-8"))
+    project["title"]["vi"] = HOSTILE
+    project["layers"][0]["title"]["vi"] = HOSTILE
+    project["categories"][0]["label"]["vi"] = HOSTILE
+    (root / "project.json").write_text(json.dumps(project, ensure_ascii=False), "utf-8")
+    export_layers(load_geodata(root), tmp_path / "out", ["qgis"])
+    path = tmp_path / "out" / "heritage.qgz"
+    tree = qgs_root(path)  # parses: well-formed
+    expected = HOSTILE.replace("\x01", "\ufffd")
+    assert tree.get("projectname") == expected and tree.find("title").text == expected
+    assert expected in {e.get("name") for e in tree.iter("layer-tree-layer")}
+    assert expected in {e.get("label") for e in tree.iter("category")}

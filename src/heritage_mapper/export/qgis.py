@@ -253,7 +253,9 @@ def _single(parent, kind: str, layers: list) -> ET.Element:
     return renderer
 
 
-def _labels(parent, field: str, size: float, color: str, placement: str, dist: float = 0):
+def _labels(
+    parent, field: str, size: float, color: str, placement: str, dist: float = 0, priority=5
+):
     labeling = _el(parent, "labeling", type="simple")
     settings = _el(labeling, "settings", calloutType="simple")
     style = _el(
@@ -291,7 +293,7 @@ def _labels(parent, field: str, size: float, color: str, placement: str, dist: f
         distUnits="MM",
         offsetType="1",
         predefinedPositionOrder="TR,TL,BR,BL,R,L,TSR,BSR",
-        priority="5",
+        priority=str(priority),
         placementFlags="10",
         centroidWhole="0",
         centroidInside="1",
@@ -522,7 +524,7 @@ def _site_layer(data: ExportData, layer_id: str, lang: str) -> _Layer:
             for index, category in enumerate(data.project.categories)
         ]
         _categorized(element, "category", categories)
-        _labels(element, field, 9, "#263238", "6", 1.2)
+        _labels(element, field, 9, "#263238", "6", 1.2, priority=9)  # before place names
 
     frame = data.layers[layer_id]
     abstract = f"{data.text(spec.title, lang)}: {len(frame)} site(s), {data.crs_label}"
@@ -574,7 +576,7 @@ def _basemap_layer(data: ExportData, spec, lang: str) -> _Layer:
         def style(element):
             _el(element, "renderer-v2", type="nullSymbol")
             if field:
-                _labels(element, field, 8.5, "#3d4a52", "1")
+                _labels(element, field, 8.5, "#3d4a52", "1", priority=2)
 
     return _Layer(
         f"basemap-{spec.id}",
