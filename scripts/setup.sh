@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything heritage-mapper needs on a fresh machine: a virtual environment in
-# .venv with the exact versions in requirements.lock, and (for the browser tests)
-# Debian's Chromium when it is missing and we may install it.
+# .venv with the exact versions in requirements.lock, and (for the browser tests and the
+# QGIS project test) Debian's Chromium and python3-qgis when missing and we may install them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,16 @@ if [ "${HERITAGE_MAPPER_SKIP_APT:-}" != "1" ] && [ ! -x /usr/bin/chromium ] && c
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "note: /usr/bin/chromium is missing; the browser tests need it (sudo apt-get install chromium)" >&2
+  fi
+fi
+
+# QGIS's Python bindings (Debian's QGIS 3.22 on Debian 12): tests/test_qgis_project.py opens
+# the exported QGIS project in real QGIS, headless, with /usr/bin/python3.
+if [ "${HERITAGE_MAPPER_SKIP_APT:-}" != "1" ] && ! /usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 && command -v apt-get >/dev/null; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-qgis >/dev/null
+  else
+    echo "note: QGIS's Python bindings are missing; the QGIS project test needs them (sudo apt-get install python3-qgis)" >&2
   fi
 fi
 

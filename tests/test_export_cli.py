@@ -22,6 +22,7 @@ ALL_WGS84 = {
     "heritage.kml",
     "heritage.gpx",
     "heritage.lpf.json",
+    "heritage.qgz",
     "sites.csv",
     "events.csv",
     *(

@@ -111,7 +111,7 @@ def test_wgs84_only_formats_accept_wgs84_spelled_out():
 
 def test_all_with_a_crs_skips_the_wgs84_only_formats():
     chosen, skipped = select_formats(["all"], "EPSG:3405")
-    assert [f.name for f in chosen] == ["gpkg", "shapefile", "csv", "fgb"]
+    assert [f.name for f in chosen] == ["gpkg", "shapefile", "csv", "fgb", "qgis"]
     assert [f.name for f in skipped] == ["geojson", "kml", "gpx", "lpf"]
 
 

@@ -64,12 +64,23 @@ def test_every_layer_has_an_identifier_and_a_description(data, gpkg):
 
 
 def test_event_bounds_are_date_columns_for_the_temporal_controller(gpkg):
+    """QGIS compares GeoPackage dates as text with '1965-12-01T00:00:00.000' (#41074):
+    a DATETIME start ('...Z') sorts just after that instant, a DATE end just before it,
+    so the text comparison agrees with the instants (tests/test_qgis_project.py runs it)."""
     types = column_types(gpkg, "events-at-sites")
-    assert types["date_start"] == "DATE" and types["date_end"] == "DATE"
+    assert types["date_start"] == "DATETIME"
+    assert types["date_end"] == "DATE" and types["date_end_excl"] == "DATE"
     assert column_types(gpkg, "events")["date_start"] == "DATE"
     with sqlite3.connect(gpkg) as db:
-        rows = dict(db.execute('SELECT id, date_end FROM "events-at-sites"').fetchall())
-    assert rows["ev-1965-shift@pit-head"] == "1965-12-31"
+        rows = db.execute(
+            'SELECT id, date_start, date_end, date_end_excl FROM "events-at-sites"'
+        ).fetchall()
+    by_id = {row[0]: row[1:] for row in rows}
+    assert by_id["ev-1965-shift@pit-head"] == (
+        "1965-12-01T00:00:00.000Z",
+        "1965-12-31",
+        "1966-01-01",
+    )
 
 
 def test_open_event_ends_are_null(data, gpkg):
@@ -104,3 +115,22 @@ def test_layer_selection_keeps_only_those_sites_and_their_events(data, tmp_path)
     assert names == {"sites-harbour", "events", "events-at-sites"}
     events = pyogrio.read_dataframe(path, layer="events", read_geometry=False)
     assert list(events["id"]) == ["ev-1955-pier-rally", "ev-1960-lighthouse-in-service"]
+
+
+def test_the_file_is_geopackage_1_2_which_gdal_3_6_reads_without_a_warning(gpkg):
+    """application_id 'GPKG' (0x47504B47) and user_version 10200: GeoPackage 1.2.
+
+    GDAL 3.6 (Debian 12's QGIS 3.22) warns on a 1.4 file (user_version 10400).
+    """
+    with sqlite3.connect(gpkg) as db:
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        user_version = db.execute("PRAGMA user_version").fetchone()[0]
+    assert application_id.to_bytes(4, "big") == b"GPKG"
+    assert user_version == 10200
+
+
+def test_a_one_layer_export_is_1_2_too(data, tmp_path):
+    """The version is set when the first layer creates the file, whichever it is."""
+    (path,) = export_layers(data, tmp_path, ["gpkg"], layers=[next(iter(data.layers))])
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 10200

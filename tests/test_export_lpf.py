@@ -12,7 +12,13 @@ import unicodedata
 import pytest
 
 from heritage_mapper.export import certainty, export_layers
-from heritage_mapper.export.lpf import LPF_CONTEXT, LPF_ID_BASE
+from heritage_mapper.export.lpf import CATEGORY_TYPES, DEFAULT_TYPE, LPF_CONTEXT, LPF_ID_BASE
+
+from .conftest import SHARED
+
+#: World Historical Gazetteer's schemas, copied unchanged (shared/thirdparty/SOURCES.md):
+#: v2 validates each feature with lpf_v1.2, v3's uploader the whole collection with lpf_v2.0.
+WHG_SCHEMAS = SHARED / "thirdparty" / "lpf"
 
 DEGREE_TOLERANCE = 1e-7
 
@@ -75,7 +81,11 @@ def test_names_have_language_and_citations(data, doc):
             "1964/1972",
         ),
         ("lighthouse", {"start": {"in": "1959-01-01"}}, "1959/.."),
-        ("screening-plant", {"start": {"latest": "2025-12-31"}}, "/2025"),
+        (
+            "screening-plant",
+            {"start": {"latest": "2025-12-31"}, "end": {"in": "2025-12-31"}},
+            "/2025",
+        ),
     ],
 )
 def test_timespans_come_from_the_edtf_bounds(doc, site_id, span, label):
@@ -102,3 +112,85 @@ def test_certainty_thresholds():
         "uncertain",
     ]
     assert certainty(None) is None
+
+
+def _whg3_validator():
+    import jsonschema
+    from referencing import Registry, Resource
+
+    schema = json.loads((WHG_SCHEMAS / "whg3_lpf_v2.0.json").read_text(encoding="utf-8"))
+    citation = json.loads((WHG_SCHEMAS / "whg3_csl-citation.json").read_text(encoding="utf-8"))
+    registry = Registry().with_resource(
+        "https://whgazetteer.org/schema/csl-citation.json", Resource.from_contents(citation)
+    )
+    return jsonschema.Draft7Validator(schema, registry=registry)
+
+
+def _whg2_validator():
+    import jsonschema
+
+    schema = json.loads(
+        (WHG_SCHEMAS / "whgazetteer_schema_lpf_v1.2.json").read_text(encoding="utf-8")
+    )
+    return jsonschema.Draft7Validator(schema)
+
+
+def _errors(validator, instance) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+        for e in validator.iter_errors(instance)
+    ]
+
+
+def test_the_whg_schemas_refuse_a_feature_without_types_or_fclasses(doc):
+    """The check has teeth: the v1.1 export's feature (no fclasses, no types) fails v3."""
+    feature = json.loads(json.dumps(doc["features"][0]))
+    feature["properties"].pop("fclasses")
+    feature.pop("types")
+    collection = {"type": "FeatureCollection", "features": [feature]}
+    assert _errors(_whg3_validator(), collection)
+
+
+def test_whg_v3_uploader_schema_accepts_the_whole_collection(doc):
+    assert _errors(_whg3_validator(), doc) == []
+
+
+def test_whg_v2_schema_accepts_every_feature(doc):
+    validator = _whg2_validator()
+    assert doc["features"]
+    for feature in doc["features"]:
+        assert _errors(validator, feature) == [], feature["@id"]
+
+
+def test_the_real_data_passes_both_whg_schemas(tmp_path):
+    """Quảng Ninh's eight places, as WHG's uploaders would read them."""
+    from heritage_mapper import load_geodata
+
+    from .conftest import REPO
+
+    data = load_geodata(REPO / "geodata", sources_dir=SHARED / "sources")
+    (path,) = export_layers(data, tmp_path, ["lpf"])
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert len(doc["features"]) == 8
+    assert _errors(_whg3_validator(), doc) == []
+    v2 = _whg2_validator()
+    assert [e for f in doc["features"] for e in _errors(v2, f)] == []
+    plant = features_by_id(doc)["cua-ong-screening-plant"]
+    # /..: start unknown, still working: begun by the data's present (2025), no end
+    assert plant["when"] == {"timespans": [{"start": {"latest": "2025-12-31"}}], "label": "/.."}
+    battle = features_by_id(doc)["nam-hoa-battle-positions"]
+    assert battle["properties"]["fclasses"] == ["S"]
+    assert battle["types"][0]["identifier"] == "aat:300000835"
+
+
+def test_fclasses_and_types_come_from_the_category(data, doc):
+    for _, site in data.sites.iterrows():
+        feature = features_by_id(doc)[site["id"]]
+        kind = CATEGORY_TYPES.get(site["category"], DEFAULT_TYPE)
+        assert feature["properties"]["fclasses"] == [kind.fclass]
+        (entry,) = feature["types"]
+        assert (entry["identifier"], entry["label"]) == (kind.aat, kind.label)
+        label = data.project.category(site["category"]).label
+        assert entry["sourceLabels"] == [
+            {"label": label[lang], "lang": lang} for lang in ("vi", "en") if lang in label
+        ]

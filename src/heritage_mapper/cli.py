@@ -267,12 +267,19 @@ def check(files, output_format, strict, max_bytes):
 @geodata_option
 @max_bytes_option
 @sources_dir_option
+@click.option(
+    "--lang",
+    default=None,
+    help="Language of the QGIS project's labels and layer names (one of the project's "
+    "languages; default: its default_language).",
+)
 @handle_errors
-def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes, sources_dir):
+def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes, sources_dir, lang):
     """Write the layers for GIS users and planners, in one format or all of them.
 
     Formats: geojson (RFC 7946), gpkg, shapefile (zipped), kml, csv, gpx, fgb
-    (FlatGeobuf), lpf (Linked Places). --crs takes any EPSG code; geojson, kml, gpx and
+    (FlatGeobuf), lpf (Linked Places), qgis (a QGIS project, heritage.qgz, with the
+    GeoPackage it opens). --crs takes any EPSG code; geojson, kml, gpx and
     lpf are WGS84 by definition, so with --format all --crs they are skipped and said
     so. An existing file is replaced only with --overwrite. Exit code 0 written, 1 the
     output cannot be written, 2 a bad request. Example:
@@ -293,6 +300,7 @@ def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes, sour
         overwrite=overwrite,
         max_bytes=max_bytes,
         sources_dir=sources_dir,
+        lang=lang,
     )
     for path in result.paths:
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")

@@ -5,19 +5,20 @@ format         files (``.epsgNNNN`` before the extension off WGS84)    CRS
 =============  ======================================================  ===============
 ``geojson``    ``sites-<layer>.geojson`` each, ``events-at-sites``     WGS84 only
 ``gpkg``       ``heritage.gpkg``: site layers, ``events``,             any EPSG
-               ``events-at-sites``
+               ``events-at-sites``, ``basemap-<id>``
 ``shapefile``  ``sites-<layer>.shp.zip`` each, ``events-at-sites``     any EPSG
 ``kml``        ``heritage.kml``                                        WGS84 only
 ``csv``        ``sites.csv``, ``events.csv``                           any EPSG
 ``gpx``        ``heritage.gpx``                                        WGS84 only
 ``fgb``        ``sites-<layer>.fgb`` each, ``events-at-sites.fgb``     any EPSG
 ``lpf``        ``heritage.lpf.json``                                   WGS84 only
+``qgis``       ``heritage.qgz`` (and the ``heritage.gpkg`` it opens)   any EPSG
 =============  ======================================================  ===============
 
 Examples
 --------
 >>> [f.name for f in FORMATS]
-['geojson', 'gpkg', 'shapefile', 'kml', 'csv', 'gpx', 'fgb', 'lpf']
+['geojson', 'gpkg', 'shapefile', 'kml', 'csv', 'gpx', 'fgb', 'lpf', 'qgis']
 """
 
 from heritage_mapper.export.core import (

@@ -25,7 +25,7 @@ from heritage_mapper.atomic import (
     publish_set,
 )
 from heritage_mapper.errors import HeritageError, OutputError, UsageError
-from heritage_mapper.export import csvfile, fgb, geojson, gpkg, gpx, kml, lpf, shapefile
+from heritage_mapper.export import csvfile, fgb, geojson, gpkg, gpx, kml, lpf, qgis, shapefile
 from heritage_mapper.export.crs import crs_label, is_wgs84, resolve_crs
 from heritage_mapper.export.tables import ExportData, prepare
 
@@ -46,7 +46,7 @@ DEFAULT_OUT_DIR = "exports"
 #: The names the writers give their files (what a rebuild may remove from the folder).
 EXPORT_NAME = re.compile(
     r"(heritage|sites|events|events-at-sites|tours|sites-[^/\\\x00]+)(\.epsg\d+)?"
-    r"\.(geojson|gpkg|shp\.zip|kml|csv|gpx|fgb|lpf\.json)"
+    r"\.(geojson|gpkg|shp\.zip|kml|csv|gpx|fgb|lpf\.json|qgz)"
 )
 
 
@@ -85,7 +85,10 @@ FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("gpx", "GPX", gpx, "GPX is WGS84 latitude/longitude by definition"),
     ExportFormat("fgb", "FlatGeobuf", fgb),
     ExportFormat("lpf", "Linked Places Format", lpf, "Linked Places is GeoJSON-LD, WGS84"),
+    ExportFormat("qgis", "QGIS project (with the GeoPackage it opens)", qgis),
 )
+#: Formats that need another one written beside them: the QGIS project opens the GeoPackage.
+NEEDS = {"qgis": "gpkg"}
 FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in FORMATS)
 
 
@@ -100,7 +103,9 @@ def select_formats(formats, crs=None) -> tuple[list[ExportFormat], list[ExportFo
     --------
     >>> chosen, skipped = select_formats(["all"], "EPSG:5899")
     >>> [f.name for f in chosen], [f.name for f in skipped]
-    (['gpkg', 'shapefile', 'csv', 'fgb'], ['geojson', 'kml', 'gpx', 'lpf'])
+    (['gpkg', 'shapefile', 'csv', 'fgb', 'qgis'], ['geojson', 'kml', 'gpx', 'lpf'])
+    >>> [f.name for f in select_formats(["qgis"])[0]]
+    ['gpkg', 'qgis']
     >>> select_formats(["kml"], "EPSG:5899")
     Traceback (most recent call last):
     ...
@@ -119,8 +124,9 @@ def select_formats(formats, crs=None) -> tuple[list[ExportFormat], list[ExportFo
     target = resolve_crs(crs)
     wanted_all = ALL in names
     chosen, skipped = [], []
+    needed = {NEEDS[n] for n in names if n in NEEDS}
     for fmt in FORMATS:
-        if not wanted_all and fmt.name not in names:
+        if not wanted_all and fmt.name not in names and fmt.name not in needed:
             continue
         if fmt.wgs84_only and not is_wgs84(target):
             if not wanted_all:
@@ -143,6 +149,7 @@ def export_layers(
     layers: Iterable[str] | None = None,
     overwrite: bool = False,
     replace_previous: bool = False,
+    lang: str | None = None,
 ) -> list[Path]:
     """Write the layers of a loaded geodata folder in one or more formats.
 
@@ -168,6 +175,9 @@ def export_layers(
         Publish these files as the folder's set (what ``build`` does): the folder's
         manifest lists them, and export files the previous set listed that this one
         lacks (a removed layer's) are removed once the new set is in place.
+    lang
+        The language of the QGIS project's labels and names (a project language;
+        ``None`` for the project's default).
 
     Returns
     -------
@@ -193,7 +203,7 @@ def export_layers(
     ['heritage.epsg5899.gpkg']
     """
     chosen, _skipped = select_formats(formats, crs)
-    data = prepare(joined, resolve_crs(crs), None if layers is None else list(layers))
+    data = prepare(joined, resolve_crs(crs), None if layers is None else list(layers), lang)
     # the API too: never into the geodata folder (export_geodata also refuses a parent)
     check_output_folders(data.project.root, out=out_dir, may_contain=True)
     folder = ensure_writable_dir(out_dir)
@@ -231,6 +241,7 @@ def export_geodata(
     overwrite: bool = False,
     max_bytes: int | None = None,
     sources_dir: str | Path | None = None,
+    lang: str | None = None,
 ) -> ExportResult:
     """Validate and load a geodata folder, join it, and write its layers in ``formats``.
 
@@ -259,7 +270,9 @@ def export_geodata(
     _, skipped = select_formats(names, crs)  # a bad request fails before the data is read
     check_output_folders(geodata_dir, out=out_dir)  # before anything is read or written
     joined = join(load_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir))
-    paths = export_layers(joined, out_dir, names, crs=crs, layers=layers, overwrite=overwrite)
+    paths = export_layers(
+        joined, out_dir, names, crs=crs, layers=layers, overwrite=overwrite, lang=lang
+    )
     return ExportResult(paths, skipped, crs_label(resolve_crs(crs)))
 
 

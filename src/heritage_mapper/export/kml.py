@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from heritage_mapper.dates import filter_bounds, present_year
+from heritage_mapper.dates import filter_bounds
 from heritage_mapper.export import tours
 from heritage_mapper.export.tables import (
     DATASET_STEM,
@@ -134,7 +134,7 @@ def document(data: ExportData) -> ET.ElementTree:
         style = sub_element(doc, "Style", id=f"layer-{layer_id}")
         icon = sub_element(style, "IconStyle")
         sub_element(icon, "color", kml_color(data.layer_spec(layer_id).color))
-    present = _present(data)
+    present = data.present_year()
     for layer_id, frame in data.layers.items():
         folder = sub_element(doc, "Folder")
         title = data.layer_spec(layer_id).title
@@ -146,13 +146,6 @@ def document(data: ExportData) -> ET.ElementTree:
             _placemark(folder, data, row, f"layer-{layer_id}", present)
     ET.indent(root, space="  ")
     return ET.ElementTree(root)
-
-
-def _present(data: ExportData) -> int | None:
-    """The exported data's present year (:func:`heritage_mapper.dates.present_year`)."""
-    texts = [plain(v) for frame in data.layers.values() for v in frame["period"].tolist()]
-    texts += [plain(v) for v in data.events["date"].tolist()]
-    return present_year(texts)
 
 
 def outputs(data: ExportData) -> list[str]:

@@ -11,13 +11,22 @@ LPF                         heritage-mapper
 ``properties.title``        name in the default language
 ``properties.layer``,       layer id and category (extra properties; LPF allows
 ``properties.category``     any)
+``properties.fclasses``     the GeoNames feature class of the category
+                            (:data:`CATEGORY_TYPES`; ``S`` spot, building)
+``types[]``                 the category's Getty AAT concept (``identifier``,
+                            ``label``) and its label in each language
+                            (``sourceLabels``)
 ``names[]``                 one per language: ``toponym`` = ``name_<lang>``,
                             ``lang``, ``citations`` = the site's ``source_refs``
                             (``label`` = source title and paragraph)
 ``when.timespans``          the site's ``period`` (EDTF): ``start.in`` /
                             ``end.in`` = the bounds as ISO dates; an unknown
-                            start gives ``start.latest``; an open or unknown end
-                            is left out; ``when.label`` keeps the EDTF text
+                            start gives ``start.latest`` (= the end, since the
+                            start is no later) and the ``end``; an open or
+                            unknown end is left out; ``/..`` (start unknown,
+                            still there) gives ``start.latest`` = the last day
+                            of the data's present year and no end;
+                            ``when.label`` keeps the EDTF text
 ``descriptions[]``          ``description_<lang>`` with ``lang``
 ``geometry``                a GeometryCollection (WGS84, RFC 7946 rounding) whose
                             members carry ``certainty`` from
@@ -27,6 +36,9 @@ LPF                         heritage-mapper
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from heritage_mapper.dates import ONGOING
 from heritage_mapper.export.geojson import dumps, geometry_mapping
 from heritage_mapper.export.tables import DATASET_STEM, ExportData, iso_date, plain
 from heritage_mapper.model import SOURCE_REF_SEPARATOR
@@ -37,6 +49,10 @@ __all__ = [
     "CERTAIN_MAX_M",
     "LESS_CERTAIN_MAX_M",
     "certainty",
+    "CATEGORY_TYPES",
+    "DEFAULT_TYPE",
+    "PlaceType",
+    "place_type",
     "feature_collection",
     "outputs",
     "write",
@@ -50,6 +66,42 @@ LPF_ID_BASE = "https://heritage-mapper.example/places/"
 CERTAIN_MAX_M = 100.0  # a building or a marked spot
 LESS_CERTAIN_MAX_M = 2000.0  # a village, a ward, a commune
 EXTENSION = ".lpf.json"
+
+
+class PlaceType(NamedTuple):
+    """A category as World Historical Gazetteer classes places: a GeoNames feature class
+    (``fclasses``) and a Getty AAT concept (``types[].identifier`` and its label)."""
+
+    fclass: str
+    aat: str
+    label: str
+
+
+#: Every concept is in WHG's own AAT subset for place types (LinkedPasts/linked-places-format,
+#: ``aat_whg-subset.tsv``), under "sites (locations)" 300000809. GeoNames class ``S`` is
+#: "spot, building, farm" (class ``P``, populated place, would claim a settlement, which a
+#: rally ground, a battle position or a club is not). A category not named here gets
+#: :data:`DEFAULT_TYPE`: the broad concept is true of every heritage site, a narrower one
+#: would be a guess.
+DEFAULT_TYPE = PlaceType("S", "aat:300000809", "sites (locations)")
+CATEGORY_TYPES = {
+    "historic-event-site": DEFAULT_TYPE,
+    "battle-site": PlaceType("S", "aat:300000835", "battlefields"),
+    "visit-site": DEFAULT_TYPE,
+    "industrial-heritage": DEFAULT_TYPE,
+    "living-culture": DEFAULT_TYPE,
+}
+
+
+def place_type(category) -> PlaceType:
+    """The WHG place type of a category id (:data:`DEFAULT_TYPE` when not in the table).
+
+    Examples
+    --------
+    >>> place_type("battle-site").aat, place_type("no-such-category").fclass
+    ('aat:300000835', 'S')
+    """
+    return CATEGORY_TYPES.get(str(category), DEFAULT_TYPE)
 
 
 def certainty(precision_m) -> str | None:
@@ -82,7 +134,7 @@ def _citations(data: ExportData, refs, lang: str) -> list[dict]:
     return citations
 
 
-def _when(row) -> dict | None:
+def _when(row, present: int | None) -> dict | None:
     period = plain(row.get("period"))
     start, end = iso_date(row.get("period_start")), iso_date(row.get("period_end"))
     span: dict = {}
@@ -90,7 +142,10 @@ def _when(row) -> dict | None:
         span["start"] = {"in": start}
     elif end:
         span["start"] = {"latest": end}
-    if start and end and end != start:
+    elif period == ONGOING and present is not None:
+        # start unknown, still there: it had begun by the data's present, no end
+        span["start"] = {"latest": f"{present:04d}-12-31"}
+    if end and end != start:
         span["end"] = {"in": end}
     if not span:
         return None
@@ -100,7 +155,16 @@ def _when(row) -> dict | None:
     return when
 
 
-def _feature(data: ExportData, layer_id: str, row: dict) -> dict:
+def _type(data: ExportData, kind: PlaceType, category) -> dict:
+    entry: dict = {"identifier": kind.aat, "label": kind.label}
+    spec = data.project.category(category) if category else None
+    if spec is not None:  # the project's own words, only in the languages it wrote them in
+        labels = [(lang, spec.label.get(lang)) for lang in data.languages]
+        entry["sourceLabels"] = [{"label": text, "lang": lang} for lang, text in labels if text]
+    return entry
+
+
+def _feature(data: ExportData, layer_id: str, row: dict, present: int | None) -> dict:
     site_id = str(row["id"])
     refs = row.get("source_refs")
     names = []
@@ -114,14 +178,18 @@ def _feature(data: ExportData, layer_id: str, row: dict) -> dict:
         "title": names[0]["toponym"] if names else site_id,
         "layer": layer_id,
     }
-    if plain(row.get("category")):
-        properties["category"] = plain(row.get("category"))
+    category = plain(row.get("category"))
+    if category:
+        properties["category"] = category
+    kind = place_type(category)
+    properties["fclasses"] = [kind.fclass]
     feature: dict = {
         "@id": LPF_ID_BASE + site_id,
         "type": "Feature",
         "properties": properties,
+        "types": [_type(data, kind, category)],
     }
-    when = _when(row)
+    when = _when(row, present)
     if when:
         feature["when"] = when
     feature["names"] = names
@@ -143,8 +211,9 @@ def _feature(data: ExportData, layer_id: str, row: dict) -> dict:
 
 def feature_collection(data: ExportData) -> dict:
     """The LPF FeatureCollection of every selected site."""
+    present = data.present_year()
     features = [
-        _feature(data, layer_id, row)
+        _feature(data, layer_id, row, present)
         for layer_id, frame in data.layers.items()
         for row in frame.to_dict("records")
     ]

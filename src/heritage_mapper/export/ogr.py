@@ -101,13 +101,16 @@ def _geometry_type(geometries) -> str:
     return "Unknown"
 
 
-def write_layer(path, frame, layer: str, driver: str, *, names=None, text=None, **options):
+def write_layer(
+    path, frame, layer: str, driver: str, *, names=None, text=None, utc_datetimes=(), **options
+):
     """Write a DataFrame or GeoDataFrame as one layer of ``path``.
 
     ``names`` maps column → field name; ``text`` transforms every text value (the
-    Shapefile writer cuts to the dBASE limit); ``options`` go to ``pyogrio.raw.write``
-    (``layer_options``, ``encoding``, ...). GDAL failures become
-    :class:`~heritage_mapper.errors.OutputError`.
+    Shapefile writer cuts to the dBASE limit); the date columns named in
+    ``utc_datetimes`` are written as UTC date-times (midnight, ``Z``) rather than dates;
+    ``options`` go to ``pyogrio.raw.write`` (``layer_options``, ``encoding``, ...). GDAL
+    failures become :class:`~heritage_mapper.errors.OutputError`.
     """
     import geopandas as gpd
     import pyogrio.errors
@@ -116,8 +119,17 @@ def write_layer(path, frame, layer: str, driver: str, *, names=None, text=None, 
 
     geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     columns = [c for c in frame.columns if c != geometry_name]
+    import numpy as np
+
     pairs = [_column_array(frame[c], text) for c in columns]
     arrays = [array for array, _ in pairs]
+    offsets = {}
+    for i, column in enumerate(columns):
+        if column in utc_datetimes:
+            arrays[i] = arrays[i].astype("datetime64[ms]")
+            offsets[names[column] if names else column] = np.full(len(frame), 100, np.int32)
+    if offsets:  # GDAL's time zone flag: 100 is UTC
+        options["gdal_tz_offsets"] = offsets
     masks = [mask for _, mask in pairs]
     field_mask = masks if any(m is not None for m in masks) else None
     fields = [names[c] if names else c for c in columns]

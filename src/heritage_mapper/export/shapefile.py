@@ -58,6 +58,7 @@ SHAPEFILE_FIELD_NAMES = {
     "date": "date",
     "date_start": "date_start",
     "date_end": "date_end",
+    "date_end_excl": "end_excl",
     "approximate": "approx",
     "uncertain": "uncertain",
     "source": "source",

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from heritage_mapper.errors import UsageError
 from heritage_mapper.export.crs import check_area_of_use, crs_label, is_wgs84, reproject
@@ -24,6 +24,8 @@ __all__ = [
     "EVENTS_STEM",
     "EVENTS_AT_SITES_STEM",
     "DATASET_STEM",
+    "END_EXCLUSIVE",
+    "with_exclusive_end",
     "plain",
     "flat",
     "iso_date",
@@ -35,6 +37,11 @@ SITES_STEM = "sites"
 EVENTS_STEM = "events"
 EVENTS_AT_SITES_STEM = "events-at-sites"
 DATASET_STEM = "heritage"
+#: The exclusive end of an event at a site: the day after ``date_end`` (the inclusive
+#: last day), i.e. the midnight at which the event is over. QGIS reads a date as that
+#: day's midnight and, by default ("Include start, exclude end"), shows a feature while
+#: ``start <= t < end``: with this field as the end, an event of one day shows on that day.
+END_EXCLUSIVE = "date_end_excl"
 # Characters XML 1.0 cannot hold at all (C0 controls but tab and newlines, surrogates,
 # U+FFFE/U+FFFF): a file containing one would not open in Google Earth.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -67,6 +74,12 @@ class ExportData:
         The tours (:class:`heritage_mapper.tours.TourRoute`, WGS84, legs measured on the
         ellipsoid) whose stops are all in the selected layers; empty when the project
         has none.
+    basemap
+        Basemap layer id → GeoDataFrame in ``crs`` (``project.basemap`` order; empty
+        when the project has no basemap).
+    lang
+        The language asked for (labels of the QGIS project); ``None`` for the project's
+        default.
     """
 
     project: object
@@ -77,6 +90,17 @@ class ExportData:
     timelines: dict
     sources: object
     tours: tuple = ()
+    basemap: dict = field(default_factory=dict)
+    lang: str | None = None
+
+    def present_year(self) -> int | None:
+        """The exported data's present (:func:`heritage_mapper.dates.present_year`): the
+        latest year in which a site period or an event starts."""
+        from heritage_mapper.dates import present_year
+
+        texts = [plain(v) for frame in self.layers.values() for v in frame["period"].tolist()]
+        texts += [plain(v) for v in self.events["date"].tolist()]
+        return present_year(texts)
 
     @property
     def wgs84(self) -> bool:
@@ -132,14 +156,14 @@ class ExportData:
         return self.localized(rows.iloc[0], "title", lang) or file_name
 
 
-def prepare(joined, crs, layers=None) -> ExportData:
+def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
     """Select ``layers`` (ids; ``None`` = all), reproject to ``crs`` and join the events.
 
     Raises
     ------
     UsageError
-        For a layer id that is not in the project, or a CRS whose area of use does not
-        cover the selected sites.
+        For a layer id that is not in the project, a language it does not have, or a CRS
+        whose area of use does not cover the selected sites.
     """
     import geopandas as gpd
 
@@ -148,6 +172,11 @@ def prepare(joined, crs, layers=None) -> ExportData:
 
     joined_data = ensure_joined(joined)
     geodata = joined_data.geodata
+    if lang is not None and lang not in geodata.project.languages:
+        raise UsageError(
+            f"--lang {lang}: not a language of this project; "
+            f"choose from {', '.join(geodata.project.languages)}"
+        )
     selected = _select_layers(geodata, layers)
     frames = {layer_id: geodata.layers[layer_id] for layer_id in selected}
     site_ids = {s for frame in frames.values() for s in frame["id"]}
@@ -156,6 +185,7 @@ def prepare(joined, crs, layers=None) -> ExportData:
     joined = joined_data.events_at_sites
     joined = joined[joined["layer"].isin(selected)].reset_index(drop=True)
     joined.insert(0, "id", joined["event_id"] + EVENT_SITE_SEPARATOR + joined["site_id"])
+    joined = with_exclusive_end(joined)
     joined = gpd.GeoDataFrame(joined, geometry="geometry", crs=geodata.sites.crs)
     events = geodata.events
     if layers is not None:
@@ -172,7 +202,29 @@ def prepare(joined, crs, layers=None) -> ExportData:
         timelines=timelines,
         sources=geodata.sources,
         tours=tours,
+        basemap={key: reproject(frame, crs) for key, frame in geodata.basemap.items()},
+        lang=lang,
     )
+
+
+def with_exclusive_end(frame):
+    """A copy of ``frame`` with :data:`END_EXCLUSIVE` (``date_end`` + 1 day, NaT when the
+    end is open or unknown) right after ``date_end``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"date_end": pd.to_datetime(["1955-04-25", None])})
+    >>> with_exclusive_end(frame)["date_end_excl"].dt.strftime("%Y-%m-%d").tolist()
+    ['1955-04-26', nan]
+    """
+    import pandas as pd
+
+    out = frame.copy()
+    out.insert(
+        out.columns.get_loc("date_end") + 1, END_EXCLUSIVE, out["date_end"] + pd.Timedelta(days=1)
+    )
+    return out
 
 
 def _select_layers(geodata, layers) -> list[str]:
