@@ -207,10 +207,11 @@ def page_links(project, layer_ids, languages, index_label: dict) -> list[dict]:
     Examples
     --------
     >>> from types import SimpleNamespace as NS
-    >>> project = NS(layers=[NS(id="a", title={"en": "A"})], text=lambda t, lang: t["en"])
-    >>> links = page_links(project, ["a"], ["en"], {"en": "All"})
+    >>> layers = [NS(id="a", title={"en": "A"}), NS(id="b", title={"en": "B"})]
+    >>> project = NS(layers=layers, text=lambda texts, lang: texts["en"])
+    >>> links = page_links(project, ["b"], ["en"], {"en": "All"})
     >>> [(link["href"], link["current"]) for link in links]
-    [('index.html', False), ('a.html', True)]
+    [('index.html', False), ('a.html', False), ('b.html', True)]
     """
     from heritage_mapper.model import INDEX_PAGE, PAGE_SUFFIX
 
