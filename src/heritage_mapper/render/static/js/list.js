@@ -52,8 +52,13 @@ const ListMethods = {
     const meta = el("span", "hm-site-meta");
     const place = this.sitePlace(i);
     if (place) {
-      const where = el("span", "hm-site-place", place.text);
-      if (place.lang && place.lang !== this.lang) where.lang = place.lang;
+      let where;
+      if (place.lang && place.lang !== this.lang) {
+        where = el("span", "hm-site-place", place.text); // another language: marked whole
+        where.lang = place.lang;
+      } else {
+        where = textEl("span", "hm-site-place", place.text, this.lang); // Vietnamese names marked
+      }
       meta.append(where, " · ");
     }
     meta.append(el("span", "hm-site-layer", layer.title[this.lang]));
