@@ -115,7 +115,7 @@ const BasemapMethods = {
       const zoom = Math.min(this.map.getBoundsZoom(bounds, true), FIT_MAX_ZOOM, this.sitesZoom());
       // not setMinZoom: it zooms in with an animation that ends after (and undoes) the
       // framing done meanwhile; this zooms at once, keeping the centre
-      this.map.options.minZoom = zoom;
+      L.setOptions(this.map, { minZoom: zoom });
       this.map.fire("zoomlevelschange");
       if (this.map.getZoom() < zoom) this.map.setZoom(zoom, { animate: false });
     };
