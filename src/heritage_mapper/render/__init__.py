@@ -1,7 +1,9 @@
 """Interactive maps that work from disk with no network, in every project language.
 
 :func:`build_maps` writes ``index.html`` (every layer) and ``<layer-id>.html`` (one
-layer each). Each page is one self-contained HTML file:
+layer each), then the story pages (:mod:`.story`): ``story.html`` (the region's history,
+era by era) and ``tour-<tour-id>.html`` (one per tour). Each page is one
+self-contained HTML file:
 
 - Leaflet, leaflet.markercluster (on pages with more than
   :data:`CLUSTER_MIN_SITES` sites), the page's own script (the modules of
@@ -55,9 +57,10 @@ def build_maps(joined, out_dir: str | Path) -> list[Path]:
     Returns
     -------
     list of Path
-        The files written: ``index.html`` first, then one page per layer. Pages the
-        previous build wrote (listed in the folder's manifest) for layers no longer in
-        the project are removed once the new set is in place; other files stay.
+        The files written: ``index.html`` first, then one page per layer, the story
+        page and one page per tour (:func:`page_names`). Pages the
+        previous build wrote (listed in the folder's manifest) for layers or tours no
+        longer in the project are removed once the new set is in place; other files stay.
 
     Raises
     ------

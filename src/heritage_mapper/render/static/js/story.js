@@ -10,7 +10,7 @@
 
 const STORY_ROUTE_STYLE = { color: "#8a2b3d", weight: 4, opacity: 0.9, interactive: false };
 const STORY_HIGHLIGHT = { radius: 15, color: "#8a2b3d", weight: 3, fill: false, interactive: false };
-const STORY_FIT = { padding: [40, 40], maxZoom: 13, animate: false };
+const STORY_FIT_MAX_ZOOM = 13;
 const SWIPE_MIN_PX = 50;
 
 function reducedMotion() {
@@ -95,7 +95,7 @@ const StoryMethods = {
     if (story.kind === "tour") {
       this.highlighted = this.step ? [story.stops[this.step - 1].site] : story.stops.map((s) => s.site);
       if (this.step === 0) {
-        this.map.fitBounds(L.latLngBounds(story.stops.map((s) => [s.lat, s.lon])), STORY_FIT);
+        this.map.fitBounds(L.latLngBounds(story.stops.map((s) => [s.lat, s.lon])), this.storyFit());
       } else {
         const stop = story.stops[this.step - 1];
         L.circleMarker([stop.lat, stop.lon], STORY_HIGHLIGHT).addTo(this.highlightLayer);
@@ -115,12 +115,17 @@ const StoryMethods = {
     if (!points.length) {
       this.map.fitBounds(story.region, { padding: [10, 10], animate: false });
     } else if (points.length === 1 && !(step && step.region)) {
-      this.map.setView(points[0], STORY_FIT.maxZoom, { animate: false });
+      this.map.setView(points[0], STORY_FIT_MAX_ZOOM, { animate: false });
     } else {
       const bounds = L.latLngBounds(points);
       if (step && step.region) bounds.extend(story.region);
-      this.map.fitBounds(bounds, STORY_FIT);
+      this.map.fitBounds(bounds, this.storyFit());
     }
+  },
+
+  /* Framing clear of the open legend and the controls (mapview.js framePadding). */
+  storyFit() {
+    return Object.assign({ maxZoom: STORY_FIT_MAX_ZOOM, animate: false }, this.framePadding());
   },
 
   drawRoute() {
@@ -135,7 +140,7 @@ const StoryMethods = {
     });
     story.stops.forEach((stop, k) => {
       const icon = L.divIcon({ className: "hm-stop-number", html: "", iconSize: [22, 22] });
-      const marker = L.marker([stop.lat, stop.lon], { icon: icon, interactive: false, keyboard: false }).addTo(this.storyLayer);
+      const marker = L.marker([stop.lat, stop.lon], { icon: icon, interactive: false, keyboard: false, zIndexOffset: 1000 }).addTo(this.storyLayer);
       const node = marker.getElement();
       if (node) {
         node.textContent = String(k + 1);
