@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Set up everything heritage-mapper needs on a fresh machine: a virtual environment in
-# .venv with the exact versions in requirements.lock, and (for the browser tests and the
-# QGIS project test) Debian's Chromium and python3-qgis when missing and we may install them.
+# .venv with the exact versions in requirements.lock, and the Debian programs the tests
+# drive when missing and we may install them: Chromium (browser tests), python3-qgis (the
+# QGIS project test) and poppler-utils (pdftotext reads printed itineraries back).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${HERITAGE_MAPPER_SKIP_APT:-}" != "1" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+if [ "${HERITAGE_MAPPER_SKIP_APT:-}" != "1" ] && { [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; } && command -v apt-get >/dev/null; then
   if [ "$(id -u)" = "0" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null
   else
-    echo "note: /usr/bin/chromium is missing; the browser tests need it (sudo apt-get install chromium)" >&2
+    echo "note: chromium or pdftotext is missing; the browser tests need them (sudo apt-get install chromium poppler-utils)" >&2
   fi
 fi
 

@@ -75,7 +75,7 @@ def open_page(browser):
         page.on("console", lambda message: _console(message, opened))
         page.on("dialog", lambda dialog: _dialog(dialog, opened))
         page.goto(Path(path).resolve().as_uri())
-        page.wait_for_selector(".hm-site-button, .hm-empty")
+        page.wait_for_selector(".hm-site-button, .hm-empty, #hm-story[data-step]")
         page.wait_for_timeout(SETTLE_MS)
         return opened
 

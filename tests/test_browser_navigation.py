@@ -43,6 +43,13 @@ def page_files(geodata) -> list[str]:
     return [INDEX_PAGE] + [spec.id + PAGE_SUFFIX for spec in geodata.project.layers]
 
 
+def linked_files(geodata) -> list[str]:
+    """Every page the navigation links to: the map pages, the story, the tours."""
+    from heritage_mapper.render import page_names
+
+    return page_names(geodata)
+
+
 def set_language(page, lang):
     page.locator(f".hm-lang-buttons button[data-lang='{lang}']").click()
 
@@ -202,17 +209,24 @@ def test_the_zoom_range_is_bounded(built_maps, open_page, viewport):
 
 
 def test_every_page_links_to_the_index_and_every_layer_page(built_maps, open_page, geodata):
-    files = page_files(geodata)
+    files = linked_files(geodata)
     for current in files:
         page = open_page(built_maps / current).page
         for lang in LANGUAGES:
             set_language(page, lang)
             nav = page.get_by_role("navigation", name=MESSAGES[lang]["pagesNav"])
             links = nav.get_by_role("link")
-            assert links.evaluate_all("(as) => as.map((a) => a.getAttribute('href'))") == files
+            hrefs = links.evaluate_all("(as) => as.map((a) => a.getAttribute('href'))")
+            assert hrefs == linked_files(geodata)
             texts = links.all_inner_texts()
             assert texts[0] == MESSAGES[lang]["allLayers"]
-            assert texts[1:] == [spec.title[lang] for spec in geodata.project.layers]
+            layers = geodata.project.layers
+            assert texts[1 : len(layers) + 1] == [spec.title[lang] for spec in layers]
+            assert texts[len(layers) + 1] == MESSAGES[lang]["storyPage"]
+            tours = [
+                MESSAGES[lang]["tourLink"].replace("{title}", t.title[lang]) for t in geodata.tours
+            ]
+            assert texts[len(layers) + 2 :] == tours
             assert nav.locator("[aria-current='page']").evaluate_all(
                 "(as) => as.map((a) => a.getAttribute('href'))"
             ) == [current]

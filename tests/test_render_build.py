@@ -32,7 +32,11 @@ def layer_ids() -> list[str]:
 
 
 def page_names() -> list[str]:
-    return [INDEX_PAGE] + [f"{layer_id}.html" for layer_id in layer_ids()]
+    """index.html, the layer pages, then the story page and the tour pages."""
+    from heritage_mapper.render import page_names as every_page
+
+    names = [INDEX_PAGE] + [f"{layer_id}.html" for layer_id in layer_ids()]
+    return names + every_page(load_geodata(GEODATA))[len(names) :]
 
 
 @pytest.fixture(scope="module")

@@ -54,6 +54,8 @@ __all__ = [
     "dbf_number_fits",
     "INDEX_PAGE",
     "PAGE_SUFFIX",
+    "STORY_PAGE",
+    "TOUR_PAGE_PREFIX",
     "SITE_IDS_SEPARATOR",
     "SOURCE_REF_SEPARATOR",
     "EVENT_SITE_SEPARATOR",
@@ -126,6 +128,11 @@ def dbf_number_fits(value: float) -> bool:
 #: the layer id ``index`` is reserved.
 INDEX_PAGE = "index.html"
 PAGE_SUFFIX = ".html"
+#: A tour's page is :data:`TOUR_PAGE_PREFIX` + ``<tour id>`` + :data:`PAGE_SUFFIX`; the
+#: region's story (its eras, one at a time) is :data:`STORY_PAGE`. A layer id that would
+#: give one of these names is refused when the pages are built.
+TOUR_PAGE_PREFIX = "tour-"
+STORY_PAGE = "story.html"
 #: Event cells the loader parses rather than keeps as text: a list of site ids and a
 #: paragraph number.
 EVENT_PARSED_COLUMNS = ("site_ids", "paragraph")

@@ -1,7 +1,9 @@
 """Interactive maps that work from disk with no network, in every project language.
 
 :func:`build_maps` writes ``index.html`` (every layer) and ``<layer-id>.html`` (one
-layer each). Each page is one self-contained HTML file:
+layer each), then the story pages (:mod:`.story`): ``story.html`` (the region's history,
+era by era) and ``tour-<tour-id>.html`` (one per tour). Each page is one
+self-contained HTML file:
 
 - Leaflet, leaflet.markercluster (on pages with more than
   :data:`CLUSTER_MIN_SITES` sites), the page's own script (the modules of
@@ -34,7 +36,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from heritage_mapper.errors import UsageError
-from heritage_mapper.model import INDEX_PAGE, PAGE_SUFFIX
+from heritage_mapper.model import INDEX_PAGE, PAGE_SUFFIX, STORY_PAGE, TOUR_PAGE_PREFIX
 
 __all__ = ["CLUSTER_MIN_SITES", "INDEX_PAGE", "build_maps", "render_page", "render_pages"]
 
@@ -55,9 +57,10 @@ def build_maps(joined, out_dir: str | Path) -> list[Path]:
     Returns
     -------
     list of Path
-        The files written: ``index.html`` first, then one page per layer. Pages the
-        previous build wrote (listed in the folder's manifest) for layers no longer in
-        the project are removed once the new set is in place; other files stay.
+        The files written: ``index.html`` first, then one page per layer, the story
+        page and one page per tour (:func:`page_names`). Pages the
+        previous build wrote (listed in the folder's manifest) for layers or tours no
+        longer in the project are removed once the new set is in place; other files stay.
 
     Raises
     ------
@@ -97,7 +100,8 @@ def is_page_name(name: str) -> bool:
 
 
 def page_names(geodata) -> list[str]:
-    """The file names of every page: ``index.html``, then one per layer."""
+    """The file names of every page: ``index.html``, one per layer, then the story
+    page (when the project has eras) and one page per tour (``tour-<id>.html``)."""
     layer_ids = [spec.id for spec in geodata.project.layers]
     clash = [i for i in layer_ids if i + PAGE_SUFFIX == INDEX_PAGE]
     if clash:
@@ -105,7 +109,22 @@ def page_names(geodata) -> list[str]:
             f"layer id {clash[0]!r} would overwrite {INDEX_PAGE}, the page of all layers; "
             "rename the layer in project.json"
         )
-    return [INDEX_PAGE] + [layer_id + PAGE_SUFFIX for layer_id in layer_ids]
+    story = [name for name, _ in story_pages(geodata)]
+    clash = [i for i in layer_ids if i + PAGE_SUFFIX in story]
+    if clash:
+        raise UsageError(
+            f"layer id {clash[0]!r} would overwrite {clash[0] + PAGE_SUFFIX}, a tour or "
+            "story page; rename the layer in project.json"
+        )
+    return [INDEX_PAGE] + [layer_id + PAGE_SUFFIX for layer_id in layer_ids] + story
+
+
+def story_pages(geodata) -> list[tuple[str, str | None]]:
+    """``(file name, tour id)`` of the story pages: the region's story (tour id None)
+    when the project has eras, then one page per tour."""
+    pages = [(STORY_PAGE, None)] if geodata.project.eras else []
+    tours = getattr(geodata, "tours", ()) or ()
+    return pages + [(TOUR_PAGE_PREFIX + tour.id + PAGE_SUFFIX, tour.id) for tour in tours]
 
 
 def render_pages(joined) -> dict[str, str]:
@@ -137,12 +156,28 @@ def iter_pages(joined):
     }
     layer_ids = [spec.id for spec in geodata.project.layers]
     yield names[0], render_page(joined, layer_ids, **shared)
-    for name, layer_id in zip(names[1:], layer_ids, strict=True):
+    for name, layer_id in zip(names[1 : len(layer_ids) + 1], layer_ids, strict=True):
         yield name, render_page(joined, [layer_id], **shared)
+    stories = story_pages(geodata)
+    if stories:
+        from heritage_mapper.tours import tour_routes
+
+        routes = {route.id: route for route in tour_routes(geodata)}
+        for name, tour_id in stories:
+            story = ("tour", routes[tour_id]) if tour_id else ("history", None)
+            yield name, render_page(joined, layer_ids, story=story, page_name=name, **shared)
 
 
 def render_page(
-    joined, layer_ids=None, *, labels=None, assets=None, catalogue=None, basemap=False
+    joined,
+    layer_ids=None,
+    *,
+    labels=None,
+    assets=None,
+    catalogue=None,
+    basemap=False,
+    story=None,
+    page_name=None,
 ) -> str:
     """The HTML of one page showing ``layer_ids`` (default: every layer).
 
@@ -183,7 +218,11 @@ def render_page(
     title, subtitle = _titles(project, layer_ids, languages)
     records["messages"] = {lang: labels["messages"][lang] for lang in languages}
     index_label = {lang: records["messages"][lang]["allLayers"] for lang in languages}
-    links = page_links(project, layer_ids, languages, index_label)
+    extra = _story_links(joined.geodata, records["messages"], languages)
+    links = page_links(project, layer_ids, languages, index_label, extra, page_name)
+    if story is not None:
+        records["story"] = _story_records(project, story, records, languages)
+        subtitle = records["story"]["title"]
     description, locales = page_meta(project, languages)
     records["page"] = {
         "cluster": cluster,
@@ -218,10 +257,40 @@ def render_page(
         links=[{**link, "title": link["title"][default]} for link in links],
         locale=locales[default],
         alternate_locales=[locales[lang] for lang in languages if lang != default],
+        story=records.get("story"),
     )
     view = {"location": _centre(records["bounds"]), "prefer_canvas": cluster}
     page_figure(figure=figure, view=view)
     return figure.render()
+
+
+def _story_links(geodata, messages, languages) -> list[dict]:
+    """The links to the story page and the tour pages, for the navigation of every page."""
+    links = []
+    for name, tour_id in story_pages(geodata):
+        if tour_id is None:
+            title = {lang: messages[lang]["storyPage"] for lang in languages}
+        else:
+            tour = next(t for t in geodata.tours if t.id == tour_id)
+            title = {
+                lang: messages[lang]["tourLink"].replace(
+                    "{title}", geodata.project.text(tour.title, lang)
+                )
+                for lang in languages
+            }
+        links.append({"href": name, "title": title})
+    return links
+
+
+def _story_records(project, story, records, languages) -> dict:
+    from heritage_mapper.render.story import history_story, tour_story
+
+    kind, route = story
+    if kind == "tour":
+        return tour_story(project, route, records, languages)
+    title = {lang: records["messages"][lang]["storyPage"] for lang in languages}
+    description = {lang: records["messages"][lang]["storyIntro"] for lang in languages}
+    return history_story(project, records, languages, title, description)
 
 
 def _titles(project, layer_ids, languages) -> tuple[dict, dict | None]:

@@ -72,6 +72,8 @@ APP_SCRIPTS = (
     "pages.js",  # the page in the current language: introduction, links between pages, meta tags
     "basemap.js",  # the embedded basemap: land, boundaries, sources, extent, online tiles
     "labels.js",  # the basemap's place and area labels, thinned without overlaps
+    "itinerary.js",  # a tour's distances, times and printed itinerary
+    "story.js",  # story pages: a tour one stop at a time, the region's history era by era
     "data.js",  # reading the page data (JSON, or gzip in base64)
     "main.js",  # HeritageMap: wires the modules; HeritageMapper.start
 )

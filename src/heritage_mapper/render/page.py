@@ -71,7 +71,9 @@ class PageFigure(_NumberedId, Figure):
     page has no region timeline section. ``description`` (or None) is the project's
     introduction, shown under the title and in the meta description; ``links`` are
     :func:`page_links` in the page's language (``href``, ``title``, ``current``);
-    ``locale`` and ``alternate_locales`` are the Open Graph locales.
+    ``locale`` and ``alternate_locales`` are the Open Graph locales. ``story`` (a
+    tour or the region's story, :mod:`.story`) puts the story panel in place of the
+    list, and hides the search and the year filter.
     """
 
     def __init__(
@@ -91,6 +93,7 @@ class PageFigure(_NumberedId, Figure):
         links=(),
         locale=None,
         alternate_locales=(),
+        story=None,
     ):
         super().__init__()
         self.header._children.pop("meta_http", None)  # the template declares the charset
@@ -113,6 +116,7 @@ class PageFigure(_NumberedId, Figure):
         self.links = links
         self.locale = locale or lang
         self.alternate_locales = alternate_locales
+        self.story = story
 
 
 class OfflineMap(_NumberedId, folium.Map):
@@ -195,14 +199,18 @@ def number_elements(root) -> None:
     visit(root)
 
 
-def page_links(project, layer_ids, languages, index_label: dict) -> list[dict]:
+def page_links(
+    project, layer_ids, languages, index_label: dict, extra=(), current: str | None = None
+) -> list[dict]:
     """The links between the pages: the index (all layers), then each layer's page.
 
     Each link is ``{"href", "title": {lang: text}, "current"}``; ``href`` is the file
     name (:data:`~heritage_mapper.model.INDEX_PAGE`, ``<layer id>`` +
     :data:`~heritage_mapper.model.PAGE_SUFFIX`), relative, so the pages link to each
     other wherever they are copied. ``current`` marks the page showing ``layer_ids``:
-    the index for every layer, a layer's page for that one layer.
+    the index for every layer, a layer's page for that one layer. ``extra`` links (the
+    story page, the tour pages: ``{"href", "title"}``) follow; when ``current`` (a file
+    name) is given, it alone is marked current.
 
     Examples
     --------
@@ -232,6 +240,10 @@ def page_links(project, layer_ids, languages, index_label: dict) -> list[dict]:
                 "title": {lang: project.text(spec.title, lang) for lang in languages},
             }
         )
+    links += [{"current": False, **link} for link in extra]
+    if current is not None:
+        for link in links:
+            link["current"] = link["href"] == current
     return links
 
 

@@ -41,6 +41,7 @@ const LanguageMethods = {
     if (this.sources) this.sources.render();
     this.renderList();
     this.renderRegion();
+    if (this.story) this.renderStory();
     if (this.openIndex >= 0) {
       this.popup.setContent(this.buildPopup(this.openIndex));
       this.onPopupOpen();

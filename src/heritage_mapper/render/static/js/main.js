@@ -87,6 +87,7 @@ class HeritageMap {
     }
     this.placeLabels();
     this.refresh();
+    this.startStory();
     this.started = true;
   }
 }
@@ -107,6 +108,8 @@ Object.assign(
   PageMethods,
   BasemapMethods,
   LabelMethods,
+  ItineraryMethods,
+  StoryMethods,
 );
 
 /* HeritageMapper.map is the Leaflet map once the page has started (for tests and
