@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Set up everything heritage-mapper needs on a fresh machine: a virtual environment in
-# .venv with the exact versions in requirements.lock, and (for the browser tests)
-# Debian's Chromium when it is missing and we may install it.
+# .venv with the exact versions in requirements.lock, and (for the tests) the Debian
+# programs they drive when missing and we may install them: Chromium (browser tests),
+# LibreOffice Calc (the CSV opened in a spreadsheet) and poppler-utils (pdftotext and
+# pdftoppm read the print map).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${HERITAGE_MAPPER_SKIP_APT:-}" != "1" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+APT_PACKAGES=()
+[ -x /usr/bin/chromium ] || APT_PACKAGES+=(chromium)
+command -v soffice >/dev/null || APT_PACKAGES+=(libreoffice-calc)
+command -v pdftotext >/dev/null || APT_PACKAGES+=(poppler-utils)
+if [ "${HERITAGE_MAPPER_SKIP_APT:-}" != "1" ] && [ "${#APT_PACKAGES[@]}" -gt 0 ] && command -v apt-get >/dev/null; then
   if [ "$(id -u)" = "0" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${APT_PACKAGES[@]}" >/dev/null
   else
-    echo "note: /usr/bin/chromium is missing; the browser tests need it (sudo apt-get install chromium)" >&2
+    echo "note: ${APT_PACKAGES[*]} missing; some tests need them (sudo apt-get install ${APT_PACKAGES[*]})" >&2
   fi
 fi
 
