@@ -33,6 +33,7 @@ PAPERS = {"A4": (210, 297), "A3": (297, 420)}
 ORIENTATIONS = ("portrait", "landscape")
 DEFAULT_DPI = 150
 MM_PER_INCH = 25.4
+CHAR_EM = 0.6  # DejaVu Sans' mean character width, in ems, for wrapping lines
 WGS84_A = 6_378_137.0  # semi-major axis, metres
 WGS84_E2 = 0.006_694_379_990_14  # first eccentricity squared
 FONT = "DejaVu Sans"  # ships with matplotlib; carries Vietnamese (ă ơ ư đ and tone marks)
@@ -258,6 +259,40 @@ def _extent(geodata, sites):
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def _within(extent, geodata):
+    """``extent`` moved (not resized) to lie inside the basemap's box where it fits, so
+    that no band beyond the basemap's data shows as sea."""
+    frames = [frame for frame in geodata.basemap.values() if len(frame)]
+    if not frames:
+        return extent
+    bounds = [frame.total_bounds for frame in frames]
+    limits = (
+        min(b[0] for b in bounds),
+        min(b[1] for b in bounds),
+        max(b[2] for b in bounds),
+        max(b[3] for b in bounds),
+    )
+    west, south, east, north = extent
+    dx = _shift(west, east, limits[0], limits[2])
+    dy = _shift(south, north, limits[1], limits[3])
+    return west + dx, south + dy, east + dx, north + dy
+
+
+def _shift(low: float, high: float, lower: float, upper: float) -> float:
+    """How far to move ``[low, high]`` into ``[lower, upper]`` (0 when it does not fit).
+
+    >>> _shift(0, 2, 0.5, 10), _shift(5, 11, 0, 10), _shift(-1, 20, 0, 10)
+    (0.5, -1, 0)
+    """
+    if high - low > upper - lower:
+        return 0
+    if low < lower:
+        return lower - low
+    if high > upper:
+        return upper - high
+    return 0
+
+
 def _fit(extent, box_ratio: float):
     """Grow ``extent`` (lon/lat) around its middle to the map box's width/height ratio,
     a degree of longitude drawn cos(latitude) as long as a degree of latitude (true
@@ -369,7 +404,7 @@ def _draw(geodata, layer_ids, lang, options):
 
 
 def _draw_map(axes, geodata, sites, lang, size, words, box_ratio):
-    west, south, east, north = _fit(_extent(geodata, sites), box_ratio)
+    west, south, east, north = _within(_fit(_extent(geodata, sites), box_ratio), geodata)
     axes.set_facecolor(SEA)
     axes.set_xlim(west, east)
     axes.set_ylim(south, north)
@@ -588,7 +623,7 @@ def _draw_panel(figure, project, sites, lang, words, size, panel, panel_top, fx,
     left, bottom, width = panel
     points_per_mm = 72 / MM_PER_INCH
     line_mm = size * 1.35 / points_per_mm
-    chars = max(20, int(width * points_per_mm / (size * 0.55)))
+    chars = max(20, int(width * points_per_mm / (size * CHAR_EM)))
     y = panel_top
     figure.text(fx(left), fy(y), words["legend"], fontsize=size * 1.2, fontweight="bold", va="top")
     y -= line_mm * 1.4
@@ -635,7 +670,7 @@ def _draw_footer(figure, geodata, lang, words, size, margin, footer_mm, fx, fy, 
     chain = project.chain(lang)
     points_per_mm = 72 / MM_PER_INCH
     small = size * 0.85
-    chars = int((width_mm - 2 * margin) * points_per_mm / (small * 0.55))
+    chars = int((width_mm - 2 * margin) * points_per_mm / (small * CHAR_EM))
     titles = []
     for record in geodata.sources.to_dict("records"):
         title = next(
@@ -651,7 +686,7 @@ def _draw_footer(figure, geodata, lang, words, size, margin, footer_mm, fx, fy, 
     if year is not None:
         lines.append(words["data_date"].format(year=year))
     line_mm = small * 1.3 / points_per_mm
-    y = margin + footer_mm - 2
+    y = margin + footer_mm - 4 * size / 7.5  # 4 mm below the map on A4
     for line in lines:
         figure.text(fx(margin), fy(y), line, fontsize=small, va="top", color="#222222")
         y -= line_mm
