@@ -63,6 +63,7 @@ COMMAND_API = {
     "export": "export_geodata",
     "build": "build",
     "derive-basemap": "derive_basemap",
+    "print": "print_geodata",
 }
 
 

@@ -63,7 +63,7 @@ def test_events_file_has_every_event_with_dates_and_labels(data, exported):
     assert (militia["date_start"], militia["date_end"]) == ("1965-12-01", "1965-12-31")
     assert (militia["date_label_vi"], militia["date_label_en"]) == (
         "tháng 12/1965",
-        "December 1965",
+        "December of 1965",  # "December 1965" is a date to a spreadsheet
     )
     visit = next(r for r in rows if r["id"] == "ev-1965-shift")
     assert visit["site_ids"] == "screening-plant; pit-head"

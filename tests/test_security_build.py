@@ -489,7 +489,7 @@ def test_an_extra_boolean_or_integer_on_one_site_keeps_its_type_in_every_format(
     assert props["old-pier"]["open_to_public"] is True
     rows = list(csv.DictReader(io.StringIO((exports / "sites.csv").read_text("utf-8-sig"))))
     (pier,) = [r for r in rows if r["id"] == "old-pier"]
-    assert (pier["open_to_public"], pier["visitors"], pier["height_m"]) == ("true", "1200", "12.5")
+    assert (pier["open_to_public"], pier["visitors"], pier["height_m"]) == ("TRUE", "1200", "12.5")
 
 
 def test_an_extra_list_or_object_property_beside_numbers_still_exports(tmp_path):

@@ -4,7 +4,7 @@ The pipeline is read → model → validate → frames → join → render / exp
 is a module or a package (see the README's "Architecture"). Each CLI command calls one
 function listed here: ``validate`` → :func:`validate_geodata`, ``check`` →
 :func:`check_files`, ``export`` → :func:`export_geodata`, ``build`` → :func:`build`,
-``derive-basemap`` → :func:`derive_basemap`.
+``derive-basemap`` → :func:`derive_basemap`, ``print`` → :func:`print_geodata`.
 """
 
 from heritage_mapper.build import build
@@ -26,6 +26,7 @@ from heritage_mapper.join import (
     join,
     site_timelines,
 )
+from heritage_mapper.printmap import print_geodata
 from heritage_mapper.problems import Location, Problem, Report
 from heritage_mapper.render import build_maps
 from heritage_mapper.tours import TourRoute, tour_routes
@@ -58,6 +59,7 @@ __all__ = [
     "join",
     "load_geodata",
     "parse_edtf",
+    "print_geodata",
     "site_timelines",
     "tour_routes",
     "validate_geodata",

@@ -312,6 +312,71 @@ def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes, sour
         )
 
 
+@main.command("print")
+@click.option("--paper", type=click.Choice(["A4", "A3"]), default="A4", show_default=True)
+@click.option(
+    "--orientation",
+    type=click.Choice(["portrait", "landscape"]),
+    default="landscape",
+    show_default=True,
+)
+@click.option(
+    "--lang", default=None, help="The map's language (default: the project's default language)."
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(min=30, max=1200),
+    default=150,
+    show_default=True,
+    help="Resolution of the PNG (the PDF is vector).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_EXPORTS_DIR,
+    show_default=True,
+    help="A folder (created when missing), or a file name ending .pdf or .png: both files "
+    "are written with that stem.",
+)
+@click.option(
+    "--layer",
+    "layers",
+    multiple=True,
+    metavar="LAYER",
+    help="Print only this layer id (repeat for more); default every layer.",
+)
+@geodata_option
+@max_bytes_option
+@sources_dir_option
+@handle_errors
+def print_command(paper, orientation, lang, dpi, out, layers, geodata, max_bytes, sources_dir):
+    """Write a print-ready map (PDF and PNG) for an exhibition panel or a brochure.
+
+    The basemap, the sites numbered in their category symbols, a legend, the numbered
+    list of sites with their periods and location precision, a scale bar, a north
+    arrow, the title, the sources, the data attributions and the date of the data.
+    Existing files are replaced atomically. Exit code 0 written, 1 the output cannot be
+    written, 2 a bad request. Example:
+
+        heritage-mapper print --paper A3 --orientation portrait --lang en --out exports
+    """
+    from heritage_mapper import print_geodata
+
+    paths = print_geodata(
+        geodata,
+        out,
+        paper=paper,
+        orientation=orientation,
+        lang=lang,
+        dpi=dpi,
+        layers=layers,
+        max_bytes=max_bytes,
+        sources_dir=sources_dir,
+    )
+    for path in paths:
+        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
+
 @main.command("build")
 @geodata_option
 @maps_out_option

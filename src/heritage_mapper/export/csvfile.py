@@ -6,6 +6,21 @@ quoting. Sites carry ``longitude``/``latitude`` (or ``easting``/``northing`` in 
 projected CRS) and ``wkt``; a site that is not a point gets the coordinates of a
 point inside it (shapely's ``point_on_surface``).
 
+Spreadsheets must not change a value when they open the file (LibreOffice en-US read
+"5/8/1964", 5 August, as 8 May 1964, and "December 1965" as 1 December 1965):
+
+- a date label that is a plain day or month is written in its ``spreadsheet_day`` /
+  ``spreadsheet_month`` form of the dates catalogue ("ngày 5/8/1964", "December of
+  1965"), which no spreadsheet reads as a date; every other label is text already;
+- ISO dates (``date_start``, ``date_end``) stay ISO: a spreadsheet that makes them
+  date values keeps the same day;
+- booleans are ``TRUE`` / ``FALSE``, as spreadsheets show them;
+- coordinates carry no trailing zeros (``107.4``, not ``107.4000000``), as a
+  spreadsheet shows the number.
+
+``tests/test_csv_libreoffice.py`` opens each file in LibreOffice (en-US) and compares
+every cell's displayed text with the file's.
+
 Formula neutralisation (OWASP "CSV injection"): a text cell that starts with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return is written with a leading ``'``, so a
 spreadsheet shows it as text and never runs it. Numbers are written as numbers and
@@ -17,11 +32,12 @@ from __future__ import annotations
 import csv
 import io
 
-from heritage_mapper.dates import format_edtf
+from heritage_mapper import i18n
+from heritage_mapper.dates import CATALOGUE, format_edtf, parse_edtf
 from heritage_mapper.export.tables import EVENTS_STEM, SITES_STEM, ExportData, flat
 from heritage_mapper.export.tours import TOURS_STEM, csv_table
 
-__all__ = ["FORMULA_PREFIXES", "neutralise_formula", "outputs", "write"]
+__all__ = ["FORMULA_PREFIXES", "neutralise_formula", "outputs", "spreadsheet_label", "write"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_GUARD = "'"
@@ -51,7 +67,7 @@ def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return neutralise_formula(value)
@@ -66,7 +82,46 @@ def _csv_bytes(header: list[str], rows) -> bytes:
 
 
 def _number(value: float, decimals: int) -> str:
-    return f"{value:.{decimals}f}"
+    """``value`` rounded to ``decimals``, without trailing zeros (as a spreadsheet shows it).
+
+    >>> _number(107.4, 7), _number(-0.00000001, 7), _number(21.3333, 7)
+    ('107.4', '0', '21.3333')
+    """
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def spreadsheet_label(date: str, lang: str, fallbacks: tuple[str, ...] = ()) -> str:
+    """The readable label of the EDTF ``date`` that a spreadsheet keeps as text.
+
+    :func:`~heritage_mapper.dates.format_edtf`'s label, except a plain day or month,
+    which spreadsheets parse as a date (and change): it takes the catalogue's
+    ``spreadsheet_day`` / ``spreadsheet_month`` form.
+
+    Examples
+    --------
+    >>> spreadsheet_label("1964-08-05", "vi"), spreadsheet_label("1965-12", "en")
+    ('ngày 5/8/1964', 'December of 1965')
+    >>> spreadsheet_label("1964-08-05", "en"), spreadsheet_label("1964/1972", "vi")
+    ('5 August 1964', '1964–1972')
+    """
+    label = format_edtf(date, lang, fallbacks=fallbacks)
+    lower = getattr(parse_edtf(date), "lower", None)
+    if lower is None:
+        return label
+    labels = i18n.labels(CATALOGUE, (lang, *fallbacks))
+    values = {
+        "d": labels["day_numbers"].get(str(lower.day), lower.day),
+        "m": lower.month,
+        "month": labels["months"][lower.month - 1],
+        "y": lower.year,
+    }
+    for kind in ("day", "month"):
+        if label == labels[kind].format(**values):
+            return labels[f"spreadsheet_{kind}"].format(**values)
+    return label
 
 
 def sites_table(data: ExportData) -> tuple[list[str], list[list]]:
@@ -111,7 +166,7 @@ def events_table(data: ExportData) -> tuple[list[str], list[list]]:
         cells = [_cell(record[c]) for c in columns]
         date = str(record.get("date") or "")
         cells[at:at] = [
-            neutralise_formula(format_edtf(date, lang, fallbacks=data.chain(lang)[1:]))
+            neutralise_formula(spreadsheet_label(date, lang, data.chain(lang)[1:])) if date else ""
             for lang in data.languages
         ]
         rows.append(cells)
