@@ -246,7 +246,8 @@ def test_year_range_filters_the_open_timeline(index, geodata):
 
 def test_list_works_with_the_keyboard_alone(index):
     page = index.page
-    for _ in range(20):
+    # the header comes first: page links (layers, story, tours), search, years, eras
+    for _ in range(60):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('hm-site-button')"):
             break
