@@ -375,3 +375,19 @@ def test_layer_ids_near_index_pass_validate_and_render(geodata_copy, layer_id):
     assert "project-layer-id-reserved" not in {p.code for p in report.problems}
     assert report.error_count == 0, report.to_text()
     assert f"{layer_id}.html" in page_names(load_geodata(geodata_copy))
+
+
+def test_a_date_of_spaces_only_is_an_error_not_a_crash(tmp_path):
+    """Found by tests/test_fuzz_project.py: ' ' passed validate and load_geodata failed."""
+    from heritage_mapper import load_geodata
+    from heritage_mapper.errors import ValidationFailed
+
+    from .fixtures import make_geodata, set_event
+
+    folder = make_geodata(tmp_path)
+    set_event(folder, "ev-1954-ceasefire", date=" ")
+    report = validate_geodata(folder)
+    (found,) = [p for p in report.problems if p.code == "event-date-invalid"]
+    assert found.location.column_name == "date" and "blank" in found.message
+    with pytest.raises(ValidationFailed):
+        load_geodata(folder)

@@ -263,6 +263,12 @@ def _required_name(error) -> str | None:
 def _check_event_date(ctx, row, report) -> EdtfDate | None:
     text = row["date"]
     if not text.strip():
+        if text:  # spaces only: the schema's minLength lets it through; it is no date
+            report(
+                "event-date-invalid",
+                "the date is blank (spaces only); write an EDTF date such as 1955-04-25",
+                "date",
+            )
         return None
     date = ctx.dates.get(text)
     if date is None:
