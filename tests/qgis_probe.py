@@ -104,6 +104,7 @@ def describe(layer):
                     "value": category.value(),
                     "label": category.label(),
                     "render": category.renderState(),
+                    "kind": marker.layerType(),
                     "shape": props.get("name"),
                     "color": symbol.color().name(),
                     "outline": props.get("outline_color") or props.get("line_color"),

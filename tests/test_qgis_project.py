@@ -17,6 +17,7 @@ project opens and in the GeoJSON, FlatGeobuf and Shapefile exports; and the map 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -27,7 +28,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from heritage_mapper.export import export_layers
-from heritage_mapper.export.qgis import MARKER_SHAPES
+from heritage_mapper.symbols import category_symbol, symbol_svg
 
 from .conftest import REPO, SHARED
 
@@ -176,8 +177,13 @@ def test_site_layers_are_styled_as_on_the_map_page(wgs84, quang_ninh):
         assert [c["label"] for c in layer["categories"]] == [
             c.label["vi"] for c in quang_ninh.project.categories
         ]
-        assert [c["shape"] for c in layer["categories"]] == list(MARKER_SHAPES[: len(category_ids)])
-        assert {c["color"] for c in layer["categories"]} == {spec.color.lower()}
+        # each category is the page's symbol: its shape and colour, embedded as SVG
+        assert {c["kind"] for c in layer["categories"]} == {"SvgMarker"}
+        for index, category in enumerate(layer["categories"]):
+            assert category["shape"].startswith("base64:")
+            svg = base64.b64decode(category["shape"].removeprefix("base64:")).decode()
+            assert svg == symbol_svg(index)
+            assert category["color"] == category_symbol(index)[1].lower()
         assert layer["labels"] and layer["label_field"] == "name_vi"
         assert layer["temporal"]["active"] is False
 
@@ -238,8 +244,11 @@ def test_the_map_renders_with_the_sites_colours(wgs84, quang_ninh):
         return any(abs(r - x) + abs(g - y) + abs(b - z) < 12 for x, y, z in colours)
 
     assert near("#d4e2e8") and near("#f3efe4")  # sea and land
-    for spec in quang_ninh.project.layers:
-        assert near(spec.color), spec.id
+    index = {c.id: i for i, c in enumerate(quang_ninh.project.categories)}
+    used = {c for frame in quang_ninh.layers.values() for c in frame["category"]}
+    assert len(used) > 1
+    for category in used:  # the page's colour of every category on the map
+        assert near(category_symbol(index[category])[1]), category
 
 
 def test_vn2000_project_in_english(vn2000_en, quang_ninh):

@@ -25,6 +25,7 @@ from pathlib import Path
 from heritage_mapper.atomic import atomic_files, check_output_folders, ensure_writable_dir
 from heritage_mapper.dates import format_edtf, present_year
 from heritage_mapper.errors import UsageError
+from heritage_mapper.symbols import category_symbol
 
 __all__ = ["PAPERS", "PrintOptions", "print_geodata", "print_map"]
 
@@ -42,9 +43,8 @@ PRODUCER = "heritage-mapper"
 PDF_METADATA = {"Creator": PRODUCER, "Producer": PRODUCER, "CreationDate": None, "ModDate": None}
 PNG_METADATA = {"Software": PRODUCER}
 
-# The web map's symbols (render/static/js/shapes.js): a shape by category index, and the
-# Okabe-Ito colours, cycling independently. Polygons are the SVG paths' corners in its
-# 24 x 24 box (y down); matplotlib markers where the SVG shape is round.
+# The web map's shapes (heritage_mapper.symbols) for matplotlib. Polygons are the SVG
+# paths' corners in their 24 x 24 box (y down); matplotlib markers where the SVG shape is round.
 _SVG_POLYGONS = {
     "square": [(4, 4), (20, 4), (20, 20), (4, 20)],
     "diamond": [(12, 2.2), (21.8, 12), (12, 21.8), (2.2, 12)],
@@ -81,14 +81,6 @@ _SVG_POLYGONS = {
     ],  # fmt: skip
     "hourglass": [(4, 3), (20, 3), (12, 12), (20, 21), (4, 21), (12, 12)],
 }
-SHAPES = (
-    "circle", "square", "diamond", "triangle", "star", "plus",
-    "triangle-down", "house", "cross", "hourglass", "dome", "ring",
-)  # fmt: skip
-SYMBOL_COLORS = (
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
-)  # fmt: skip
-FALLBACK_COLOR = "#546e7a"
 OUTLINE = "#1a1a1a"
 LAND, SEA, BOUNDARY, AREA_EDGE = "#f3efe4", "#dcebf5", "#7a6f62", "#c9c0b0"
 
@@ -146,19 +138,6 @@ def _marker(shape: str):
         corners = [(x - 12, 12 - y) for x, y in _SVG_POLYGONS[shape]]  # SVG y points down
         return MplPath([*corners, corners[0]], closed=True)
     return {"circle": "o", "star": "*", "dome": "^", "ring": "o"}.get(shape, "o")
-
-
-def category_symbol(index: int) -> tuple[str, str]:
-    """The shape and colour of the category at ``index`` (-1: unknown), as on the web map.
-
-    Examples
-    --------
-    >>> category_symbol(0), category_symbol(8), category_symbol(-1)
-    (('circle', '#0072B2'), ('cross', '#0072B2'), ('circle', '#546e7a'))
-    """
-    k = max(index, 0)
-    color = SYMBOL_COLORS[k % len(SYMBOL_COLORS)] if index >= 0 else FALLBACK_COLOR
-    return SHAPES[k % len(SHAPES)], color
 
 
 def metres_per_degree_longitude(latitude: float) -> float:

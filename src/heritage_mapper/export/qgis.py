@@ -5,10 +5,11 @@ A GIS user opens one file and sees the map: the project references ``heritage.gp
 relative path, so the two files move together. It holds:
 
 - the site layers, in ``project.json``'s order (the first at the bottom, as the pages
-  draw them) in a group, each drawn as on the page: the layer's colour, one shape per
-  category (:data:`MARKER_SHAPES`, the order of ``render/static/js/shapes.js``), a white
-  outline, a categorized renderer on ``category`` with the categories' labels; labelled
-  with ``name_<lang>`` in the chosen language;
+  draw them) in a group, each drawn as on the page: a categorized renderer on
+  ``category`` with the categories' labels, each category the page's symbol
+  (:mod:`heritage_mapper.symbols`: its shape and Okabe-Ito colour, a dark outline in a
+  white halo) embedded as an SVG marker; labelled with ``name_<lang>`` in the chosen
+  language;
 - ``events-at-sites`` on top, temporal: "Separate fields for start and end date/time",
   start ``date_start``, end ``date_end_excl`` (the exclusive end, see
   :mod:`heritage_mapper.export.gpkg`), QGIS's default "Include start, exclude end";
@@ -28,6 +29,7 @@ a fixed entry date, so the same data gives the same bytes. Written for QGIS 3.22
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 from xml.etree import ElementTree as ET
@@ -44,10 +46,10 @@ from heritage_mapper.export.tables import (
     ExportData,
     xml_text,
 )
+from heritage_mapper.symbols import FALLBACK_COLOR, HALO_COLOR, category_symbol, symbol_svg
 
 __all__ = [
     "EXTENSION",
-    "MARKER_SHAPES",
     "QGIS_VERSION",
     "project_xml",
     "outputs",
@@ -58,20 +60,7 @@ EXTENSION = ".qgz"
 #: The version the project says it was written by: QGIS 3.22 reads it as its own, and
 #: later versions upgrade it as they do any older project.
 QGIS_VERSION = "3.22.0-Białowieża"
-#: QGIS simple-marker names for the page's shapes, in the page's order (shapes.js
-#: SHAPES): circle, rounded square, diamond, triangle, star, hexagon, pentagon, cross.
-MARKER_SHAPES = (
-    "circle",
-    "square",
-    "diamond",
-    "triangle",
-    "star",
-    "hexagon",
-    "pentagon",
-    "cross_fill",
-)
-FALLBACK_COLOR = "#546e7a"  # shapes.js FALLBACK_COLOR, for a colour that is not #rrggbb
-MARKER_SIZE_MM = 4.2
+MARKER_SIZE_MM = 5.0
 EVENT_SIZE_MM = 7.0
 SEA = "#d4e2e8"  # app.css --hm-sea: the page's background under the land
 LAND_FILL, LAND_STROKE = "#f3efe4", "#a9bcc4"  # basemap.js BASEMAP_STYLE.land
@@ -169,6 +158,31 @@ def _marker(shape: str, fill: str, stroke: str, size: float, stroke_width: float
             "size_unit": "MM",
             "scale_method": "diameter",
             "joinstyle": "round",
+            "angle": "0",
+            "offset": "0,0",
+            "offset_unit": "MM",
+            "horizontal_anchor_point": "1",
+            "vertical_anchor_point": "1",
+        },
+    )
+
+
+def _svg_marker(index: int, size: float) -> tuple:
+    """The page's symbol of category ``index``, embedded (QGIS 3.6+ reads ``base64:``)."""
+    _, color = category_symbol(index)
+    svg = base64.b64encode(symbol_svg(index).encode("ascii")).decode("ascii")
+    return (
+        "SvgMarker",
+        {
+            "name": f"base64:{svg}",
+            "color": _rgba(color),
+            "outline_color": _rgba(HALO_COLOR),
+            "outline_width": "0",
+            "outline_width_unit": "MM",
+            "size": f"{size:g}",
+            "size_unit": "MM",
+            "scale_method": "diameter",
+            "fixedAspectRatio": "0",
             "angle": "0",
             "offset": "0,0",
             "offset_unit": "MM",
@@ -501,7 +515,6 @@ def _events_layer(data: ExportData, lang: str) -> _Layer:
 
 def _site_layer(data: ExportData, layer_id: str, lang: str) -> _Layer:
     spec = data.layer_spec(layer_id)
-    color = _rgba(spec.color)
     field = f"name_{lang}"
 
     def style(element):
@@ -511,15 +524,7 @@ def _site_layer(data: ExportData, layer_id: str, lang: str) -> _Layer:
                 data.text(category.label, lang),
                 True,
                 "marker",
-                [
-                    _marker(
-                        MARKER_SHAPES[index % len(MARKER_SHAPES)],
-                        color,
-                        "255,255,255,255",
-                        MARKER_SIZE_MM,
-                        0.4,
-                    )
-                ],
+                [_svg_marker(index, MARKER_SIZE_MM)],
             )
             for index, category in enumerate(data.project.categories)
         ]
