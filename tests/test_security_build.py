@@ -450,6 +450,25 @@ def test_an_integer_beyond_64_bits_is_a_warning_and_exact_text(tmp_path):
     assert pier["properties"]["count"] == value
 
 
+def test_an_integer_beyond_64_bits_beside_a_real_keeps_every_digit_in_every_format(tmp_path):
+    """The GDAL writers and the Shapefile's exact-number pass read a column alike: a
+    whole number past int64 beside a real makes a text field, so no digit is lost."""
+    folder = make_geodata(tmp_path)
+    set_site(folder, "old-pier", count=2**70 + 1)
+    set_site(folder, "lighthouse", count=1.5)
+    result = build_process(folder, tmp_path)
+    assert result.returncode == 0, result.stderr
+    exports = tmp_path / "exports"
+    for frame in (
+        pyogrio.read_dataframe(exports / "heritage.gpkg", layer="sites-harbour"),
+        pyogrio.read_dataframe(exports / "sites-harbour.fgb"),
+        read_zip(exports / "sites-harbour.shp.zip"),
+    ):
+        rows = frame.set_index("id")["count"]
+        assert str(rows["old-pier"]) == str(2**70 + 1)
+        assert float(rows["lighthouse"]) == 1.5
+
+
 # -- extra properties that only some sites have keep their type -------------------------
 
 

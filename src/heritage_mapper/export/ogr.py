@@ -59,23 +59,34 @@ def _column_array(series, text=None):
     if pd.api.types.is_float_dtype(series):
         return series.to_numpy(dtype="float64", na_value=np.nan), None
     missing = series.isna().to_numpy()
-    present = series[~missing]
-    if len(present):
-        kinds = {_scalar_kind(v) for v in present}
-        if kinds == {"bool"}:
-            values = [bool(v) if not m else False for v, m in zip(series, missing, strict=True)]
-            return np.array(values, dtype=bool), missing
-        if kinds == {"int"}:
-            values = [int(v) if not m else 0 for v, m in zip(series, missing, strict=True)]
-            return np.array(values, dtype="int64"), missing
-        if kinds <= {"int", "float"}:
-            return series.to_numpy(dtype="float64", na_value=np.nan), None
+    kind = values_kind(series[~missing])
+    if kind == "bool":
+        values = [bool(v) if not m else False for v, m in zip(series, missing, strict=True)]
+        return np.array(values, dtype=bool), missing
+    if kind == "int":
+        values = [int(v) if not m else 0 for v, m in zip(series, missing, strict=True)]
+        return np.array(values, dtype="int64"), missing
+    if kind == "float":
+        return series.to_numpy(dtype="float64", na_value=np.nan), None
     text = text or str
     values = [flat(v) for v in series]
     return np.array([None if v is None else text(str(v)) for v in values], dtype=object), None
 
 
 INT64_RANGE = (-(2**63), 2**63 - 1)
+
+
+def values_kind(present) -> str:
+    """The field an object column's present (non-NULL) values are written as: ``"bool"``,
+    ``"int"`` (every value fits int64), ``"float"`` (whole numbers and reals), else
+    ``"text"`` (a mix, a whole number beyond int64, lists, objects, or no value at all:
+    text keeps every digit)."""
+    kinds = {_scalar_kind(v) for v in present}
+    if kinds == {"bool"} or kinds == {"int"}:
+        return kinds.pop()
+    if kinds and kinds <= {"int", "float"}:
+        return "float"
+    return "text"
 
 
 def _scalar_kind(value) -> str:

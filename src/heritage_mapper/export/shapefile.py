@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 from heritage_mapper.atomic import TEMP_PREFIX, TEMP_SUFFIX
-from heritage_mapper.export.ogr import FIXED_DATE, write_layer
+from heritage_mapper.export.ogr import FIXED_DATE, values_kind, write_layer
 from heritage_mapper.export.tables import ExportData
 from heritage_mapper.model import dbf_number_fits
 from heritage_mapper.text import ascii_fold
@@ -264,19 +264,13 @@ def exact_numbers(frame):
 
 
 def _has_fractions(series) -> bool:
-    """A float column, or an object column of numbers with at least one float (an
-    extra property: whole numbers alone are written as integers)."""
+    """A column written as a real field: float, or an object column of numbers that
+    :func:`~heritage_mapper.export.ogr.values_kind` reads as ``"float"``."""
     import pandas as pd
 
     if pd.api.types.is_float_dtype(series):
         return True
-    if series.dtype != object:
-        return False
-    kinds = {
-        "bool" if isinstance(v, bool) else "float" if isinstance(v, float) else type(v).__name__
-        for v in series[series.notna()]  # lists and objects are present values too
-    }
-    return "float" in kinds and kinds <= {"float", "int"}
+    return series.dtype == object and values_kind(series[series.notna()]) == "float"
 
 
 def _fields_csv(names: dict[str, str]) -> bytes:
