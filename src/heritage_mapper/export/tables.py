@@ -92,6 +92,15 @@ class ExportData:
     tours: tuple = ()
     basemap: dict = field(default_factory=dict)
     lang: str | None = None
+    #: Values derived once and shared by the writers (see :meth:`memo`).
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, key, compute):
+        """``compute()``, once per ``key`` for this data: the site timelines that KML and
+        GPX both write, the sources by file name."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
     def present_year(self) -> int | None:
         """The exported data's present (:func:`heritage_mapper.dates.present_year`): the
