@@ -159,10 +159,16 @@ class ExportData:
         return pick({code: plain(row.get(localized(base, code))) for code in chain}, chain)
 
     def source_title(self, file_name: str, lang: str) -> str:
-        rows = self.sources[self.sources["file"] == file_name]
-        if rows.empty:
+        def titles():  # file name → (its first row's) title, per language, once
+            rows = {}
+            for record in self.sources.to_dict("records"):
+                rows.setdefault(record.get("file"), record)
+            return rows
+
+        row = self.memo("sources-by-file", titles).get(file_name)
+        if row is None:
             return file_name
-        return self.localized(rows.iloc[0], "title", lang) or file_name
+        return self.localized(row, "title", lang) or file_name
 
 
 def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
