@@ -58,6 +58,11 @@ def _column_array(series, text=None):
         return series.to_numpy(dtype="int64"), None
     if pd.api.types.is_float_dtype(series):
         return series.to_numpy(dtype="float64", na_value=np.nan), None
+    if pd.api.types.infer_dtype(series, skipna=True) == "string":  # text only: no per-value pass
+        values = series.to_numpy(dtype=object, na_value=None)
+        if text is not None:
+            values = np.array([None if v is None else text(v) for v in values], dtype=object)
+        return values, None
     missing = series.isna().to_numpy()
     kind = values_kind(series[~missing])
     if kind == "bool":
