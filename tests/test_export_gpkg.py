@@ -103,6 +103,29 @@ def test_write_read_roundtrip_keeps_ids_names_and_coordinates(data, gpkg):
     assert list(events["summary_vi"]) == list(data.events["summary_vi"])
 
 
+def test_events_at_sites_leave_the_texts_and_the_citation_to_the_events_table(data, gpkg, tmp_path):
+    """One point per (event, site) pair would repeat each event's summary once per site:
+    the points carry the dates and titles, the events table the rest, by event_id."""
+    long_fields = {"summary_vi", "summary_en", "source", "source_id", "paragraph"}
+    events = pyogrio.read_dataframe(gpkg, layer="events", read_geometry=False).set_index("id")
+    assert long_fields <= set(events.columns)
+    export_layers(data, tmp_path, ["geojson", "fgb", "shapefile"])
+    for where, kwargs in [
+        (gpkg, {"layer": "events-at-sites"}),
+        (tmp_path / "events-at-sites.geojson", {}),
+        (tmp_path / "events-at-sites.fgb", {}),
+        (f"/vsizip/{tmp_path / 'events-at-sites.shp.zip'}/events-at-sites.shp", {}),
+    ]:
+        points = pyogrio.read_dataframe(where, **kwargs)
+        fields = set(points.columns)
+        assert not fields & (long_fields | {"summ_vi", "summ_en"}), (where, fields)
+        assert {"event_id", "site_id", "date_start"} <= fields, where
+        assert len(points) and set(points["event_id"]) <= set(events.index), where
+        for title in ("title_vi", "title_en"):
+            expected = [events.loc[e, title] for e in points["event_id"]]
+            assert [unicodedata.normalize("NFC", t) for t in points[title]] == expected, where
+
+
 def test_the_same_data_gives_a_byte_identical_file(data, gpkg, tmp_path):
     (again,) = export_layers(data, tmp_path, ["gpkg"])
     assert again.read_bytes() == gpkg.read_bytes()

@@ -87,7 +87,8 @@ SITE_FIELDS = (
     "admin_now_en",
 )
 EVENT_FIELDS = ("title_vi", "title_en", "summary_vi", "summary_en")
-EVENT_AT_SITE_FIELDS = (*EVENT_FIELDS, "site_name_vi", "site_name_en")
+# events-at-sites carries the titles; the summaries stay in the events table (issue 15)
+EVENT_AT_SITE_FIELDS = ("title_vi", "title_en", "site_name_vi", "site_name_en")
 SHAPEFILE_FIELDS = {  # column -> dBASE field (README, "Shapefile field names")
     "name_vi": "name_vi",
     "name_en": "name_en",

@@ -59,7 +59,9 @@ TOURS_DESCRIPTION = (
     "distance is as the crow flies, not a road distance"
 )
 EVENTS_AT_SITES_DESCRIPTION = (
-    "One point per (event, site) pair, id '<event>@<site>'; date_start (first day, "
+    "One point per (event, site) pair, id '<event>@<site>', with the event's date and "
+    "titles and the site's layer and names; its summaries and citation are in the "
+    "events table (event_id = events.id); date_start (first day, "
     "DATETIME at UTC midnight) and date_end (last day, DATE) are the EDTF bounds, "
     "date_end_excl (DATE) the day after the last: for QGIS's Temporal Controller use "
     "'Separate fields for start and end date/time' with date_start and date_end_excl "

@@ -199,6 +199,7 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
         check_area_of_use(crs, _bounds(frames.values()))
     joined = joined_data.events_at_sites
     joined = joined[joined["layer"].isin(selected)].reset_index(drop=True)
+    joined = joined.drop(columns=_event_text_columns(geodata.project, joined))
     joined.insert(0, "id", joined["event_id"] + EVENT_SITE_SEPARATOR + joined["site_id"])
     joined = with_exclusive_end(joined)
     joined = gpd.GeoDataFrame(joined, geometry="geometry", crs=geodata.sites.crs)
@@ -220,6 +221,18 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
         basemap={key: reproject(frame, crs) for key, frame in geodata.basemap.items()},
         lang=lang,
     )
+
+
+#: Event fields that ``events-at-sites`` leaves to the events table (joined by
+#: ``event_id``): the long texts and the citation, which one point per (event, site) pair
+#: would repeat once per site (at 100,000 sites they made 2.5 GB of exports).
+EVENT_TEXT_FIELDS = ("summary",)
+EVENT_CITATION_COLUMNS = ("source", "source_id", "paragraph")
+
+
+def _event_text_columns(project, frame) -> list[str]:
+    names = [c for base in EVENT_TEXT_FIELDS for c in project.columns.localized(base)]
+    return [c for c in (*names, *EVENT_CITATION_COLUMNS) if c in frame.columns]
 
 
 def with_exclusive_end(frame):
