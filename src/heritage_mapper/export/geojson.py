@@ -22,14 +22,19 @@ from __future__ import annotations
 
 import json
 
-from heritage_mapper.export.tables import (
-    ExportData,
-    plain,
-)
+from heritage_mapper.export.tables import ExportData, plain_column
 from heritage_mapper.export.tours import TOURS_STEM
 from heritage_mapper.geometry import RFC7946_MAX_DECIMALS, ring_turn
 
-__all__ = ["RFC7946_MAX_DECIMALS", "to_rfc7946", "rewind", "outputs", "write"]
+__all__ = [
+    "RFC7946_MAX_DECIMALS",
+    "to_rfc7946",
+    "rewind",
+    "geometry_mappings",
+    "dumps",
+    "outputs",
+    "write",
+]
 
 EXTENSION = ".geojson"
 
@@ -136,18 +141,42 @@ def geometry_mapping(geometry) -> dict | None:
     return to_rfc7946(json.loads(shapely.to_geojson(geometry)))
 
 
+def geometry_mappings(geometries) -> list[dict | None]:
+    """:func:`geometry_mapping` of each geometry of an array; 2D points (nearly every site)
+    are read in one pass and rounded as :func:`to_rfc7946` rounds, not through GEOS's
+    GeoJSON text one by one."""
+    import numpy as np
+    import shapely
+
+    geometries = np.asarray(geometries, dtype=object)
+    out: list[dict | None] = [None] * len(geometries)
+    points = (shapely.get_type_id(geometries) == 0) & ~shapely.is_empty(geometries)
+    points &= ~shapely.has_z(geometries)
+    where = np.flatnonzero(points)
+    if len(where):
+        xy = shapely.get_coordinates(geometries[where]).tolist()
+        for i, coordinates in zip(where.tolist(), xy, strict=True):
+            point = {"type": "Point", "coordinates": coordinates}
+            out[i] = _round(point, RFC7946_MAX_DECIMALS)
+    for i in np.flatnonzero(~points).tolist():
+        out[i] = geometry_mapping(geometries[i])
+    return out
+
+
 def feature_collection(frame, columns=None) -> dict:
     """A GeoDataFrame (WGS84, with an ``id`` column) as an RFC 7946 FeatureCollection."""
     geometry_name = frame.geometry.name
     columns = columns or [c for c in frame.columns if c != geometry_name]
+    geometries = geometry_mappings(frame.geometry.to_numpy())
+    values = [plain_column(frame[c]) for c in columns]
     features = []
-    for record in frame.to_dict("records"):
-        properties = {c: plain(record[c]) for c in columns}
+    for row, geometry in zip(zip(*values, strict=True), geometries, strict=True):
+        properties = dict(zip(columns, row, strict=True))
         features.append(
             {
                 "type": "Feature",
                 "id": properties["id"],
-                "geometry": geometry_mapping(record[geometry_name]),
+                "geometry": geometry,
                 "properties": properties,
             }
         )
@@ -155,8 +184,33 @@ def feature_collection(frame, columns=None) -> dict:
 
 
 def dumps(doc: dict) -> bytes:
-    """Deterministic UTF-8 JSON text (no ASCII escaping, two-space indent, final newline)."""
-    return (json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+    """Deterministic, compact UTF-8 JSON text (no ASCII escaping, final newline), with
+    one feature per line when ``doc`` has a ``features`` list: a change to one site is a
+    one-line diff, and the file is a third of the indented one and written by CPython's
+    C encoder (``indent`` forces the pure-Python one).
+
+    Examples
+    --------
+    >>> print(dumps({"type": "FeatureCollection", "features": [{"id": 1}, {"id": "ă"}]}).decode())
+    {"type":"FeatureCollection",
+    "features":[
+    {"id":1},
+    {"id":"ă"}
+    ]}
+    <BLANKLINE>
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list):
+        return (encode(doc) + "\n").encode("utf-8")
+    members = []
+    for key, value in doc.items():
+        if key == "features":
+            lines = "".join(f"\n{encode(f)}," for f in value).removesuffix(",")
+            members.append(f"{encode(key)}:[{lines}\n]")
+        else:
+            members.append(f"{encode(key)}:{encode(value)}")
+    return ("{" + ",\n".join(members) + "}\n").encode("utf-8")
 
 
 def outputs(data: ExportData) -> list[str]:
