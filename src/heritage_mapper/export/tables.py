@@ -67,8 +67,8 @@ class ExportData:
     events_at_sites
         One row per (event, site) pair with the site's geometry in ``crs``; its ``id``
         is ``"<event id>@<site id>"``.
-    timelines
-        Site id → its events sorted by date.
+    site_events
+        Site id → the ids of its events in timeline order (each in ``events``).
     sources
         The sources registry.
     tours
@@ -88,7 +88,7 @@ class ExportData:
     layers: dict
     events: object
     events_at_sites: object
-    timelines: dict
+    site_events: dict
     sources: object
     tours: tuple = ()
     basemap: dict = field(default_factory=dict)
@@ -208,7 +208,7 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
     if layers is not None:
         keep = events["site_ids"].map(lambda ids: any(i in site_ids for i in ids))
         events = events[keep].reset_index(drop=True)
-    timelines = {k: v for k, v in joined_data.timelines.items() if k in site_ids}
+    site_events = _site_events(joined_data, site_ids)
     tours = tuple(route for route in tour_routes(joined_data) if set(route.site_ids) <= site_ids)
     return ExportData(
         project=geodata.project,
@@ -216,12 +216,29 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
         layers={layer_id: reproject(frame, crs) for layer_id, frame in frames.items()},
         events=events,
         events_at_sites=reproject(joined, crs),
-        timelines=timelines,
+        site_events=site_events,
         sources=geodata.sources,
         tours=tours,
         basemap={key: reproject(frame, crs) for key, frame in geodata.basemap.items()},
         lang=lang,
     )
+
+
+def _site_events(joined, site_ids: set) -> dict[str, list[str]]:
+    """Site id → its event ids in timeline order, for the sites in ``site_ids``, from the
+    join's positions (no frame per site)."""
+    import numpy as np
+
+    offsets, positions = joined.site_event_positions
+    event_ids = np.asarray([str(e) for e in joined.events["id"].tolist()], dtype=object)
+    taken = event_ids[positions].tolist()
+    ids = [str(s) for s in joined.sites["id"].tolist()]
+    bounds = offsets.tolist()
+    return {
+        site_id: taken[bounds[i] : bounds[i + 1]]
+        for i, site_id in enumerate(ids)
+        if site_id in site_ids
+    }
 
 
 #: Event fields that ``events-at-sites`` leaves to the events table (joined by

@@ -49,17 +49,7 @@ def _timelines(data: ExportData, lang: str) -> dict[str, list[tuple[str, str]]]:
         return format_edtf(_get(event, "date"), lang, fallbacks=fallbacks), title
 
     entries = {str(event["id"]): entry(event) for event in data.events.to_dict("records")}
-    result = {}
-    for site_id, events in data.timelines.items():
-        if events is None or events.empty:
-            result[site_id] = []
-            continue
-        ids = [str(i) for i in events["id"].tolist()]
-        if all(i in entries for i in ids):
-            result[site_id] = [entries[i] for i in ids]
-        else:  # an event outside data.events (not after prepare): read it from the frame
-            result[site_id] = [entry(event) for event in events.to_dict("records")]
-    return result
+    return {site: [entries[e] for e in ids] for site, ids in data.site_events.items()}
 
 
 def _precision(row) -> str | None:
