@@ -279,14 +279,34 @@ def output_lock(folder: str | Path, *, timeout: float = LOCK_TIMEOUT_SECONDS) ->
     folder = ensure_writable_dir(folder)
     path = folder / LOCK_NAME
     fd = _acquire(path, timeout)
+    if fd is not None:
+        _HELD_LOCKS.add(fd)
     try:
         if fd is not None:
             remove_stale_temps(folder)
         yield path
     finally:
         if fd is not None:
+            _HELD_LOCKS.discard(fd)
             _remove(path)  # while still holding it: a run waiting on it sees it go and retries
             os.close(fd)
+
+
+#: The lock descriptors this process holds (:func:`output_lock`).
+_HELD_LOCKS: set[int] = set()
+
+
+def release_inherited_locks() -> None:
+    """In a forked process: close the lock descriptors inherited from the parent.
+
+    A ``flock`` lives as long as any descriptor of it is open, so a writer forked by a
+    run that is then killed would otherwise keep the folder locked until it ends. The
+    parent still holds its own descriptor; the lock file is left to it.
+    """
+    for fd in list(_HELD_LOCKS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCKS.clear()
 
 
 def _acquire(path: Path, timeout: float) -> int | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DEFAULT_EXPORTS_DIR", "DEFAULT_MAPS_DIR", "build"]
+__all__ = ["DEFAULT_EXPORTS_DIR", "DEFAULT_MAPS_DIR", "build", "default_jobs"]
 
 DEFAULT_MAPS_DIR = "maps"
 DEFAULT_EXPORTS_DIR = "exports"
@@ -25,6 +25,8 @@ def build(
     max_bytes: int | None = None,
     sources_dir: str | Path | None = None,
     progress=None,
+    formats=DEFAULT_EXPORT_FORMATS,
+    jobs: int | None = None,
 ) -> list[Path]:
     """Validate ``geodata_dir``, write its interactive maps and its default exports.
 
@@ -47,6 +49,12 @@ def build(
     progress
         A :class:`heritage_mapper.progress.Progress` to show the steps on a terminal;
         ``None`` shows nothing.
+    formats
+        The export formats (names of :data:`heritage_mapper.export.FORMAT_NAMES`, or
+        ``"all"``, the default); checked before the folder is read.
+    jobs
+        How many formats are written at once (forked processes); ``None``: one per CPU
+        this process may use (:func:`default_jobs`).
 
     Returns
     -------
@@ -77,10 +85,15 @@ def build(
     from heritage_mapper.frames import load_geodata
     from heritage_mapper.join import join
     from heritage_mapper.progress import Progress
-    from heritage_mapper.render import build_maps
+    from heritage_mapper.render import build_maps, page_names
 
     # before anything is read or written: no output may land on the curated files
     check_output_folders(geodata_dir, out=maps_dir, exports=exports_dir)
+    if exports_dir is not None:
+        from heritage_mapper.export import select_formats
+
+        chosen, _ = select_formats(list(formats))  # an unknown format fails before reading
+    jobs = default_jobs() if jobs is None else max(1, jobs)
     progress = progress if progress is not None else Progress(quiet=True)
     with progress.step("Validating and loading geodata"):
         geodata = load_geodata(
@@ -91,17 +104,29 @@ def build(
     for folder in (maps_dir, exports_dir):  # both, before the maps are replaced
         if folder is not None:
             ensure_writable_dir(folder)
-    with progress.step("Rendering and writing the maps"):
-        written = build_maps(joined, maps_dir)
+    with progress.step("Rendering the map pages", total=len(page_names(geodata))) as advance:
+        written = build_maps(joined, maps_dir, advance=advance)
     if exports_dir is not None:
         from heritage_mapper.export import export_layers
 
-        with progress.step("Writing the exports"):
+        with progress.step("Writing the exports (formats done)", total=len(chosen)) as advance:
             written += export_layers(
                 joined,
                 exports_dir,
-                formats=DEFAULT_EXPORT_FORMATS,
+                formats=list(formats),
                 overwrite=True,
                 replace_previous=True,
+                jobs=jobs,
+                advance=advance,
             )
     return written
+
+
+def default_jobs() -> int:
+    """One job per CPU this process may use (its affinity, else the machine's count)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

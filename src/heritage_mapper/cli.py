@@ -290,7 +290,7 @@ def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes, sour
     """
     from heritage_mapper import export_geodata
 
-    names = [name.strip() for value in export_formats for name in value.split(",") if name.strip()]
+    names = _format_names(export_formats)
     result = export_geodata(
         geodata,
         out,
@@ -377,22 +377,44 @@ def print_command(paper, orientation, lang, dpi, out, layers, geodata, max_bytes
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
 
+def _format_names(values) -> list[str]:
+    """``--format gpkg --format csv,kml`` → ``["gpkg", "csv", "kml"]``."""
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
 @main.command("build")
 @geodata_option
 @maps_out_option
 @build_exports_option
 @click.option("--no-exports", is_flag=True, help="Write the maps only.")
+@click.option(
+    "--formats",
+    "export_formats",
+    multiple=True,
+    metavar="FORMAT",
+    help="The export formats to write into --exports (default: all): geojson, gpkg, "
+    "shapefile, kml, csv, gpx, fgb, lpf, qgis; repeat the option or separate with commas.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many export formats to write at once (default: one per CPU available).",
+)
 @strict_option
 @max_bytes_option
 @sources_dir_option
 @quiet_option
 @handle_errors
-def build_command(geodata, out, exports, no_exports, strict, max_bytes, sources_dir, quiet):
+def build_command(
+    geodata, out, exports, no_exports, export_formats, jobs, strict, max_bytes, sources_dir, quiet
+):
     """Validate, join events to sites, and write the interactive maps and exports.
 
     Writes index.html (every layer) and one page per layer (<layer-id>.html). Each
     page works opened from disk with no network, its basemap included.
-    Then writes the default layer exports (every format, WGS84) into --exports.
+    Then writes the layer exports (every format, or those of --formats; WGS84) into
+    --exports, several formats at once (--jobs).
     Nothing is written when validation finds errors (exit 1); files are replaced
     atomically. Prints each file written and its size; on a terminal the steps are
     shown as they run. Example:
@@ -412,6 +434,8 @@ def build_command(geodata, out, exports, no_exports, strict, max_bytes, sources_
             max_bytes=max_bytes,
             sources_dir=sources_dir,
             progress=progress,
+            formats=_format_names(export_formats) or ("all",),
+            jobs=jobs,
         )
     for path in written:
         if not quiet:

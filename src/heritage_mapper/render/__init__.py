@@ -43,7 +43,7 @@ __all__ = ["CLUSTER_MIN_SITES", "INDEX_PAGE", "build_maps", "render_page", "rend
 CLUSTER_MIN_SITES = 500  # above this many sites a page clusters markers and draws on canvas
 
 
-def build_maps(joined, out_dir: str | Path) -> list[Path]:
+def build_maps(joined, out_dir: str | Path, advance=None) -> list[Path]:
     """Render every page of ``joined`` and write them into ``out_dir``.
 
     Parameters
@@ -53,6 +53,8 @@ def build_maps(joined, out_dir: str | Path) -> list[Path]:
         :class:`~heritage_mapper.frames.Geodata` is joined here).
     out_dir
         The folder to write into; created when missing.
+    advance
+        Called once per page rendered (a progress display's ``advance``).
 
     Returns
     -------
@@ -82,7 +84,11 @@ def build_maps(joined, out_dir: str | Path) -> list[Path]:
     # the API too: never into the geodata folder; plain names only; before anything else
     check_output_folders(joined.geodata.project.root, out=out_dir, may_contain=True)
     targets = output_targets(out_dir, page_names(joined.geodata))
-    pages = render_pages(joined)  # compressed data keeps even 100,000 sites' pages small
+    pages = {}  # compressed data keeps even 100,000 sites' pages small
+    for name, html in iter_pages(joined):
+        pages[name] = html
+        if advance is not None:
+            advance()
     # one run at a time; the pages replace the old set together (a removed layer's page
     # goes with it)
     with (

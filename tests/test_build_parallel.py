@@ -1,0 +1,128 @@
+"""``build`` writes its export formats several at once, and only those asked for.
+
+Each format is written by the same code in a forked process (``export.core.run_writers``),
+so the files are byte-identical to a one-by-one run; a failure in any of them leaves the
+previous set; ``--formats`` chooses the formats, and the progress display moves once per
+format written.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import heritage_mapper.export.kml
+from heritage_mapper.atomic import MANIFEST_NAME
+from heritage_mapper.build import build, default_jobs
+from heritage_mapper.cli import main
+from heritage_mapper.export import FORMAT_NAMES
+
+from .fixtures import make_geodata
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def geodata(tmp_path_factory) -> Path:
+    return make_geodata(tmp_path_factory.mktemp("parallel"))
+
+
+@pytest.fixture(scope="module")
+def one_by_one(geodata, tmp_path_factory) -> dict[str, bytes]:
+    root = tmp_path_factory.mktemp("serial")
+    build(geodata, root / "maps", exports_dir=root / "exports", jobs=1)
+    return files(root / "exports")
+
+
+def test_formats_written_at_once_are_byte_identical_to_one_by_one(geodata, one_by_one, tmp_path):
+    assert len(one_by_one) > len(FORMAT_NAMES)  # every format, one file or more each
+    build(geodata, tmp_path / "maps", exports_dir=tmp_path / "exports", jobs=3)
+    assert files(tmp_path / "exports") == one_by_one
+
+
+def test_a_format_failing_in_its_process_leaves_the_previous_exports(
+    geodata, one_by_one, tmp_path, monkeypatch
+):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    for name, data in one_by_one.items():
+        (exports / name).write_bytes(data + b"old" if name != MANIFEST_NAME else data)
+    before = files(exports)
+
+    def full_disk(data, paths):  # runs in the forked process (fork keeps the patch)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(heritage_mapper.export.kml, "write", full_disk)
+    result = CliRunner().invoke(
+        main,
+        ["build", "--geodata", str(geodata), "--out", str(tmp_path / "maps"),
+         "--exports", str(exports), "--jobs", "2"],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "No space left on device" in result.output and "nothing was replaced" in result.output
+    assert "Traceback" not in result.output
+    assert files(exports) == before
+    assert [p.name for p in exports.iterdir() if p.name.startswith(".heritage-mapper")] == []
+
+
+def test_formats_chooses_what_build_exports(geodata, one_by_one, tmp_path):
+    result = CliRunner().invoke(
+        main,
+        ["build", "-q", "--geodata", str(geodata), "--out", str(tmp_path / "maps"),
+         "--exports", str(tmp_path / "exports"), "--formats", "gpkg,csv", "--formats", "kml"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = files(tmp_path / "exports")
+    assert set(written) - {MANIFEST_NAME} == {
+        "heritage.gpkg", "sites.csv", "events.csv", "heritage.kml"
+    }  # fmt: skip
+    assert all(written[name] == one_by_one[name] for name in written if name != MANIFEST_NAME)
+
+
+def test_an_unknown_format_is_refused_before_anything_is_read(tmp_path):
+    result = CliRunner().invoke(
+        main,
+        ["build", "--geodata", str(tmp_path / "missing"), "--out", str(tmp_path / "maps"),
+         "--formats", "pdf"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "--format pdf: unknown format" in result.output
+    assert not (tmp_path / "maps").exists()
+
+
+class CountingProgress:
+    """A stand-in for heritage_mapper.progress.Progress that records each step's count."""
+
+    def __init__(self):
+        self.steps: dict[str, list] = {}
+
+    def step(self, description, total=None):
+        import contextlib
+
+        record = self.steps.setdefault(description, [total, 0])
+
+        def advance(amount=1):
+            record[1] += amount
+
+        return contextlib.nullcontext(advance)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_map_and_export_steps_move_once_per_page_and_format(geodata, tmp_path, jobs):
+    progress = CountingProgress()
+    build(geodata, tmp_path / "maps", exports_dir=tmp_path / "exports", jobs=jobs,
+          progress=progress, formats=["geojson", "csv", "qgis"])  # fmt: skip
+    (exports,) = [v for k, v in progress.steps.items() if k.startswith("Writing the exports")]
+    assert exports == [4, 4]  # geojson, csv, and qgis with the GeoPackage it opens
+    pages = len(list((tmp_path / "maps").glob("*.html")))
+    assert progress.steps["Rendering the map pages"] == [pages, pages] and pages > 1
+
+
+def test_default_jobs_is_the_cpus_this_process_may_use():
+    assert default_jobs() == len(os.sched_getaffinity(0))
