@@ -17,9 +17,10 @@ from click.testing import CliRunner
 
 import heritage_mapper.export.kml
 from heritage_mapper.atomic import MANIFEST_NAME
-from heritage_mapper.build import build, default_jobs
+from heritage_mapper.build import build
 from heritage_mapper.cli import main
 from heritage_mapper.export import FORMAT_NAMES
+from heritage_mapper.parallel import default_jobs
 
 from .fixtures import make_geodata
 
@@ -34,16 +35,25 @@ def geodata(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def one_by_one(geodata, tmp_path_factory) -> dict[str, bytes]:
+def serial(geodata, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("serial")
     build(geodata, root / "maps", exports_dir=root / "exports", jobs=1)
-    return files(root / "exports")
+    return root
 
 
-def test_formats_written_at_once_are_byte_identical_to_one_by_one(geodata, one_by_one, tmp_path):
+@pytest.fixture(scope="module")
+def one_by_one(serial) -> dict[str, bytes]:
+    return files(serial / "exports")
+
+
+def test_pages_and_formats_made_at_once_are_byte_identical_to_one_by_one(
+    geodata, serial, one_by_one, tmp_path
+):
     assert len(one_by_one) > len(FORMAT_NAMES)  # every format, one file or more each
     build(geodata, tmp_path / "maps", exports_dir=tmp_path / "exports", jobs=3)
     assert files(tmp_path / "exports") == one_by_one
+    assert files(tmp_path / "maps") == files(serial / "maps")
+    assert len(files(serial / "maps")) > 3
 
 
 def test_a_format_failing_in_its_process_leaves_the_previous_exports(

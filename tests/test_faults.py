@@ -314,15 +314,13 @@ def disk():
 
 @pytest.mark.parametrize("page", [0, 1, 2])  # index.html and the two layer pages
 def test_disk_full_on_a_page_leaves_every_old_page(out, world, new_data, monkeypatch, disk, page):
-    real_render = heritage_mapper.render.render_pages
+    real_pages = heritage_mapper.render.iter_pages
 
-    def one_big_page(geodata):
-        pages = real_render(geodata)
-        name = list(pages)[page]
-        pages[name] += "<!--" + " " * (2 * PAGE_ROOM) + "-->"
-        return pages
+    def one_big_page(joined, **options):
+        for index, (name, html) in enumerate(real_pages(joined, **options)):
+            yield name, html + ("<!--" + " " * (2 * PAGE_ROOM) + "-->" if index == page else "")
 
-    monkeypatch.setattr(heritage_mapper.render, "render_pages", one_big_page)
+    monkeypatch.setattr(heritage_mapper.render, "iter_pages", one_big_page)
     disk.fill(PAGE_ROOM)
     with pytest.raises(OutputError, match=r"maps: cannot write \(File too large\)"):
         build_maps(new_data, out / "maps")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DEFAULT_EXPORTS_DIR", "DEFAULT_MAPS_DIR", "build", "default_jobs"]
+__all__ = ["DEFAULT_EXPORTS_DIR", "DEFAULT_MAPS_DIR", "build"]
 
 DEFAULT_MAPS_DIR = "maps"
 DEFAULT_EXPORTS_DIR = "exports"
@@ -54,7 +54,7 @@ def build(
         ``"all"``, the default); checked before the folder is read.
     jobs
         How many formats are written at once (forked processes); ``None``: one per CPU
-        this process may use (:func:`default_jobs`).
+        this process may use (:func:`heritage_mapper.parallel.default_jobs`).
 
     Returns
     -------
@@ -93,6 +93,8 @@ def build(
         from heritage_mapper.export import select_formats
 
         chosen, _ = select_formats(list(formats))  # an unknown format fails before reading
+    from heritage_mapper.parallel import default_jobs
+
     jobs = default_jobs() if jobs is None else max(1, jobs)
     progress = progress if progress is not None else Progress(quiet=True)
     with progress.step("Validating and loading geodata"):
@@ -105,7 +107,7 @@ def build(
         if folder is not None:
             ensure_writable_dir(folder)
     with progress.step("Rendering the map pages", total=len(page_names(geodata))) as advance:
-        written = build_maps(joined, maps_dir, advance=advance)
+        written = build_maps(joined, maps_dir, advance=advance, jobs=jobs)
     if exports_dir is not None:
         from heritage_mapper.export import export_layers
 
@@ -120,13 +122,3 @@ def build(
                 advance=advance,
             )
     return written
-
-
-def default_jobs() -> int:
-    """One job per CPU this process may use (its affinity, else the machine's count)."""
-    import os
-
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)

@@ -11,8 +11,6 @@ place only when every writer has succeeded (:func:`~heritage_mapper.atomic.atomi
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,12 +23,12 @@ from heritage_mapper.atomic import (
     output_lock,
     output_targets,
     publish_set,
-    release_inherited_locks,
 )
 from heritage_mapper.errors import HeritageError, OutputError, UsageError
 from heritage_mapper.export import csvfile, fgb, geojson, gpkg, gpx, kml, lpf, qgis, shapefile
 from heritage_mapper.export.crs import crs_label, is_wgs84, resolve_crs
 from heritage_mapper.export.tables import ExportData, prepare
+from heritage_mapper.parallel import fork_map
 
 __all__ = [
     "ALL",
@@ -322,87 +320,25 @@ def _write_all(
 #: The formats' relative cost at national scale (CPU seconds at 100,000 sites, rounded):
 #: the parallel run starts the longest first, so the last to finish is a short one.
 WRITER_COST = {"kml": 9, "gpx": 7, "csv": 8, "geojson": 5, "gpkg": 6, "shapefile": 4, "lpf": 3}
-_FORKED: tuple | None = None  # (data, tasks) for the forked writers
 
 
 def run_writers(data: ExportData, tasks, jobs: int = 1, advance=None) -> BaseException | None:
     """Run each ``(name, writer, paths)`` task; the first failure in task order, or None.
 
-    With ``jobs`` > 1 (and ``fork`` available: Linux, macOS) up to ``jobs`` tasks run at
-    once, each in a forked process that shares ``data`` with this one, longest first
-    (:data:`WRITER_COST`). Each writer writes only its own temporary files, the same
-    bytes as in this process; this process publishes them. Otherwise one by one here.
+    With ``jobs`` > 1 up to ``jobs`` tasks run at once, each in a forked process
+    (:func:`heritage_mapper.parallel.fork_map`) that shares ``data`` with this one,
+    longest first (:data:`WRITER_COST`). Each writer writes only its own temporary
+    files, the same bytes as in this process; this process publishes them.
     """
-    import multiprocessing
 
-    advance = advance or (lambda amount=1: None)
-    if jobs <= 1 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for _name, writer, paths in tasks:
-            try:
-                writer.write(data, paths)
-            except Exception as exc:
-                return exc
-            advance()
-        return None
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    global _FORKED
-    order = sorted(range(len(tasks)), key=lambda i: -WRITER_COST.get(tasks[i][0], 1))
-    failures: dict[int, BaseException] = {}
-    _FORKED = (data, tasks)
-    try:
-        context = multiprocessing.get_context("fork")
-        workers = min(jobs, len(tasks))
-        with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_forked_start, initargs=(os.getpid(),)
-        ) as pool:
-            futures = {pool.submit(_write_forked, i): i for i in order}
-            for future in as_completed(futures):
-                try:
-                    failure = future.result()
-                except Exception as exc:  # the process died (killed, out of memory)
-                    failure = exc
-                if failure is not None:
-                    failures[futures[future]] = failure
-                advance()
-    finally:
-        _FORKED = None
-    return failures[min(failures)] if failures else None
-
-
-def _forked_start(parent: int) -> None:
-    """A forked writer's first step: let go of the folder's lock, and die with the run.
-
-    Killed, the run leaves no writer behind holding the lock or writing temporary
-    files (Linux ``PR_SET_PDEATHSIG``; elsewhere the writers end when the run's pipe
-    closes); its temporary files are removed by the next run, as after any kill.
-    """
-    import ctypes
-    import signal
-
-    release_inherited_locks()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the run died before the line above
-        os._exit(1)
-
-
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _write_forked(index: int) -> BaseException | None:
-    """In a forked process: run task ``index``; its failure, made safe to send back."""
-    import pickle
-
-    data, tasks = _FORKED
-    _, writer, paths = tasks[index]
-    try:
+    def write(task) -> None:
+        _, writer, paths = task
         writer.write(data, paths)
+
+    order = sorted(range(len(tasks)), key=lambda i: -WRITER_COST.get(tasks[i][0], 1))
+    try:
+        fork_map(write, tasks, jobs, order=order, advance=advance)
     except Exception as exc:
-        try:
-            pickle.loads(pickle.dumps(exc))
-        except Exception:
-            return RuntimeError(f"{type(exc).__name__}: {exc}")
         return exc
     return None
 

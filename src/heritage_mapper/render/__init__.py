@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from heritage_mapper.errors import UsageError
@@ -43,7 +44,7 @@ __all__ = ["CLUSTER_MIN_SITES", "INDEX_PAGE", "build_maps", "render_page", "rend
 CLUSTER_MIN_SITES = 500  # above this many sites a page clusters markers and draws on canvas
 
 
-def build_maps(joined, out_dir: str | Path, advance=None) -> list[Path]:
+def build_maps(joined, out_dir: str | Path, advance=None, jobs: int = 1) -> list[Path]:
     """Render every page of ``joined`` and write them into ``out_dir``.
 
     Parameters
@@ -55,6 +56,9 @@ def build_maps(joined, out_dir: str | Path, advance=None) -> list[Path]:
         The folder to write into; created when missing.
     advance
         Called once per page rendered (a progress display's ``advance``).
+    jobs
+        How many pages to render at once, each in a forked process
+        (:func:`heritage_mapper.parallel.fork_map`); the same HTML as one by one.
 
     Returns
     -------
@@ -84,11 +88,8 @@ def build_maps(joined, out_dir: str | Path, advance=None) -> list[Path]:
     # the API too: never into the geodata folder; plain names only; before anything else
     check_output_folders(joined.geodata.project.root, out=out_dir, may_contain=True)
     targets = output_targets(out_dir, page_names(joined.geodata))
-    pages = {}  # compressed data keeps even 100,000 sites' pages small
-    for name, html in iter_pages(joined):
-        pages[name] = html
-        if advance is not None:
-            advance()
+    # compressed data keeps even 100,000 sites' pages small
+    pages = dict(iter_pages(joined, jobs=jobs, advance=advance))
     # one run at a time; the pages replace the old set together (a removed layer's page
     # goes with it)
     with (
@@ -138,12 +139,32 @@ def render_pages(joined) -> dict[str, str]:
     return dict(iter_pages(joined))
 
 
-def iter_pages(joined):
+def iter_pages(joined, *, jobs: int = 1, advance=None):
     """``(file name, HTML)`` of every page in :func:`page_names` order, one at a time.
 
     The rows of every page come from one :class:`~heritage_mapper.render.data.Catalogue`
     built here, so each site and event is prepared once, whatever the number of pages.
+    With ``jobs`` > 1 the pages are rendered that many at once in forked processes
+    (all of them before the first is yielded); ``advance()`` is called per page.
     """
+    from heritage_mapper.join import ensure_joined
+    from heritage_mapper.parallel import fork_map
+
+    joined = ensure_joined(joined)
+    names = page_names(joined.geodata)
+    if jobs > 1:
+        html = fork_map(lambda task: task(), list(_page_tasks(joined)), jobs, advance=advance)
+        yield from zip(names, html, strict=True)
+        return
+    for name, task in zip(names, _page_tasks(joined), strict=True):
+        yield name, task()
+        if advance is not None:
+            advance()
+
+
+def _page_tasks(joined):
+    """A function per page, in :func:`page_names` order, each returning its HTML; what
+    the pages share (the catalogue, the basemap, the labels) is made once, first."""
     from heritage_mapper.join import ensure_joined
     from heritage_mapper.render.assets import messages
     from heritage_mapper.render.basemap import basemap_records
@@ -151,7 +172,6 @@ def iter_pages(joined):
 
     joined = ensure_joined(joined)
     geodata = joined.geodata
-    names = page_names(geodata)
     labels = messages(geodata.project.languages, geodata.project.default_language)
     languages, _ = page_languages(geodata.project, labels["messages"])
     shared = {
@@ -161,9 +181,9 @@ def iter_pages(joined):
         "assets": {},
     }
     layer_ids = [spec.id for spec in geodata.project.layers]
-    yield names[0], render_page(joined, layer_ids, **shared)
-    for name, layer_id in zip(names[1 : len(layer_ids) + 1], layer_ids, strict=True):
-        yield name, render_page(joined, [layer_id], **shared)
+    yield functools.partial(render_page, joined, layer_ids, **shared)
+    for layer_id in layer_ids:
+        yield functools.partial(render_page, joined, [layer_id], **shared)
     stories = story_pages(geodata)
     if stories:
         from heritage_mapper.tours import tour_routes
@@ -171,7 +191,9 @@ def iter_pages(joined):
         routes = {route.id: route for route in tour_routes(geodata)}
         for name, tour_id in stories:
             story = ("tour", routes[tour_id]) if tour_id else ("history", None)
-            yield name, render_page(joined, layer_ids, story=story, page_name=name, **shared)
+            yield functools.partial(
+                render_page, joined, layer_ids, story=story, page_name=name, **shared
+            )
 
 
 def render_page(

@@ -1,0 +1,125 @@
+"""Run independent steps on several cores: forked processes that share the run's data.
+
+``build`` renders its pages and writes its export formats this way. Each task is a
+function of one item run in a process forked from this one, so it reads the loaded,
+joined data without copying it; its result (a page's HTML, a writer's failure) comes
+back pickled, in the order of the items, so the output is the same as one by one.
+Where ``fork`` is missing (Windows) or ``jobs`` is 1, the tasks run here one by one.
+
+A forked process lets go of the output folders' locks it inherited and dies with the
+run (Linux ``PR_SET_PDEATHSIG``): a killed build leaves no process behind holding a
+lock or writing; the next build removes the temporary files, as after any kill.
+
+Examples
+--------
+>>> fork_map(lambda n: n * n, [1, 2, 3], jobs=2)
+[1, 4, 9]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Sequence
+
+__all__ = ["default_jobs", "fork_map"]
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_TASK: tuple | None = None  # (func, items) for the forked processes
+
+
+def default_jobs() -> int:
+    """One job per CPU this process may use (its affinity, else the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_map(
+    func: Callable,
+    items: Sequence,
+    jobs: int = 1,
+    *,
+    order: Sequence[int] | None = None,
+    advance: Callable | None = None,
+) -> list:
+    """``[func(item) for item in items]``, up to ``jobs`` at once in forked processes.
+
+    ``order`` is the order to start them in (longest first keeps the cores busy);
+    ``advance()`` is called as each one ends. An exception in a task is raised here
+    (the first in item order) once the running tasks have ended.
+    """
+    advance = advance or (lambda amount=1: None)
+    if jobs <= 1 or len(items) < 2 or not can_fork():
+        results = []
+        for item in items:
+            results.append(func(item))
+            advance()
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    global _TASK
+    order = list(order) if order is not None else list(range(len(items)))
+    results: dict[int, object] = {}
+    failures: dict[int, BaseException] = {}
+    _TASK = (func, items)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            min(jobs, len(items)),
+            mp_context=context,
+            initializer=_forked_start,
+            initargs=(os.getpid(),),
+        ) as pool:
+            futures = {pool.submit(_run_forked, i): i for i in order}
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    failed, value = future.result()
+                except Exception as exc:  # the process died (killed, out of memory)
+                    failed, value = True, exc
+                (failures if failed else results)[index] = value
+                advance()
+    finally:
+        _TASK = None
+    if failures:
+        raise failures[min(failures)]
+    return [results[i] for i in range(len(items))]
+
+
+def _forked_start(parent: int) -> None:
+    """A forked process's first step: let go of the locks, and die with the run."""
+    import ctypes
+    import signal
+
+    from heritage_mapper.atomic import release_inherited_locks
+
+    release_inherited_locks()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the run died before the line above
+        os._exit(1)
+
+
+def _run_forked(index: int) -> tuple[bool, object]:
+    """In a forked process: ``(False, result)``, or ``(True, the exception)`` made safe to
+    send back (one that cannot be pickled comes back as a RuntimeError with its text)."""
+    import pickle
+
+    func, items = _TASK
+    try:
+        return False, func(items[index])
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            return True, RuntimeError(f"{type(exc).__name__}: {exc}")
+        return True, exc
