@@ -34,7 +34,7 @@ import io
 
 from heritage_mapper import i18n
 from heritage_mapper.dates import CATALOGUE, format_edtf, parse_edtf
-from heritage_mapper.export.tables import EVENTS_STEM, SITES_STEM, ExportData, flat
+from heritage_mapper.export.tables import EVENTS_STEM, SITES_STEM, ExportData, flat, plain_column
 from heritage_mapper.export.tours import TOURS_STEM, csv_table
 
 __all__ = ["FORMULA_PREFIXES", "neutralise_formula", "outputs", "spreadsheet_label", "write"]
@@ -71,6 +71,19 @@ def _cell(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return neutralise_formula(value)
+
+
+def _column_cells(series) -> list:
+    """``[_cell(v) for v in series]``, the text of a text column taken in one pass."""
+    cells = []
+    for value in plain_column(series):
+        if value is None:
+            cells.append("")
+        elif isinstance(value, str):
+            cells.append(FORMULA_GUARD + value if value.startswith(FORMULA_PREFIXES) else value)
+        else:
+            cells.append(_cell(value))
+    return cells
 
 
 def _csv_bytes(header: list[str], rows) -> bytes:
@@ -138,9 +151,10 @@ def sites_table(data: ExportData) -> tuple[list[str], list[list]]:
                 header.append(column)
     rows = []
     for frame in data.layers.values():
-        for record in frame.to_dict("records"):
-            geometry = record[frame.geometry.name]
-            cells = [_cell(record.get(column)) for column in header]
+        missing = [""] * len(frame)
+        columns = [_column_cells(frame[c]) if c in frame.columns else missing for c in header]
+        for geometry, cells in zip(frame.geometry, zip(*columns, strict=True), strict=True):
+            cells = list(cells)
             if geometry is None or geometry.is_empty:
                 cells += ["", "", ""]
             else:
@@ -162,13 +176,19 @@ def events_table(data: ExportData) -> tuple[list[str], list[list]]:
     at = columns.index("date") + 1 if "date" in columns else len(columns)
     header = [*columns[:at], *labels, *columns[at:]]
     rows = []
-    for record in events.to_dict("records"):
-        cells = [_cell(record[c]) for c in columns]
-        date = str(record.get("date") or "")
-        cells[at:at] = [
-            neutralise_formula(spreadsheet_label(date, lang, data.chain(lang)[1:])) if date else ""
-            for lang in data.languages
-        ]
+    dates = [str(d or "") for d in plain_column(events["date"])] if "date" in columns else None
+    labelled: dict[str, list[str]] = {}  # an inventory repeats its dates: label each once
+    for index, cells in enumerate(zip(*(_column_cells(events[c]) for c in columns), strict=True)):
+        cells = list(cells)
+        date = dates[index] if dates is not None else ""
+        if date not in labelled:
+            labelled[date] = [
+                neutralise_formula(spreadsheet_label(date, lang, data.chain(lang)[1:]))
+                if date
+                else ""
+                for lang in data.languages
+            ]
+        cells[at:at] = labelled[date]
         rows.append(cells)
     return header, rows
 
