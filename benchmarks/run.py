@@ -437,13 +437,13 @@ def gdal_frames(data, fmt: str) -> list[tuple[str, str, object]]:
     the project has. The Shapefile splits a frame by geometry type and names its
     fields as ours does (10 characters at most).
     """
-    from heritage_mapper.export.tables import EVENTS_AT_SITES_STEM, EVENTS_STEM
+    from heritage_mapper.export.tables import DATASET_STEM, EVENTS_AT_SITES_STEM, EVENTS_STEM
 
     extension = GDAL_FORMATS[fmt][2]
     if fmt == "gpkg":
         from heritage_mapper.export import tours
 
-        name = data.file_name("heritage", extension)
+        name = data.file_name(DATASET_STEM, extension)
         layers = [(data.layer_stem(layer_id), f) for layer_id, f in data.layers.items()]
         layers += [(EVENTS_STEM, data.events), (EVENTS_AT_SITES_STEM, data.events_at_sites)]
         if data.tours:
@@ -466,6 +466,8 @@ def gdal_frames(data, fmt: str) -> list[tuple[str, str, object]]:
 def writable(frame):
     """``frame`` with what GDAL cannot take as a field turned into text: list and object
     values become their ``"; "``-joined or JSON text, as our writers write them."""
+    import numpy as np
+
     from heritage_mapper.export.tables import flat
 
     out = None
@@ -473,7 +475,7 @@ def writable(frame):
         series = frame[column]
         if series.dtype != object:
             continue
-        if series.map(lambda v: isinstance(v, list | tuple | dict | set)).any():
+        if series.map(lambda v: isinstance(v, list | tuple | dict | set | np.ndarray)).any():
             out = frame.copy() if out is None else out
             out[column] = series.map(flat)
     return frame if out is None else out
@@ -490,7 +492,7 @@ def gdal_write(data, fmt: str, folder: Path) -> tuple[float, int]:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     frames = [(name, layer, writable(frame)) for name, layer, frame in gdal_frames(data, fmt)]
-    with warnings.catch_warnings():  # dBASE has no DateTime, names GDAL launders: not timed
+    with warnings.catch_warnings():  # e.g. dBASE has no DateTime: GDAL writes text
         warnings.simplefilter("ignore")
         start = time.perf_counter()
         for name, layer, frame in frames:
