@@ -9,12 +9,24 @@ site) and measures, with :func:`time.perf_counter`:
 - load and join: ``load_geodata`` (which validates too) and ``events_with_geometry``;
 - map build (validate + join + render): load, join, render and write every map page;
   baseline ``gdf.explore(...)`` and ``m.save``;
-- exports: ``export_layers`` to GeoPackage, then to GeoJSON;
-- peak memory: the RSS of a child Python process that runs ``heritage-mapper build
-  --no-exports`` (``ru_maxrss`` of ``RUSAGE_SELF``, read by the child at its end);
+- exports, each format alone (``export_layers(joined, folder, [fmt])``): GeoPackage,
+  GeoJSON, FlatGeobuf and Shapefile against ``pyogrio.write_dataframe`` writing the
+  same frames in the same format (:func:`gdal_frames`); KML, GPX, Linked Places and
+  CSV, which we write ourselves, in seconds per MiB written against GDAL's GeoJSON's;
+- the whole ``heritage-mapper build`` (maps and every default export) in a child:
+  wall and CPU time, peak RSS, bytes exported; its baseline is the sum of the
+  baselines of the steps it did divided by the cores it used
+  (:func:`whole_build_baseline`);
+- peak memory: the RSS of a child process that runs ``heritage-mapper build
+  --no-exports`` (``ru_maxrss``, read by a small wrapper process, :data:`_MEASURED`);
 - map HTML bytes: ``index.html`` (every site); baseline explore's page;
 - browser, map ready: from opening the page from disk until every site is on the map
-  and a popup is open; baseline the same for explore's page.
+  and a popup is open; baseline the same for explore's page; then both again with the
+  CPU throttled 4x (like a phone) at sizes up to 10,000 sites.
+
+With ``--million``, the hooks other branches add here (``measure_check(work, points)``,
+``measure_tiles(work, sites)``) run at 1,000,000 and add their rows
+(:func:`measure_million`).
 
 The explore() baseline gets the same sites (the loaded ``Geodata.sites``, so reading
 the files is not counted against it) and the same popup fields, is colored by layer,
@@ -32,6 +44,7 @@ Usage::
     .venv/bin/python benchmarks/run.py                 # 10,000 and 100,000 sites
     .venv/bin/python benchmarks/run.py --quick         # 1,000 sites, for the tests
     .venv/bin/python benchmarks/run.py --sizes 20000 --out /tmp/b.json --no-browser
+    .venv/bin/python benchmarks/run.py --million       # and the 1,000,000 hooks, if present
 
 It prints a table (figure, ours, baseline, ratio, target, met) and writes it as JSON
 with the machine it ran on (default ``benchmarks/results/latest.json``).
@@ -95,7 +108,40 @@ POPUP_FIELDS = [
 MIB = 1024 * 1024
 PACKAGES = ("heritage-mapper", "geopandas", "folium", "pyogrio", "shapely", "jsonschema")
 
-# figure key, label, unit, baseline key, target (ratio ours/baseline, or absolute)
+#: Export formats written through GDAL (pyogrio): ours against
+#: ``pyogrio.write_dataframe`` writing the same frames in the same format.
+#: name → (label, GDAL driver, file extension, pyogrio options)
+GDAL_FORMATS = {
+    "gpkg": ("GeoPackage", "GPKG", ".gpkg", {}),
+    "geojson": ("GeoJSON", "GeoJSON", ".geojson", {"layer_options": {"RFC7946": "YES"}}),
+    "fgb": ("FlatGeobuf", "FlatGeobuf", ".fgb", {}),
+    "shapefile": ("Shapefile", "ESRI Shapefile", ".shp.zip", {"encoding": "UTF-8"}),
+}
+#: Formats we write ourselves: seconds per MiB written against GDAL's GeoJSON writer's.
+OWN_FORMATS = {"kml": "KML", "gpx": "GPX", "lpf": "Linked Places", "csv": "CSV"}
+#: The exported file names' endings → format (to tell which formats ``build`` wrote).
+FORMAT_OF_SUFFIX = {
+    ".gpkg": "gpkg",
+    ".geojson": "geojson",
+    ".shp.zip": "shapefile",
+    ".kml": "kml",
+    ".csv": "csv",
+    ".gpx": "gpx",
+    ".fgb": "fgb",
+    ".lpf.json": "lpf",
+    ".qgz": "qgis",
+}
+EXPORT_RATIO_MAX = 1.3
+#: The browser's CPU slowed down like a phone's (``Emulation.setCPUThrottlingRate``).
+THROTTLE = 4
+#: The throttled browser figures are measured up to this size (their goal is at 10,000).
+THROTTLE_MAX_SITES = 10_000
+#: The hooks other branches add to this module (``--million``): name → its argument.
+MILLION_HOOKS = (("measure_check", "points"), ("measure_tiles", "sites"))
+MILLION = 1_000_000
+
+# figure key, label, unit, baseline key, target: ("ratio_max", r), ("ratio_lt", r),
+# ("max", v), or ("max_at", (sites, v)) / ("lt_at", (sites, v)): a goal at one size only
 FIGURES = (
     ("validate_s", "validation", "s", "pyogrio_read_s", ("ratio_max", 3.0)),
     (
@@ -107,11 +153,63 @@ FIGURES = (
     ),
     ("load_join_s", "load and join", "s", None, None),
     ("map_build_s", "map build (validate + join + render)", "s", "explore_s", ("ratio_max", 0.5)),
-    ("export_gpkg_s", "export GeoPackage", "s", None, None),
-    ("export_geojson_s", "export GeoJSON", "s", None, None),
-    ("build_peak_rss_mb", "peak memory of the build (RSS)", "MB", None, ("max", 2048.0)),
+    *(
+        (f"export_{fmt}_s", f"export {label} vs GDAL", "s", f"gdal_{fmt}_s")
+        + (("ratio_max", EXPORT_RATIO_MAX),)
+        for fmt, (label, *_) in GDAL_FORMATS.items()
+    ),
+    *(
+        (f"export_{fmt}_s_per_mib", f"export {label}, per MiB vs GDAL GeoJSON", "s/MiB")
+        + ("gdal_geojson_s_per_mib", ("ratio_max", EXPORT_RATIO_MAX))
+        for fmt, label in OWN_FORMATS.items()
+    ),
+    (
+        "whole_build_s",
+        "whole build: wall vs baselines / cores used",
+        "s",
+        "whole_build_baseline_per_core_s",
+        ("ratio_max", 1.5),
+    ),
+    ("whole_build_s", "whole build: wall", "s", None, ("lt_at", (100_000, 180.0))),
+    (
+        "whole_build_cpu_s",
+        "whole build: CPU user+sys (ratio: cores used)",
+        "s",
+        "whole_build_s",
+        None,
+    ),
+    (
+        "whole_build_peak_rss_mb",
+        "whole build: peak RSS, largest process",
+        "MB",
+        None,
+        ("max", 2048.0),
+    ),
+    (
+        "whole_build_tree_rss_mb",
+        "whole build: peak RSS, all its processes",
+        "MB",
+        None,
+        ("max", 2048.0),
+    ),
+    ("whole_build_export_bytes", "whole build: bytes exported vs input", "B", "input_bytes", None),
+    ("build_peak_rss_mb", "peak memory of the map build (RSS)", "MB", None, ("max", 2048.0)),
     ("map_html_bytes", "map HTML bytes", "B", "explore_html_bytes", ("ratio_max", 0.25)),
     ("browser_ready_s", "browser: map ready", "s", "explore_browser_ready_s", ("ratio_lt", 1.0)),
+    (
+        "browser_ready_s",
+        "browser: map ready (goal at 10,000)",
+        "s",
+        None,
+        ("max_at", (10_000, 2.0)),
+    ),
+    (
+        "browser_ready_cpu4_s",
+        f"browser: map ready, CPU ÷{THROTTLE}",
+        "s",
+        "explore_browser_ready_cpu4_s",
+        ("max_at", (10_000, 6.0)),
+    ),
 )
 
 
@@ -132,27 +230,61 @@ def map_build(geodata_dir: Path, maps_dir: Path) -> list[Path]:
     return build(geodata_dir, maps_dir, exports_dir=None, max_bytes=MAX_BYTES)
 
 
-#: The child runs the ``heritage-mapper build`` command itself, then reads its own peak RSS.
-_CHILD = """
-import json, resource, sys, time
-from heritage_mapper.cli import main
+#: Runs a command (argv[2:]) as its child and writes its wall time, CPU time and peak RSS
+#: (``RUSAGE_CHILDREN``: the command and every process it waited for) as JSON to argv[1].
+#: The measured command starts from this small process, not from the benchmark: a child
+#: starts with the peak RSS of the process it was started from (Linux keeps the
+#: high-water mark across exec), so started from here it carries a few MB, not the
+#: benchmark's hundreds.
+_MEASURED = """
+import json, resource, subprocess, sys, time
 start = time.perf_counter()
-try:
-    main(sys.argv[1:], standalone_mode=False)
-finally:
-    print(json.dumps({"seconds": time.perf_counter() - start,
-                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+code = subprocess.run(sys.argv[2:]).returncode
+seconds = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as out:
+    json.dump({"returncode": code, "seconds": seconds, "cpu_s": usage.ru_utime + usage.ru_stime,
+               "maxrss_kb": usage.ru_maxrss}, out)
 """
+
+
+def heritage_mapper_command(*args: str) -> list[str]:
+    """The ``heritage-mapper`` command line with ``args``, run by this Python."""
+    return [sys.executable, "-m", "heritage_mapper", *args]
+
+
+def run_measured(command: list[str], report: Path, on_start=None) -> dict:
+    """Run ``command`` under :data:`_MEASURED`; its seconds, CPU seconds and peak RSS (kB).
+
+    ``on_start(pid)`` is called with the wrapper's process id while it runs (the
+    command is its child). A failing command is a RuntimeError with its stderr's end.
+    """
+    with open(report.with_suffix(".stderr"), "w+b") as stderr:
+        child = subprocess.Popen(
+            [sys.executable, "-c", _MEASURED, str(report), *command],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        stop = on_start(child.pid) if on_start else None
+        child.wait()
+        if stop:
+            stop()
+        result = json.loads(report.read_text()) if report.exists() else {"returncode": -1}
+        if child.returncode != 0 or result["returncode"] != 0:
+            stderr.seek(0)
+            message = stderr.read().decode("utf-8", "replace")[-3000:]
+            raise RuntimeError(f"{' '.join(command[2:])} failed: {message}")
+    report.unlink()
+    report.with_suffix(".stderr").unlink()
+    return result
 
 
 def build_in_child(geodata_dir: Path, maps_dir: Path) -> dict:
     """``heritage-mapper build --no-exports`` in a fresh process; its peak RSS and time."""
-    command = ["build", "--geodata", str(geodata_dir), "--out", str(maps_dir)]
-    command += ["--no-exports", "--max-bytes", str(MAX_BYTES), "--quiet"]
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, *command], check=True, capture_output=True, text=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    command = heritage_mapper_command("build", "--geodata", str(geodata_dir))
+    command += ["--out", str(maps_dir), "--no-exports", "--max-bytes", str(MAX_BYTES), "--quiet"]
+    maps_dir.parent.mkdir(parents=True, exist_ok=True)
+    return run_measured(command, maps_dir.parent / f"{maps_dir.name}-rusage.json")
 
 
 def pyogrio_read(geodata_dir: Path) -> float:
@@ -219,9 +351,8 @@ def warm_up(work: Path, seed: int) -> None:
 
 def measure_steps(root: Path, out: Path, r: dict) -> dict:
     """Time every step on the folder ``root`` into ``r`` (not the child, not the browser)."""
-    from heritage_mapper.export import export_layers
     from heritage_mapper.frames import load_geodata
-    from heritage_mapper.join import events_with_geometry
+    from heritage_mapper.join import events_with_geometry, join
     from heritage_mapper.validate import validate_geodata
 
     if out.exists():
@@ -248,10 +379,7 @@ def measure_steps(root: Path, out: Path, r: dict) -> dict:
     r["map_pages"] = len(pages)
     log(f"  map build {r['map_build_s']:.2f} s, index.html {r['map_html_bytes'] / MIB:.1f} MiB")
 
-    exports = out / "exports"
-    r["export_gpkg_s"], _ = timed(export_layers, geodata, exports, ["gpkg"], overwrite=True)
-    r["export_geojson_s"], _ = timed(export_layers, geodata, exports, ["geojson"], overwrite=True)
-    log(f"  exports: gpkg {r['export_gpkg_s']:.2f} s, geojson {r['export_geojson_s']:.2f} s")
+    measure_exports(join(geodata), out / "exports", r)
 
     explore_html = out / "explore.html"
     r["explore_s"] = explore_page(explore_frame(geodata), explore_html)
@@ -259,6 +387,120 @@ def measure_steps(root: Path, out: Path, r: dict) -> dict:
     log(f"  explore() {r['explore_s']:.2f} s, {r['explore_html_bytes'] / MIB:.1f} MiB")
     r["paths"] = {"ours": str(maps / "index.html"), "explore": str(explore_html)}
     return r
+
+
+def measure_exports(joined, out: Path, r: dict) -> None:
+    """Each format alone, ours against GDAL writing the same frames; into ``r``.
+
+    Ours: ``export_layers(joined, folder, [fmt])`` (it prepares the frames, then writes).
+    GDAL's: ``pyogrio.write_dataframe`` of the frames our writer of that format writes,
+    taken from :func:`heritage_mapper.export.tables.prepare`, timed from the frames on.
+    Both count the bytes they wrote. For the formats we write ourselves the figure is
+    seconds per MiB written, against GDAL's GeoJSON writer's seconds per MiB.
+    """
+    from heritage_mapper.export import FORMAT_NAMES, export_layers
+    from heritage_mapper.export.crs import resolve_crs
+    from heritage_mapper.export.tables import prepare
+
+    data = prepare(joined, resolve_crs(None))
+    for fmt in (*GDAL_FORMATS, *OWN_FORMATS):
+        if fmt not in FORMAT_NAMES:
+            log(f"  export {fmt}: not a format of export_layers any more; not measured")
+            continue
+        folder = out / fmt
+        seconds, paths = timed(export_layers, joined, folder, [fmt], overwrite=True)
+        r[f"export_{fmt}_s"] = seconds
+        r[f"export_{fmt}_bytes"] = sum(path.stat().st_size for path in paths)
+        shutil.rmtree(folder)
+        if fmt in GDAL_FORMATS:
+            base, base_bytes = gdal_write(data, fmt, out / f"gdal-{fmt}")
+            r[f"gdal_{fmt}_s"], r[f"gdal_{fmt}_bytes"] = base, base_bytes
+            log(
+                f"  export {fmt}: ours {seconds:.2f} s ({r[f'export_{fmt}_bytes'] / MIB:,.1f} MiB)"
+                f", GDAL {base:.2f} s ({base_bytes / MIB:,.1f} MiB)"
+            )
+        else:
+            log(f"  export {fmt}: ours {seconds:.2f} s ({r[f'export_{fmt}_bytes'] / MIB:,.1f} MiB)")
+    for who, fmt in [("export", f) for f in (*GDAL_FORMATS, *OWN_FORMATS)] + [("gdal", "geojson")]:
+        if r.get(f"{who}_{fmt}_bytes"):
+            r[f"{who}_{fmt}_s_per_mib"] = r[f"{who}_{fmt}_s"] / (r[f"{who}_{fmt}_bytes"] / MIB)
+    skipped = [f for f in FORMAT_NAMES if f not in GDAL_FORMATS and f not in OWN_FORMATS]
+    if skipped:
+        log(f"  export {', '.join(skipped)}: no baseline in the issue; timed only in the build")
+
+
+def gdal_frames(data, fmt: str) -> list[tuple[str, str, object]]:
+    """(file name, layer name, frame) that our writer of ``fmt`` writes, for GDAL to write.
+
+    The same rows and columns as ours: every site layer, the events table where the
+    format holds one (GeoPackage), events-at-sites, and the tours and basemap layers
+    the project has. The Shapefile splits a frame by geometry type and names its
+    fields as ours does (10 characters at most).
+    """
+    from heritage_mapper.export.tables import DATASET_STEM, EVENTS_AT_SITES_STEM, EVENTS_STEM
+
+    extension = GDAL_FORMATS[fmt][2]
+    if fmt == "gpkg":
+        from heritage_mapper.export import tours
+
+        name = data.file_name(DATASET_STEM, extension)
+        layers = [(data.layer_stem(layer_id), f) for layer_id, f in data.layers.items()]
+        layers += [(EVENTS_STEM, data.events), (EVENTS_AT_SITES_STEM, data.events_at_sites)]
+        if data.tours:
+            layers.append((tours.TOURS_LAYER, tours.legs_frame(data)))
+        layers += [(f"basemap-{key}", f) for key, f in data.basemap.items()]
+        return [(name, layer, frame) for layer, frame in layers]
+    files = data.frame_files(extension)
+    if fmt == "shapefile":
+        from heritage_mapper.export.shapefile import geometry_parts, shapefile_field_names
+
+        parts = [part for name, frame in files for part in geometry_parts(name, frame)]
+        out = []
+        for name, frame in parts:
+            names = shapefile_field_names(c for c in frame.columns if c != frame.geometry.name)
+            out.append((name, name.removesuffix(extension), frame.rename(columns=names)))
+        return out
+    return [(name, name.removesuffix(extension), frame) for name, frame in files]
+
+
+def writable(frame):
+    """``frame`` with what GDAL cannot take as a field turned into text: list and object
+    values become their ``"; "``-joined or JSON text, as our writers write them."""
+    import numpy as np
+
+    from heritage_mapper.export.tables import flat
+
+    out = None
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype != object:
+            continue
+        if series.map(lambda v: isinstance(v, list | tuple | dict | set | np.ndarray)).any():
+            out = frame.copy() if out is None else out
+            out[column] = series.map(flat)
+    return frame if out is None else out
+
+
+def gdal_write(data, fmt: str, folder: Path) -> tuple[float, int]:
+    """Seconds for ``pyogrio.write_dataframe`` to write :func:`gdal_frames`, and bytes."""
+    import warnings
+
+    import pyogrio
+
+    _label, driver, _extension, options = GDAL_FORMATS[fmt]
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    frames = [(name, layer, writable(frame)) for name, layer, frame in gdal_frames(data, fmt)]
+    with warnings.catch_warnings():  # e.g. dBASE has no DateTime: GDAL writes text
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        for name, layer, frame in frames:
+            pyogrio.write_dataframe(frame, folder / name, layer=layer, driver=driver, **options)
+        seconds = time.perf_counter() - start
+    written = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    shutil.rmtree(folder)
+    return seconds, written
 
 
 def measure_size(size: int, work: Path, seed: int) -> dict:
@@ -275,7 +517,133 @@ def measure_size(size: int, work: Path, seed: int) -> dict:
     r["build_peak_rss_mb"] = child["maxrss_kb"] / 1024
     r["build_child_s"] = child["seconds"]
     log(f"  build in a child: peak RSS {r['build_peak_rss_mb']:,.0f} MB, {child['seconds']:.1f} s")
-    return measure_steps(root, out, r)
+    r["whole_build"] = whole_build_in_child(root, work / f"vn-{size}-whole")
+    r.update(
+        {
+            f"whole_build_{k}": r["whole_build"][k]
+            for k in ("s", "cpu_s", "peak_rss_mb", "tree_rss_mb", "export_bytes")
+        }
+    )
+    w = r["whole_build"]
+    log(
+        f"  whole build in a child: {w['s']:.1f} s wall, {w['cpu_s']:.1f} s CPU, "
+        f"peak RSS {w['peak_rss_mb']:,.0f} MB (all processes {w['tree_rss_mb']:,.0f} MB), "
+        f"exports {w['export_bytes'] / MIB:,.1f} MiB ({', '.join(w['formats'])})"
+    )
+    measure_steps(root, out, r)
+    whole_build_baseline(r)
+    return r
+
+
+def whole_build_in_child(geodata_dir: Path, out: Path) -> dict:
+    """The plain ``heritage-mapper build`` (maps and every default export) in a child.
+
+    Wall time, CPU time (user + sys) and the largest process's peak RSS from
+    :func:`run_measured` (``RUSAGE_CHILDREN``: every process the build waited for);
+    the peak of the RSS summed over the build's processes, sampled from /proc every
+    :data:`SAMPLE_S` (it may miss a peak shorter than that); the bytes of the exports,
+    and which formats they are.
+    """
+    import threading
+
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    maps, exports = out / "maps", out / "exports"
+    command = heritage_mapper_command("build", "--geodata", str(geodata_dir), "--out", str(maps))
+    command += ["--exports", str(exports), "--max-bytes", str(MAX_BYTES), "--quiet"]
+    peak = {"kb": 0}
+
+    def sample(pid: int):
+        done = threading.Event()
+
+        def run() -> None:
+            while not done.is_set():
+                peak["kb"] = max(peak["kb"], tree_rss_kb(pid, include_root=False))
+                done.wait(SAMPLE_S)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+
+        def stop() -> None:
+            done.set()
+            thread.join()
+
+        return stop
+
+    measured = run_measured(command, out / "rusage.json", on_start=sample)
+    files = [p for p in exports.rglob("*") if p.is_file()]
+    formats = {fmt for p in files for end, fmt in FORMAT_OF_SUFFIX.items() if p.name.endswith(end)}
+    result = {
+        "command": "heritage-mapper " + " ".join(command[3:]),
+        "s": measured["seconds"],
+        "cpu_s": measured["cpu_s"],
+        "peak_rss_mb": measured["maxrss_kb"] / 1024,
+        "tree_rss_mb": peak["kb"] / 1024,
+        "export_bytes": sum(p.stat().st_size for p in files),
+        "export_files": len(files),
+        "maps_bytes": sum(p.stat().st_size for p in maps.rglob("*") if p.is_file()),
+        "formats": sorted(formats),
+    }
+    shutil.rmtree(out)
+    return result
+
+
+SAMPLE_S = 0.2
+
+
+def tree_rss_kb(pid: int, include_root: bool = True) -> int:
+    """The RSS (kB) of process ``pid`` (unless not ``include_root``) and all its
+    descendants, from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        parents[int(stat.parent.name)] = int(text.rsplit(")", 1)[1].split()[1])
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier += children
+    if not include_root:
+        tree.discard(pid)
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+    total = 0
+    for member in tree:
+        try:
+            total += int(Path(f"/proc/{member}/statm").read_text().split()[1]) * page_kb
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def whole_build_baseline(r: dict) -> None:
+    """The baseline of the whole build: the sum of the baselines of the steps it did,
+    divided by the cores it used (CPU / wall, at least 1).
+
+    Steps: reading the input (pyogrio reading the layers and events.csv), the maps
+    (explore() + save) and each format the build wrote: GDAL writing it, or for our own
+    formats GDAL's GeoJSON seconds per MiB times the MiB ours wrote. A format without
+    a baseline (the QGIS project) adds nothing.
+    """
+    w = r["whole_build"]
+    steps = {"read": r["pyogrio_read_with_events_s"], "maps": r["explore_s"]}
+    for fmt in w["formats"]:
+        if f"gdal_{fmt}_s" in r:
+            steps[fmt] = r[f"gdal_{fmt}_s"]
+        elif fmt in OWN_FORMATS and r.get(f"export_{fmt}_bytes") and "gdal_geojson_s_per_mib" in r:
+            steps[fmt] = r["gdal_geojson_s_per_mib"] * r[f"export_{fmt}_bytes"] / MIB
+    w["baseline_steps_s"] = steps
+    w["cores_used"] = w["cpu_s"] / w["s"]
+    r["whole_build_baseline_s"] = sum(steps.values())
+    r["whole_build_baseline_per_core_s"] = r["whole_build_baseline_s"] / max(1.0, w["cores_used"])
+    log(
+        f"  whole build baselines {r['whole_build_baseline_s']:.1f} s, "
+        f"{w['cores_used']:.2f} cores used"
+    )
 
 
 # -- the browser -----------------------------------------------------------------------
@@ -320,16 +688,35 @@ class Browser:
         self.browser.close()
         self._playwright.stop()
 
-    def _page(self):
+    def _page(self, throttle: int = 1):
         context = self.browser.new_context(viewport=VIEWPORT)
         context.set_default_timeout(self.timeout_ms)
         page = context.new_page()
         page.route("**/*", _route)
+        if throttle > 1:  # a phone's CPU: Chromium runs the page's script this much slower
+            session = context.new_cdp_session(page)
+            session.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
         return context, page
 
-    def ours(self, path: Path, sites: int) -> float:
+    def throttle_factor(self, path: Path, throttle: int) -> float:
+        """How much slower a fixed loop of script runs in a page opened with ``throttle``
+        than without (about ``throttle`` when the throttling holds after navigation)."""
+        loop = """() => { const t = performance.now(); let x = 0;
+          for (let i = 0; i < 3e7; i++) x = (x + i * 7) % 1000003;
+          return [performance.now() - t, x]; }"""
+        times = []
+        for rate in (1, throttle):
+            context, page = self._page(rate)
+            try:
+                page.goto(path.resolve().as_uri(), wait_until="domcontentloaded")
+                times.append(page.evaluate(loop)[0])
+            finally:
+                context.close()
+        return times[1] / times[0]
+
+    def ours(self, path: Path, sites: int, throttle: int = 1) -> float:
         """Seconds from opening our page until every site is on the map and a popup is open."""
-        context, page = self._page()
+        context, page = self._page(throttle)
         try:
             start = time.perf_counter()
             page.goto(path.resolve().as_uri())
@@ -340,9 +727,9 @@ class Browser:
         finally:
             context.close()
 
-    def explore(self, path: Path, sites: int) -> float:
+    def explore(self, path: Path, sites: int, throttle: int = 1) -> float:
         """The same for explore's page: every circle marker drawn, then one's popup open."""
-        context, page = self._page()
+        context, page = self._page(throttle)
         try:
             start = time.perf_counter()
             page.goto(path.resolve().as_uri())
@@ -374,12 +761,30 @@ def measure_browser(results: list[dict], timeout_s: float) -> str | None:
     browser = Browser(timeout_s)
     try:
         for r in results:
-            for key, method, page in (
-                ("browser_ready_s", browser.ours, r["paths"]["ours"]),
-                ("explore_browser_ready_s", browser.explore, r["paths"]["explore"]),
-            ):
+            runs = [
+                ("browser_ready_s", browser.ours, "ours", 1),
+                ("explore_browser_ready_s", browser.explore, "explore", 1),
+            ]
+            if r["sites"] <= THROTTLE_MAX_SITES:
+                r["browser_throttle_factor"] = browser.throttle_factor(
+                    Path(r["paths"]["ours"]), THROTTLE
+                )
+                factor = r["browser_throttle_factor"]
+                log(f"  CPU ÷{THROTTLE}: a loop of script runs {factor:.1f}x slower")
+                runs += [
+                    (f"browser_ready_cpu{THROTTLE}_s", browser.ours, "ours", THROTTLE),
+                    (
+                        f"explore_browser_ready_cpu{THROTTLE}_s",
+                        browser.explore,
+                        "explore",
+                        THROTTLE,
+                    ),
+                ]
+            else:
+                log(f"  {r['sites']:,} sites: CPU ÷{THROTTLE} not measured (its goal is at 10,000)")
+            for key, method, page, throttle in runs:
                 try:
-                    r[key] = method(Path(page), r["sites"])
+                    r[key] = method(Path(r["paths"][page]), r["sites"], throttle)
                     log(f"  {r['sites']:,} sites, {key}: {r[key]:.2f} s")
                 except Exception as exc:  # a timeout is a result too: say so in the table
                     r[key] = None
@@ -390,14 +795,58 @@ def measure_browser(results: list[dict], timeout_s: float) -> str | None:
         browser.close()
 
 
+# -- the 1,000,000 hooks ---------------------------------------------------------------
+
+
+def measure_million(work: Path, size: int, hooks=None) -> tuple[list[dict], list[dict]]:
+    """Run the hooks other branches add to this module (``measure_check(work, points)``,
+    ``measure_tiles(work, sites)``) at ``size``; (their results, their table rows).
+
+    A hook returns a dict of figures. When it holds ``"figures"`` (tuples shaped like
+    :data:`FIGURES`: key, label, unit, baseline key, target), those are its rows;
+    otherwise each number in it becomes a row with no baseline. ``"sites"`` defaults
+    to ``size``. A hook that is not there is skipped, and the log says so.
+    """
+    hooks = globals() if hooks is None else hooks
+    results, rows = [], []
+    for name, argument in MILLION_HOOKS:
+        hook = hooks.get(name)
+        if hook is None:
+            log(f"--million: {name} is not in this run.py (its branch is not merged); skipped")
+            continue
+        log(f"--million: {name}(work, {argument}={size:,})")
+        result = dict(hook(work, size))
+        result.setdefault("sites", size)
+        result["hook"] = name
+        figures = result.get("figures")
+        if figures is None:
+            figures = [
+                (key, f"{name}: {key}", _unit_of(key), None, None)
+                for key, value in result.items()
+                if isinstance(value, int | float) and not isinstance(value, bool) and key != "sites"
+            ]
+        rows += rows_of([result], [tuple(f) for f in figures])
+        results.append({k: v for k, v in result.items() if k != "figures"})
+    return results, rows
+
+
+def _unit_of(key: str) -> str:
+    """The unit a hook's figure has, from its key's ending (``_s``, ``_mb``, ``_bytes``)."""
+    if key.endswith("_mb"):
+        return "MB"
+    if key.endswith("_bytes"):
+        return "B"
+    return "s" if key.endswith("_s") else ""
+
+
 # -- the table -------------------------------------------------------------------------
 
 
-def rows_of(results: list[dict]) -> list[dict]:
+def rows_of(results: list[dict], figures=FIGURES) -> list[dict]:
     """One row per figure and size: ours, baseline, ratio, target and whether it is met."""
     rows = []
     for r in results:
-        for key, label, unit, base_key, target in FIGURES:
+        for key, label, unit, base_key, target in figures:
             ours = r.get(key)
             base = r.get(base_key) if base_key else None
             ratio = ours / base if ours is not None and base else None
@@ -412,7 +861,7 @@ def rows_of(results: list[dict]) -> list[dict]:
                     "baseline_figure": base_key,
                     "ratio": ratio,
                     "target": _target_text(target),
-                    "met": _met(target, ours, ratio),
+                    "met": _met(target, ours, ratio, r["sites"]),
                 }
             )
     return rows
@@ -422,15 +871,25 @@ def _target_text(target) -> str | None:
     if target is None:
         return None
     kind, value = target
+    if kind in ("max_at", "lt_at"):
+        sites, limit = value
+        return f"{'<=' if kind == 'max_at' else '<'} {limit:g} at {sites:,} sites"
     return {"ratio_max": f"ratio <= {value:g}", "ratio_lt": f"ratio < {value:g}"}.get(
         kind, f"<= {value:g}"
     )
 
 
-def _met(target, ours, ratio) -> bool | None:
+def _met(target, ours, ratio, sites=None) -> bool | None:
+    """Whether ``target`` is met; None when there is no target, no figure, or the
+    target is for another size."""
     if target is None or ours is None:
         return None
     kind, value = target
+    if kind in ("max_at", "lt_at"):
+        at, limit = value
+        if sites != at:
+            return None
+        return ours <= limit if kind == "max_at" else ours < limit
     if kind == "max":
         return ours <= value
     if ratio is None:
@@ -445,7 +904,11 @@ def _fmt(value, unit: str) -> str:
         return f"{value / MIB:,.1f} MiB"
     if unit == "MB":
         return f"{value:,.0f} MB"
-    return f"{value:,.2f} s"
+    if unit == "s/MiB":
+        return f"{value:,.3f} s/MiB"
+    if unit == "s":
+        return f"{value:,.2f} s"
+    return f"{value:,.6g}{' ' + unit if unit else ''}"
 
 
 def table_text(rows: list[dict]) -> str:
@@ -531,6 +994,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--no-browser", action="store_true", help="skip the browser figures")
     parser.add_argument("--browser-timeout", type=float, default=BROWSER_TIMEOUT_S)
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="also run measure_check and measure_tiles at 1,000,000 when this run.py has them",
+    )
+    parser.add_argument("--million-size", type=int, default=MILLION, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -539,17 +1008,24 @@ def main(argv: list[str] | None = None) -> int:
     results = [measure_size(size, args.work, args.seed) for size in sizes]
     chromium = None if args.no_browser else measure_browser(results, args.browser_timeout)
     rows = rows_of(results)
+    million, million_rows = [], []
+    if args.million:
+        million, million_rows = measure_million(args.work, args.million_size)
+        rows += million_rows
     doc = {
         "command": " ".join(["benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]),
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "seed": args.seed,
         "max_bytes": MAX_BYTES,
-        "peak_memory_method": "ru_maxrss (RUSAGE_SELF) of a child Python process running "
-        "'heritage-mapper build --no-exports'",
+        "peak_memory_method": "map build: ru_maxrss (RUSAGE_SELF) of a child Python process "
+        "running 'heritage-mapper build --no-exports'; whole build: ru_maxrss of the wait4 "
+        "rusage of 'heritage-mapper build' (its largest process), and the peak of the RSS "
+        f"summed over its processes, sampled from /proc every {SAMPLE_S} s",
         "machine": machine(chromium),
         "code": _git_state(),
         "load_average_1_5_15": {"start": load_before, "end": os.getloadavg()},
         "results": [{k: v for k, v in r.items() if k != "paths"} for r in results],
+        "million": million if args.million else "not run (--million not given)",
         "table": rows,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

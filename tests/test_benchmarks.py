@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from heritage_mapper.cli import main
@@ -91,3 +92,88 @@ def test_quick_run_writes_every_figure_and_its_data_validates(tmp_path):
     cli = CliRunner().invoke(main, ["validate", "--geodata", str(work / "vn-1000")])
     assert cli.exit_code == 0, cli.output
     assert "0 error(s), 0 warning(s)" in cli.output
+    _check_issue_15_rows(run, doc, result)
+
+
+def _check_issue_15_rows(run, doc, result):
+    """Every figure issue 15 asks is a row with its baseline, ratio = ours / baseline."""
+    browser = doc["machine"]["chromium"] is not None
+    rows = {(row["figure"], row["label"]): row for row in doc["table"]}
+    assert len(rows) == len(doc["table"]) == len(run.FIGURES)
+    for fmt in run.GDAL_FORMATS:  # ours against GDAL writing the same frames
+        assert f"export_{fmt}_s" in {figure for figure, _ in rows}, fmt
+        assert result[f"gdal_{fmt}_bytes"] > 0 and result[f"export_{fmt}_bytes"] > 0
+    for fmt in run.OWN_FORMATS:  # per MiB written, against GDAL's GeoJSON
+        assert result[f"export_{fmt}_bytes"] > 0
+        assert result[f"export_{fmt}_s_per_mib"] == pytest.approx(
+            result[f"export_{fmt}_s"] / (result[f"export_{fmt}_bytes"] / 2**20)
+        )
+    whole = result["whole_build"]
+    assert whole["formats"] and set(whole["formats"]) <= set(run.FORMAT_OF_SUFFIX.values())
+    assert whole["export_bytes"] > 0 and whole["maps_bytes"] > 0
+    assert whole["cores_used"] == pytest.approx(whole["cpu_s"] / whole["s"])
+    assert whole["baseline_steps_s"]["maps"] == result["explore_s"]
+    assert result["whole_build_baseline_s"] == pytest.approx(
+        sum(whole["baseline_steps_s"].values())
+    )
+    for row in doc["table"]:
+        if row["figure"].startswith("browser") and not browser:
+            continue
+        assert row["sites"] == 1000
+        assert row["ours"] is not None and row["ours"] > 0, row
+        if row["baseline_figure"]:
+            assert row["baseline"] == result[row["baseline_figure"]]
+            assert row["baseline"] > 0, row
+            assert row["ratio"] == pytest.approx(row["ours"] / row["baseline"]), row
+        else:
+            assert row["baseline"] is None and row["ratio"] is None, row
+        assert row["met"] in (True, False, None)
+        if row["target"] is None or " at " in row["target"]:  # a goal at another size
+            assert row["met"] is None, row
+        else:
+            assert row["met"] in (True, False), row
+    if browser:
+        assert result["browser_throttle_factor"] > 1.5  # the throttling held after goto
+    assert doc["million"] == "not run (--million not given)"
+
+
+def test_million_hooks_add_their_rows_or_are_skipped(tmp_path, capsys):
+    run = _module("run")
+    calls = []
+
+    def measure_check(work, points):
+        calls.append(("check", work, points))
+        return {
+            "check_s": 6.0,
+            "pyogrio_read_s": 3.0,
+            "check_peak_rss_mb": 900.0,
+            "figures": [
+                ("check_s", "check 1,000,000 points", "s", "pyogrio_read_s", ("ratio_max", 3.0)),
+                ("check_peak_rss_mb", "check: peak RSS", "MB", None, ("max", 1536.0)),
+            ],
+        }
+
+    def measure_tiles(work, sites):
+        calls.append(("tiles", work, sites))
+        return {"tiles_s": 40.0, "archive_bytes": 123, "note": "text is not a row"}
+
+    results, rows = run.measure_million(
+        tmp_path, 1000, {"measure_check": measure_check, "measure_tiles": measure_tiles}
+    )
+    assert calls == [("check", tmp_path, 1000), ("tiles", tmp_path, 1000)]
+    by_figure = {row["figure"]: row for row in rows}
+    assert by_figure["check_s"]["ratio"] == 2.0 and by_figure["check_s"]["met"] is True
+    assert by_figure["check_peak_rss_mb"]["met"] is True
+    assert by_figure["tiles_s"]["ours"] == 40.0 and by_figure["tiles_s"]["baseline"] is None
+    assert by_figure["archive_bytes"]["unit"] == "B"
+    assert set(by_figure) == {"check_s", "check_peak_rss_mb", "tiles_s", "archive_bytes"}
+    assert all(row["sites"] == 1000 for row in rows)
+    assert [r["hook"] for r in results] == ["measure_check", "measure_tiles"]
+    assert "figures" not in results[0]
+    assert run.table_text(rows).count("\n") == len(rows) + 1
+
+    results, rows = run.measure_million(tmp_path, 1000, {})
+    assert results == [] and rows == []
+    err = capsys.readouterr().err
+    assert "measure_check is not in this run.py" in err
+    assert "measure_tiles is not in this run.py" in err
