@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from heritage_mapper.dates import format_edtf
-from heritage_mapper.export.tables import ExportData, plain
+from heritage_mapper.export.tables import ExportData, plain, plain_column
 from heritage_mapper.model import localized
 
 __all__ = ["timeline", "site_text", "site_html", "site_name"]
@@ -40,15 +40,25 @@ def timeline(data: ExportData, site_id: str, lang: str) -> list[tuple[str, str]]
 
 
 def _timelines(data: ExportData, lang: str) -> dict[str, list[tuple[str, str]]]:
-    """Every site's timeline in ``lang``: each event's label made once, not once per site
-    and writer (a frame's ``to_dict`` per site took 67 s of a 10,000-site build)."""
-    fallbacks = data.chain(lang)[1:]
-
-    def entry(event: dict) -> tuple[str, str]:
-        title = data.localized(event, "title", lang) or ""
-        return format_edtf(_get(event, "date"), lang, fallbacks=fallbacks), title
-
-    entries = {str(event["id"]): entry(event) for event in data.events.to_dict("records")}
+    """Every site's timeline in ``lang``: each event's entry made once from the events
+    table's columns (not once per site and writer: a frame's ``to_dict`` per site took
+    67 s of a 10,000-site build), each distinct date labelled once."""
+    events = data.events
+    chain = data.chain(lang)
+    none = [None] * len(events)
+    titles = [
+        plain_column(events[column]) if column in events.columns else none
+        for column in (localized("title", code) for code in chain)
+    ]
+    dates = ["" if d is None else str(d) for d in plain_column(events["date"])]
+    labels: dict[str, str] = {}
+    entries = {}
+    for index, event_id in enumerate(events["id"].tolist()):
+        date = dates[index]
+        if date not in labels:
+            labels[date] = format_edtf(date, lang, fallbacks=chain[1:])
+        title = next((t[index] for t in titles if isinstance(t[index], str) and t[index]), "")
+        entries[str(event_id)] = (labels[date], title)
     return {site: [entries[e] for e in ids] for site, ids in data.site_events.items()}
 
 
