@@ -98,6 +98,13 @@ class Joined:
         :func:`events_with_geometry`)."""
         return _events_with_geometry(self.geodata, self.links)
 
+    def events_at_sites_without(self, columns):
+        """:attr:`events_at_sites` without the event ``columns``, made without them
+        (not cached: at 100,000 sites the full pairs hold every summary 550,000 times)."""
+        if "events_at_sites" in self.__dict__:  # already made: take it from there
+            return self.events_at_sites.drop(columns=list(columns))
+        return _events_with_geometry(self.geodata, self.links, leave_out=tuple(columns))
+
 
 def join(geodata) -> Joined:
     """Join the events of a loaded geodata to its sites, once.
@@ -216,10 +223,12 @@ def events_with_geometry(geodata):
     return join(geodata).events_at_sites
 
 
-def _events_with_geometry(geodata, links):
+def _events_with_geometry(geodata, links, leave_out=()):
+    """:func:`events_with_geometry` without the event columns ``leave_out`` (never
+    copied into the pairs: the exports leave the long texts to the events table)."""
     import geopandas as gpd
 
-    events = geodata.events.drop(columns=["site_ids"])
+    events = geodata.events.drop(columns=["site_ids", *leave_out])
     names = geodata.project.columns.localized("name")
     sites = geodata.sites[["id", "layer", *names, "geometry"]].rename(
         columns={"id": "site_id", **{name: f"site_{name}" for name in names}}

@@ -198,9 +198,10 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
     site_ids = {s for frame in frames.values() for s in frame["id"]}
     if frames and not is_wgs84(crs):
         check_area_of_use(crs, _bounds(frames.values()))
-    joined = joined_data.events_at_sites
+    joined = joined_data.events_at_sites_without(
+        _event_text_columns(geodata.project, geodata.events)
+    )
     joined = joined[joined["layer"].isin(selected)].reset_index(drop=True)
-    joined = joined.drop(columns=_event_text_columns(geodata.project, joined))
     joined.insert(0, "id", joined["event_id"] + EVENT_SITE_SEPARATOR + joined["site_id"])
     joined = with_exclusive_end(joined)
     joined = gpd.GeoDataFrame(joined, geometry="geometry", crs=geodata.sites.crs)
