@@ -278,6 +278,47 @@ def measure_size(size: int, work: Path, seed: int) -> dict:
     return measure_steps(root, out, r)
 
 
+def measure_check(work: Path, points: int) -> dict:
+    """``heritage-mapper check`` on one FeatureCollection of ``points`` points, and rows.
+
+    :func:`check_scale.measure_check`: ours and ``pyogrio.read_dataframe`` each in a
+    child process on the same generated file; the rows: time (goal: at most
+    ``TARGET_RATIO`` times pyogrio's) and peak RSS (goal: at most 1.5 GB).
+    """
+    import check_scale
+
+    r = check_scale.measure_check(work, points)
+    label = f"check {points:,} points"
+    rss_mb = r["check_peak_rss_bytes"] / 1e6
+    rows = [
+        {
+            "sites": points,
+            "figure": "check_s",
+            "label": f"{label} (vs pyogrio read)",
+            "unit": "s",
+            "ours": r["check_s"],
+            "baseline": r["pyogrio_s"],
+            "baseline_figure": "pyogrio_read_s",
+            "ratio": r["ratio"],
+            "target": _target_text(("ratio_max", check_scale.TARGET_RATIO)),
+            "met": _met(("ratio_max", check_scale.TARGET_RATIO), r["check_s"], r["ratio"]),
+        },
+        {
+            "sites": points,
+            "figure": "check_peak_rss_mb",
+            "label": f"{label}: peak RSS (MB = 10^6 B)",
+            "unit": "MB",
+            "ours": rss_mb,
+            "baseline": None,
+            "baseline_figure": None,
+            "ratio": None,
+            "target": _target_text(("max", check_scale.TARGET_RSS_BYTES / 1e6)),
+            "met": _met(("max", check_scale.TARGET_RSS_BYTES / 1e6), rss_mb, None),
+        },
+    ]
+    return {**r, "rows": rows}
+
+
 # -- the browser -----------------------------------------------------------------------
 
 #: JS: how many sites are on our map (markers in the cluster group, or plain markers).
@@ -539,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
     results = [measure_size(size, args.work, args.seed) for size in sizes]
     chromium = None if args.no_browser else measure_browser(results, args.browser_timeout)
     rows = rows_of(results)
+    check = measure_check(args.work, 1_000 if args.quick else 1_000_000)
+    rows += check["rows"]
     doc = {
         "command": " ".join(["benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]),
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -551,6 +594,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_1_5_15": {"start": load_before, "end": os.getloadavg()},
         "results": [{k: v for k, v in r.items() if k != "paths"} for r in results],
         "table": rows,
+        "check_scale": {k: v for k, v in check.items() if k != "rows"},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -80,7 +80,8 @@ def test_quick_run_writes_every_figure_and_its_data_validates(tmp_path):
     assert result["validate_errors"] == 0
     assert result["events"] == 5000
     figures = {row["figure"] for row in doc["table"]}
-    assert figures == {key for key, *_ in run.FIGURES}
+    assert figures == {key for key, *_ in run.FIGURES} | {"check_s", "check_peak_rss_mb"}
+    assert doc["check_scale"]["points"] == 1000 and doc["check_scale"]["check_s"] > 0
     for key, _label, _unit, baseline, _target in run.FIGURES:
         if key.startswith("browser") and doc["machine"]["chromium"] is None:
             continue  # no Chromium on this machine: the browser figures are left out

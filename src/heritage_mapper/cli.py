@@ -258,7 +258,7 @@ def check(files, output_format, strict, max_bytes):
 
     For GIS users checking their own layers; no project schema is applied. Files up to
     1 GiB are read (--max-bytes); a FeatureCollection over 64 MiB, such as a national
-    extract of a million points, is checked streamed in bounded memory (about 0.5 GB),
+    extract of a million points, is checked streamed in bounded memory (about 0.35 GB),
     with the same findings. Example:
 
         heritage-mapper check my-layer.geojson other.geojson

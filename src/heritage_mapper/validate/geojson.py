@@ -1311,7 +1311,7 @@ def check_files(
     :data:`STREAM_MIN_BYTES`, 64 MiB) that holds a FeatureCollection is checked streamed,
     a chunk of features at a time (:mod:`heritage_mapper.validate.geojson_stream`): the
     same findings, in memory that does not grow with the number of features (about
-    500 MB for a file of 1,000,000 points); ``block_bytes`` sets the chunk size (tests
+    350 MB for a file of 1,000,000 points); ``block_bytes`` sets the chunk size (tests
     make it tiny). Every other file is read whole, as :func:`check_file` does.
 
     Examples
