@@ -938,7 +938,7 @@ def _check_positions(checker: _Checker) -> None:
     table = _Positions(geoms)
     finite = np.isfinite(table.xy).all(axis=1)
     broken: set[int] = set()
-    checker.phase = "not-number"
+    checker.phase = "numbers"
     for g, vertex, n in table.first_per_geometry(~finite):
         broken.add(g)
         checker.report(

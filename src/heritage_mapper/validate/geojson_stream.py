@@ -47,7 +47,7 @@ __all__ = ["check_streamed"]
 PHASES = (
     "reader",
     "walk",
-    "not-number",
+    "numbers",
     "range",
     "antimeridian",
     "precision",
