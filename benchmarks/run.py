@@ -137,7 +137,8 @@ THROTTLE = 4
 #: The throttled browser figures are measured up to this size (their goal is at 10,000).
 THROTTLE_MAX_SITES = 10_000
 #: The hooks other branches add to this module (``--million``): name → its argument.
-MILLION_HOOKS = (("measure_check", "points"), ("measure_tiles", "sites"))
+#: The check of 1,000,000 points runs in every run (measure_check, not a hook).
+MILLION_HOOKS = (("measure_tiles", "sites"),)
 MILLION = 1_000_000
 
 # figure key, label, unit, baseline key, target: ("ratio_max", r), ("ratio_lt", r),
@@ -646,6 +647,47 @@ def whole_build_baseline(r: dict) -> None:
     )
 
 
+def measure_check(work: Path, points: int) -> dict:
+    """``heritage-mapper check`` on one FeatureCollection of ``points`` points, and rows.
+
+    :func:`check_scale.measure_check`: ours and ``pyogrio.read_dataframe`` each in a
+    child process on the same generated file; the rows: time (goal: at most
+    ``TARGET_RATIO`` times pyogrio's) and peak RSS (goal: at most 1.5 GB).
+    """
+    import check_scale
+
+    r = check_scale.measure_check(work, points)
+    label = f"check {points:,} points"
+    rss_mb = r["check_peak_rss_bytes"] / 1e6
+    rows = [
+        {
+            "sites": points,
+            "figure": "check_s",
+            "label": f"{label} (vs pyogrio read)",
+            "unit": "s",
+            "ours": r["check_s"],
+            "baseline": r["pyogrio_s"],
+            "baseline_figure": "pyogrio_read_s",
+            "ratio": r["ratio"],
+            "target": _target_text(("ratio_max", check_scale.TARGET_RATIO)),
+            "met": _met(("ratio_max", check_scale.TARGET_RATIO), r["check_s"], r["ratio"]),
+        },
+        {
+            "sites": points,
+            "figure": "check_peak_rss_mb",
+            "label": f"{label}: peak RSS (MB = 10^6 B)",
+            "unit": "MB",
+            "ours": rss_mb,
+            "baseline": None,
+            "baseline_figure": None,
+            "ratio": None,
+            "target": _target_text(("max", check_scale.TARGET_RSS_BYTES / 1e6)),
+            "met": _met(("max", check_scale.TARGET_RSS_BYTES / 1e6), rss_mb, None),
+        },
+    ]
+    return {**r, "rows": rows}
+
+
 # -- the browser -----------------------------------------------------------------------
 
 #: JS: how many sites are on our map (markers in the cluster group, or plain markers).
@@ -798,7 +840,7 @@ def measure_browser(results: list[dict], timeout_s: float) -> str | None:
 # -- the 1,000,000 hooks ---------------------------------------------------------------
 
 
-def measure_million(work: Path, size: int, hooks=None) -> tuple[list[dict], list[dict]]:
+def measure_million(work: Path, size: int, hooks=None, names=None) -> tuple[list[dict], list[dict]]:
     """Run the hooks other branches add to this module (``measure_check(work, points)``,
     ``measure_tiles(work, sites)``) at ``size``; (their results, their table rows).
 
@@ -809,7 +851,7 @@ def measure_million(work: Path, size: int, hooks=None) -> tuple[list[dict], list
     """
     hooks = globals() if hooks is None else hooks
     results, rows = [], []
-    for name, argument in MILLION_HOOKS:
+    for name, argument in MILLION_HOOKS if names is None else names:
         hook = hooks.get(name)
         if hook is None:
             log(f"--million: {name} is not in this run.py (its branch is not merged); skipped")
@@ -1008,6 +1050,8 @@ def main(argv: list[str] | None = None) -> int:
     results = [measure_size(size, args.work, args.seed) for size in sizes]
     chromium = None if args.no_browser else measure_browser(results, args.browser_timeout)
     rows = rows_of(results)
+    check = measure_check(args.work, 1_000 if args.quick else 1_000_000)
+    rows += check["rows"]
     million, million_rows = [], []
     if args.million:
         million, million_rows = measure_million(args.work, args.million_size)
@@ -1027,6 +1071,7 @@ def main(argv: list[str] | None = None) -> int:
         "results": [{k: v for k, v in r.items() if k != "paths"} for r in results],
         "million": million if args.million else "not run (--million not given)",
         "table": rows,
+        "check_scale": {k: v for k, v in check.items() if k != "rows"},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -81,7 +81,8 @@ def test_quick_run_writes_every_figure_and_its_data_validates(tmp_path):
     assert result["validate_errors"] == 0
     assert result["events"] == 5000
     figures = {row["figure"] for row in doc["table"]}
-    assert figures == {key for key, *_ in run.FIGURES}
+    assert figures == {key for key, *_ in run.FIGURES} | {"check_s", "check_peak_rss_mb"}
+    assert doc["check_scale"]["points"] == 1000 and doc["check_scale"]["check_s"] > 0
     for key, _label, _unit, baseline, _target in run.FIGURES:
         if key.startswith("browser") and doc["machine"]["chromium"] is None:
             continue  # no Chromium on this machine: the browser figures are left out
@@ -99,7 +100,7 @@ def _check_issue_15_rows(run, doc, result):
     """Every figure issue 15 asks is a row with its baseline, ratio = ours / baseline."""
     browser = doc["machine"]["chromium"] is not None
     rows = {(row["figure"], row["label"]): row for row in doc["table"]}
-    assert len(rows) == len(doc["table"]) == len(run.FIGURES)
+    assert len(rows) == len(doc["table"]) == len(run.FIGURES) + 2  # + the check of N points
     for fmt in run.GDAL_FORMATS:  # ours against GDAL writing the same frames
         assert f"export_{fmt}_s" in {figure for figure, _ in rows}, fmt
         assert result[f"gdal_{fmt}_bytes"] > 0 and result[f"export_{fmt}_bytes"] > 0
@@ -157,8 +158,9 @@ def test_million_hooks_add_their_rows_or_are_skipped(tmp_path, capsys):
         calls.append(("tiles", work, sites))
         return {"tiles_s": 40.0, "archive_bytes": 123, "note": "text is not a row"}
 
+    names = (("measure_check", "points"), ("measure_tiles", "sites"))
     results, rows = run.measure_million(
-        tmp_path, 1000, {"measure_check": measure_check, "measure_tiles": measure_tiles}
+        tmp_path, 1000, {"measure_check": measure_check, "measure_tiles": measure_tiles}, names
     )
     assert calls == [("check", tmp_path, 1000), ("tiles", tmp_path, 1000)]
     by_figure = {row["figure"]: row for row in rows}
@@ -172,7 +174,7 @@ def test_million_hooks_add_their_rows_or_are_skipped(tmp_path, capsys):
     assert "figures" not in results[0]
     assert run.table_text(rows).count("\n") == len(rows) + 1
 
-    results, rows = run.measure_million(tmp_path, 1000, {})
+    results, rows = run.measure_million(tmp_path, 1000, {}, names)
     assert results == [] and rows == []
     err = capsys.readouterr().err
     assert "measure_check is not in this run.py" in err

@@ -33,6 +33,7 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "JsonDocument",
     "read_json",
+    "read_json_bytes",
     "line_of_pointer",
     "lines_of_pointers",
     "with_lines",
@@ -144,6 +145,23 @@ def read_json(
     data = _read_bytes(name, max_bytes, out.problems)
     if data is None:
         return out
+    return _read_data(out, data, max_depth)
+
+
+def read_json_bytes(path, data: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> JsonDocument:
+    """:func:`read_json` of bytes already read (``path`` only names them in findings).
+
+    Examples
+    --------
+    >>> doc = read_json_bytes("a.json", b'{"a": NaN}')
+    >>> doc.document, [(p.code, p.location.pointer) for p in doc.problems]
+    ({'a': nan}, [('json-nan', '/a')])
+    """
+    return _read_data(JsonDocument(path=str(path)), data, max_depth)
+
+
+def _read_data(out: JsonDocument, data: bytes, max_depth: int) -> JsonDocument:
+    name = out.path
     bom = data.startswith(UTF8_BOM)
     if bom:
         data = data[len(UTF8_BOM) :]
