@@ -16,7 +16,10 @@ archive, search index and page, serves the output with the test suite's range se
 Usage::
 
     python benchmarks/tiles_scale.py --sites 1000000 --work /tmp/tiles-bench
+    python benchmarks/tiles_scale.py --sites 200000 --work /tmp/tiles-bench --single-page
 
+(the second measures the single-page ``build`` instead, to find where it stops being
+reasonable).
 It writes ``<work>/tiles-<N>.json`` and prints it. Not part of the test suite.
 """
 
@@ -81,6 +84,35 @@ def measure_tiles(work: Path, sites: int, seed: int = 1) -> dict:
     return result
 
 
+def measure_single_page(work: Path, sites: int, seed: int = 1) -> dict:
+    """Where one page stops being reasonable: the single-page ``build`` of ``sites``
+    sites (``benchmarks/run.py``'s child build and browser timing, reused): its
+    ``index.html`` bytes, build time and peak memory, and Chromium's time until every
+    site is on the map and a popup is open."""
+    import generate
+    import run
+
+    geodata = work / f"vn-{sites}"
+    if not (geodata / "project.json").exists():
+        generate.generate(geodata, sites=sites, seed=seed)
+    maps = work / f"maps-{sites}"
+    child = run.build_in_child(geodata, maps)
+    result = {
+        "sites": sites,
+        "single_build_s": round(child["seconds"], 1),
+        "single_build_peak_rss_mb": round(child["maxrss_kb"] / 1024),
+        "single_page_bytes": (maps / "index.html").stat().st_size,
+    }
+    browser = run.Browser(TIMEOUT_MS / 1000)
+    try:
+        result["single_browser_ready_s"] = round(browser.ours(maps / "index.html", sites), 2)
+    except Exception as exc:  # a timeout is a figure too
+        result["single_browser_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+    finally:
+        browser.close()
+    return result
+
+
 def browse(out: Path) -> dict:
     from playwright.sync_api import sync_playwright
     from range_server import serve
@@ -137,11 +169,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sites", type=int, default=1_000_000)
     parser.add_argument("--work", type=Path, required=True, help="folder for generated data")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--single-page", action="store_true", help="measure the single-page build instead"
+    )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    result = measure_tiles(args.work, args.sites, args.seed)
+    if args.single_page:
+        result, name = measure_single_page(args.work, args.sites, args.seed), "single"
+    else:
+        result, name = measure_tiles(args.work, args.sites, args.seed), "tiles"
     text = json.dumps(result, indent=1, ensure_ascii=False)
-    (args.work / f"tiles-{args.sites}.json").write_text(text + "\n", encoding="utf-8")
+    (args.work / f"{name}-{args.sites}.json").write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0
 

@@ -248,6 +248,9 @@ def test_filters_hide_a_layer_and_a_kind(served, open_served):
     )
     wait_drawn(page)
     assert page.text_content("#hmt-status") == "5 địa điểm trong khung nhìn"
+    counts = page.locator(".hmt-filter-count").all_text_contents()
+    assert counts[2] == " (3)"  # the hidden layer still says what it holds in view
+    assert sum(int(c.strip(" ()")) for c in counts[5:]) == 5  # the kinds: shown layers only
     layer.check()
     page.wait_for_function(
         "() => document.getElementById('hmt-status').textContent.startsWith('8 ')"

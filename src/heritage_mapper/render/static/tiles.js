@@ -380,9 +380,10 @@ class TilesMap {
 
   countFilters(features) {
     const counts = { layer: {}, category: {} };
+    // a layer counts its sites of the kinds shown, a kind its sites in the layers shown
     (features || []).forEach((f) => {
-      counts.layer[f.props.l] = (counts.layer[f.props.l] || 0) + 1;
-      counts.category[f.props.c] = (counts.category[f.props.c] || 0) + 1;
+      if (!this.hiddenCategories.has(f.props.c)) counts.layer[f.props.l] = (counts.layer[f.props.l] || 0) + 1;
+      if (!this.hiddenLayers.has(f.props.l)) counts.category[f.props.c] = (counts.category[f.props.c] || 0) + 1;
     });
     this.filterInputs.forEach((f) => {
       const n = counts[f.kind][f.index] || 0;
