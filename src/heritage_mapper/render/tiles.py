@@ -3,8 +3,9 @@
 A single map page embeds every site (:mod:`heritage_mapper.render`); past
 :data:`TILES_THRESHOLD` sites it is too big to be reasonable (measured with
 ``benchmarks/run.py``: 100,000 sites make a 38.8 MB ``index.html`` that Chromium needs
-11 s to show; 10,000 sites, 4.2 MB and 1.8 s). For such folders :func:`build_tiles`
-writes, into one output folder:
+11 s to show; 10,000 sites, 4.2 MB and 1.8 s; 200,000 sites, 81.7 MB and 59 s on a
+busy machine, ``benchmarks/tiles_scale.py --single-page``). For such folders
+:func:`build_tiles` writes, into one output folder:
 
 - ``sites.pmtiles``: every site as a point in one vector tile layer ``sites``,
   written by GDAL's PMTiles driver (through pyogrio) from the zoom where no tile holds
@@ -188,8 +189,9 @@ def site_table(geodata):
 def archive_min_zoom(lon, lat, budget: int | None = None) -> int:
     """The lowest zoom (at most :data:`MAX_ZOOM`) at which no tile holds more than
     ``budget`` (:data:`TILE_SITES_BUDGET`) sites: 8 sites get every zoom from 0, a
-    million over Vietnam start at 12. Past it the page would draw too many symbols
-    per tile, and GDAL would drop features from full tiles (``MAX_FEATURES``).
+    million over Vietnam start at 13 (``benchmarks/tiles_scale.py``). Past it the page
+    would draw too many symbols per tile, and GDAL would drop features from full tiles
+    (``MAX_FEATURES``).
 
     Examples
     --------
