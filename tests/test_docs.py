@@ -64,6 +64,7 @@ COMMAND_API = {
     "build": "build",
     "derive-basemap": "derive_basemap",
     "print": "print_geodata",
+    "tiles": "build_tiles",
 }
 
 

@@ -4,7 +4,8 @@ The pipeline is read → model → validate → frames → join → render / exp
 is a module or a package (see the README's "Architecture"). Each CLI command calls one
 function listed here: ``validate`` → :func:`validate_geodata`, ``check`` →
 :func:`check_files`, ``export`` → :func:`export_geodata`, ``build`` → :func:`build`,
-``derive-basemap`` → :func:`derive_basemap`, ``print`` → :func:`print_geodata`.
+``derive-basemap`` → :func:`derive_basemap`, ``print`` → :func:`print_geodata`,
+``tiles`` → :func:`build_tiles`.
 """
 
 from heritage_mapper.build import build
@@ -29,6 +30,7 @@ from heritage_mapper.join import (
 from heritage_mapper.printmap import print_geodata
 from heritage_mapper.problems import Location, Problem, Report
 from heritage_mapper.render import build_maps
+from heritage_mapper.render.tiles import build_tiles
 from heritage_mapper.tours import TourRoute, tour_routes
 from heritage_mapper.validate import check_files, validate_geodata
 
@@ -49,6 +51,7 @@ __all__ = [
     "ValidationFailed",
     "build",
     "build_maps",
+    "build_tiles",
     "check_files",
     "derive_basemap",
     "event_site_links",

@@ -86,6 +86,7 @@ def build(
     from heritage_mapper.join import join
     from heritage_mapper.progress import Progress
     from heritage_mapper.render import build_maps, page_names
+    from heritage_mapper.render.tiles import advise_tiles
 
     # before anything is read or written: no output may land on the curated files
     check_output_folders(geodata_dir, out=maps_dir, exports=exports_dir)
@@ -101,6 +102,7 @@ def build(
         geodata = load_geodata(
             geodata_dir, strict=strict, max_bytes=max_bytes, sources_dir=sources_dir
         )
+    advise_tiles(len(geodata.sites), progress)  # past one page: heritage-mapper tiles
     with progress.step("Joining events to sites"):
         joined = join(geodata)
     for folder in (maps_dir, exports_dir):  # both, before the maps are replaced

@@ -452,6 +452,40 @@ def build_command(
             click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
 
+@main.command("tiles")
+@geodata_option
+@folder_option("--out", "tiles", "The folder for the archive, search index and page.")
+@strict_option
+@max_bytes_option
+@sources_dir_option
+@quiet_option
+@handle_errors
+def tiles_command(geodata, out, strict, max_bytes, sources_dir, quiet):
+    """Write every site as one PMTiles archive, a search index and a page reading them.
+
+    For folders past the single page (see README "Past one page: vector tiles"):
+    sites.pmtiles, search-*.json and index.html go into --out, replaced atomically.
+    Serve the folder over HTTP with range requests (any static host); opened from
+    disk the page cannot read the tiles. Example:
+
+        heritage-mapper tiles --geodata geodata --out tiles
+    """
+    from heritage_mapper import build_tiles
+    from heritage_mapper.progress import Progress
+
+    with Progress(quiet=quiet) as progress:
+        written = build_tiles(
+            geodata,
+            out,
+            strict=strict,
+            max_bytes=max_bytes,
+            sources_dir=sources_dir,
+            progress=progress,
+        )
+    if not quiet:
+        click.echo(f"wrote {len(written)} files in {out} ({written[0].name}, {written[1].name})")
+
+
 @main.command("derive-basemap")
 @click.option(
     "--bbox",

@@ -1,0 +1,174 @@
+"""``heritage-mapper tiles``: the PMTiles archive, the search index and the page, as files."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pyogrio
+import pytest
+from click.testing import CliRunner
+
+from heritage_mapper.cli import main
+from heritage_mapper.render import tiles
+
+from .browser_support import GEODATA
+from .range_server import serve
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tiles")
+    written = tiles.build_tiles(GEODATA, out)
+    return out, written
+
+
+def _files(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_writes_page_archive_and_search_chunks(built):
+    out, written = built
+    names = [p.name for p in written]
+    assert names[:2] == ["index.html", "sites.pmtiles"]
+    assert all(n.startswith("search-") and n.endswith(".json") for n in names[2:])
+    assert (out / "sites.pmtiles").read_bytes()[:7] == b"PMTiles"
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'id="hmt-data"' in page and "pmtiles" in page and "VectorTile" in page
+
+
+def test_archive_holds_every_site_at_min_and_max_zoom(built):
+    from heritage_mapper import load_geodata
+
+    out, _ = built
+    ids = set(load_geodata(GEODATA).sites["id"])
+    for zoom in (0, tiles.MAX_ZOOM):  # 8 sites: every zoom
+        frame = pyogrio.read_dataframe(out / "sites.pmtiles", layer="sites", ZOOM_LEVEL=zoom)
+        assert set(frame["id"]) == ids
+        assert {"l", "c", "n_vi", "n_en", "p_vi", "p_en", "a_vi", "a_en"} <= set(frame.columns)
+    info = pyogrio.read_info(out / "sites.pmtiles", layer="sites")
+    assert info["dataset_metadata"]["minzoom"] == "0"
+    assert info["dataset_metadata"]["maxzoom"] == str(tiles.MAX_ZOOM)
+
+
+def test_search_index_is_sorted_folded_and_lists_every_site(built):
+    out, written = built
+    entries = []
+    for path in written[2:]:
+        entries += json.loads(path.read_text(encoding="utf-8"))
+    keys = [(e[0], e[2]) for e in entries]
+    assert keys == sorted(keys)
+    from heritage_mapper.text import fold
+
+    assert all(e[0] == fold(e[0]) for e in entries)
+    assert {e[2] for e in entries} == set(
+        pyogrio.read_dataframe(out / "sites.pmtiles", layer="sites", ZOOM_LEVEL=tiles.MAX_ZOOM)[
+            "id"
+        ]
+    )
+
+
+def test_same_input_gives_byte_identical_output(built, tmp_path):
+    out, _ = built
+    tiles.build_tiles(GEODATA, tmp_path / "again")
+    first, second = _files(out), _files(tmp_path / "again")
+    assert first.keys() == second.keys()
+    for name in first:
+        assert first[name] == second[name], name
+
+
+def test_search_chunks_are_cut_by_prefix_and_stay_small(monkeypatch):
+    """A prefix with more entries than the limit is split by one more character; the
+    chunks, in order, are the sorted index cut in pieces."""
+    monkeypatch.setattr(tiles, "SEARCH_CHUNK_ENTRIES", 3)
+    keys = ["ba", "ba", "bac", "bach a", "bach b", "bach c", "bai", "co", "dinh"]
+    entries = [(k, k, f"id{i}", 0.0, 0.0) for i, k in enumerate(sorted(keys))]
+    cuts = list(tiles._cut(entries, 0, len(entries), 2))
+    assert [lo for _, lo, _ in cuts] == sorted(lo for _, lo, _ in cuts)
+    assert cuts[0][1] == 0 and cuts[-1][2] == len(entries)
+    assert all(a[2] == b[1] for a, b in zip(cuts, cuts[1:], strict=False))
+    for prefix, lo, hi in cuts:
+        assert all(e[0].startswith(prefix) for e in entries[lo:hi])
+        assert hi - lo <= 3 or all(e[0] == prefix for e in entries[lo:hi])
+    assert [p for p, _, _ in cuts] == ["ba", "bac", "bach", "bai", "co", "di"]
+
+
+def test_archive_starts_where_no_tile_is_too_full():
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    lon = 105.85 + rng.normal(0, 0.2, 20_000)
+    lat = 21.03 + rng.normal(0, 0.2, 20_000)
+    zoom = tiles.archive_min_zoom(lon, lat, budget=1000)
+    assert 0 < zoom < tiles.MAX_ZOOM
+    assert tiles.archive_min_zoom(lon, lat, budget=20_000) == 0
+    assert tiles.archive_min_zoom(lon, lat, budget=2000) < zoom + 1
+
+
+def test_advice_past_the_threshold_only():
+    assert tiles.advice(tiles.TILES_THRESHOLD) is None
+    text = tiles.advice(200_000)
+    assert text.startswith("200,000 sites: the single page is about 78 MB")
+    assert "heritage-mapper tiles" in text
+
+
+def test_build_prints_the_advice_past_the_threshold(monkeypatch, tmp_path, capsys):
+    from heritage_mapper import build
+
+    monkeypatch.setattr(tiles, "TILES_THRESHOLD", 5)
+    build(GEODATA, tmp_path / "maps", exports_dir=None)
+    err = capsys.readouterr().err
+    assert "note: 8 sites: the single page is about 0 MB; publish with" in err
+
+
+def test_cli_tiles_command(tmp_path):
+    result = CliRunner().invoke(
+        main, ["tiles", "--geodata", str(GEODATA), "--out", str(tmp_path / "t")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "index.html" in result.output
+    assert (tmp_path / "t" / "sites.pmtiles").is_file()
+
+
+def test_cli_tiles_refuses_the_geodata_folder():
+    result = CliRunner().invoke(
+        main, ["tiles", "--geodata", str(GEODATA), "--out", str(GEODATA / "tiles")]
+    )
+    assert result.exit_code != 0
+
+
+def test_range_server_answers_206_with_content_range(built):
+    out, _ = built
+    size = (out / "sites.pmtiles").stat().st_size
+    with serve(out) as (url, log):
+        request = urllib.request.Request(url + "sites.pmtiles", headers={"Range": "bytes=0-6"})
+        with urllib.request.urlopen(request) as response:
+            assert response.status == 206
+            assert response.headers["Content-Range"] == f"bytes 0-6/{size}"
+            assert response.read() == b"PMTiles"
+        with urllib.request.urlopen(url + "index.html") as response:
+            assert response.status == 200
+    assert [(entry[0], entry[1]) for entry in log] == [
+        ("/sites.pmtiles", 206),
+        ("/index.html", 200),
+    ]
+
+
+def test_page_script_never_parses_data_as_html():
+    from heritage_mapper.render.assets import static_text
+
+    code = static_text("tiles.js")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "bindPopup("):
+        assert sink not in code, sink
+    # the one HTML string: Leaflet's credit, a constant
+    assert code.count("setPrefix(") == 1 and 'setPrefix(\'<a class="hm-leaflet-credit"' in code
+
+
+def test_vendored_readers_have_their_licences():
+    from importlib.resources import files
+
+    vendor = files("heritage_mapper.render") / "static" / "vendor"
+    assert "BSD-3" in (vendor / "pmtiles.LICENSE.txt").read_text(encoding="utf-8")
+    licences = (vendor / "vector-tile.LICENSES.txt").read_text(encoding="utf-8")
+    for name in ("pbf 3.3.0", "@mapbox/point-geometry 0.1.0", "@mapbox/vector-tile 1.3.1"):
+        assert name in licences
