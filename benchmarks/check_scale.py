@@ -78,11 +78,22 @@ def write_points(path: Path, points: int, seed: int = 15) -> Path:
 
 
 _CHILD_TIME = """
-import resource, sys, time
+import sys, time
 t = time.perf_counter()
 {body}
-elapsed = time.perf_counter() - t
-print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+print(time.perf_counter() - t)
+"""
+#: Starts the measured child and prints its time and peak RSS (``RUSAGE_CHILDREN``). A
+#: process keeps the peak RSS of the one it was forked from across exec, so a child
+#: started straight from a big process (run.py at 100,000 sites) would report that
+#: process's peak: started from this small one, it reports its own.
+_WRAPPER = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+sys.stderr.write(done.stderr)
+if done.returncode:
+    sys.exit(done.returncode)
+print(done.stdout.split()[-1], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)
 """
 _OURS = """
 from heritage_mapper.validate.geojson import check_files
@@ -101,7 +112,10 @@ def _child(body: str, path: Path) -> tuple[float, int]:
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
     code = _CHILD_TIME.format(body=body.strip())
     done = subprocess.run(
-        [sys.executable, "-c", code, str(path)], env=env, capture_output=True, text=True
+        [sys.executable, "-c", _WRAPPER, sys.executable, "-c", code, str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr)
