@@ -80,7 +80,7 @@ def _column_cells(series) -> list:
         if value is None:
             cells.append("")
         elif isinstance(value, str):
-            cells.append(FORMULA_GUARD + value if value.startswith(FORMULA_PREFIXES) else value)
+            cells.append(neutralise_formula(value))
         else:
             cells.append(_cell(value))
     return cells
