@@ -8,6 +8,7 @@ format written.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 from pathlib import Path
@@ -111,16 +112,21 @@ class CountingProgress:
 
     def __init__(self):
         self.steps: dict[str, list] = {}
+        self.rows: dict[str, int] = {}
 
-    def step(self, description, total=None):
-        import contextlib
+    @contextlib.contextmanager
+    def step(self, description, total=None, unit=None):
+        from heritage_mapper.progress import counting
 
         record = self.steps.setdefault(description, [total, 0])
+        self.rows[description] = 0
 
-        def advance(amount=1):
+        def advance(amount=1, *, rows=0):
             record[1] += amount
+            self.rows[description] += rows
 
-        return contextlib.nullcontext(advance)
+        with counting(lambda rows: advance(0, rows=rows)):
+            yield advance
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

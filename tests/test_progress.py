@@ -67,3 +67,39 @@ def test_step_outside_the_context_draws_nothing_and_advance_is_a_no_op():
         advance()
     assert stream.getvalue() == ""
     assert progress._progress is None
+
+
+def test_a_step_with_a_unit_shows_the_rows_counted_deep_inside_it():
+    from heritage_mapper.progress import count_rows
+
+    stream = Terminal()
+    progress = Progress(stream=stream)
+    with progress, progress.step("Writing", total=2, unit="features") as advance:
+        count_rows(1500)  # from code that has no display in hand
+        advance(rows=500)
+        progress._progress.refresh()
+        drawn = ANSI.sub("", stream.getvalue())
+    assert "2,000 features" in drawn
+    assert "0/2" in drawn
+    count_rows(7)  # after the step: counted nowhere, no error
+
+
+def test_rows_counted_in_forked_processes_reach_the_step():
+    from heritage_mapper.parallel import can_fork, fork_map
+    from heritage_mapper.progress import count_rows, counting
+
+    def task(n: int) -> int:
+        for _ in range(n):
+            count_rows(10)
+        return n
+
+    seen: list[int] = []
+    with counting(seen.append):
+        assert fork_map(task, [3, 5, 7], jobs=2) == [3, 5, 7]
+    assert sum(seen) == 150
+    if can_fork():  # counts travel in batches, never more than the tasks made
+        assert all(amount > 0 for amount in seen)
+    seen.clear()
+    with counting(seen.append):
+        fork_map(task, [3, 5], jobs=1)  # one by one, here
+    assert seen == [10] * 8

@@ -113,7 +113,9 @@ def build(
     if exports_dir is not None:
         from heritage_mapper.export import export_layers
 
-        with progress.step("Writing the exports (formats done)", total=len(chosen)) as advance:
+        with progress.step(
+            "Writing the exports (formats done)", total=len(chosen), unit="features written"
+        ) as advance:
             written += export_layers(
                 joined,
                 exports_dir,

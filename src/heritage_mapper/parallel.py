@@ -5,6 +5,8 @@ function of one item run in a process forked from this one, so it reads the load
 joined data without copying it; its result (a page's HTML, a writer's failure) comes
 back pickled, in the order of the items, so the output is the same as one by one.
 Where ``fork`` is missing (Windows) or ``jobs`` is 1, the tasks run here one by one.
+Rows a task counts (:func:`heritage_mapper.progress.count_rows`) reach this process's
+progress display a few times a second, through a counter in shared memory.
 
 A forked process lets go of the output folders' locks it inherited and dies with the
 run (Linux ``PR_SET_PDEATHSIG``): a killed build leaves no process behind holding a
@@ -25,7 +27,9 @@ from collections.abc import Callable, Sequence
 __all__ = ["default_jobs", "fork_map"]
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
-_TASK: tuple | None = None  # (func, items) for the forked processes
+#: How often the counts of rows done in the forked processes are read, in seconds.
+POLL_SECONDS = 0.2
+_TASK: tuple | None = None  # (func, items, counts) for the forked processes
 
 
 def default_jobs() -> int:
@@ -64,15 +68,21 @@ def fork_map(
             advance()
         return results
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    from heritage_mapper.progress import counter
 
     global _TASK
     order = list(order) if order is not None else list(range(len(items)))
     results: dict[int, object] = {}
     failures: dict[int, BaseException] = {}
-    _TASK = (func, items)
+    context = multiprocessing.get_context("fork")
+    count = counter()
+    # one slot per task, written by its process only: no lock, no lost update
+    counts = context.RawArray("q", len(items)) if count is not None else None
+    counted = 0
+    _TASK = (func, items, counts)
     try:
-        context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
             min(jobs, len(items)),
             mp_context=context,
@@ -80,14 +90,20 @@ def fork_map(
             initargs=(os.getpid(),),
         ) as pool:
             futures = {pool.submit(_run_forked, i): i for i in order}
-            for future in as_completed(futures):
-                index = futures[future]
-                try:
-                    failed, value = future.result()
-                except Exception as exc:  # the process died (killed, out of memory)
-                    failed, value = True, exc
-                (failures if failed else results)[index] = value
-                advance()
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, POLL_SECONDS, return_when=FIRST_COMPLETED)
+                if counts is not None and sum(counts) > counted:
+                    count(sum(counts) - counted)
+                    counted = sum(counts)
+                for future in sorted(done, key=futures.get):
+                    index = futures[future]
+                    try:
+                        failed, value = future.result()
+                    except Exception as exc:  # the process died (killed, out of memory)
+                        failed, value = True, exc
+                    (failures if failed else results)[index] = value
+                    advance()
     finally:
         _TASK = None
     if failures:
@@ -114,9 +130,16 @@ def _run_forked(index: int) -> tuple[bool, object]:
     send back (one that cannot be pickled comes back as a RuntimeError with its text)."""
     import pickle
 
-    func, items = _TASK
+    from heritage_mapper.progress import counting
+
+    func, items, counts = _TASK
+
+    def count(amount: int) -> None:
+        counts[index] += amount
+
     try:
-        return False, func(items[index])
+        with counting(count if counts is not None else None):
+            return False, func(items[index])
     except Exception as exc:
         try:
             pickle.loads(pickle.dumps(exc))

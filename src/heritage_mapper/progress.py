@@ -1,11 +1,16 @@
 """Progress on a terminal for long steps, and silence everywhere else.
 
 A national folder takes tens of seconds to validate and render; a person at a
-terminal should see which step is running. :class:`Progress` draws one line per step
-with `rich <https://rich.readthedocs.io>`_ while the step runs, then leaves nothing
-behind (the command's own output stays as it was). It draws nothing at all when
+terminal should see which step is running, and see it move. :class:`Progress` draws
+one line per step with `rich <https://rich.readthedocs.io>`_ while the step runs, then
+leaves nothing behind (the command's own output stays as it was). It draws nothing at all when
 ``quiet`` is set or the stream is not a terminal (a pipe, a file, CI, a test), so
 captured output is byte-for-byte the same with or without it.
+
+A step can count what it gets through as well (``unit="features"``): code deep in a
+step calls :func:`count_rows` with no display in hand (a writer after each layer, the
+validator after each file), and :func:`counting` sends those counts to the step's line.
+:func:`heritage_mapper.parallel.fork_map` carries them back from forked processes.
 
 Examples
 --------
@@ -23,14 +28,50 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "count_rows", "counter", "counting"]
 
 #: Seconds between redraws; a slow terminal is not flooded.
 REFRESH_PER_SECOND = 8
 
 
-def _noop(amount: int = 1) -> None:
+def _noop(amount: int = 1, *, rows: int = 0) -> None:
     """Advance nothing (progress is off)."""
+
+
+_COUNT: Callable[[int], None] | None = None  # where count_rows sends counts, or nowhere
+
+
+def count_rows(amount: int) -> None:
+    """Count ``amount`` rows or features done by the running step; nothing when no
+    :func:`counting` block is open (a library call, a test).
+
+    Examples
+    --------
+    >>> seen = []
+    >>> with counting(seen.append):
+    ...     count_rows(3)
+    >>> count_rows(4)  # outside: nowhere
+    >>> seen
+    [3]
+    """
+    if _COUNT is not None and amount:
+        _COUNT(amount)
+
+
+def counter() -> Callable[[int], None] | None:
+    """Where :func:`count_rows` sends counts now (``None``: nowhere)."""
+    return _COUNT
+
+
+@contextmanager
+def counting(callback: Callable[[int], None] | None) -> Iterator[None]:
+    """Send :func:`count_rows` to ``callback`` inside the block (``None``: nowhere)."""
+    global _COUNT
+    previous, _COUNT = _COUNT, callback
+    try:
+        yield
+    finally:
+        _COUNT = previous
 
 
 class Progress:
@@ -70,6 +111,7 @@ class Progress:
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
+                TextColumn("{task.fields[rows]}"),
                 TimeElapsedColumn(),
                 console=Console(file=self.stream),
                 transient=True,
@@ -84,21 +126,30 @@ class Progress:
             self._progress = None
 
     @contextmanager
-    def step(self, description: str, total: int | None = None) -> Iterator[Callable[..., None]]:
-        """Show ``description`` while the block runs; yield ``advance(amount=1)``.
+    def step(
+        self, description: str, total: int | None = None, unit: str | None = None
+    ) -> Iterator[Callable[..., None]]:
+        """Show ``description`` while the block runs; yield ``advance(amount=1, rows=0)``.
 
-        With ``total`` the line shows a bar and "done/total"; without, a spinner.
+        With ``total`` the line shows a bar and "done/total"; without, a spinner. With
+        ``unit`` it also shows the rows counted so far ("12,000 features"), both those
+        given to ``advance(rows=...)`` and those sent by :func:`count_rows` in the block.
         Outside a ``with Progress(...)`` block, or when disabled, ``advance`` does nothing.
         """
         if self._progress is None:
             yield _noop
             return
-        task = self._progress.add_task(description, total=total)
+        task = self._progress.add_task(description, total=total, rows="")
+        counted = 0
 
-        def advance(amount: int = 1) -> None:
-            self._progress.advance(task, amount)
+        def advance(amount: int = 1, *, rows: int = 0) -> None:
+            nonlocal counted
+            counted += rows
+            shown = f"{counted:,} {unit}" if unit is not None and counted else ""
+            self._progress.update(task, advance=amount, rows=shown)
 
         try:
-            yield advance
+            with counting((lambda rows: advance(0, rows=rows)) if unit is not None else None):
+                yield advance
         finally:
             self._progress.remove_task(task)

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from heritage_mapper.errors import OutputError
 from heritage_mapper.export.tables import flat
+from heritage_mapper.progress import count_rows
 
 __all__ = ["FIXED_TIMESTAMP", "FIXED_DATE", "gdal_config", "write_layer"]
 
@@ -126,7 +127,8 @@ def write_layer(
     Shapefile writer cuts to the dBASE limit); the date columns named in
     ``utc_datetimes`` are written as UTC date-times (midnight, ``Z``) rather than dates;
     ``options`` go to ``pyogrio.raw.write`` (``layer_options``, ``encoding``, ...). GDAL
-    failures become :class:`~heritage_mapper.errors.OutputError`.
+    failures become :class:`~heritage_mapper.errors.OutputError`. The rows written are
+    counted (:func:`~heritage_mapper.progress.count_rows`) once the layer is written.
     """
     import geopandas as gpd
     import pyogrio.errors
@@ -177,3 +179,4 @@ def write_layer(
             f"{path}: GDAL ({driver}) did not write layer {layer!r} exactly: "
             f"{str(caught[0].message).splitlines()[0]}"
         )
+    count_rows(len(frame))  # a progress display's features written
