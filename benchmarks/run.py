@@ -187,8 +187,8 @@ FIGURES = (
         ("max", 2048.0),
     ),
     (
-        "whole_build_tree_rss_mb",
-        "whole build: peak RSS, all its processes",
+        "whole_build_tree_pss_mb",
+        "whole build: peak memory, all its processes (PSS)",
         "MB",
         None,
         ("max", 2048.0),
@@ -522,13 +522,13 @@ def measure_size(size: int, work: Path, seed: int) -> dict:
     r.update(
         {
             f"whole_build_{k}": r["whole_build"][k]
-            for k in ("s", "cpu_s", "peak_rss_mb", "tree_rss_mb", "export_bytes")
+            for k in ("s", "cpu_s", "peak_rss_mb", "tree_pss_mb", "export_bytes")
         }
     )
     w = r["whole_build"]
     log(
         f"  whole build in a child: {w['s']:.1f} s wall, {w['cpu_s']:.1f} s CPU, "
-        f"peak RSS {w['peak_rss_mb']:,.0f} MB (all processes {w['tree_rss_mb']:,.0f} MB), "
+        f"peak RSS {w['peak_rss_mb']:,.0f} MB (all processes, PSS {w['tree_pss_mb']:,.0f} MB), "
         f"exports {w['export_bytes'] / MIB:,.1f} MiB ({', '.join(w['formats'])})"
     )
     measure_steps(root, out, r)
@@ -541,8 +541,9 @@ def whole_build_in_child(geodata_dir: Path, out: Path) -> dict:
 
     Wall time, CPU time (user + sys) and the largest process's peak RSS from
     :func:`run_measured` (``RUSAGE_CHILDREN``: every process the build waited for);
-    the peak of the RSS summed over the build's processes, sampled from /proc every
-    :data:`SAMPLE_S` (it may miss a peak shorter than that); the bytes of the exports,
+    the peak of the memory the build's processes use together, their PSS summed
+    (:func:`tree_pss_kb`), sampled from /proc every :data:`SAMPLE_S` (it may miss a
+    peak shorter than that); the bytes of the exports,
     and which formats they are.
     """
     import threading
@@ -560,7 +561,7 @@ def whole_build_in_child(geodata_dir: Path, out: Path) -> dict:
 
         def run() -> None:
             while not done.is_set():
-                peak["kb"] = max(peak["kb"], tree_rss_kb(pid, include_root=False))
+                peak["kb"] = max(peak["kb"], tree_pss_kb(pid, include_root=False))
                 done.wait(SAMPLE_S)
 
         thread = threading.Thread(target=run, daemon=True)
@@ -580,7 +581,7 @@ def whole_build_in_child(geodata_dir: Path, out: Path) -> dict:
         "s": measured["seconds"],
         "cpu_s": measured["cpu_s"],
         "peak_rss_mb": measured["maxrss_kb"] / 1024,
-        "tree_rss_mb": peak["kb"] / 1024,
+        "tree_pss_mb": peak["kb"] / 1024,
         "export_bytes": sum(p.stat().st_size for p in files),
         "export_files": len(files),
         "maps_bytes": sum(p.stat().st_size for p in maps.rglob("*") if p.is_file()),
@@ -593,9 +594,14 @@ def whole_build_in_child(geodata_dir: Path, out: Path) -> dict:
 SAMPLE_S = 0.2
 
 
-def tree_rss_kb(pid: int, include_root: bool = True) -> int:
-    """The RSS (kB) of process ``pid`` (unless not ``include_root``) and all its
-    descendants, from /proc."""
+def tree_pss_kb(pid: int, include_root: bool = True) -> int:
+    """The memory (kB) process ``pid`` (unless not ``include_root``) and all its
+    descendants use together: their PSS summed, from /proc/*/smaps_rollup.
+
+    Forked writers share the loaded data with the build copy-on-write; RSS counts a
+    shared page once in every process that maps it, PSS divides it among them, so the
+    sum is the physical memory the whole build holds (what the machine must have free).
+    """
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -611,13 +617,16 @@ def tree_rss_kb(pid: int, include_root: bool = True) -> int:
         frontier += children
     if not include_root:
         tree.discard(pid)
-    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
     total = 0
     for member in tree:
         try:
-            total += int(Path(f"/proc/{member}/statm").read_text().split()[1]) * page_kb
-        except (OSError, IndexError, ValueError):
-            continue
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+                break
     return total
 
 
@@ -1063,7 +1072,7 @@ def main(argv: list[str] | None = None) -> int:
         "max_bytes": MAX_BYTES,
         "peak_memory_method": "map build: ru_maxrss (RUSAGE_SELF) of a child Python process "
         "running 'heritage-mapper build --no-exports'; whole build: ru_maxrss of the wait4 "
-        "rusage of 'heritage-mapper build' (its largest process), and the peak of the RSS "
+        "rusage of 'heritage-mapper build' (its largest process), and the peak of the PSS "
         f"summed over its processes, sampled from /proc every {SAMPLE_S} s",
         "machine": machine(chromium),
         "code": _git_state(),
