@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from collections.abc import Callable, Sequence
 
@@ -82,6 +83,9 @@ def fork_map(
     counts = context.RawArray("q", len(items)) if count is not None else None
     counted = 0
     _TASK = (func, items, counts)
+    # the loaded data out of the collector's reach: a forked process's collections then
+    # never write to its objects' headers, so the pages stay shared (Python's gc docs)
+    gc.freeze()
     try:
         with ProcessPoolExecutor(
             min(jobs, len(items)),
@@ -106,6 +110,7 @@ def fork_map(
                     advance()
     finally:
         _TASK = None
+        gc.unfreeze()
     if failures:
         raise failures[min(failures)]
     return [results[i] for i in range(len(items))]
