@@ -30,6 +30,7 @@ are not touched (a negative longitude stays ``-70.5``).
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 from collections.abc import Iterable, Iterator
 
@@ -37,6 +38,7 @@ from heritage_mapper import i18n
 from heritage_mapper.dates import CATALOGUE, format_edtf, parse_edtf
 from heritage_mapper.export.tables import EVENTS_STEM, SITES_STEM, ExportData, flat, plain_column
 from heritage_mapper.export.tours import TOURS_STEM, csv_table
+from heritage_mapper.model import LIST_SEPARATOR
 
 __all__ = ["FORMULA_PREFIXES", "neutralise_formula", "outputs", "spreadsheet_label", "write"]
 
@@ -78,19 +80,48 @@ def _cell(value):
 
 
 def _column_cells(series) -> list:
-    """``[_cell(v) for v in series]`` in one pass: text, gaps and whole numbers (nearly
-    every cell) are taken as they are, the rest (lists, dates, floats) by :func:`_cell`."""
+    """``[_cell(v) for v in series]`` in one pass: text (nearly every cell) is guarded
+    here, other values go by their type (:func:`_other_cell`)."""
     guard = FORMULA_GUARD
+    if series.dtype == "float64":  # plain_column takes a float column value by value
+        values = [None if v != v else v for v in series.to_numpy().tolist()]  # NaN: gap
+    else:
+        values = plain_column(series)
     return [
         (guard + value if value.startswith(FORMULA_PREFIXES) else value)
         if type(value) is str
-        else ""
-        if value is None
-        else value
-        if type(value) is int  # _cell keeps an int, and a bool is not of type int
-        else _cell(value)
-        for value in plain_column(series)
+        else _other_cell(value)
+        for value in values
     ]
+
+
+def _other_cell(value):
+    """``_cell(value)`` for a value of :func:`plain_column` that is not text, without
+    taking it through ``plain`` again when its type says what ``_cell`` gives."""
+    kind = type(value)
+    if value is None:
+        return ""
+    if kind is int:
+        return value
+    if kind is bool:
+        return "TRUE" if value else "FALSE"
+    if kind is float:  # never NaN here: plain_column made NaN None
+        return int(value) if value.is_integer() else value
+    if kind is list:
+        return _list_cell(value)
+    return _cell(value)
+
+
+def _list_cell(values: list):
+    """``_cell(values)`` for a list :func:`plain_column` made, without taking each item
+    through ``plain`` again when they are all text (source references, site ids).
+
+    >>> _list_cell(["a.txt#1", "b.txt#2"]), _list_cell(["-1"]), _list_cell([1, None])
+    ('a.txt#1; b.txt#2', "'-1", '1; ')
+    """
+    if all(type(v) is str for v in values):
+        return neutralise_formula(LIST_SEPARATOR.join(values))
+    return _cell(values)
 
 
 def _write_csv(path, header: list[str], rows: Iterable) -> None:
@@ -119,6 +150,13 @@ def _number(value: float, decimals: int) -> str:
     return "0" if text == "-0" else text
 
 
+@functools.lru_cache(maxsize=32)
+def _labels(chain: tuple[str, ...]) -> dict[str, str]:
+    """The dates catalogue's labels for a language chain, merged once per chain (an
+    inventory labels tens of thousands of dates); read only."""
+    return i18n.labels(CATALOGUE, chain)
+
+
 def spreadsheet_label(date: str, lang: str, fallbacks: tuple[str, ...] = ()) -> str:
     """The readable label of the EDTF ``date`` that a spreadsheet keeps as text.
 
@@ -137,7 +175,7 @@ def spreadsheet_label(date: str, lang: str, fallbacks: tuple[str, ...] = ()) -> 
     lower = getattr(parse_edtf(date), "lower", None)
     if lower is None:
         return label
-    labels = i18n.labels(CATALOGUE, (lang, *fallbacks))
+    labels = _labels((lang, *fallbacks))
     values = {
         "d": labels["day_numbers"].get(str(lower.day), lower.day),
         "m": lower.month,
