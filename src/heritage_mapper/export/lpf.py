@@ -36,10 +36,12 @@ LPF                         heritage-mapper
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from heritage_mapper.dates import ONGOING
-from heritage_mapper.export.geojson import dumps, geometry_mapping
+from heritage_mapper.export.geojson import CHUNK_FEATURES, geometry_mappings, write_collection
 from heritage_mapper.export.tables import DATASET_STEM, ExportData, iso_date, plain
 from heritage_mapper.model import SOURCE_REF_SEPARATOR
 
@@ -53,6 +55,7 @@ __all__ = [
     "DEFAULT_TYPE",
     "PlaceType",
     "place_type",
+    "features",
     "feature_collection",
     "outputs",
     "write",
@@ -125,11 +128,13 @@ def certainty(precision_m) -> str | None:
     return "uncertain"
 
 
-def _citations(data: ExportData, refs, lang: str) -> list[dict]:
+def _citations(data: ExportData, refs, lang: str, titles: dict) -> list[dict]:
     citations = []
     for ref in plain(refs) or []:
         file_name, _, paragraph = str(ref).partition(SOURCE_REF_SEPARATOR)
-        label = data.source_title(file_name, lang)
+        if (file_name, lang) not in titles:  # a few sources, cited by every site
+            titles[file_name, lang] = data.source_title(file_name, lang)
+        label = titles[file_name, lang]
         citations.append({"label": f"{label}, ¶{paragraph}" if paragraph else label})
     return citations
 
@@ -164,7 +169,14 @@ def _type(data: ExportData, kind: PlaceType, category) -> dict:
     return entry
 
 
-def _feature(data: ExportData, layer_id: str, row: dict, present: int | None) -> dict:
+def _feature(
+    data: ExportData,
+    layer_id: str,
+    row: dict,
+    present: int | None,
+    geometry: dict | None,
+    titles: dict,
+) -> dict:
     site_id = str(row["id"])
     refs = row.get("source_refs")
     names = []
@@ -172,7 +184,11 @@ def _feature(data: ExportData, layer_id: str, row: dict, present: int | None) ->
         toponym = plain(row.get(f"name_{lang}"))
         if toponym:
             names.append(
-                {"toponym": toponym, "lang": lang, "citations": _citations(data, refs, lang)}
+                {
+                    "toponym": toponym,
+                    "lang": lang,
+                    "citations": _citations(data, refs, lang, titles),
+                }
             )
     properties = {
         "title": names[0]["toponym"] if names else site_id,
@@ -193,7 +209,6 @@ def _feature(data: ExportData, layer_id: str, row: dict, present: int | None) ->
     if when:
         feature["when"] = when
     feature["names"] = names
-    geometry = geometry_mapping(row.get("geometry"))
     members = []
     if geometry is not None:
         level = certainty(row.get("location_precision_m"))
@@ -209,15 +224,23 @@ def _feature(data: ExportData, layer_id: str, row: dict, present: int | None) ->
     return feature
 
 
-def feature_collection(data: ExportData) -> dict:
-    """The LPF FeatureCollection of every selected site."""
+def features(data: ExportData) -> Iterator[dict]:
+    """The LPF feature of each selected site, made a chunk of rows at a time (the
+    geometries of a chunk in one pass: :func:`.geojson.geometry_mappings`)."""
     present = data.present_year()
-    features = [
-        _feature(data, layer_id, row, present)
-        for layer_id, frame in data.layers.items()
-        for row in frame.to_dict("records")
-    ]
-    return {"type": "FeatureCollection", "@context": LPF_CONTEXT, "features": features}
+    titles: dict = {}  # (source file, language) -> its title, looked up once
+    for layer_id, frame in data.layers.items():
+        for start in range(0, len(frame), CHUNK_FEATURES):
+            chunk = frame.iloc[start : start + CHUNK_FEATURES]
+            geometries = geometry_mappings(chunk.geometry.to_numpy())
+            rows = chunk.to_dict("records")
+            for row, geometry in zip(rows, geometries, strict=True):
+                yield _feature(data, layer_id, row, present, geometry, titles)
+
+
+def feature_collection(data: ExportData) -> dict:
+    """The LPF FeatureCollection of every selected site (:func:`write` streams it)."""
+    return {"type": "FeatureCollection", "@context": LPF_CONTEXT, "features": list(features(data))}
 
 
 def outputs(data: ExportData) -> list[str]:
@@ -225,4 +248,9 @@ def outputs(data: ExportData) -> list[str]:
 
 
 def write(data: ExportData, paths: dict) -> None:
-    paths[outputs(data)[0]].write_bytes(dumps(feature_collection(data)))
+    """Write the LPF file feature by feature: the bytes of ``dumps(feature_collection(data))``
+    without the whole document in memory."""
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    members = {"type": "FeatureCollection", "@context": LPF_CONTEXT}
+    with open(paths[outputs(data)[0]], "wb") as file:
+        write_collection(file, members, (encode(feature) for feature in features(data)))
