@@ -191,6 +191,8 @@ def hostile_frame(rows: int = 2 * len(HOSTILE_TEXTS) + 3):
             "ratio": [i / 7 if i % 6 else float("nan") for i in range(rows)],
             "flag": [bool(i % 2) for i in range(rows)],
             "refs": [[t, "b.txt#2"] if i % 2 else [] for i, t in enumerate(texts)],
+            "nested": [{"a": [i, None, t]} if i % 2 else [i, t] for i, t in enumerate(texts)],
+            "big": [10**30 + i if i % 2 else 1e300 * i for i in range(rows)],
             "day": pd.to_datetime(["1964-08-05" if i % 3 else None for i in range(rows)]),
         },
         geometry=geometries,
@@ -226,3 +228,14 @@ def test_the_streamed_writer_of_no_features_gives_the_bytes_of_dumps():
     file = io.BytesIO()
     geojson.write_collection(file, {"type": "FeatureCollection"}, geojson.feature_texts(frame))
     assert file.getvalue() == geojson.dumps(geojson.feature_collection(frame))
+
+
+def test_the_streamed_writer_refuses_infinity_as_dumps_does():
+    from heritage_mapper.export import geojson
+
+    frame = hostile_frame()
+    frame["big"] = [float("inf")] * len(frame)
+    with pytest.raises(ValueError):
+        geojson.dumps(geojson.feature_collection(frame))
+    with pytest.raises(ValueError):
+        list(geojson.feature_texts(frame))

@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring
 
@@ -261,7 +262,9 @@ def _coordinate_text(value: float, encode) -> str:
     rounded = round(value, RFC7946_MAX_DECIMALS)
     if rounded.is_integer() and abs(rounded) < 2**53:
         return str(int(rounded))
-    return encode(rounded)  # float repr; NaN and infinity raise ValueError as in dumps
+    if math.isfinite(rounded):
+        return float.__repr__(rounded)  # what the C encoder writes for a float
+    return encode(rounded)  # NaN and infinity raise ValueError, as in dumps
 
 
 def geometry_texts(geometries) -> list[str]:
@@ -301,7 +304,30 @@ def json_texts(values: list, encode) -> list[str]:
     ['"a\\"b"', 'null', '3', 'true', '["x"]']
     """
     string = encode_basestring
-    return [string(v) if type(v) is str else "null" if v is None else encode(v) for v in values]
+    return [string(v) if type(v) is str else _json_text(v, encode) for v in values]
+
+
+def _json_text(value, encode) -> str:
+    r"""``encode(value)`` for a value that is not text, written directly for the kinds a
+    column holds (what CPython's C encoder writes for each: ``null``, ``true``/``false``,
+    ``int.__repr__``, ``float.__repr__`` of a finite float, ``[`` items ``,`` ``]`` for a
+    list of texts); anything else, and NaN or infinity (an error), through ``encode``.
+
+    >>> [_json_text(v, _encoder()) for v in (None, False, -3, 0.1, ["a", 'b"'], [])]
+    ['null', 'false', '-3', '0.1', '["a","b\\""]', '[]']
+    """
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    if kind is list and all(type(v) is str for v in value):
+        return "[" + ",".join(map(encode_basestring, value)) + "]"
+    return encode(value)
 
 
 def feature_texts(frame, columns=None) -> Iterator[str]:
