@@ -42,7 +42,13 @@ from typing import NamedTuple
 
 from heritage_mapper.dates import ONGOING
 from heritage_mapper.export.geojson import CHUNK_FEATURES, geometry_mappings, write_collection
-from heritage_mapper.export.tables import DATASET_STEM, ExportData, iso_date, plain
+from heritage_mapper.export.tables import (
+    DATASET_STEM,
+    ExportData,
+    iso_date,
+    plain,
+    plain_column,
+)
 from heritage_mapper.model import SOURCE_REF_SEPARATOR
 
 __all__ = [
@@ -130,7 +136,7 @@ def certainty(precision_m) -> str | None:
 
 def _citations(data: ExportData, refs, lang: str, titles: dict) -> list[dict]:
     citations = []
-    for ref in plain(refs) or []:
+    for ref in refs or []:
         file_name, _, paragraph = str(ref).partition(SOURCE_REF_SEPARATOR)
         if (file_name, lang) not in titles:  # a few sources, cited by every site
             titles[file_name, lang] = data.source_title(file_name, lang)
@@ -140,7 +146,7 @@ def _citations(data: ExportData, refs, lang: str, titles: dict) -> list[dict]:
 
 
 def _when(row, present: int | None) -> dict | None:
-    period = plain(row.get("period"))
+    period = row.get("period")
     start, end = iso_date(row.get("period_start")), iso_date(row.get("period_end"))
     span: dict = {}
     if start:
@@ -177,11 +183,13 @@ def _feature(
     geometry: dict | None,
     titles: dict,
 ) -> dict:
+    """The LPF feature of one site: ``row`` is a row of :func:`_records` (its values
+    are ``plain`` already), ``geometry`` its RFC 7946 mapping."""
     site_id = str(row["id"])
     refs = row.get("source_refs")
     names = []
     for lang in data.languages:
-        toponym = plain(row.get(f"name_{lang}"))
+        toponym = row.get(f"name_{lang}")
         if toponym:
             names.append(
                 {
@@ -194,7 +202,7 @@ def _feature(
         "title": names[0]["toponym"] if names else site_id,
         "layer": layer_id,
     }
-    category = plain(row.get("category"))
+    category = row.get("category")
     if category:
         properties["category"] = category
     kind = place_type(category)
@@ -215,9 +223,9 @@ def _feature(
         members.append({**geometry, **({"certainty": level} if level else {})})
     feature["geometry"] = {"type": "GeometryCollection", "geometries": members}
     descriptions = [
-        {"value": plain(row.get(f"description_{lang}")), "lang": lang}
+        {"value": row.get(f"description_{lang}"), "lang": lang}
         for lang in data.languages
-        if plain(row.get(f"description_{lang}"))
+        if row.get(f"description_{lang}")
     ]
     if descriptions:
         feature["descriptions"] = descriptions
@@ -233,9 +241,33 @@ def features(data: ExportData) -> Iterator[dict]:
         for start in range(0, len(frame), CHUNK_FEATURES):
             chunk = frame.iloc[start : start + CHUNK_FEATURES]
             geometries = geometry_mappings(chunk.geometry.to_numpy())
-            rows = chunk.to_dict("records")
+            rows = _records(chunk, skip=(chunk.geometry.name,))
             for row, geometry in zip(rows, geometries, strict=True):
                 yield _feature(data, layer_id, row, present, geometry, titles)
+
+
+def _records(frame, skip: tuple = ()) -> list[dict]:
+    """The rows of ``frame`` as dicts without the ``skip`` columns (the geometry, read
+    apart), each column read in one pass by ``plain_column``
+    (``plain`` of a value it gives is that value, so ``_feature`` reads the same values
+    as from ``to_dict("records")``); date columns keep their stamps, for ``iso_date``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _records(pd.DataFrame({"a": ["x", None], "d": pd.to_datetime(["1955-04-25", None])}))
+    [{'a': 'x', 'd': Timestamp('1955-04-25 00:00:00')}, {'a': None, 'd': NaT}]
+    """
+    import pandas as pd
+
+    names = [c for c in frame.columns if c not in skip]
+    columns = [
+        frame[c].tolist()
+        if pd.api.types.is_datetime64_any_dtype(frame[c])
+        else plain_column(frame[c])
+        for c in names
+    ]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def feature_collection(data: ExportData) -> dict:
