@@ -258,16 +258,28 @@ def _records(frame, skip: tuple = ()) -> list[dict]:
     >>> _records(pd.DataFrame({"a": ["x", None], "d": pd.to_datetime(["1955-04-25", None])}))
     [{'a': 'x', 'd': Timestamp('1955-04-25 00:00:00')}, {'a': None, 'd': NaT}]
     """
+    names = [c for c in frame.columns if c not in skip]
+    columns = [_column_values(frame[c]) for c in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _column_values(series) -> list:
+    """The values of a column as :func:`_records` gives them: date stamps as they are,
+    a float column with its gaps as ``None`` and a list of texts as it is (what ``plain``
+    makes of them, without a call per value or item), anything else by ``plain_column``.
+    """
     import pandas as pd
 
-    names = [c for c in frame.columns if c not in skip]
-    columns = [
-        frame[c].tolist()
-        if pd.api.types.is_datetime64_any_dtype(frame[c])
-        else plain_column(frame[c])
-        for c in names
-    ]
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.tolist()
+    if series.dtype == "float64":
+        return [None if v != v else v for v in series.to_numpy().tolist()]  # NaN: a gap
+    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "mixed":
+        values = series.tolist()
+        return [
+            v if type(v) is list and all(type(x) is str for x in v) else plain(v) for v in values
+        ]
+    return plain_column(series)
 
 
 def feature_collection(data: ExportData) -> dict:
