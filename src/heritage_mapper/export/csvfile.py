@@ -172,10 +172,16 @@ def spreadsheet_label(date: str, lang: str, fallbacks: tuple[str, ...] = ()) -> 
     ('5 August 1964', '1964–1972')
     """
     label = format_edtf(date, lang, fallbacks=fallbacks)
-    lower = getattr(parse_edtf(date), "lower", None)
+    return _spreadsheet_form(label, parse_edtf(date), (lang, *fallbacks))
+
+
+def _spreadsheet_form(label: str, parsed, chain: tuple[str, ...]) -> str:
+    """:func:`spreadsheet_label` from the date's ``format_edtf`` label and its parse (a
+    table of events parses each date once for all its languages)."""
+    lower = getattr(parsed, "lower", None)
     if lower is None:
         return label
-    labels = _labels((lang, *fallbacks))
+    labels = _labels(chain)
     values = {
         "d": labels["day_numbers"].get(str(lower.day), lower.day),
         "m": lower.month,
@@ -249,13 +255,20 @@ def _events_rows(data: ExportData, columns: list[str], at: int) -> Iterator[tupl
     events = data.events
     labelled: dict[str, list[str]] = {}  # an inventory repeats its dates: label each once
 
+    chains = [(lang, data.chain(lang)[1:]) for lang in data.languages]
+
     def labels_of(date: str) -> list[str]:
         if date not in labelled:
+            parsed = parse_edtf(date) if date else None  # once for every language
             labelled[date] = [
-                neutralise_formula(spreadsheet_label(date, lang, data.chain(lang)[1:]))
+                neutralise_formula(
+                    _spreadsheet_form(
+                        format_edtf(date, lang, fallbacks=fallbacks), parsed, (lang, *fallbacks)
+                    )
+                )
                 if date
                 else ""
-                for lang in data.languages
+                for lang, fallbacks in chains
             ]
         return labelled[date]
 
