@@ -87,3 +87,21 @@ def test_projected_csv_has_easting_and_northing_in_metres(data, tmp_path):
     assert {"easting", "northing", "wkt"} <= set(rows[0])
     assert "longitude" not in rows[0]
     assert all(len(r["easting"].split(".")[1]) == 3 for r in rows)  # millimetres
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 4096])
+def test_rows_written_in_chunks_give_the_bytes_of_one_writer(tmp_path, monkeypatch, chunk):
+    import io
+
+    from heritage_mapper.export import csvfile
+
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", chunk)
+    header = ["id", "=name", "n"]
+    texts = ['Q"uote, comma', "line\r\nbreak", "\u2028", "</script>", "NaN", "1e400", ""]
+    rows = [(f"r{i}", csvfile.neutralise_formula(t), i) for i, t in enumerate(texts)]
+    csvfile._write_csv(tmp_path / "t.csv", header, iter(rows))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise_formula(h) for h in header])
+    writer.writerows(rows)
+    assert (tmp_path / "t.csv").read_bytes() == buffer.getvalue().encode("utf-8-sig")

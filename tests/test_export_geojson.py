@@ -152,3 +152,90 @@ def test_a_clockwise_polygon_site_is_written_counter_clockwise(tmp_path):
     paths = export_layers(load_geodata(folder), tmp_path / "out", ["geojson"])
     written = json.loads(next(p for p in paths if "mines" in p.name).read_text(encoding="utf-8"))
     assert [orientation(r) for r in rings(written)] == ["+"]
+
+
+#: Texts a curated name may hold that JSON must escape, or that a careless writer would
+#: take for something else ("NaN", "1e400" stay text).
+HOSTILE_TEXTS = [
+    'Q"uote \\ back\\slash',
+    "ctl\x00\x01\x1f\x7f\ttab\nnew\rret",
+    "line\u2028sep\u2029para",
+    "</script><img src=x onerror=alert(1)>",
+    "]]> &amp; <b>",
+    "NaN",
+    "1e400",
+    "-Infinity",
+    "e\u0301 \U0001f600 ",
+    "",
+]
+
+
+def hostile_frame(rows: int = 2 * len(HOSTILE_TEXTS) + 3):
+    """A WGS84 frame of every column kind the writers meet, holding hostile texts."""
+    import geopandas as gpd
+    import pandas as pd
+
+    texts = [HOSTILE_TEXTS[i % len(HOSTILE_TEXTS)] for i in range(rows)]
+    geometries = [shapely.Point(107.123456789 + i, 20.5 - i / 3) for i in range(rows)]
+    geometries[1] = shapely.Point(107, -21)  # whole degrees: written as integers
+    geometries[2] = None
+    geometries[3] = shapely.Polygon([(0, 0), (0, 1), (1, 1), (1, 0)])  # rewound
+    geometries[4] = shapely.Point(107.1, 20.9, 12.5)
+    geometries[5] = shapely.Point()
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"site-{i}" if i % 5 else texts[i] for i in range(rows)],
+            "name": texts,
+            "mixed": [t if i % 3 else None for i, t in enumerate(texts)],
+            "count": pd.array([i if i % 4 else None for i in range(rows)], dtype="Int64"),
+            "ratio": [i / 7 if i % 6 else float("nan") for i in range(rows)],
+            "flag": [bool(i % 2) for i in range(rows)],
+            "refs": [[t, "b.txt#2"] if i % 2 else [] for i, t in enumerate(texts)],
+            "nested": [{"a": [i, None, t]} if i % 2 else [i, t] for i, t in enumerate(texts)],
+            "big": [10**30 + i if i % 2 else 1e300 * i for i in range(rows)],
+            "day": pd.to_datetime(["1964-08-05" if i % 3 else None for i in range(rows)]),
+        },
+        geometry=geometries,
+        crs="EPSG:4326",
+    )
+
+
+@pytest.mark.parametrize("chunk", [1, 4, 4096])
+def test_the_streamed_writer_gives_the_bytes_of_dumps_on_hostile_values(monkeypatch, chunk):
+    import io
+
+    from heritage_mapper.export import geojson
+
+    monkeypatch.setattr(geojson, "CHUNK_FEATURES", chunk)
+    frame = hostile_frame()
+    file = io.BytesIO()
+    members = {"type": "FeatureCollection"}
+    geojson.write_collection(file, members, geojson.feature_texts(frame))
+    assert file.getvalue() == geojson.dumps(geojson.feature_collection(frame))
+    for part in ("\u2028", '"NaN"', '"1e400"', "\\u0000", "</script>", "[107,-21]"):
+        assert part.encode() in file.getvalue()
+
+
+def test_the_streamed_writer_of_no_features_gives_the_bytes_of_dumps():
+    import io
+
+    from heritage_mapper.export import geojson
+
+    file = io.BytesIO()
+    geojson.write_collection(file, {"type": "FeatureCollection"}, iter(()))
+    assert file.getvalue() == geojson.dumps({"type": "FeatureCollection", "features": []})
+    frame = hostile_frame().iloc[:0]
+    file = io.BytesIO()
+    geojson.write_collection(file, {"type": "FeatureCollection"}, geojson.feature_texts(frame))
+    assert file.getvalue() == geojson.dumps(geojson.feature_collection(frame))
+
+
+def test_the_streamed_writer_refuses_infinity_as_dumps_does():
+    from heritage_mapper.export import geojson
+
+    frame = hostile_frame()
+    frame["big"] = [float("inf")] * len(frame)
+    with pytest.raises(ValueError):
+        geojson.dumps(geojson.feature_collection(frame))
+    with pytest.raises(ValueError):
+        list(geojson.feature_texts(frame))

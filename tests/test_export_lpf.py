@@ -194,3 +194,31 @@ def test_fclasses_and_types_come_from_the_category(data, doc):
         assert entry["sourceLabels"] == [
             {"label": label[lang], "lang": lang} for lang in ("vi", "en") if lang in label
         ]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 4096])
+def test_the_streamed_file_gives_the_bytes_of_dumps_on_hostile_names(tmp_path, monkeypatch, chunk):
+    from heritage_mapper import load_geodata
+    from heritage_mapper.export import lpf
+    from heritage_mapper.export.crs import resolve_crs
+    from heritage_mapper.export.geojson import dumps
+    from heritage_mapper.export.tables import prepare
+
+    from .fixtures import SITES, make_geodata
+    from .test_export_geojson import HOSTILE_TEXTS
+
+    texts = [t.replace("\x00", "") for t in HOSTILE_TEXTS]  # validation refuses a NUL
+    sites = [
+        {
+            **site,
+            "name": {**site["name"], "vi": texts[i]},
+            "description": {"vi": texts[-1 - i], "en": texts[i + 4]},
+        }
+        for i, site in enumerate(SITES)
+    ]
+    data = prepare(load_geodata(make_geodata(tmp_path, sites=sites)), resolve_crs(None))
+    monkeypatch.setattr(lpf, "CHUNK_FEATURES", chunk)
+    path = tmp_path / "out.lpf.json"
+    lpf.write(data, {lpf.outputs(data)[0]: path})
+    assert path.read_bytes() == dumps(lpf.feature_collection(data))
+    assert "\u2028".encode() in path.read_bytes()

@@ -30,12 +30,15 @@ are not touched (a negative longitude stays ``-70.5``).
 from __future__ import annotations
 
 import csv
-import io
+import functools
+import itertools
+from collections.abc import Iterable, Iterator
 
 from heritage_mapper import i18n
 from heritage_mapper.dates import CATALOGUE, format_edtf, parse_edtf
 from heritage_mapper.export.tables import EVENTS_STEM, SITES_STEM, ExportData, flat, plain_column
 from heritage_mapper.export.tours import TOURS_STEM, csv_table
+from heritage_mapper.model import LIST_SEPARATOR
 
 __all__ = ["FORMULA_PREFIXES", "neutralise_formula", "outputs", "spreadsheet_label", "write"]
 
@@ -45,6 +48,9 @@ EXTENSION = ".csv"
 ENCODING = "utf-8-sig"  # UTF-8 with BOM
 GEOGRAPHIC_DECIMALS = 7
 PROJECTED_DECIMALS = 3  # millimetres
+#: Rows whose cells are computed (column by column) and written at a time: a layer's or
+#: the events' whole table is never in memory.
+CHUNK_ROWS = 4096
 
 
 def neutralise_formula(value):
@@ -74,24 +80,62 @@ def _cell(value):
 
 
 def _column_cells(series) -> list:
-    """``[_cell(v) for v in series]``, the text of a text column taken in one pass."""
-    cells = []
-    for value in plain_column(series):
-        if value is None:
-            cells.append("")
-        elif isinstance(value, str):
-            cells.append(neutralise_formula(value))
-        else:
-            cells.append(_cell(value))
-    return cells
+    """``[_cell(v) for v in series]`` in one pass: text (nearly every cell) is guarded
+    here, other values go by their type (:func:`_other_cell`)."""
+    guard = FORMULA_GUARD
+    if series.dtype == "float64":  # plain_column takes a float column value by value
+        values = [None if v != v else v for v in series.to_numpy().tolist()]  # NaN: gap
+    else:
+        values = plain_column(series)
+    return [
+        (guard + value if value.startswith(FORMULA_PREFIXES) else value)
+        if type(value) is str
+        else _other_cell(value)
+        for value in values
+    ]
 
 
-def _csv_bytes(header: list[str], rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise_formula(h) for h in header])
-    writer.writerows(rows)
-    return buffer.getvalue().encode(ENCODING)
+def _other_cell(value):
+    """``_cell(value)`` for a value of :func:`plain_column` that is not text, without
+    taking it through ``plain`` again when its type says what ``_cell`` gives."""
+    kind = type(value)
+    if value is None:
+        return ""
+    if kind is int:
+        return value
+    if kind is bool:
+        return "TRUE" if value else "FALSE"
+    if kind is float:  # never NaN here: plain_column made NaN None
+        return int(value) if value.is_integer() else value
+    if kind is list:
+        return _list_cell(value)
+    return _cell(value)
+
+
+def _list_cell(values: list):
+    """``_cell(values)`` for a list :func:`plain_column` made, without taking each item
+    through ``plain`` again when they are all text (source references, site ids).
+
+    >>> _list_cell(["a.txt#1", "b.txt#2"]), _list_cell(["-1"]), _list_cell([1, None])
+    ('a.txt#1; b.txt#2', "'-1", '1; ')
+    """
+    if all(type(v) is str for v in values):
+        return neutralise_formula(LIST_SEPARATOR.join(values))
+    return _cell(values)
+
+
+def _write_csv(path, header: list[str], rows: Iterable) -> None:
+    """Write the header and ``rows`` (an iterable of cell sequences) to ``path``, a chunk
+    of :data:`CHUNK_ROWS` rows at a time: the same bytes as one ``csv.writer`` over a
+    ``StringIO`` encoded at the end, without the whole text or its bytes in memory.
+    The text file is opened with ``newline=""`` so that the writer's CRLF stays CRLF,
+    and the ``utf-8-sig`` codec writes the BOM once, at the start."""
+    with open(path, "w", encoding=ENCODING, newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([neutralise_formula(h) for h in header])
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+            writer.writerows(chunk)
 
 
 def _number(value: float, decimals: int) -> str:
@@ -104,6 +148,13 @@ def _number(value: float, decimals: int) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+@functools.lru_cache(maxsize=32)
+def _labels(chain: tuple[str, ...]) -> dict[str, str]:
+    """The dates catalogue's labels for a language chain, merged once per chain (an
+    inventory labels tens of thousands of dates); read only."""
+    return i18n.labels(CATALOGUE, chain)
 
 
 def spreadsheet_label(date: str, lang: str, fallbacks: tuple[str, ...] = ()) -> str:
@@ -121,10 +172,16 @@ def spreadsheet_label(date: str, lang: str, fallbacks: tuple[str, ...] = ()) -> 
     ('5 August 1964', '1964–1972')
     """
     label = format_edtf(date, lang, fallbacks=fallbacks)
-    lower = getattr(parse_edtf(date), "lower", None)
+    return _spreadsheet_form(label, parse_edtf(date), (lang, *fallbacks))
+
+
+def _spreadsheet_form(label: str, parsed, chain: tuple[str, ...]) -> str:
+    """:func:`spreadsheet_label` from the date's ``format_edtf`` label and its parse (a
+    table of events parses each date once for all its languages)."""
+    lower = getattr(parsed, "lower", None)
     if lower is None:
         return label
-    labels = i18n.labels(CATALOGUE, (lang, *fallbacks))
+    labels = _labels(chain)
     values = {
         "d": labels["day_numbers"].get(str(lower.day), lower.day),
         "m": lower.month,
@@ -137,60 +194,95 @@ def spreadsheet_label(date: str, lang: str, fallbacks: tuple[str, ...] = ()) -> 
     return label
 
 
-def sites_table(data: ExportData) -> tuple[list[str], list[list]]:
-    """Header and rows of ``sites.csv``."""
-    import shapely
-
+def sites_table(data: ExportData) -> tuple[list[str], Iterator[tuple]]:
+    """Header and rows of ``sites.csv``; the rows are made a chunk at a time, as read."""
     geographic = data.crs.is_geographic
-    decimals = GEOGRAPHIC_DECIMALS if geographic else PROJECTED_DECIMALS
     x_name, y_name = ("longitude", "latitude") if geographic else ("easting", "northing")
     header: list[str] = []
     for frame in data.layers.values():
         for column in frame.columns:
             if column != frame.geometry.name and column not in header:
                 header.append(column)
-    rows = []
+    return [*header, x_name, y_name, "wkt"], _sites_rows(data, header)
+
+
+def _sites_rows(data: ExportData, header: list[str]) -> Iterator[tuple]:
+    decimals = GEOGRAPHIC_DECIMALS if data.crs.is_geographic else PROJECTED_DECIMALS
     for frame in data.layers.values():
-        missing = [""] * len(frame)
-        columns = [_column_cells(frame[c]) if c in frame.columns else missing for c in header]
-        for geometry, cells in zip(frame.geometry, zip(*columns, strict=True), strict=True):
-            cells = list(cells)
-            if geometry is None or geometry.is_empty:
-                cells += ["", "", ""]
-            else:
-                point = geometry if geometry.geom_type == "Point" else geometry.point_on_surface()
-                cells += [
-                    _number(point.x, decimals),
-                    _number(point.y, decimals),
-                    shapely.to_wkt(geometry, rounding_precision=decimals, trim=True),
-                ]
-            rows.append(cells)
-    return [*header, x_name, y_name, "wkt"], rows
+        geometries = frame.geometry.to_numpy()
+        for start in range(0, len(frame), CHUNK_ROWS):
+            rows = slice(start, start + CHUNK_ROWS)
+            missing = [""] * len(geometries[rows])
+            columns = [
+                _column_cells(frame[c].iloc[rows]) if c in frame.columns else missing
+                for c in header
+            ]
+            yield from zip(*columns, *_place_columns(geometries[rows], decimals), strict=True)
 
 
-def events_table(data: ExportData) -> tuple[list[str], list[list]]:
-    """Header and rows of ``events.csv`` (with a readable date label per language)."""
-    events = data.events
+def _place_columns(geometries, decimals: int) -> tuple[list, list, list]:
+    """The x, y and WKT cells of an array of geometries: a point's own coordinates, a
+    point inside any other geometry (``point_on_surface``), empty cells for a missing or
+    empty geometry. Shapely's array functions give each element what the same function
+    gives it alone."""
+    import numpy as np
+    import shapely
+
+    absent = shapely.is_missing(geometries) | shapely.is_empty(geometries)
+    points = geometries.copy()
+    others = ~absent & (shapely.get_type_id(geometries) != 0)
+    points[others] = shapely.point_on_surface(geometries[others])
+    xs, ys, wkts = [""] * len(geometries), [""] * len(geometries), [""] * len(geometries)
+    present = np.flatnonzero(~absent)
+    x = shapely.get_x(points[present]).tolist()
+    y = shapely.get_y(points[present]).tolist()
+    wkt = shapely.to_wkt(geometries[present], rounding_precision=decimals, trim=True).tolist()
+    for i, x_value, y_value, text in zip(present.tolist(), x, y, wkt, strict=True):
+        xs[i], ys[i], wkts[i] = _number(x_value, decimals), _number(y_value, decimals), text
+    return xs, ys, wkts
+
+
+def events_table(data: ExportData) -> tuple[list[str], Iterator[tuple]]:
+    """Header and rows of ``events.csv`` (with a readable date label per language); the
+    rows are made a chunk at a time, as read."""
     labels = [f"date_label_{lang}" for lang in data.languages]
-    columns = list(events.columns)
+    columns = list(data.events.columns)
     at = columns.index("date") + 1 if "date" in columns else len(columns)
-    header = [*columns[:at], *labels, *columns[at:]]
-    rows = []
-    dates = [str(d or "") for d in plain_column(events["date"])] if "date" in columns else None
+    return [*columns[:at], *labels, *columns[at:]], _events_rows(data, columns, at)
+
+
+def _events_rows(data: ExportData, columns: list[str], at: int) -> Iterator[tuple]:
+    events = data.events
     labelled: dict[str, list[str]] = {}  # an inventory repeats its dates: label each once
-    for index, cells in enumerate(zip(*(_column_cells(events[c]) for c in columns), strict=True)):
-        cells = list(cells)
-        date = dates[index] if dates is not None else ""
+
+    chains = [(lang, data.chain(lang)[1:]) for lang in data.languages]
+
+    def labels_of(date: str) -> list[str]:
         if date not in labelled:
+            parsed = parse_edtf(date) if date else None  # once for every language
             labelled[date] = [
-                neutralise_formula(spreadsheet_label(date, lang, data.chain(lang)[1:]))
+                neutralise_formula(
+                    _spreadsheet_form(
+                        format_edtf(date, lang, fallbacks=fallbacks), parsed, (lang, *fallbacks)
+                    )
+                )
                 if date
                 else ""
-                for lang in data.languages
+                for lang, fallbacks in chains
             ]
-        cells[at:at] = labelled[date]
-        rows.append(cells)
-    return header, rows
+        return labelled[date]
+
+    for start in range(0, len(events), CHUNK_ROWS):
+        rows = slice(start, start + CHUNK_ROWS)
+        cells = [_column_cells(events[c].iloc[rows]) for c in columns]
+        if "date" in columns:
+            dates = [str(d or "") for d in plain_column(events["date"].iloc[rows])]
+        else:
+            dates = [""] * len(events.iloc[rows])
+        label_cells = zip(*(labels_of(date) for date in dates), strict=True)
+        if not data.languages:
+            label_cells = iter(())
+        yield from zip(*cells[:at], *label_cells, *cells[at:], strict=True)
 
 
 def outputs(data: ExportData) -> list[str]:
@@ -204,9 +296,8 @@ def outputs(data: ExportData) -> list[str]:
 
 def write(data: ExportData, paths: dict) -> None:
     sites_name, events_name, *tour_files = outputs(data)
-    paths[sites_name].write_bytes(_csv_bytes(*sites_table(data)))
-    paths[events_name].write_bytes(_csv_bytes(*events_table(data)))
+    _write_csv(paths[sites_name], *sites_table(data))
+    _write_csv(paths[events_name], *events_table(data))
     for name in tour_files:
         header, rows = csv_table(data)
-        cells = [[neutralise_formula(cell) for cell in row] for row in rows]
-        paths[name].write_bytes(_csv_bytes(header, cells))
+        _write_csv(paths[name], header, ([neutralise_formula(c) for c in row] for row in rows))

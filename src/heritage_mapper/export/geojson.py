@@ -21,6 +21,9 @@ Examples
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring
 
 from heritage_mapper.export.tables import ExportData, plain_column
 from heritage_mapper.export.tours import TOURS_STEM
@@ -213,6 +216,155 @@ def dumps(doc: dict) -> bytes:
     return ("{" + ",\n".join(members) + "}\n").encode("utf-8")
 
 
+#: Features encoded and written at a time by :func:`write_collection` and
+#: :func:`feature_texts`: large enough that the per-chunk work is nothing, small enough
+#: that a chunk's text is a few MB however large the layer.
+CHUNK_FEATURES = 4096
+
+
+def _encoder():
+    return json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def write_collection(file, members: dict, features: Iterable[str]) -> None:
+    """Write to the binary ``file`` the bytes :func:`dumps` gives for ``members`` with a
+    last ``features`` member, from the features' JSON texts, a chunk at a time (no copy of
+    the whole document in memory).
+
+    Examples
+    --------
+    >>> import io
+    >>> file = io.BytesIO()
+    >>> write_collection(file, {"type": "FeatureCollection"}, ['{"id":1}', '{"id":"ă"}'])
+    >>> doc = {"type": "FeatureCollection", "features": [{"id": 1}, {"id": "ă"}]}
+    >>> file.getvalue() == dumps(doc)
+    True
+    """
+    encode = _encoder()
+    head = "".join(f"{encode(key)}:{encode(value)},\n" for key, value in members.items())
+    file.write(f'{{{head}"features":['.encode())
+    separator = "\n"
+    chunk: list[str] = []
+    for text in features:
+        chunk.append(separator)
+        chunk.append(text)
+        separator = ",\n"
+        if len(chunk) >= 2 * CHUNK_FEATURES:
+            file.write("".join(chunk).encode())
+            chunk.clear()
+    chunk.append("\n]}\n")
+    file.write("".join(chunk).encode())
+
+
+def _coordinate_text(value: float, encode) -> str:
+    """A coordinate's JSON text as :func:`to_rfc7946` rounds it and :func:`dumps` writes it
+    (whole numbers as integers, as :func:`_round_coordinates` makes them)."""
+    rounded = round(value, RFC7946_MAX_DECIMALS)
+    if rounded.is_integer() and abs(rounded) < 2**53:
+        return str(int(rounded))
+    if math.isfinite(rounded):
+        return float.__repr__(rounded)  # what the C encoder writes for a float
+    return encode(rounded)  # NaN and infinity raise ValueError, as in dumps
+
+
+def geometry_texts(geometries) -> list[str]:
+    """``encode(geometry_mapping(g))`` for each geometry of an array: 2D points (nearly
+    every site) are written from their coordinates, without a mapping per point."""
+    import numpy as np
+    import shapely
+
+    encode = _encoder()
+    geometries = np.asarray(geometries, dtype=object)
+    out = ["null"] * len(geometries)
+    points = (shapely.get_type_id(geometries) == 0) & ~shapely.is_empty(geometries)
+    points &= ~shapely.has_z(geometries)
+    where = np.flatnonzero(points)
+    if len(where):
+        xy = shapely.get_coordinates(geometries[where]).tolist()
+        for i, (x, y) in zip(where.tolist(), xy, strict=True):
+            out[i] = (
+                '{"type":"Point","coordinates":['
+                f"{_coordinate_text(x, encode)},{_coordinate_text(y, encode)}]}}"
+            )
+    for i in np.flatnonzero(~points).tolist():
+        out[i] = encode(geometry_mapping(geometries[i]))
+    return out
+
+
+def json_texts(values: list, encode) -> list[str]:
+    r"""The JSON text of each value of a column, as ``encode`` writes it inside a document.
+
+    Strings go to the C string encoder that ``encode`` itself calls for a string (one call
+    per value: splitting the text of a whole encoded list would break on a value holding
+    ``","``); other values go through ``encode``.
+
+    Examples
+    --------
+    >>> json_texts(['a"b', None, 3, True, ["x"]], _encoder())
+    ['"a\\"b"', 'null', '3', 'true', '["x"]']
+    """
+    string = encode_basestring
+    return [string(v) if type(v) is str else _json_text(v, encode) for v in values]
+
+
+def _json_text(value, encode) -> str:
+    r"""``encode(value)`` for a value that is not text, written directly for the kinds a
+    column holds (what CPython's C encoder writes for each: ``null``, ``true``/``false``,
+    ``int.__repr__``, ``float.__repr__`` of a finite float, ``[`` items ``,`` ``]`` for a
+    list of texts); anything else, and NaN or infinity (an error), through ``encode``.
+
+    >>> [_json_text(v, _encoder()) for v in (None, False, -3, 0.1, ["a", 'b"'], [])]
+    ['null', 'false', '-3', '0.1', '["a","b\\""]', '[]']
+    """
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    if kind is list and all(type(v) is str for v in value):
+        return "[" + ",".join(map(encode_basestring, value)) + "]"
+    return encode(value)
+
+
+def feature_texts(frame, columns=None) -> Iterator[str]:
+    """The JSON text of each feature of :func:`feature_collection`, as :func:`dumps`
+    writes it, built a chunk of :data:`CHUNK_FEATURES` rows at a time column by column:
+    each property is its key's text and its value's, joined in the column order (the
+    order of the dict :func:`feature_collection` builds)."""
+    geometry_name = frame.geometry.name
+    columns = columns or [c for c in frame.columns if c != geometry_name]
+    if len(set(columns)) != len(columns) or "id" not in columns:  # not worth a template
+        features = feature_collection(frame, columns)["features"]
+        encode = _encoder()
+        yield from (encode(feature) for feature in features)
+        return
+    encode = _encoder()
+    keys = [f"{encode(str(c))}:" for c in columns]
+    at_id = columns.index("id")
+    geometry = frame.geometry.to_numpy()
+    for start in range(0, len(frame), CHUNK_FEATURES):
+        stop = start + CHUNK_FEATURES
+        texts = [json_texts(plain_column(frame[c].iloc[start:stop]), encode) for c in columns]
+        properties = [
+            [key + text for text in column] for key, column in zip(keys, texts, strict=True)
+        ]
+        rows = zip(
+            texts[at_id],
+            geometry_texts(geometry[start:stop]),
+            zip(*properties, strict=True),
+            strict=True,
+        )
+        for id_text, geometry_text, cells in rows:
+            yield (
+                f'{{"type":"Feature","id":{id_text},"geometry":{geometry_text},'
+                f'"properties":{{{",".join(cells)}}}}}'
+            )
+
+
 def outputs(data: ExportData) -> list[str]:
     tour_files = [data.file_name(TOURS_STEM, EXTENSION)] if data.tours else []
     return [*(name for name, _ in data.frame_files(EXTENSION)), *tour_files]
@@ -220,7 +372,8 @@ def outputs(data: ExportData) -> list[str]:
 
 def write(data: ExportData, paths: dict) -> None:
     for name, frame in data.frame_files(EXTENSION):
-        paths[name].write_bytes(dumps(feature_collection(frame)))
+        with open(paths[name], "wb") as file:
+            write_collection(file, {"type": "FeatureCollection"}, feature_texts(frame))
     if data.tours:
         from heritage_mapper.export.tours import geojson_document
 

@@ -36,11 +36,19 @@ LPF                         heritage-mapper
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from heritage_mapper.dates import ONGOING
-from heritage_mapper.export.geojson import dumps, geometry_mapping
-from heritage_mapper.export.tables import DATASET_STEM, ExportData, iso_date, plain
+from heritage_mapper.export.geojson import CHUNK_FEATURES, geometry_mappings, write_collection
+from heritage_mapper.export.tables import (
+    DATASET_STEM,
+    ExportData,
+    iso_date,
+    plain,
+    plain_column,
+)
 from heritage_mapper.model import SOURCE_REF_SEPARATOR
 
 __all__ = [
@@ -53,6 +61,7 @@ __all__ = [
     "DEFAULT_TYPE",
     "PlaceType",
     "place_type",
+    "features",
     "feature_collection",
     "outputs",
     "write",
@@ -125,17 +134,19 @@ def certainty(precision_m) -> str | None:
     return "uncertain"
 
 
-def _citations(data: ExportData, refs, lang: str) -> list[dict]:
+def _citations(data: ExportData, refs, lang: str, titles: dict) -> list[dict]:
     citations = []
-    for ref in plain(refs) or []:
+    for ref in refs or []:
         file_name, _, paragraph = str(ref).partition(SOURCE_REF_SEPARATOR)
-        label = data.source_title(file_name, lang)
+        if (file_name, lang) not in titles:  # a few sources, cited by every site
+            titles[file_name, lang] = data.source_title(file_name, lang)
+        label = titles[file_name, lang]
         citations.append({"label": f"{label}, ¶{paragraph}" if paragraph else label})
     return citations
 
 
 def _when(row, present: int | None) -> dict | None:
-    period = plain(row.get("period"))
+    period = row.get("period")
     start, end = iso_date(row.get("period_start")), iso_date(row.get("period_end"))
     span: dict = {}
     if start:
@@ -164,21 +175,34 @@ def _type(data: ExportData, kind: PlaceType, category) -> dict:
     return entry
 
 
-def _feature(data: ExportData, layer_id: str, row: dict, present: int | None) -> dict:
+def _feature(
+    data: ExportData,
+    layer_id: str,
+    row: dict,
+    present: int | None,
+    geometry: dict | None,
+    titles: dict,
+) -> dict:
+    """The LPF feature of one site: ``row`` is a row of :func:`_records` (its values
+    are ``plain`` already), ``geometry`` its RFC 7946 mapping."""
     site_id = str(row["id"])
     refs = row.get("source_refs")
     names = []
     for lang in data.languages:
-        toponym = plain(row.get(f"name_{lang}"))
+        toponym = row.get(f"name_{lang}")
         if toponym:
             names.append(
-                {"toponym": toponym, "lang": lang, "citations": _citations(data, refs, lang)}
+                {
+                    "toponym": toponym,
+                    "lang": lang,
+                    "citations": _citations(data, refs, lang, titles),
+                }
             )
     properties = {
         "title": names[0]["toponym"] if names else site_id,
         "layer": layer_id,
     }
-    category = plain(row.get("category"))
+    category = row.get("category")
     if category:
         properties["category"] = category
     kind = place_type(category)
@@ -193,31 +217,74 @@ def _feature(data: ExportData, layer_id: str, row: dict, present: int | None) ->
     if when:
         feature["when"] = when
     feature["names"] = names
-    geometry = geometry_mapping(row.get("geometry"))
     members = []
     if geometry is not None:
         level = certainty(row.get("location_precision_m"))
         members.append({**geometry, **({"certainty": level} if level else {})})
     feature["geometry"] = {"type": "GeometryCollection", "geometries": members}
     descriptions = [
-        {"value": plain(row.get(f"description_{lang}")), "lang": lang}
+        {"value": row.get(f"description_{lang}"), "lang": lang}
         for lang in data.languages
-        if plain(row.get(f"description_{lang}"))
+        if row.get(f"description_{lang}")
     ]
     if descriptions:
         feature["descriptions"] = descriptions
     return feature
 
 
-def feature_collection(data: ExportData) -> dict:
-    """The LPF FeatureCollection of every selected site."""
+def features(data: ExportData) -> Iterator[dict]:
+    """The LPF feature of each selected site, made a chunk of rows at a time (the
+    geometries of a chunk in one pass: :func:`.geojson.geometry_mappings`)."""
     present = data.present_year()
-    features = [
-        _feature(data, layer_id, row, present)
-        for layer_id, frame in data.layers.items()
-        for row in frame.to_dict("records")
-    ]
-    return {"type": "FeatureCollection", "@context": LPF_CONTEXT, "features": features}
+    titles: dict = {}  # (source file, language) -> its title, looked up once
+    for layer_id, frame in data.layers.items():
+        for start in range(0, len(frame), CHUNK_FEATURES):
+            chunk = frame.iloc[start : start + CHUNK_FEATURES]
+            geometries = geometry_mappings(chunk.geometry.to_numpy())
+            rows = _records(chunk, skip=(chunk.geometry.name,))
+            for row, geometry in zip(rows, geometries, strict=True):
+                yield _feature(data, layer_id, row, present, geometry, titles)
+
+
+def _records(frame, skip: tuple = ()) -> list[dict]:
+    """The rows of ``frame`` as dicts without the ``skip`` columns (the geometry, read
+    apart), each column read in one pass by ``plain_column``
+    (``plain`` of a value it gives is that value, so ``_feature`` reads the same values
+    as from ``to_dict("records")``); date columns keep their stamps, for ``iso_date``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _records(pd.DataFrame({"a": ["x", None], "d": pd.to_datetime(["1955-04-25", None])}))
+    [{'a': 'x', 'd': Timestamp('1955-04-25 00:00:00')}, {'a': None, 'd': NaT}]
+    """
+    names = [c for c in frame.columns if c not in skip]
+    columns = [_column_values(frame[c]) for c in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _column_values(series) -> list:
+    """The values of a column as :func:`_records` gives them: date stamps as they are,
+    a float column with its gaps as ``None`` and a list of texts as it is (what ``plain``
+    makes of them, without a call per value or item), anything else by ``plain_column``.
+    """
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.tolist()
+    if series.dtype == "float64":
+        return [None if v != v else v for v in series.to_numpy().tolist()]  # NaN: a gap
+    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "mixed":
+        values = series.tolist()
+        return [
+            v if type(v) is list and all(type(x) is str for x in v) else plain(v) for v in values
+        ]
+    return plain_column(series)
+
+
+def feature_collection(data: ExportData) -> dict:
+    """The LPF FeatureCollection of every selected site (:func:`write` streams it)."""
+    return {"type": "FeatureCollection", "@context": LPF_CONTEXT, "features": list(features(data))}
 
 
 def outputs(data: ExportData) -> list[str]:
@@ -225,4 +292,9 @@ def outputs(data: ExportData) -> list[str]:
 
 
 def write(data: ExportData, paths: dict) -> None:
-    paths[outputs(data)[0]].write_bytes(dumps(feature_collection(data)))
+    """Write the LPF file feature by feature: the bytes of ``dumps(feature_collection(data))``
+    without the whole document in memory."""
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    members = {"type": "FeatureCollection", "@context": LPF_CONTEXT}
+    with open(paths[outputs(data)[0]], "wb") as file:
+        write_collection(file, members, (encode(feature) for feature in features(data)))
