@@ -83,10 +83,7 @@ def _column_cells(series) -> list:
     """``[_cell(v) for v in series]`` in one pass: text (nearly every cell) is guarded
     here, other values go by their type (:func:`_other_cell`)."""
     guard = FORMULA_GUARD
-    if series.dtype == "float64":  # plain_column takes a float column value by value
-        values = [None if v != v else v for v in series.to_numpy().tolist()]  # NaN: gap
-    else:
-        values = plain_column(series)
+    values = plain_column(series)
     return [
         (guard + value if value.startswith(FORMULA_PREFIXES) else value)
         if type(value) is str

@@ -265,15 +265,13 @@ def _records(frame, skip: tuple = ()) -> list[dict]:
 
 def _column_values(series) -> list:
     """The values of a column as :func:`_records` gives them: date stamps as they are,
-    a float column with its gaps as ``None`` and a list of texts as it is (what ``plain``
-    makes of them, without a call per value or item), anything else by ``plain_column``.
+    a list of texts as it is (what ``plain`` makes of it, without a call per item),
+    anything else by ``plain_column``.
     """
     import pandas as pd
 
     if pd.api.types.is_datetime64_any_dtype(series):
         return series.tolist()
-    if series.dtype == "float64":
-        return [None if v != v else v for v in series.to_numpy().tolist()]  # NaN: a gap
     if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "mixed":
         values = series.tolist()
         return [

@@ -108,9 +108,11 @@ class ExportData:
         latest year in which a site period or an event starts."""
         from heritage_mapper.dates import present_year
 
-        texts = [plain(v) for frame in self.layers.values() for v in frame["period"].tolist()]
-        texts += [plain(v) for v in self.events["date"].tolist()]
-        return present_year(texts)
+        def compute() -> int | None:
+            texts = [v for frame in self.layers.values() for v in plain_column(frame["period"])]
+            return present_year(texts + plain_column(self.events["date"]))
+
+        return self.memo("present-year", compute)
 
     @property
     def wgs84(self) -> bool:
@@ -330,8 +332,8 @@ def plain(value):
 
 def plain_column(series) -> list:
     """``[plain(v) for v in series]``, in one pass for the common column kinds: text,
-    booleans and whole numbers without gaps, dates (a column of mixed or nested values
-    goes value by value).
+    booleans and whole numbers without gaps, reals (a gap is ``None``), dates (a column
+    of mixed or nested values goes value by value).
 
     Examples
     --------
@@ -350,6 +352,8 @@ def plain_column(series) -> list:
         return series.to_numpy(dtype=bool).tolist()
     if pd.api.types.is_integer_dtype(series) and not series.isna().any():
         return series.to_numpy(dtype="int64").tolist()
+    if series.dtype == "float64":
+        return [None if v != v else v for v in series.to_numpy().tolist()]  # NaN: a gap
     textual = series.dtype == object or pd.api.types.is_string_dtype(series)
     if textual and pd.api.types.infer_dtype(series, skipna=True) == "string":
         return series.to_numpy(dtype=object, na_value=None).tolist()
