@@ -39,6 +39,7 @@ from heritage_mapper.dates import CATALOGUE, format_edtf, parse_edtf
 from heritage_mapper.export.tables import EVENTS_STEM, SITES_STEM, ExportData, flat, plain_column
 from heritage_mapper.export.tours import TOURS_STEM, csv_table
 from heritage_mapper.model import LIST_SEPARATOR
+from heritage_mapper.progress import count_rows
 
 __all__ = ["FORMULA_PREFIXES", "neutralise_formula", "outputs", "spreadsheet_label", "write"]
 
@@ -133,6 +134,7 @@ def _write_csv(path, header: list[str], rows: Iterable) -> None:
         rows = iter(rows)
         while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
             writer.writerows(chunk)
+            count_rows(len(chunk))  # a progress display's rows written
 
 
 def _number(value: float, decimals: int) -> str:

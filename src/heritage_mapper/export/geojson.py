@@ -28,6 +28,7 @@ from json.encoder import encode_basestring
 from heritage_mapper.export.tables import ExportData, plain_column
 from heritage_mapper.export.tours import TOURS_STEM
 from heritage_mapper.geometry import RFC7946_MAX_DECIMALS, ring_turn
+from heritage_mapper.progress import count_rows
 
 __all__ = [
     "RFC7946_MAX_DECIMALS",
@@ -251,7 +252,9 @@ def write_collection(file, members: dict, features: Iterable[str]) -> None:
         separator = ",\n"
         if len(chunk) >= 2 * CHUNK_FEATURES:
             file.write("".join(chunk).encode())
+            count_rows(len(chunk) // 2)  # a progress display's features written
             chunk.clear()
+    count_rows(len(chunk) // 2)
     chunk.append("\n]}\n")
     file.write("".join(chunk).encode())
 
