@@ -123,6 +123,11 @@ class SchemaChecker:
         self.schema = validator.schema
         self._quick = quick_check(validator.schema)
 
+    def surely_valid(self, instance) -> bool:
+        """True only when jsonschema would find no error in ``instance``; False says
+        only that :meth:`iter_errors` must be asked."""
+        return self._quick is not None and self._quick(instance)
+
     def iter_errors(self, instance):
         if self._quick is not None and self._quick(instance):
             return iter(())
