@@ -24,10 +24,10 @@ from heritage_mapper.validate.sources import (
     is_paragraph_number,
 )
 from heritage_mapper.validate.texts import (
-    CONTROL_CHARACTER,
     CONTROL_FIX,
     NFC_FIX,
     control_character,
+    has_control_character,
 )
 
 #: "Did you mean" compares an unknown id with every site id (difflib, about 20 µs a
@@ -70,7 +70,7 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
     if text is None:
         return
     check_nfc = not unicodedata.is_normalized("NFC", text)  # see json_text_is_nfc
-    check_controls = bool(CONTROL_CHARACTER.search(text))
+    check_controls = has_control_character(text)
     records = csv_records(path, text, found := [])
     ctx.report.extend(found)
     if records is None:

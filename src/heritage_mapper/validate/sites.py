@@ -35,9 +35,9 @@ from heritage_mapper.validate.sources import (
 )
 from heritage_mapper.validate.texts import (
     CONTROL_FIX,
-    JSON_MAY_HOLD_CONTROL,
     NFC_FIX,
     control_character,
+    json_may_hold_control,
     json_text_is_nfc,
     non_nfc_strings,
     strings,
@@ -77,7 +77,7 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) ->
     if site_schema is not None and site_schema.all_valid(_property_objects(features)):
         site_schema = None  # every feature conforms: no need to ask one by one
     check_nfc = not json_text_is_nfc(result.text)
-    check_controls = result.text is None or bool(JSON_MAY_HOLD_CONTROL.search(result.text))
+    check_controls = result.text is None or json_may_hold_control(result.text)
     names: set[str] = set()
     by_case = {c.lower(): c for c in RESERVED_SITE_COLUMNS}  # the layer's columns, folded
     reported: set[str] = set()
