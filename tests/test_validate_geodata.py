@@ -11,6 +11,8 @@ import unicodedata
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heritage_mapper.cli import main
 from heritage_mapper.validate import validate_geodata
@@ -443,3 +445,23 @@ def test_clean_rows_fast_path_finds_what_the_row_checks_find(small, monkeypatch,
     assert len(fast.problems) > 20
     assert fast_parsed.event_rows == full_parsed.event_rows
     assert fast_parsed.event_dates == full_parsed.event_dates
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.floats(102.0, 109.6), st.sampled_from([102.09, 109.51, float("nan")])),
+            st.one_of(st.floats(8.0, 23.5), st.sampled_from([8.13, 23.44, float("inf")])),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_plain_region_test_agrees_with_numpy(positions):
+    """Sites with few positions skip numpy when inside the box: same answer, edges too."""
+    from heritage_mapper.model import Region
+    from heritage_mapper.validate.sites import _first_outside, _inside_box
+
+    region = Region(bbox=(102.14, 8.18, 109.46, 23.39), margin_deg=0.05)
+    assert _inside_box(region, positions) == (_first_outside(region, positions) is None)
