@@ -146,15 +146,15 @@ _EXPORT_RESERVED = frozenset(EXPORT_RESERVED_COLUMNS)
 _RESERVED_SITE = frozenset(RESERVED_SITE_COLUMNS)
 
 
-def _lower(name) -> object:
-    """``name.lower()`` for a string; any other name as it is (never a column name)."""
-    return name.lower() if isinstance(name, str) else name
-
-
 def _check_property_names(props: dict, report, base: str) -> None:
     """Names an export adds itself, and numbers a dBASE field cannot hold exactly."""
-    # one set test for the usual feature, which has none of an export's names
-    if not _EXPORT_RESERVED.isdisjoint(map(_lower, props)):
+    # one set test (str.lower in C) for the usual feature, which has none of an
+    # export's names; a name that is not a string (never from JSON) goes to the loop
+    try:
+        clash = not _EXPORT_RESERVED.isdisjoint(map(str.lower, props))
+    except TypeError:
+        clash = True
+    if clash:
         for name in props:
             if not isinstance(name, str):
                 continue
