@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import itertools
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from heritage_mapper.read import jsonfile
 from heritage_mapper.read.jsonfile import (
     MAX_JSON_DEPTH,
     line_of_pointer,
@@ -167,3 +172,19 @@ def test_line_of_pointer(pointer, line):
 
 def test_lines_of_pointers_maps_many_at_once():
     assert lines_of_pointers(TEXT, ["/a/1", "/é", "/zz", None]) == {"/a/1": 3, "/é": 5}
+
+
+def _depth_by_regex_alone(data: bytes) -> int:
+    """_max_depth_of as it was before its ``bytes.replace`` shortcut (the reference)."""
+    if b"\\" in data:
+        data = jsonfile._ESCAPE_BYTES.sub(b"", data)
+    skeleton = jsonfile._BARE_STRING_BYTES.sub(b"", data.translate(None, jsonfile._NOT_STRUCTURE))
+    depths = list(itertools.accumulate(1 if byte in b"[{" else -1 for byte in skeleton))
+    return max(depths) if depths else 0
+
+
+@settings(max_examples=2000)
+@given(st.binary(max_size=30).map(lambda b: bytes(b'"[]{}a\\:,'[x % 9] for x in b)))
+def test_depth_prescan_equals_the_regex_alone(data):
+    """Closed and unclosed strings, escapes and brackets inside and outside them."""
+    assert jsonfile._max_depth_of(data) == _depth_by_regex_alone(data)

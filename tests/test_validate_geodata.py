@@ -11,12 +11,14 @@ import unicodedata
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heritage_mapper.cli import main
 from heritage_mapper.validate import validate_geodata
 
 from .conftest import GEODATA, SHARED
-from .fixtures import SOURCE_FILE, SOURCE_PARAGRAPHS, make_geodata
+from .fixtures import SOURCE_FILE, SOURCE_PARAGRAPHS, make_geodata, read_events, write_events
 
 LAYER = "layers/harbour.geojson"  # old-pier (0) and lighthouse (1)
 TWO_SITES = "layers/mines.geojson"  # screening-plant (0) and pit-head (1)
@@ -391,3 +393,75 @@ def test_a_date_of_spaces_only_is_an_error_not_a_crash(tmp_path):
     assert found.location.column_name == "date" and "blank" in found.message
     with pytest.raises(ValidationFailed):
         load_geodata(folder)
+
+
+def _event_mistakes(folder) -> None:
+    """Clean rows and one row per event mistake, some repeated (the caches' second use)."""
+    rows = read_events(folder)
+    good = rows[1]
+    variants = [
+        {"date": "1955-02-30"},
+        {"date": "banana"},
+        {"date": "   "},
+        {"date": "1964/1960"},
+        {"date": "1886?/.."},
+        {"site_ids": "no-such-site"},
+        {"site_ids": "old-pier;old-pier"},
+        {"site_ids": " old-pier "},
+        {"site_ids": "old-pier;;lighthouse"},
+        {"site_ids": ""},
+        {"id": rows[0]["id"]},
+        {"id": "Bad Id"},
+        {"id": ""},
+        {"source": "nosuch.txt"},
+        {"paragraph": "99999"},
+        {"paragraph": "1234567890123"},
+        {"paragraph": "x"},
+        {"title_vi": ""},
+        {"date": "1700"},
+    ]
+    extra = []
+    for n, change in enumerate(variants * 2):
+        extra.append({**good, "id": f"ev-extra-{n}", **change})
+        extra.append({**good, "id": f"ev-clean-{n}"})
+    write_events(folder, rows + extra)
+
+
+@pytest.mark.parametrize("nfd", [False, True])
+def test_clean_rows_fast_path_finds_what_the_row_checks_find(small, monkeypatch, nfd):
+    """validate.events answers clean rows without the per-row checks: the report, its
+    order and the parsed rows and dates equal those of checking every row in full."""
+    from heritage_mapper.validate import events
+    from heritage_mapper.validate.folder import parse_geodata
+
+    _event_mistakes(small)
+    if nfd:  # then no row takes the fast path
+        edit_events(small, "Rally at the pier", unicodedata.normalize("NFD", "Rallý"))
+    fast, fast_parsed = parse_geodata(small, sources_dir=SOURCES)
+    monkeypatch.setattr(events._CleanRows, "take", lambda self, row, number: False)
+    full, full_parsed = parse_geodata(small, sources_dir=SOURCES)
+    assert fast.to_json() == full.to_json()
+    assert fast.to_text() == full.to_text()
+    assert len(fast.problems) > 20
+    assert fast_parsed.event_rows == full_parsed.event_rows
+    assert fast_parsed.event_dates == full_parsed.event_dates
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.floats(102.0, 109.6), st.sampled_from([102.09, 109.51, float("nan")])),
+            st.one_of(st.floats(8.0, 23.5), st.sampled_from([8.13, 23.44, float("inf")])),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_plain_region_test_agrees_with_numpy(positions):
+    """Sites with few positions skip numpy when inside the box: same answer, edges too."""
+    from heritage_mapper.model import Region
+    from heritage_mapper.validate.sites import _first_outside, _inside_box
+
+    region = Region(bbox=(102.14, 8.18, 109.46, 23.39), margin_deg=0.05)
+    assert _inside_box(region, positions) == (_first_outside(region, positions) is None)

@@ -95,7 +95,8 @@ def _csv_lines(text: str) -> Iterator[str]:
     events of 100,000 sites). When every ``\\r`` is part of a ``\\r\\n``, splitting at
     ``\\n`` gives the same lines one at a time; other texts still go through StringIO.
     """
-    if text.count("\r") != text.count("\r\n"):
+    # "\r" not in text: one quick scan, where counting both takes two slow ones
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
         yield from io.StringIO(text, newline="")
         return
     start, find = 0, text.find

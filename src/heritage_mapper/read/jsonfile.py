@@ -300,10 +300,21 @@ def _max_depth_of(data: bytes) -> int:
 
     Linear and mostly in C: drop escape sequences, keep only quotes and brackets, drop
     the (now bracket-only) strings, then a cumulative sum over what is left.
+
+    Most strings hold no bracket and leave ``""``; those pairs go first with one
+    ``bytes.replace`` (the regular expression took 0.25 s per 50 MB replacing them one
+    match at a time). When every string is closed (an even number of quotes), two
+    quotes side by side are a string's own or one string's end and the next one's start
+    (nothing but string content between), so taking them out keeps every other quote
+    paired and drops only string content. An odd number (an unclosed string) keeps the
+    regular expression's pairing alone.
     """
     if b"\\" in data:
         data = _ESCAPE_BYTES.sub(b"", data)
-    skeleton = _BARE_STRING_BYTES.sub(b"", data.translate(None, _NOT_STRUCTURE))
+    quotes_and_brackets = data.translate(None, _NOT_STRUCTURE)
+    if quotes_and_brackets.count(b'"') % 2 == 0:
+        quotes_and_brackets = quotes_and_brackets.replace(b'""', b"")
+    skeleton = _BARE_STRING_BYTES.sub(b"", quotes_and_brackets)
     codes = np.frombuffer(skeleton, dtype=np.uint8)
     if codes.size == 0:
         return 0

@@ -43,8 +43,16 @@ class Context:
         self.sites: dict[str, SiteRecord] = {}
         self.folded_ids: dict[str, str] = {}
         self.source_paragraphs: dict[str, int | None] = {}
-        self.dates: dict[str, EdtfDate] = {}  # event dates repeat: parse each text once
+        # event dates and site periods repeat: parse each text once
+        self.dates: dict[str, EdtfDate] = {}
         self.suggestions: dict[str, str | None] = {}  # "did you mean", see validate.events
+        self._category_ids: frozenset[str] | None = None
+
+    def category_ids(self, project: Project) -> frozenset[str]:
+        """The ids of the project's categories (a set: one test per site)."""
+        if self._category_ids is None:
+            self._category_ids = frozenset(c.id for c in project.categories)
+        return self._category_ids
 
     def problem(self, code, path, message, hint=None, *, severity=None, **location):
         """Add a finding of ``code``; its severity comes from the rules registry.

@@ -24,6 +24,18 @@ CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 JSON_MAY_HOLD_CONTROL = re.compile("\\\\[ubf]|[\x7f-\x9f]")
 
 
+#: A raw C1 control or DEL: the part of JSON_MAY_HOLD_CONTROL that is not an escape.
+_RAW_C1_OR_DEL = re.compile("[\x7f-\x9f]")
+#: A \\u, \\b or \\f escape: the other part.
+_CONTROL_ESCAPE = re.compile("\\\\[ubf]")
+#: Every byte but the C0 controls CONTROL_CHARACTER matches and DEL. In UTF-8 each of
+#: those is a byte of its own (the bytes of other characters are 0x80 or more), so
+#: deleting these bytes leaves nothing when the text has none.
+_NOT_C0_OR_DEL = bytes(b for b in range(256) if b >= 0x80 or not CONTROL_CHARACTER.match(chr(b)))
+#: The characters encoded per scan (1 Mi): the UTF-8 copy stays small.
+_SCAN_CHARACTERS = 1 << 20
+
+
 CONTROL_FIX = (
     "delete the character (most editors do not show it: search for it by its code); "
     "for a line break use a real new line"
@@ -96,3 +108,55 @@ def json_text_is_nfc(text: str | None) -> bool:
     could spell a decomposed accent, so a text with one is checked string by string.
     """
     return text is not None and "\\u" not in text and unicodedata.is_normalized("NFC", text)
+
+
+def _utf8_chunks(text: str):
+    """``text`` in UTF-8, a chunk of :data:`_SCAN_CHARACTERS` characters at a time."""
+    for start in range(0, len(text), _SCAN_CHARACTERS):
+        yield text[start : start + _SCAN_CHARACTERS].encode("utf-8", "surrogatepass")
+
+
+def has_control_character(text: str) -> bool:
+    """``CONTROL_CHARACTER.search(text) is not None``, three times faster on a big text.
+
+    The regular expression tests its character class at every character: 0.45 s over
+    the 140 million characters of the events of 100,000 sites. In UTF-8 a C0 control
+    or DEL is a byte of its own and a C1 control (U+0080 to U+009F) starts with byte
+    0xC2, which only the other characters up to U+00BF share (rare in names: ``°``,
+    ``©``, ``«``). Deleting the other bytes and looking for 0xC2 are plain byte loops;
+    only a text holding a 0xC2 goes through the regular expression after all.
+
+    Examples
+    --------
+    >>> has_control_character("Hạ Long\tbay"), has_control_character("a\x0bb")
+    (False, True)
+    >>> has_control_character("45°"), has_control_character("a\x85b")
+    (False, True)
+    """
+    c1_possible = False
+    for data in _utf8_chunks(text):
+        if data.translate(None, _NOT_C0_OR_DEL):
+            return True
+        c1_possible = c1_possible or b"\xc2" in data
+    return c1_possible and CONTROL_CHARACTER.search(text) is not None
+
+
+def json_may_hold_control(text: str) -> bool:
+    """``JSON_MAY_HOLD_CONTROL.search(text) is not None``, faster on a big text.
+
+    A backslash is looked for first (one quick scan; most files have none), then raw
+    DEL and C1 controls as in :func:`has_control_character`.
+
+    Examples
+    --------
+    >>> json_may_hold_control('{"a": "b"}'), json_may_hold_control('{"a": "\\\\u0007"}')
+    (False, True)
+    >>> json_may_hold_control('{"a": "\x9f"}'), json_may_hold_control('{"a": "°"}')
+    (True, False)
+    """
+    if "\\" in text and _CONTROL_ESCAPE.search(text):
+        return True
+    if "\x7f" in text:
+        return True
+    c1_possible = any(b"\xc2" in data for data in _utf8_chunks(text))
+    return c1_possible and _RAW_C1_OR_DEL.search(text) is not None
