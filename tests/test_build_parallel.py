@@ -3,7 +3,7 @@
 Each format is written by the same code in a forked process (``export.core.run_writers``),
 so the files are byte-identical to a one-by-one run; a failure in any of them leaves the
 previous set; ``--formats`` chooses the formats, and the progress display moves once per
-format written.
+format written and counts the features and rows the writers write.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from heritage_mapper.atomic import MANIFEST_NAME
 from heritage_mapper.build import build
 from heritage_mapper.cli import main
 from heritage_mapper.export import FORMAT_NAMES
+from heritage_mapper.frames import load_geodata
 from heritage_mapper.parallel import default_jobs
 
 from .fixtures import make_geodata
@@ -138,6 +139,33 @@ def test_the_map_and_export_steps_move_once_per_page_and_format(geodata, tmp_pat
     assert exports == [4, 4]  # geojson, csv, and qgis with the GeoPackage it opens
     pages = len(list((tmp_path / "maps").glob("*.html")))
     assert progress.steps["Rendering the map pages"] == [pages, pages] and pages > 1
+    # the rows the long steps count as they go: every site and event read, and every
+    # feature or row of every file written (counted in the writers' own processes)
+    data = load_geodata(geodata)
+    assert progress.rows["Validating and loading geodata"] == len(data.sites) + len(data.events)
+    (written,) = [v for k, v in progress.rows.items() if k.startswith("Writing the exports")]
+    assert written == records_in(tmp_path / "exports") > len(data.sites)
+
+
+def records_in(folder: Path) -> int:
+    """The features of every GeoJSON and GeoPackage file of ``folder`` and the rows of
+    every CSV file (not its header)."""
+    import csv
+    import json
+
+    import pyogrio
+
+    total = 0
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".geojson":
+            total += len(json.loads(path.read_bytes())["features"])
+        elif path.suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                total += len(list(csv.reader(handle))) - 1
+        elif path.suffix == ".gpkg":
+            for layer, _ in pyogrio.list_layers(path):
+                total += pyogrio.read_info(path, layer=layer)["features"]
+    return total
 
 
 def test_default_jobs_is_the_cpus_this_process_may_use():

@@ -98,7 +98,7 @@ def build(
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
     progress = progress if progress is not None else Progress(quiet=True)
-    with progress.step("Validating and loading geodata"):
+    with progress.step("Validating and loading geodata", unit="sites and events read"):
         geodata = load_geodata(
             geodata_dir, strict=strict, max_bytes=max_bytes, sources_dir=sources_dir
         )

@@ -126,7 +126,7 @@ def build_tiles(
 
     check_output_folders(geodata_dir, out=out_dir)
     progress = progress if progress is not None else Progress(quiet=True)
-    with progress.step("Validating and loading geodata"):
+    with progress.step("Validating and loading geodata", unit="sites and events read"):
         geodata = load_geodata(
             geodata_dir, strict=strict, max_bytes=max_bytes, sources_dir=sources_dir
         )

@@ -21,6 +21,7 @@ from heritage_mapper.model import (
     ParsedGeodata,
 )
 from heritage_mapper.problems import Report
+from heritage_mapper.progress import count_rows
 from heritage_mapper.read.jsonfile import (
     gc_paused,
 )
@@ -106,7 +107,15 @@ def parse_geodata(
     with gc_paused():  # millions of small objects and no cycles: see gc_paused
         for spec in project.layers:
             check_layer(ctx, project, spec, site_schema, max_bytes)
+            count_rows(_feature_count(ctx.parsed.layer_docs.get(spec.id)))  # progress
         check_events(ctx, project, load_schema(ctx, project, "event"), max_bytes)
+        count_rows(len(ctx.parsed.event_rows))
         check_basemap(ctx, project, max_bytes)
         check_tours(ctx, project, max_bytes)
     return ctx.report, ctx.parsed
+
+
+def _feature_count(doc) -> int:
+    """How many features a parsed layer document holds (0 for one that did not parse)."""
+    features = doc.get("features") if isinstance(doc, dict) else None
+    return len(features) if isinstance(features, list) else 0
