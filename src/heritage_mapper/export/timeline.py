@@ -14,7 +14,7 @@ from heritage_mapper.dates import format_edtf
 from heritage_mapper.export.tables import ExportData, plain, plain_column
 from heritage_mapper.model import localized
 
-__all__ = ["timeline", "site_text", "site_html", "site_name"]
+__all__ = ["timeline", "site_text", "site_html", "site_name", "site_names", "description_rows"]
 
 
 def _label(data: ExportData, lang: str, key: str) -> str:
@@ -32,6 +32,47 @@ def _get(row: dict, key: str) -> str:
 def site_name(data: ExportData, row, lang: str | None = None) -> str:
     """The site's name in ``lang`` by the one fallback rule, else its id."""
     return data.localized(row, "name", lang) or _get(row, "id")
+
+
+def site_names(data: ExportData, frame) -> list[str]:
+    """:func:`site_name` of every row of ``frame`` (default language), column by column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> data = SimpleNamespace(chain=lambda lang=None: ("vi", "en"))
+    >>> frame = pd.DataFrame({"id": ["a", "b"], "name_vi": [None, ""], "name_en": ["A", ""]})
+    >>> site_names(data, frame)
+    ['A', 'b']
+    """
+    columns = [
+        plain_column(frame[column])
+        for column in (localized("name", code) for code in data.chain())
+        if column in frame.columns
+    ]
+    ids = ["" if value is None else str(value) for value in plain_column(frame["id"])]
+    names = []
+    for index, site_id in enumerate(ids):
+        # i18n.pick's rule: the first non-empty text along the chain
+        name = next((c[index] for c in columns if isinstance(c[index], str) and c[index]), None)
+        names.append(name or site_id)
+    return names
+
+
+def description_rows(data: ExportData, frame) -> list[dict]:
+    """Each row of ``frame`` as a dict of the columns :func:`site_text` and
+    :func:`site_html` read (id, names, descriptions, location precision and basis), made
+    column by column: cheaper than ``frame.to_dict("records")`` with every column."""
+    wanted = [
+        "id",
+        "location_precision_m",
+        *(localized(base, lang) for base in ("name", "description") for lang in data.languages),
+        localized("location_basis", data.languages[0]),
+    ]
+    keys = [key for key in dict.fromkeys(wanted) if key in frame.columns]
+    columns = [plain_column(frame[key]) for key in keys]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def timeline(data: ExportData, site_id: str, lang: str) -> list[tuple[str, str]]:
