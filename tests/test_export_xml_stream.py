@@ -225,3 +225,16 @@ def test_streamed_kml_in_small_chunks_is_the_same(data, tmp_path, monkeypatch):
     monkeypatch.setattr(kml, "CHUNK_ROWS", 1)
     kml.write_sites(data, tmp_path / "chunked.kml")
     assert (tmp_path / "chunked.kml").read_bytes() == (tmp_path / "whole.kml").read_bytes()
+
+
+def test_streamed_gpx_is_the_elementtree_document(data, tmp_path):
+    write_document(gpx_reference(data), tmp_path / "reference.gpx")
+    gpx.write_sites(data, tmp_path / "streamed.gpx")
+    assert (tmp_path / "streamed.gpx").read_bytes() == (tmp_path / "reference.gpx").read_bytes()
+
+
+def test_streamed_gpx_in_small_chunks_is_the_same(data, tmp_path, monkeypatch):
+    gpx.write_sites(data, tmp_path / "whole.gpx")
+    monkeypatch.setattr(gpx, "CHUNK_ROWS", 1)
+    gpx.write_sites(data, tmp_path / "chunked.gpx")
+    assert (tmp_path / "chunked.gpx").read_bytes() == (tmp_path / "whole.gpx").read_bytes()
