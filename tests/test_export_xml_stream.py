@@ -20,9 +20,10 @@ from pyproj import CRS
 from heritage_mapper import load_geodata
 from heritage_mapper.dates import filter_bounds
 from heritage_mapper.export import gpx, kml
-from heritage_mapper.export.tables import decimal_text, plain, prepare
+from heritage_mapper.export.tables import XML_ILLEGAL, decimal_text, plain, prepare
 from heritage_mapper.export.timeline import site_html, site_name, site_text
 from heritage_mapper.export.xmlfile import (
+    TEXT_SPECIAL,
     escape_attribute,
     escape_text,
     sub_element,
@@ -212,6 +213,15 @@ def test_escaping_matches_elementtree(value):
     text = escape_text(value)
     child = f"<t>{text}</t>" if text else "<t />"
     assert f'<e a="{escape_attribute(value)}">{child}</e>' == expected
+
+
+def test_the_clean_text_shortcut_misses_no_character_to_replace():
+    for code in range(0x10000):
+        char = chr(code)
+        if XML_ILLEGAL.match(char) or char in "\r&<>":
+            assert TEXT_SPECIAL.match(char), hex(code)
+        else:
+            assert escape_text(char) == char, hex(code)
 
 
 def test_streamed_kml_is_the_elementtree_document(data, tmp_path):

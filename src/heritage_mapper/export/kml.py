@@ -146,15 +146,17 @@ def _extended_column(frame, key: str, level: int) -> list[str]:
     the value is missing), escaped and indented ``level`` deep."""
     if key not in frame.columns:
         return [""] * len(frame)
-    head = f'{indentation(level)}<Data name="{escape_attribute(key)}">'
+    head = f'{indentation(level)}<Data name="{escape_attribute(key)}">{indentation(level + 1)}'
     tail = indentation(level) + "</Data>"
+    empty = f"{head}<value />{tail}"  # leaf("value", "", ...) inlined: once per value
     items = []
     for value in plain_column(frame[key]):
         if value is None:
             items.append("")
             continue
         text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        items.append(head + leaf("value", escape_text(text), level + 1) + tail)
+        escaped = escape_text(text)
+        items.append(f"{head}<value>{escaped}</value>{tail}" if escaped else empty)
     return items
 
 

@@ -11,6 +11,7 @@ indentation is :func:`xml.etree.ElementTree.indent`'s, so both ways give the sam
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from heritage_mapper.export.tables import xml_text
@@ -28,8 +29,16 @@ __all__ = [
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 INDENT = "  "  # one level of ElementTree.indent(space="  ")
+#: :func:`indentation` of the levels the writers use, made once (it is called per element).
+INDENTATIONS = tuple("\n" + INDENT * level for level in range(10))
 #: Characters written before :meth:`XmlStream.write` hands its chunk to the file.
 CHUNK_CHARS = 1 << 20
+
+
+#: The characters :func:`escape_text` changes: those :func:`xml_text` replaces (its
+#: XML_ILLEGAL and CR) and those ElementTree escapes. A value without them is written as
+#: it is (tests/test_export_xml_stream.py checks this covers XML_ILLEGAL).
+TEXT_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\r&<>]")
 
 
 def sub_element(parent, tag: str, text: str | None = None, **attrib) -> ET.Element:
@@ -58,9 +67,9 @@ def escape_text(value: str) -> str:
     >>> escape_text("a]]>b & <c>\\r\\n")
     'a]]&gt;b &amp; &lt;c&gt;\\n'
     """
+    if not TEXT_SPECIAL.search(value):  # the common, clean value: one C call
+        return value
     text = xml_text(value)
-    # str.replace copies only when it finds something, so the checks are ElementTree's
-    # own shortcut for the common, clean value.
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -103,6 +112,8 @@ def indentation(level: int) -> str:
     >>> indentation(2)
     '\\n    '
     """
+    if level < len(INDENTATIONS):
+        return INDENTATIONS[level]
     return "\n" + INDENT * level
 
 
