@@ -85,11 +85,32 @@ def timeline(data: ExportData, site_id: str, lang: str) -> list[tuple[str, str]]
     return data.memo(("timeline", lang), lambda: _timelines(data, lang)).get(site_id, [])
 
 
-def _timelines(data: ExportData, lang: str) -> dict[str, list[tuple[str, str]]]:
-    """Every site's timeline in ``lang``: each event's entry made once from the events
-    table's columns (not once per site and writer: a frame's ``to_dict`` per site took
-    67 s of a 10,000-site build), each distinct date labelled once, and each column
-    gone through in one list comprehension rather than value by value in one loop."""
+class _Timelines:
+    """Every site's timeline in one language, kept as the events' columns (a label and a
+    title per event) and made into a site's list of entries when asked for: at 100,000
+    sites, a dict of 500,000 (label, title) tuples and 100,000 lists took seconds to
+    build, mostly in garbage collection over the loaded data."""
+
+    def __init__(self, site_events: dict, ids: list[str], dates: list[str], labels, titles):
+        self._site_events = site_events
+        self._position = {event_id: index for index, event_id in enumerate(ids)}
+        self._dates = dates
+        self._labels = labels  # date -> its label
+        self._titles = titles
+
+    def get(self, site_id: str, default=None) -> list[tuple[str, str]] | None:
+        """(date label, title) for each event at the site, in date order."""
+        event_ids = self._site_events.get(site_id)
+        if event_ids is None:
+            return default
+        position, dates, labels, titles = self._position, self._dates, self._labels, self._titles
+        return [(labels[dates[i]], titles[i]) for i in map(position.__getitem__, event_ids)]
+
+
+def _timelines(data: ExportData, lang: str) -> _Timelines:
+    """Every site's timeline in ``lang``, from the events table's columns (not once per
+    site and writer: a frame's ``to_dict`` per site took 67 s of a 10,000-site build),
+    each distinct date labelled once, each column gone through in one comprehension."""
     events = data.events
     chain = data.chain(lang)
     # The title by the fallback rule: the first non-empty text along the chain, picked
@@ -104,8 +125,7 @@ def _timelines(data: ExportData, lang: str) -> dict[str, list[tuple[str, str]]]:
     dates = ["" if d is None else str(d) for d in plain_column(events["date"])]
     labels = {date: format_edtf(date, lang, fallbacks=chain[1:]) for date in dict.fromkeys(dates)}
     ids = [str(event_id) for event_id in events["id"].tolist()]
-    entries = dict(zip(ids, zip([labels[d] for d in dates], titles, strict=True), strict=True))
-    return {site: [entries[e] for e in ids] for site, ids in data.site_events.items()}
+    return _Timelines(data.site_events, ids, dates, labels, titles)
 
 
 def _precision(row) -> str | None:
@@ -125,7 +145,7 @@ class _Texts:
     basis: str  # the location-basis column, default language
     precision: str  # the "precision" label, default language
     timeline_labels: dict[str, str]  # language -> the "timeline" label
-    timelines: dict[str, dict]  # language -> site id -> [(date label, title)]
+    timelines: dict[str, _Timelines]  # language -> every site's timeline
 
 
 def _texts(data: ExportData) -> _Texts:
