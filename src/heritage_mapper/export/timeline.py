@@ -91,9 +91,9 @@ class _Timelines:
     sites, a dict of 500,000 (label, title) tuples and 100,000 lists took seconds to
     build, mostly in garbage collection over the loaded data."""
 
-    def __init__(self, site_events: dict, ids: list[str], dates: list[str], labels, titles):
+    def __init__(self, site_events: dict, position: dict, dates: list[str], labels, titles):
         self._site_events = site_events
-        self._position = {event_id: index for index, event_id in enumerate(ids)}
+        self._position = position  # event id -> its row in the events table
         self._dates = dates
         self._labels = labels  # date -> its label
         self._titles = titles
@@ -124,8 +124,18 @@ def _timelines(data: ExportData, lang: str) -> _Timelines:
             ]
     dates = ["" if d is None else str(d) for d in plain_column(events["date"])]
     labels = {date: format_edtf(date, lang, fallbacks=chain[1:]) for date in dict.fromkeys(dates)}
-    ids = [str(event_id) for event_id in events["id"].tolist()]
-    return _Timelines(data.site_events, ids, dates, labels, titles)
+    return _Timelines(data.site_events, _event_positions(data), dates, labels, titles)
+
+
+def _event_positions(data: ExportData) -> dict[str, int]:
+    """Event id -> its row in the events table, made once for every language (at
+    500,000 events the map and its id strings are some 70 MB)."""
+
+    def compute() -> dict[str, int]:
+        ids = (str(event_id) for event_id in data.events["id"].tolist())
+        return {event_id: index for index, event_id in enumerate(ids)}
+
+    return data.memo("event-positions", compute)
 
 
 def _precision(row) -> str | None:
