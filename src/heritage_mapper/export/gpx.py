@@ -7,20 +7,27 @@
 Each ``<wpt>`` has the name in the default language, a plain-text ``<desc>`` (other
 names, descriptions, precision, timeline), ``<type>`` = the layer title, and the site
 id in ``<extensions>``. A site that is not a point is placed at a point inside it
-(shapely's ``point_on_surface``). Written with ElementTree, so every value is escaped.
+(shapely's ``point_on_surface``). The sites file is written as text, a chunk of sites at
+a time (:class:`heritage_mapper.export.xmlfile.XmlStream`), every value escaped as
+ElementTree escapes it; the small tours file is an ElementTree.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
 from heritage_mapper.export import tours
 from heritage_mapper.export.tables import DATASET_STEM, ExportData, decimal_text
-from heritage_mapper.export.timeline import site_name, site_text
+from heritage_mapper.export.timeline import description_rows, site_names, site_text
 from heritage_mapper.export.tours import TOURS_STEM
-from heritage_mapper.export.xmlfile import sub_element, write_document
+from heritage_mapper.export.xmlfile import (
+    XmlStream,
+    escape_attribute,
+    escape_text,
+    indentation,
+    leaf,
+    write_document,
+)
 
-__all__ = ["GPX_NS", "GPX_EXTENSIONS_NS", "outputs", "write"]
+__all__ = ["GPX_NS", "GPX_EXTENSIONS_NS", "outputs", "write", "write_sites"]
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 GPX_SCHEMA = "http://www.topografix.com/GPX/1/1/gpx.xsd"
@@ -29,6 +36,8 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 EXT_PREFIX = "hm"
 EXTENSION = ".gpx"
 COORDINATE_DECIMALS = 7
+#: Sites made into waypoints at a time (column by column) before they are written.
+CHUNK_ROWS = 2000
 
 
 def root_attributes() -> dict[str, str]:
@@ -44,34 +53,71 @@ def root_attributes() -> dict[str, str]:
     }
 
 
-def document(data: ExportData) -> ET.ElementTree:
-    """The GPX document of the sites as an ElementTree."""
-    root = ET.Element("gpx", root_attributes())
-    metadata = sub_element(root, "metadata")
-    sub_element(metadata, "name", data.text(data.project.title))
-    if data.project.description:
-        sub_element(metadata, "desc", data.text(data.project.description))
-    for layer_id, frame in data.layers.items():
-        layer_title = data.text(data.layer_spec(layer_id).title)
-        for row in frame.to_dict("records"):
-            geometry = row.get("geometry")
-            if geometry is None or geometry.is_empty:
-                continue
-            point = geometry if geometry.geom_type == "Point" else geometry.point_on_surface()
-            wpt = sub_element(
-                root,
-                "wpt",
-                lat=decimal_text(point.y, COORDINATE_DECIMALS),
-                lon=decimal_text(point.x, COORDINATE_DECIMALS),
-            )
-            sub_element(wpt, "name", site_name(data, row))
-            sub_element(wpt, "desc", site_text(data, row))
-            sub_element(wpt, "type", layer_title)
-            extensions = sub_element(wpt, "extensions")
-            sub_element(extensions, f"{EXT_PREFIX}:id", str(row["id"]))
-            sub_element(extensions, f"{EXT_PREFIX}:layer", layer_id)
-    ET.indent(root, space="  ")
-    return ET.ElementTree(root)
+def _points(frame) -> tuple[list[bool], list[float], list[float]]:
+    """Where each row of ``frame`` is placed: (has a geometry, lat, lon). A point is
+    itself; any other geometry its ``point_on_surface``; all computed as arrays."""
+    import numpy as np
+    import shapely
+
+    if "geometry" not in frame.columns:
+        return [False] * len(frame), [], []
+    geoms = frame["geometry"].to_numpy(dtype=object)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    points = geoms.copy()
+    other = present & (shapely.get_type_id(geoms) != 0)
+    points[other] = shapely.point_on_surface(geoms[other])
+    ys = np.where(present, shapely.get_y(points), 0.0).tolist()
+    xs = np.where(present, shapely.get_x(points), 0.0).tolist()
+    return present.tolist(), ys, xs
+
+
+def _waypoints(data: ExportData, frame, layer_id: str, layer_title: str) -> list[str]:
+    """The ``<wpt>`` of each row of ``frame`` that has a geometry, one level deep."""
+    present, ys, xs = _points(frame)
+    names = site_names(data, frame)
+    rows = description_rows(data, frame)
+    kind = leaf("type", escape_text(layer_title), 2)
+    layer = leaf(f"{EXT_PREFIX}:layer", escape_text(layer_id), 3)
+    extensions = f"{indentation(2)}<extensions>"
+    waypoints = []
+    for index, row in enumerate(rows):
+        if not present[index]:
+            continue
+        # coordinates are digits, signs and points: nothing to escape
+        lat = decimal_text(ys[index], COORDINATE_DECIMALS)
+        lon = decimal_text(xs[index], COORDINATE_DECIMALS)
+        waypoints.append(
+            f'{indentation(1)}<wpt lat="{lat}" lon="{lon}">'
+            + leaf("name", escape_text(names[index]), 2)
+            + leaf("desc", escape_text(site_text(data, row)), 2)
+            + kind
+            + extensions
+            + leaf(f"{EXT_PREFIX}:id", escape_text(str(row["id"])), 3)
+            + layer
+            + f"{indentation(2)}</extensions>{indentation(1)}</wpt>"
+        )
+    return waypoints
+
+
+def write_sites(data: ExportData, path) -> None:
+    """Write ``heritage.gpx``: metadata, then a waypoint per site, written to ``path``
+    :data:`CHUNK_ROWS` sites at a time, so memory stays bounded at any number of sites."""
+    with XmlStream(path) as out:
+        attributes = "".join(
+            f' {key}="{escape_attribute(value)}"' for key, value in root_attributes().items()
+        )
+        out.write(f"<gpx{attributes}>{indentation(1)}<metadata>")
+        out.write(leaf("name", escape_text(data.text(data.project.title)), 2))
+        if data.project.description:
+            out.write(leaf("desc", escape_text(data.text(data.project.description)), 2))
+        out.write(f"{indentation(1)}</metadata>")
+        for layer_id, frame in data.layers.items():
+            layer_title = data.text(data.layer_spec(layer_id).title)
+            for start in range(0, len(frame), CHUNK_ROWS):
+                chunk = frame.iloc[start : start + CHUNK_ROWS]
+                for waypoint in _waypoints(data, chunk, layer_id, layer_title):
+                    out.write(waypoint)
+        out.write(f"{indentation(0)}</gpx>")
 
 
 def outputs(data: ExportData) -> list[str]:
@@ -81,7 +127,7 @@ def outputs(data: ExportData) -> list[str]:
 
 def write(data: ExportData, paths: dict) -> None:
     names = outputs(data)
-    write_document(document(data), paths[names[0]])
+    write_sites(data, paths[names[0]])
     if data.tours:
         tour_doc = tours.gpx_document(data, root_attributes(), EXT_PREFIX)
         write_document(tour_doc, paths[names[1]])

@@ -9,14 +9,13 @@ descriptions, location precision and the event timeline), a TimeSpan from the si
 period (Google Earth's time slider uses it; the years it spans follow the map page's
 rule, :func:`heritage_mapper.dates.filter_bounds`: an unknown end is the known end's
 own year, ``/..`` starts in the data's present year), a per-layer icon colour, ExtendedData
-with the site id and properties, and its geometry. The document is built with
-:mod:`xml.etree.ElementTree`, so every value is escaped; description HTML is escaped a
-second time (see :mod:`heritage_mapper.export.timeline`).
+with the site id and properties, and its geometry. The sites file is written as text, a
+chunk of sites at a time (:class:`heritage_mapper.export.xmlfile.XmlStream`), every value
+escaped as ElementTree escapes it; description HTML is escaped a second time (see
+:mod:`heritage_mapper.export.timeline`). The small tours file is an ElementTree.
 """
 
 from __future__ import annotations
-
-import xml.etree.ElementTree as ET
 
 from heritage_mapper.dates import filter_bounds
 from heritage_mapper.export import tours
@@ -24,18 +23,28 @@ from heritage_mapper.export.tables import (
     DATASET_STEM,
     ExportData,
     decimal_text,
-    plain,
+    plain_column,
 )
-from heritage_mapper.export.timeline import site_html, site_name
+from heritage_mapper.export.timeline import description_rows, site_html, site_names
 from heritage_mapper.export.tours import TOURS_STEM
-from heritage_mapper.export.xmlfile import sub_element, write_document
+from heritage_mapper.export.xmlfile import (
+    XmlStream,
+    escape_attribute,
+    escape_text,
+    indentation,
+    leaf,
+    write_document,
+)
 from heritage_mapper.model import localized
 
-__all__ = ["KML_NS", "outputs", "write", "kml_color"]
+__all__ = ["KML_NS", "outputs", "write", "write_sites", "kml_color"]
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 EXTENSION = ".kml"
 COORDINATE_DECIMALS = 7
+#: Sites made into Placemarks at a time (column by column) before they are written.
+CHUNK_ROWS = 2000
+PLACEMARK_LEVEL = 3  # kml > Document > Folder > Placemark
 EXTENDED_DATA = (  # after "id" and the names; a per-language column once per language
     "layer",
     "category",
@@ -67,39 +76,58 @@ def _coordinates(coords) -> str:
     return " ".join(",".join(decimal_text(v, COORDINATE_DECIMALS) for v in xy[:2]) for xy in coords)
 
 
-def _geometry(parent, geom) -> None:
+def _geometry(geom, level: int) -> str:
+    """``geom`` as KML ``level`` deep, with its indentation (coordinates need no escaping:
+    they are digits, signs, points, commas and spaces)."""
     kind = geom.geom_type
-    if kind == "Point":
-        sub_element(sub_element(parent, "Point"), "coordinates", _coordinates(geom.coords))
-    elif kind == "LineString":
-        sub_element(sub_element(parent, "LineString"), "coordinates", _coordinates(geom.coords))
-    elif kind == "Polygon":
-        polygon = sub_element(parent, "Polygon")
-        outer = sub_element(sub_element(polygon, "outerBoundaryIs"), "LinearRing")
-        sub_element(outer, "coordinates", _coordinates(geom.exterior.coords))
-        for ring in geom.interiors:
-            inner = sub_element(sub_element(polygon, "innerBoundaryIs"), "LinearRing")
-            sub_element(inner, "coordinates", _coordinates(ring.coords))
-    else:  # Multi* and GeometryCollection
-        multi = sub_element(parent, "MultiGeometry")
-        for part in geom.geoms:
-            _geometry(multi, part)
+    if kind in ("Point", "LineString"):
+        coordinates = leaf("coordinates", _coordinates(geom.coords), level + 1)
+        return f"{indentation(level)}<{kind}>{coordinates}{indentation(level)}</{kind}>"
+    if kind == "Polygon":
+        rings = [("outerBoundaryIs", geom.exterior)]
+        rings += [("innerBoundaryIs", ring) for ring in geom.interiors]
+        parts = [
+            f"{indentation(level + 1)}<{boundary}>{indentation(level + 2)}<LinearRing>"
+            + leaf("coordinates", _coordinates(ring.coords), level + 3)
+            + f"{indentation(level + 2)}</LinearRing>{indentation(level + 1)}</{boundary}>"
+            for boundary, ring in rings
+        ]
+        return f"{indentation(level)}<Polygon>{''.join(parts)}{indentation(level)}</Polygon>"
+    # Multi* and GeometryCollection
+    parts = "".join(_geometry(part, level + 1) for part in geom.geoms)
+    if not parts:
+        return f"{indentation(level)}<MultiGeometry />"
+    return f"{indentation(level)}<MultiGeometry>{parts}{indentation(level)}</MultiGeometry>"
 
 
-def _placemark(folder, data: ExportData, row: dict, style_id: str, present) -> None:
-    placemark = sub_element(folder, "Placemark")
-    sub_element(placemark, "name", site_name(data, row))
-    sub_element(placemark, "description", site_html(data, row))
-    period = plain(row.get("period"))
-    begin, end = filter_bounds(period, present) if period else (None, None)
-    if begin or end:
-        span = sub_element(placemark, "TimeSpan")
-        if begin:
-            sub_element(span, "begin", begin.isoformat())
-        if end:
-            sub_element(span, "end", end.isoformat())
-    sub_element(placemark, "styleUrl", f"#{style_id}")
-    extended = sub_element(placemark, "ExtendedData")
+def _geometries(frame, level: int) -> list[str]:
+    """Each row's geometry as KML (``""`` when it has none). Points, nearly all sites,
+    are formatted from coordinate arrays rather than one shapely object at a time."""
+    import shapely
+
+    if "geometry" not in frame.columns:
+        return [""] * len(frame)
+    geoms = frame["geometry"].to_numpy(dtype=object)
+    missing = shapely.is_missing(geoms)
+    empty = missing | shapely.is_empty(geoms)
+    point = (shapely.get_type_id(geoms) == 0) & ~empty
+    xs = shapely.get_x(geoms[point]).tolist()
+    ys = shapely.get_y(geoms[point]).tolist()
+    point_open = f"{indentation(level)}<Point>{indentation(level + 1)}<coordinates>"
+    point_close = f"</coordinates>{indentation(level)}</Point>"
+    points = iter(
+        f"{point_open}{decimal_text(x, COORDINATE_DECIMALS)},"
+        f"{decimal_text(y, COORDINATE_DECIMALS)}{point_close}"
+        for x, y in zip(xs, ys, strict=True)
+    )
+    return [
+        next(points) if is_point else ("" if is_empty else _geometry(geom, level))
+        for geom, is_point, is_empty in zip(geoms, point.tolist(), empty.tolist(), strict=True)
+    ]
+
+
+def _extended_keys(data: ExportData) -> list[str]:
+    """The ExtendedData columns: id, the names, then :data:`EXTENDED_DATA`."""
     names = [localized("name", lang) for lang in data.languages]
     keys = [
         column
@@ -110,42 +138,107 @@ def _placemark(folder, data: ExportData, row: dict, style_id: str, present) -> N
             else [key]
         )
     ]
-    for key in ("id", *names, *keys):
-        value = plain(row.get(key))
+    return ["id", *names, *keys]
+
+
+def _extended_column(frame, key: str, level: int) -> list[str]:
+    """One ExtendedData ``<Data>`` per row of ``frame`` for column ``key`` (``""`` where
+    the value is missing), escaped and indented ``level`` deep."""
+    if key not in frame.columns:
+        return [""] * len(frame)
+    head = f'{indentation(level)}<Data name="{escape_attribute(key)}">{indentation(level + 1)}'
+    tail = indentation(level) + "</Data>"
+    empty = f"{head}<value />{tail}"  # leaf("value", "", ...) inlined: once per value
+    items = []
+    for value in plain_column(frame[key]):
         if value is None:
+            items.append("")
             continue
-        if isinstance(value, list):
-            value = "; ".join(str(v) for v in value)
-        sub_element(sub_element(extended, "Data", name=key), "value", str(value))
-    geometry = row.get("geometry")
-    if geometry is not None and not geometry.is_empty:
-        _geometry(placemark, geometry)
+        text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        escaped = escape_text(text)
+        items.append(f"{head}<value>{escaped}</value>{tail}" if escaped else empty)
+    return items
 
 
-def document(data: ExportData) -> ET.ElementTree:
-    """The KML document as an ElementTree."""
-    root = ET.Element("kml", xmlns=KML_NS)  # children inherit the default namespace
-    doc = sub_element(root, "Document")
-    sub_element(doc, "name", data.text(data.project.title))
-    description = data.text(data.project.description) if data.project.description else ""
-    if description:
-        sub_element(doc, "description", description)
-    for layer_id in data.layers:
-        style = sub_element(doc, "Style", id=f"layer-{layer_id}")
-        icon = sub_element(style, "IconStyle")
-        sub_element(icon, "color", kml_color(data.layer_spec(layer_id).color))
-    present = data.present_year()
-    for layer_id, frame in data.layers.items():
-        folder = sub_element(doc, "Folder")
-        title = data.layer_spec(layer_id).title
-        sub_element(folder, "name", data.text(title))
-        others = [data.text(title, lang) for lang in data.languages[1:]]
-        if any(others):
-            sub_element(folder, "description", " / ".join(o for o in others if o))
-        for row in frame.to_dict("records"):
-            _placemark(folder, data, row, f"layer-{layer_id}", present)
-    ET.indent(root, space="  ")
-    return ET.ElementTree(root)
+def _time_span(period, present, level: int) -> str:
+    """The TimeSpan of a site's period (``""`` when it has no bounds)."""
+    begin, end = filter_bounds(period, present) if period else (None, None)
+    if not (begin or end):
+        return ""
+    parts = [indentation(level), "<TimeSpan>"]
+    if begin:
+        parts.append(leaf("begin", begin.isoformat(), level + 1))
+    if end:
+        parts.append(leaf("end", end.isoformat(), level + 1))
+    parts += [indentation(level), "</TimeSpan>"]
+    return "".join(parts)
+
+
+def _placemarks(data: ExportData, frame, style_id: str, present, spans: dict) -> list[str]:
+    """The Placemarks of ``frame``'s rows, three levels deep (kml, Document, Folder),
+    each made of column-wise pieces. ``spans`` memoises TimeSpans by period."""
+    level = PLACEMARK_LEVEL
+    names = [leaf("name", escape_text(name), level + 1) for name in site_names(data, frame)]
+    descriptions = [
+        leaf("description", escape_text(site_html(data, row)), level + 1)
+        for row in description_rows(data, frame)
+    ]
+    periods = plain_column(frame["period"]) if "period" in frame.columns else [None] * len(frame)
+    times = []
+    for period in periods:
+        if period not in spans:
+            spans[period] = _time_span(period, present, level + 1)
+        times.append(spans[period])
+    style = leaf("styleUrl", escape_text(f"#{style_id}"), level + 1)
+    extended = [_extended_column(frame, key, level + 2) for key in _extended_keys(data)]
+    geometries = _geometries(frame, level + 1)
+    placemarks = []
+    for index, name in enumerate(names):
+        items = "".join(column[index] for column in extended)
+        if items:
+            items = f"{indentation(level + 1)}<ExtendedData>{items}"
+            items += f"{indentation(level + 1)}</ExtendedData>"
+        else:
+            items = f"{indentation(level + 1)}<ExtendedData />"
+        placemarks.append(
+            f"{indentation(level)}<Placemark>{name}{descriptions[index]}{times[index]}{style}"
+            f"{items}{geometries[index]}{indentation(level)}</Placemark>"
+        )
+    return placemarks
+
+
+def write_sites(data: ExportData, path) -> None:
+    """Write ``heritage.kml``: a Folder per layer, the Placemarks written to ``path``
+    :data:`CHUNK_ROWS` sites at a time, so memory stays bounded at any number of sites."""
+    with XmlStream(path) as out:
+        out.write(f'<kml xmlns="{escape_attribute(KML_NS)}">{indentation(1)}<Document>')
+        out.write(leaf("name", escape_text(data.text(data.project.title)), 2))
+        description = data.text(data.project.description) if data.project.description else ""
+        if description:
+            out.write(leaf("description", escape_text(description), 2))
+        for layer_id in data.layers:
+            color = leaf("color", escape_text(kml_color(data.layer_spec(layer_id).color)), 4)
+            out.write(
+                f'{indentation(2)}<Style id="{escape_attribute(f"layer-{layer_id}")}">'
+                f"{indentation(3)}<IconStyle>{color}{indentation(3)}</IconStyle>"
+                f"{indentation(2)}</Style>"
+            )
+        present = data.present_year()
+        spans: dict = {}
+        for layer_id, frame in data.layers.items():
+            out.write(indentation(2) + "<Folder>")
+            title = data.layer_spec(layer_id).title
+            out.write(leaf("name", escape_text(data.text(title)), 3))
+            others = [data.text(title, lang) for lang in data.languages[1:]]
+            if any(others):
+                text = " / ".join(o for o in others if o)
+                out.write(leaf("description", escape_text(text), 3))
+            for start in range(0, len(frame), CHUNK_ROWS):
+                chunk = frame.iloc[start : start + CHUNK_ROWS]
+                for placemark in _placemarks(data, chunk, f"layer-{layer_id}", present, spans):
+                    out.write(placemark)
+            out.write(indentation(2) + "</Folder>")
+        out.write(f"{indentation(1)}</Document>{indentation(0)}</kml>")
 
 
 def outputs(data: ExportData) -> list[str]:
@@ -155,6 +248,6 @@ def outputs(data: ExportData) -> list[str]:
 
 def write(data: ExportData, paths: dict) -> None:
     names = outputs(data)
-    write_document(document(data), paths[names[0]])
+    write_sites(data, paths[names[0]])
     if data.tours:
         write_document(tours.kml_document(data, KML_NS), paths[names[1]])
