@@ -134,9 +134,9 @@ class CountingProgress:
 def test_the_map_and_export_steps_move_once_per_page_and_format(geodata, tmp_path, jobs):
     progress = CountingProgress()
     build(geodata, tmp_path / "maps", exports_dir=tmp_path / "exports", jobs=jobs,
-          progress=progress, formats=["geojson", "csv", "qgis"])  # fmt: skip
+          progress=progress, formats=["geojson", "csv", "qgis", "kml", "gpx"])  # fmt: skip
     (exports,) = [v for k, v in progress.steps.items() if k.startswith("Writing the exports")]
-    assert exports == [4, 4]  # geojson, csv, and qgis with the GeoPackage it opens
+    assert exports == [6, 6]  # geojson, csv, kml, gpx, and qgis with the GeoPackage it opens
     pages = len(list((tmp_path / "maps").glob("*.html")))
     assert progress.steps["Rendering the map pages"] == [pages, pages] and pages > 1
     # the rows the long steps count as they go: every site and event read, and every
@@ -148,8 +148,8 @@ def test_the_map_and_export_steps_move_once_per_page_and_format(geodata, tmp_pat
 
 
 def records_in(folder: Path) -> int:
-    """The features of every GeoJSON and GeoPackage file of ``folder`` and the rows of
-    every CSV file (not its header)."""
+    """The features of every GeoJSON and GeoPackage file of ``folder``, the rows of every
+    CSV file (not its header), the sites of the KML and GPX files (not the tours')."""
     import csv
     import json
 
@@ -162,6 +162,10 @@ def records_in(folder: Path) -> int:
         elif path.suffix == ".csv":
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 total += len(list(csv.reader(handle))) - 1
+        elif path.name == "heritage.kml":
+            total += path.read_text(encoding="utf-8").count("<Placemark")
+        elif path.name == "heritage.gpx":
+            total += path.read_text(encoding="utf-8").count("<wpt ")
         elif path.suffix == ".gpkg":
             for layer, _ in pyogrio.list_layers(path):
                 total += pyogrio.read_info(path, layer=layer)["features"]

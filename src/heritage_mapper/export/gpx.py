@@ -26,6 +26,7 @@ from heritage_mapper.export.xmlfile import (
     leaf,
     write_document,
 )
+from heritage_mapper.progress import count_rows
 
 __all__ = ["GPX_NS", "GPX_EXTENSIONS_NS", "outputs", "write", "write_sites"]
 
@@ -117,6 +118,7 @@ def write_sites(data: ExportData, path) -> None:
                 chunk = frame.iloc[start : start + CHUNK_ROWS]
                 for waypoint in _waypoints(data, chunk, layer_id, layer_title):
                     out.write(waypoint)
+                count_rows(len(chunk))  # a progress display's features written
         out.write(f"{indentation(0)}</gpx>")
 
 

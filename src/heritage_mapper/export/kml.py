@@ -36,6 +36,7 @@ from heritage_mapper.export.xmlfile import (
     write_document,
 )
 from heritage_mapper.model import localized
+from heritage_mapper.progress import count_rows
 
 __all__ = ["KML_NS", "outputs", "write", "write_sites", "kml_color"]
 
@@ -237,6 +238,7 @@ def write_sites(data: ExportData, path) -> None:
                 chunk = frame.iloc[start : start + CHUNK_ROWS]
                 for placemark in _placemarks(data, chunk, f"layer-{layer_id}", present, spans):
                     out.write(placemark)
+                count_rows(len(chunk))  # a progress display's features written
             out.write(indentation(2) + "</Folder>")
         out.write(f"{indentation(1)}</Document>{indentation(0)}</kml>")
 
