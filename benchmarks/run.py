@@ -194,6 +194,14 @@ FIGURES = (
         ("max", 2048.0),
     ),
     ("whole_build_export_bytes", "whole build: bytes exported vs input", "B", "input_bytes", None),
+    ("whole_build_jobs1_s", "whole build --jobs 1: wall", "s", None, ("lt_at", (100_000, 180.0))),
+    (
+        "whole_build_jobs1_tree_pss_mb",
+        "whole build --jobs 1: peak memory (PSS)",
+        "MB",
+        None,
+        ("max", 2048.0),
+    ),
     ("build_peak_rss_mb", "peak memory of the map build (RSS)", "MB", None, ("max", 2048.0)),
     ("map_html_bytes", "map HTML bytes", "B", "explore_html_bytes", ("ratio_max", 0.25)),
     ("browser_ready_s", "browser: map ready", "s", "explore_browser_ready_s", ("ratio_lt", 1.0)),
@@ -531,13 +539,18 @@ def measure_size(size: int, work: Path, seed: int) -> dict:
         f"peak RSS {w['peak_rss_mb']:,.0f} MB (all processes, PSS {w['tree_pss_mb']:,.0f} MB), "
         f"exports {w['export_bytes'] / MIB:,.1f} MiB ({', '.join(w['formats'])})"
     )
+    # one step at a time: what a machine short of memory runs (no copy-on-write copies)
+    one = whole_build_in_child(root, work / f"vn-{size}-whole-jobs1", jobs=1)
+    r["whole_build_jobs1_s"], r["whole_build_jobs1_tree_pss_mb"] = one["s"], one["tree_pss_mb"]
+    log(f"  whole build --jobs 1: {one['s']:.1f} s wall, peak PSS {one['tree_pss_mb']:,.0f} MB")
     measure_steps(root, out, r)
     whole_build_baseline(r)
     return r
 
 
-def whole_build_in_child(geodata_dir: Path, out: Path) -> dict:
-    """The plain ``heritage-mapper build`` (maps and every default export) in a child.
+def whole_build_in_child(geodata_dir: Path, out: Path, jobs: int | None = None) -> dict:
+    """The plain ``heritage-mapper build`` (maps and every default export) in a child
+    (with ``--jobs`` when ``jobs`` is given).
 
     Wall time, CPU time (user + sys) and the largest process's peak RSS from
     :func:`run_measured` (``RUSAGE_CHILDREN``: every process the build waited for);
@@ -554,6 +567,7 @@ def whole_build_in_child(geodata_dir: Path, out: Path) -> dict:
     maps, exports = out / "maps", out / "exports"
     command = heritage_mapper_command("build", "--geodata", str(geodata_dir), "--out", str(maps))
     command += ["--exports", str(exports), "--max-bytes", str(MAX_BYTES), "--quiet"]
+    command += ["--jobs", str(jobs)] if jobs is not None else []
     peak = {"kb": 0}
 
     def sample(pid: int):
