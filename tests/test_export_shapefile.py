@@ -134,6 +134,35 @@ def test_fit_dbf_text_never_splits_a_vietnamese_letter():
         assert set(cut) <= {"ễ", "…"}
 
 
+def test_fit_dbf_text_keeps_what_fits_and_cuts_what_does_not_around_the_short_cut():
+    # up to 63 characters is kept without encoding (at most 4 UTF-8 bytes each)
+    for text in ("ễ" * 63, "🏯" * 63, "a" * 254, "ễ" * 84):  # 252, 252, 254, 252 bytes
+        assert fit_dbf_text(text) == text
+    for text in ("🏯" * 64, "a" * 255, "ễ" * 85):  # 256, 255, 255 bytes
+        cut = fit_dbf_text(text)
+        assert cut.endswith("…") and len(cut.encode("utf-8")) <= DBF_TEXT_MAX_BYTES
+
+
+def test_shapefile_kinds_by_type_id_are_the_kinds_by_geometry_type():
+    import shapely
+
+    from heritage_mapper.export.shapefile import GEOMETRY_KINDS, KIND_OF_TYPE_ID
+
+    samples = [
+        shapely.Point(0, 0),
+        shapely.LineString([(0, 0), (1, 1)]),
+        shapely.LinearRing([(0, 0), (1, 0), (1, 1)]),
+        shapely.box(0, 0, 1, 1),
+        shapely.MultiPoint([(0, 0)]),
+        shapely.MultiLineString([[(0, 0), (1, 1)]]),
+        shapely.MultiPolygon([shapely.box(0, 0, 1, 1)]),
+        shapely.GeometryCollection([shapely.Point(0, 0)]),
+    ]
+    for geometry in samples:
+        kind = KIND_OF_TYPE_ID.get(int(shapely.get_type_id(geometry)))
+        assert kind == GEOMETRY_KINDS.get(geometry.geom_type), geometry.geom_type
+
+
 def test_events_at_sites_have_date_fields(zips):
     back = pyogrio.read_dataframe(zips[-1])
     assert str(back["date_start"].dtype).startswith("datetime64")

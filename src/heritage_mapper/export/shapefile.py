@@ -151,6 +151,8 @@ def fit_dbf_text(text: str) -> str:
     >>> len(short.encode("utf-8")) <= 254, short.endswith("…")
     (True, True)
     """
+    if len(text) <= DBF_TEXT_MAX_BYTES // 4:  # at most 4 bytes a character: it fits
+        return text  # (nearly every value: no encoding; the reader left no lone surrogate)
     encoded = text.encode("utf-8")
     if len(encoded) <= DBF_TEXT_MAX_BYTES:
         return text
@@ -168,6 +170,8 @@ GEOMETRY_KINDS = {
     "MultiPolygon": "polygon",
 }
 KIND_ORDER = ("point", "line", "polygon")
+#: :data:`GEOMETRY_KINDS` by shapely's geometry type id (``shapely.get_type_id``).
+KIND_OF_TYPE_ID = {0: "point", 4: "point", 1: "line", 5: "line", 3: "polygon", 6: "polygon"}
 
 
 def _kind_parts(geometry) -> dict[str, object]:
@@ -212,11 +216,14 @@ def geometry_parts(name: str, frame) -> list[tuple[str, object]]:
     >>> [n for n, _ in geometry_parts("sites-a.shp.zip", frame)]
     ['sites-a.point.shp.zip', 'sites-a.polygon.shp.zip']
     """
+    import numpy as np
+    import shapely
+
+    types = shapely.get_type_id(frame.geometry.to_numpy())  # -1: no geometry
+    kinds = {KIND_OF_TYPE_ID.get(t) for t in np.unique(types[types >= 0]).tolist()}
+    if None not in kinds and len(kinds) <= 1:  # one kind, no ring or collection
+        return [(name, frame)]
     geometries = list(frame.geometry)
-    if all(g is None or g.geom_type in GEOMETRY_KINDS for g in geometries):
-        kinds = {GEOMETRY_KINDS[g.geom_type] for g in geometries if g is not None}
-        if len(kinds) <= 1:
-            return [(name, frame)]
     split = [_kind_parts(g) for g in geometries]
     present = [k for k in KIND_ORDER if any(k in parts for parts in split)]
     stem = name.removesuffix(EXTENSION)
