@@ -97,9 +97,11 @@ def fork_map(
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, POLL_SECONDS, return_when=FIRST_COMPLETED)
-                if counts is not None and sum(counts) > counted:
-                    count(sum(counts) - counted)
-                    counted = sum(counts)
+                # read once: a process may add to its slot between two reads
+                total = sum(counts) if counts is not None else counted
+                if total > counted:
+                    count(total - counted)
+                    counted = total
                 for future in sorted(done, key=futures.get):
                     index = futures[future]
                     try:
