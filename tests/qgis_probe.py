@@ -124,6 +124,36 @@ def describe(layer):
     return out
 
 
+def describe_relations(project):
+    """Each relation, and what it joins: every referencing feature's referenced
+    feature's ``id`` and ``summary_*``, every referenced feature's referencing ids."""
+    out = {}
+    for relation_id, relation in sorted(project.relationManager().relations().items()):
+        child, parent = relation.referencingLayer(), relation.referencedLayer()
+        entry = {
+            "valid": relation.isValid(),
+            "name": relation.name(),
+            "referencing": child.name() if child else None,
+            "referenced": parent.name() if parent else None,
+            "fields": [list(pair) for pair in relation.fieldPairs().items()],
+        }
+        if relation.isValid():
+            parents = {}
+            for feature in child.getFeatures():
+                found = relation.getReferencedFeature(feature)
+                summaries = [n for n in found.fields().names() if n.startswith("summary_")]
+                parents[feature["id"]] = (
+                    [found["id"], *(found[n] for n in summaries)] if found.isValid() else None
+                )
+            entry["parent_of"] = parents
+            entry["children_of"] = {
+                feature["id"]: sorted(c["id"] for c in relation.getRelatedFeatures(feature))
+                for feature in parent.getFeatures()
+            }
+        out[relation_id] = entry
+    return out
+
+
 def main():
     project_path, png = sys.argv[1], sys.argv[2]
     extra = list(zip(sys.argv[3::2], sys.argv[4::2], strict=True))
@@ -163,6 +193,17 @@ def main():
         for name, r in frames.items()
     }
     result["events"] = {name: visible(events, frame) for name, frame in frames.items()}
+
+    result["display"] = {layer.name(): layer.displayExpression() for layer in layers}
+    result["widgets"] = {
+        layer.name(): {
+            field.name(): layer.editorWidgetSetup(k).type()
+            for k, field in enumerate(layer.fields())
+            if layer.editorWidgetSetup(k).type()
+        }
+        for layer in layers
+    }
+    result["relations"] = describe_relations(project)
 
     files = {}
     for path, end_field in extra:

@@ -46,6 +46,7 @@ VISIT = [
     "ev-1959-ho-chi-minh-visit@tuan-chau-fishing-village",
 ]
 MILITIA = "ev-1965-nam-hoa-militia@nam-hoa-battle-positions"
+EVENTS_TABLE = "Sự kiện (bảng)"
 #: Frame → the events a Temporal Controller frame must show (tests/qgis_probe.py FRAMES).
 VILLAGES = "ev-1965-1968-combat-villages@yen-hung-combat-villages"
 EXPECTED = {
@@ -148,11 +149,13 @@ def test_the_project_opens_with_every_layer_valid(wgs84, quang_ninh):
     counts = {layer["name"]: layer["count"] for layer in result["layers"]}
     for layer in result["layers"]:
         assert layer["valid"], layer["name"]
-        assert layer["crs"] == "EPSG:4326", layer["name"]
+        if layer["name"] != EVENTS_TABLE:  # a table without geometry has no CRS
+            assert layer["crs"] == "EPSG:4326", layer["name"]
         assert layer["source"].startswith(str(out / "heritage.gpkg") + "|layername=")
     for spec in quang_ninh.project.layers:
         assert counts[spec.title["vi"]] == len(quang_ninh.layers[spec.id])
     assert counts["Sự kiện tại di tích"] == 6
+    assert counts[EVENTS_TABLE] == len(quang_ninh.events)
     basemap = {spec.id: len(quang_ninh.basemap[spec.id]) for spec in quang_ninh.project.basemap}
     assert {k: counts[k] for k in basemap} == basemap
 
@@ -161,6 +164,7 @@ def test_groups_and_order_follow_project_json(wgs84, quang_ninh):
     _, result = wgs84
     groups = dict((name, members) for name, members in result["groups"])
     assert list(groups) == ["Sự kiện tại di tích", "Di tích", "Bản đồ nền"]
+    assert groups["Sự kiện tại di tích"] == ["Sự kiện tại di tích", EVENTS_TABLE]
     # the first layer of project.json is drawn first, so it is at the bottom of its group
     assert groups["Di tích"] == [s.title["vi"] for s in reversed(quang_ninh.project.layers)]
     assert groups["Bản đồ nền"] == [s.id for s in reversed(quang_ninh.project.basemap)]
@@ -218,6 +222,52 @@ def test_temporal_fields_work_with_qgis_defaults_in_the_other_formats(wgs84, kin
     assert entry["events"] == EXPECTED
 
 
+def test_each_point_leads_to_its_event_and_each_site_to_its_points(wgs84, quang_ninh):
+    """The texts events-at-sites leaves out are one relation away, both ways."""
+    _, result = wgs84
+    relations = result["relations"]
+    layer_ids = [spec.id for spec in quang_ninh.project.layers]
+    assert sorted(relations) == sorted(
+        ["event-of-pair", *(f"events-at-site-{layer_id}" for layer_id in layer_ids)]
+    )
+    assert all(relation["valid"] for relation in relations.values())
+
+    # every point's event: the events table's row with the event's summaries
+    events = quang_ninh.events.set_index("id")
+    pairs = [
+        f"{event_id}@{site_id}"
+        for event_id, site_ids in zip(events.index, events["site_ids"], strict=True)
+        for site_id in site_ids
+    ]
+    event = relations["event-of-pair"]
+    assert (event["referencing"], event["referenced"]) == ("Sự kiện tại di tích", EVENTS_TABLE)
+    assert event["fields"] == [["event_id", "id"]]
+    assert sorted(event["parent_of"]) == sorted(pairs)
+    for pair, (event_id, *summaries) in event["parent_of"].items():
+        assert event_id == pair.split("@")[0]
+        row = events.loc[event_id]
+        assert summaries == [row["summary_vi"], row["summary_en"]]
+
+    # every site's points: the events that name it, in each site layer
+    for spec in quang_ninh.project.layers:
+        relation = relations[f"events-at-site-{spec.id}"]
+        assert relation["referenced"] == spec.title["vi"]
+        assert relation["fields"] == [["site_id", "id"]]
+        sites = quang_ninh.layers[spec.id]["id"].tolist()
+        assert relation["children_of"] == {
+            site: sorted(p for p in pairs if p.endswith("@" + site)) for site in sites
+        }
+    rally = relations["events-at-site-liberation-1955"]["children_of"]["hon-gai-rally-ground"]
+    assert RALLY in rally
+
+    # a point's form shows its event (embedded), and layers are named in the language
+    assert result["widgets"]["Sự kiện tại di tích"] == {"event_id": "RelationReference"}
+    assert result["display"]["Sự kiện tại di tích"] == '"title_vi"'
+    assert result["display"][EVENTS_TABLE] == '"title_vi"'
+    for spec in quang_ninh.project.layers:
+        assert result["display"][spec.title["vi"]] == '"name_vi"'
+
+
 def test_basemap_layers_carry_their_attribution(wgs84, quang_ninh):
     _, result = wgs84
     layers = layers_by_name(result)
@@ -257,8 +307,12 @@ def test_vn2000_project_in_english(vn2000_en, quang_ninh):
     assert result["title"] == quang_ninh.project.title["en"]
     assert [name for name, _ in result["groups"]] == ["Events at sites", "Sites", "Basemap"]
     for layer in result["layers"]:
-        assert layer["valid"] and layer["crs"] == "EPSG:5899", layer["name"]
+        assert layer["valid"], layer["name"]
+        if layer["name"] != "Events (table)":
+            assert layer["crs"] == "EPSG:5899", layer["name"]
         assert layer["source"].startswith(str(out / "heritage.epsg5899.gpkg"))
+    assert result["display"]["Events (table)"] == '"title_en"'
+    assert all(relation["valid"] for relation in result["relations"].values())
     sites = layers_by_name(result)[quang_ninh.project.layers[0].title["en"]]
     assert sites["label_field"] == "name_en"
     assert sites["categories"][0]["label"] == quang_ninh.project.categories[0].label["en"]

@@ -14,6 +14,12 @@ relative path, so the two files move together. It holds:
   start ``date_start``, end ``date_end_excl`` (the exclusive end, see
   :mod:`heritage_mapper.export.gpkg`), QGIS's default "Include start, exclude end";
   the project's time range runs from the first start to the last end, a year a step;
+- the events table (no geometry) beneath it, and two kinds of relations so that
+  nothing is lost by keeping the texts out of events-at-sites: a point's ``event_id``
+  is a relation reference to its event (its form shows the event's titles, summaries
+  and source), and each site's form lists its events-at-sites points
+  (``site_id`` → the site layer's ``id``); every layer's display name is its title
+  or name in the chosen language;
 - the basemap layers of ``project.json`` in a group beneath (land, province areas and
   boundaries, places), styled like the page's basemap, each with its attribution and
   licence as layer attribution and metadata rights;
@@ -36,6 +42,7 @@ from xml.etree import ElementTree as ET
 
 from heritage_mapper.export.gpkg import (
     EVENTS_AT_SITES_DESCRIPTION,
+    EVENTS_DESCRIPTION,
     basemap_layer_name,
 )
 from heritage_mapper.export.gpkg import EXTENSION as GPKG_EXTENSION
@@ -43,6 +50,7 @@ from heritage_mapper.export.tables import (
     DATASET_STEM,
     END_EXCLUSIVE,
     EVENTS_AT_SITES_STEM,
+    EVENTS_STEM,
     ExportData,
     xml_text,
 )
@@ -77,6 +85,14 @@ GROUP_TITLES = {
     "sites": {"vi": "Di tích", "en": "Sites", "fr": "Sites"},
     "basemap": {"vi": "Bản đồ nền", "en": "Basemap", "fr": "Fond de carte"},
 }
+#: The events table's layer name (no geometry: it is read through the relations).
+EVENTS_TABLE_TITLE = {"vi": "Sự kiện (bảng)", "en": "Events (table)", "fr": "Événements (table)"}
+#: The relation from an event-at-site point to its row of the events table.
+EVENT_RELATION = "event-of-pair"
+#: The relation from a site to its events-at-sites points, one per site layer.
+SITE_RELATION_PREFIX = "events-at-site-"
+NO_GEOMETRY = "No geometry"
+EVENTS_TABLE_ID = "events-table"  # its layer id (the site layers' ids are their own)
 YEAR_STEP = ("1", "y")  # the Temporal Controller's step: a year
 
 
@@ -129,7 +145,10 @@ def _is_hex(color) -> bool:
 def _options(parent, values: dict) -> ET.Element:
     element = _el(parent, "Option", type="Map")
     for key, value in values.items():
-        _el(element, "Option", name=key, type="QString", value=value)
+        if isinstance(value, bool):
+            _el(element, "Option", name=key, type="bool", value="true" if value else "false")
+        else:
+            _el(element, "Option", name=key, type="QString", value=value)
     return element
 
 
@@ -365,10 +384,25 @@ class _Layer:
     """One map layer: its id, GeoPackage layer, geometry kind and how to write its style."""
 
     def __init__(
-        self, layer_id, table, name, geometry, style, *, abstract="", rights=(), attr=None
+        self,
+        layer_id,
+        table,
+        name,
+        geometry,
+        style,
+        *,
+        abstract="",
+        rights=(),
+        attr=None,
+        display="",
+        widgets=None,
     ):
         self.id, self.table, self.name, self.geometry = layer_id, table, name, geometry
         self.style, self.abstract, self.rights, self.attribution = style, abstract, rights, attr
+        #: the expression QGIS names a feature by (forms, relation widgets, identify)
+        self.display = display
+        #: field name → (editor widget type, its options) for the attribute form
+        self.widgets = widgets or {}
 
 
 def project_xml(data: ExportData) -> bytes:
@@ -379,6 +413,7 @@ def project_xml(data: ExportData) -> bytes:
     source = "./" + gpkg_name(data)
 
     events = _events_layer(data, lang)
+    events_table = _events_table_layer(data, lang)
     sites = [_site_layer(data, layer_id, lang) for layer_id in reversed(list(data.layers))]
     basemap = [
         _basemap_layer(data, spec, lang)
@@ -386,7 +421,7 @@ def project_xml(data: ExportData) -> bytes:
         if spec.id in data.basemap
     ]
     groups = [
-        ("events", [events]),
+        ("events", [events, events_table]),
         ("sites", sites),
         ("basemap", basemap),
     ]
@@ -454,6 +489,7 @@ def project_xml(data: ExportData) -> bytes:
         _el(meta, "rights", text)
     _el(meta, "links")
 
+    _relations(root, data, events, events_table, sites)
     _view_settings(root, data)
     _time_settings(root, data)
 
@@ -503,6 +539,16 @@ def _events_layer(data: ExportData, lang: str) -> _Layer:
         _el(fixed, "end", "")
 
     name = data.text(GROUP_TITLES["events"], lang)
+    # the point's event shown by the relation, its form embedded (summaries, source)
+    event = {
+        "AllowAddFeatures": False,
+        "AllowNULL": False,
+        "MapIdentification": False,
+        "ReadOnly": True,
+        "Relation": EVENT_RELATION,
+        "ShowForm": True,
+        "ShowOpenFormButton": True,
+    }
     return _Layer(
         EVENTS_AT_SITES_STEM,
         EVENTS_AT_SITES_STEM,
@@ -510,7 +556,33 @@ def _events_layer(data: ExportData, lang: str) -> _Layer:
         "Point",
         style,
         abstract=EVENTS_AT_SITES_DESCRIPTION,
+        display=_field_expression(f"title_{lang}"),
+        widgets={"event_id": ("RelationReference", event)},
     )
+
+
+def _events_table_layer(data: ExportData, lang: str) -> _Layer:
+    """The events table: no geometry, read through the relations."""
+    return _Layer(
+        EVENTS_TABLE_ID,
+        EVENTS_STEM,
+        data.text(EVENTS_TABLE_TITLE, lang),
+        NO_GEOMETRY,
+        lambda element: None,
+        abstract=EVENTS_DESCRIPTION,
+        display=_field_expression(f"title_{lang}"),
+    )
+
+
+def _field_expression(field: str) -> str:
+    """A QGIS expression reading ``field`` (a double-quoted name; ``"`` doubled).
+
+    Examples
+    --------
+    >>> _field_expression("title_vi")
+    '"title_vi"'
+    """
+    return '"' + field.replace('"', '""') + '"'
 
 
 def _site_layer(data: ExportData, layer_id: str, lang: str) -> _Layer:
@@ -540,6 +612,7 @@ def _site_layer(data: ExportData, layer_id: str, lang: str) -> _Layer:
         "Point",
         style,
         abstract=abstract,
+        display=_field_expression(field),
     )
 
 
@@ -611,16 +684,41 @@ def _map_layer(parent, data: ExportData, layer: _Layer, source: str, lang: str) 
     _el(element, "id", layer.id)
     _el(element, "datasource", f"{source}|layername={layer.table}")
     _el(element, "layername", layer.name)
-    _crs(_el(element, "srs"), data.crs)
+    if layer.geometry != NO_GEOMETRY:
+        _crs(_el(element, "srs"), data.crs)
     _metadata(element, layer.name, layer.abstract, list(layer.rights), lang, "dataset")
     if layer.attribution:
         text, href = layer.attribution
         _el(element, "attribution", text, href=href)
     _el(element, "provider", "ogr", encoding="UTF-8")
+    if layer.widgets:
+        fields = _el(element, "fieldConfiguration")
+        for field, (kind, options) in layer.widgets.items():
+            widget = _el(_el(fields, "field", name=field), "editWidget", type=kind)
+            _options(_el(widget, "config"), options)
     layer.style(element)
+    _el(element, "previewExpression", layer.display)
     _el(element, "blendMode", "0")
     _el(element, "featureBlendMode", "0")
     _el(element, "layerOpacity", "1")
+
+
+def _relations(root, data: ExportData, events: _Layer, table: _Layer, sites) -> None:
+    """Each events-at-sites point to its event, and each site to its points."""
+    relations = _el(root, "relations")
+    pairs = [(EVENT_RELATION, table.name, table, "event_id")]
+    pairs += [(SITE_RELATION_PREFIX + site.id, events.name, site, "site_id") for site in sites]
+    for relation_id, name, referenced, field in pairs:
+        relation = _el(
+            relations,
+            "relation",
+            id=relation_id,
+            name=name,
+            strength="Association",
+            referencingLayer=events.id,
+            referencedLayer=referenced.id,
+        )
+        _el(relation, "fieldRef", referencingField=field, referencedField="id")
 
 
 def _project_rights(data: ExportData, lang: str) -> list[str]:
