@@ -7,6 +7,7 @@ requests, sites drawn, popups, search, languages, filters, hostile text, file://
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 
 import pytest
@@ -57,10 +58,30 @@ def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     geodata = copy_geodata(GEODATA, root / "geodata")
     inject(geodata)
+    twin(geodata)
     out = root / "tiles"
     tiles.build_tiles(geodata, out)
     with serve(out) as (url, log):
         yield url, log
+
+
+#: A site given Cát Bà's names and a hostile present-day place: search must tell the two
+#: apart by their places, shown as text.
+TWIN, TWIN_PLACE = "bai-chay-first-victory", "<img src=x onerror=alert(5)> phường Bãi Cháy"
+
+
+def twin(geodata_dir):
+    by_id = {}
+    for path in sorted((geodata_dir / "layers").glob("*.geojson")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        by_id.update({f["properties"]["id"]: (path, doc, f) for f in doc["features"]})
+    _, _, original = by_id["cat-ba-fishing-village"]
+    path, doc, feature = by_id[TWIN]
+    props = feature["properties"]
+    for lang in ("vi", "en"):
+        props[f"name_{lang}"] = original["properties"][f"name_{lang}"]
+        props[f"admin_now_{lang}"] = TWIN_PLACE
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -219,6 +240,30 @@ def test_search_finds_a_site_and_flies_to_it(served, open_served):
     assert errors == []
 
 
+def test_search_tells_sites_of_the_same_name_apart_by_place(hostile, open_served):
+    url, _ = hostile
+    page, errors, dialogs = open_served(url)
+    page.fill("#hmt-query", "lang ca cat")
+    page.wait_for_selector(".hmt-result")
+    results = page.locator(".hmt-result")
+    assert results.count() == 2
+    assert [results.nth(k).locator(".hmt-result-place").text_content() for k in (0, 1)] == [
+        TWIN_PLACE,
+        "đặc khu Cát Hải, thành phố Hải Phòng",
+    ]
+    # the place is on its own line, and a screen reader hears it after the name
+    cat_ba = "Làng cá Cát Bà đặc khu Cát Hải, thành phố Hải Phòng"
+    assert page.get_by_role("button", name=cat_ba, exact=True).count() == 1
+    assert page.locator("#hmt-results img").count() == 0
+    results.nth(0).click()  # the twin: its own popup, at its own place
+    page.wait_for_selector(".leaflet-popup-content .hmt-popup")
+    popup = page.locator(".leaflet-popup-content .hmt-popup")
+    assert popup.locator("h2").text_content() == "Làng cá Cát Bà"
+    assert TWIN_PLACE in popup.text_content()
+    assert popup.locator("img").count() == 0
+    assert dialogs == [] and errors == []
+
+
 def test_language_switch(served, open_served):
     url, _, _ = served
     page, errors, _ = open_served(url)
@@ -278,7 +323,7 @@ def test_generated_sites_density_then_tiles(generated, open_served):
     page.fill("#hmt-query", "den")
     page.wait_for_selector(".hmt-result")
     assert 1 <= page.locator(".hmt-result").count() <= 20
-    first = page.locator(".hmt-result").first.text_content()
+    first = page.evaluate("document.querySelector('.hmt-result').firstChild.textContent")
     page.locator(".hmt-result").first.click()
     page.wait_for_selector(".leaflet-popup-content .hmt-popup")
     assert page.text_content(".leaflet-popup-content h2") == first

@@ -93,6 +93,35 @@ def test_search_chunks_are_cut_by_prefix_and_stay_small(monkeypatch):
     assert [p for p, _, _ in cuts] == ["ba", "bac", "bach", "bai", "co", "di"]
 
 
+def test_sites_of_the_same_name_carry_their_place_in_the_index():
+    """Two "Đình làng" in different communes are told apart by their place, in the
+    language of the name; a name no other site has stays without one."""
+    import geopandas as gpd
+
+    sites = gpd.GeoDataFrame(
+        {
+            "id": ["dinh-a", "dinh-b", "chua-c"],
+            "n_vi": ["Đình làng", "Đình làng", "Chùa Cả"],
+            "n_en": ["Village hall", None, "Great pagoda"],
+            "a_vi": ["xã An, tỉnh Bắc Ninh", "<b>xã</b> Bình", "xã Cẩm"],
+            "a_en": ["An commune", "Bình commune", None],
+            "search": ["dinh lang\nvillage hall", "dinh lang", "chua ca\ngreat pagoda"],
+        },
+        geometry=gpd.points_from_xy([106.1, 106.2, 106.3], [21.1, 21.2, 21.3]),
+        crs="EPSG:4326",
+    )
+    entries = []
+    for chunk in tiles.search_chunks(sites, ["vi", "en"]).values():
+        entries += json.loads(chunk)
+    assert entries == [
+        ["chua ca", "Chùa Cả", "chua-c", 106.3, 21.3],
+        ["dinh lang", "Đình làng", "dinh-a", 106.1, 21.1, "xã An, tỉnh Bắc Ninh"],
+        ["dinh lang", "Đình làng", "dinh-b", 106.2, 21.2, "<b>xã</b> Bình"],
+        ["great pagoda", "Great pagoda", "chua-c", 106.3, 21.3],
+        ["village hall", "Village hall", "dinh-a", 106.1, 21.1],
+    ]
+
+
 def test_archive_starts_where_no_tile_is_too_full():
     import numpy as np
 

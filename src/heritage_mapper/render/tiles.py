@@ -30,6 +30,7 @@ for the same features in the same order; the tests check it).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from heritage_mapper.errors import HeritageError
@@ -237,7 +238,9 @@ def search_chunks(sites, languages) -> dict[str, bytes]:
     """File name → JSON bytes of each chunk of the search index, in index order.
 
     One entry per distinct folded name of a site (its name in each language),
-    ``[folded, name, id, lon, lat]``, sorted by folded name then id. The sorted
+    ``[folded, name, id, lon, lat]``, sorted by folded name then id; where sites share
+    a folded name, each such entry also carries the site's present-day place in the
+    name's language (``[..., lat, place]``), so the results tell them apart. The sorted
     entries are cut into chunks by prefix: entries sharing a prefix stay in one chunk
     while it holds at most :data:`SEARCH_CHUNK_ENTRIES`, else they are split by one
     more character (a trie cut). A chunk is named by its prefix's UTF-8 hex
@@ -245,21 +248,26 @@ def search_chunks(sites, languages) -> dict[str, bytes]:
     loads only the chunks whose prefix and the query start one another.
     """
     names = {lang: sites[f"n_{lang}"].tolist() for lang in languages}
+    places = {lang: sites[f"a_{lang}"].tolist() for lang in languages}
     ids = sites["id"].tolist()
     lons = sites.geometry.x.round(5).tolist()
     lats = sites.geometry.y.round(5).tolist()
     entries = []
     for row, key in enumerate(sites["search"].tolist()):
         shown = [names[lang][row] for lang in languages]
+        where = [places[lang][row] for lang in languages]
         for k, fold_key in enumerate(key.split("\n") if key else []):
             if not fold_key:
                 continue
-            name = shown[k] if k < len(shown) and shown[k] else next((s for s in shown if s), "")
-            entries.append((fold_key, name, ids[row], lons[row], lats[row]))
+            k = k if k < len(shown) and shown[k] else next((j for j, s in enumerate(shown) if s), 0)
+            place = where[k] or next((p for p in where if p), None)
+            entries.append((fold_key, shown[k] or "", ids[row], lons[row], lats[row], place))
     entries.sort(key=lambda e: (e[0], e[2]))
+    shared = {key for key, n in Counter(e[0] for e in entries).items() if n > 1}
+    rows = [list(e) if e[0] in shared and e[5] else list(e[:5]) for e in entries]
     return {
         chunk_name(prefix): json.dumps(
-            [list(e) for e in entries[lo:hi]], ensure_ascii=False, separators=(",", ":")
+            rows[lo:hi], ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
         for prefix, lo, hi in _cut(entries, 0, len(entries), SEARCH_KEY_CHARS)
     }

@@ -456,6 +456,8 @@ class TilesMap {
     found.forEach((entry) => {
       const item = el("li");
       const button = el("button", "hmt-result", entry[1]);
+      // sites of the same name carry their present-day place (render/tiles.py)
+      if (entry.length > 5) button.appendChild(el("span", "hmt-result-place", entry[5]));
       button.type = "button";
       button.addEventListener("click", () => this.flyTo(entry[2], entry[3], entry[4]));
       item.appendChild(button);
