@@ -73,6 +73,55 @@ const ClusterMethods = {
     });
   },
 
+  /* Centre the map on site i, without animation, at the lowest zoom from `zoom` on at
+     which its marker stands alone, or at the last zoom (where opening its popup spreads
+     its cluster out). The first guess is the zoom at which its nearest neighbour on the
+     map is more than CLUSTER_RADIUS pixels away; markercluster groups markers greedily
+     (a marker joins a cluster whose centre is near enough), so the guess is checked and
+     the map zoomed in further while the marker is still inside a cluster. */
+  zoomToSite(i, zoom) {
+    const marker = this.markers[i];
+    const last = this.map.getMaxZoom();
+    let z = Math.min(last, Math.max(zoom, this.aloneZoom(i)));
+    this.map.setView(marker.getLatLng(), z, { animate: false });
+    while (z < last && this.group.getVisibleParent(marker) !== marker) {
+      z += 1;
+      this.map.setView(marker.getLatLng(), z, { animate: false });
+    }
+  },
+
+  /* The lowest zoom at which no other marker on the map is within CLUSTER_RADIUS
+     pixels of site i's (Infinity when one stands at the same place). */
+  aloneZoom(i) {
+    const world = this.worldPoints();
+    const x = world.x[i];
+    const y = world.y[i];
+    let nearest = Infinity; // squared, in pixels at zoom 0
+    for (let k = 0; k < this.count; k++) {
+      if (k === i || !this.onMap[k]) continue;
+      const d = (world.x[k] - x) ** 2 + (world.y[k] - y) ** 2;
+      if (d < nearest) nearest = d;
+    }
+    if (nearest === 0) return Infinity;
+    // pixels double with each zoom: apart by more than the radius from this zoom on
+    return Math.floor(Math.log2(CLUSTER_RADIUS / Math.sqrt(nearest))) + 1;
+  },
+
+  /* Every site's position in the map's pixels at zoom 0, computed once. */
+  worldPoints() {
+    if (!this.world) {
+      const x = new Float64Array(this.count);
+      const y = new Float64Array(this.count);
+      for (let k = 0; k < this.count; k++) {
+        const p = this.map.project([this.sites.lat[k], this.sites.lon[k]], 0);
+        x[k] = p.x;
+        y[k] = p.y;
+      }
+      this.world = { x: x, y: y };
+    }
+    return this.world;
+  },
+
   /* Enter or Space on a cluster: zoom in on it, or spread it out at the last zoom; the
      focus then goes to the marker or cluster nearest to where it was. */
   openCluster(cluster) {

@@ -42,6 +42,7 @@ class HeritageMap {
     this.raised = -1; // the site whose marker is raised above the others
     this.returnFocus = null;
     this.icons = new Map();
+    this.world = null; // sites in map pixels at zoom 0 (clusters.js, worldPoints)
     this.popup = sitePopup();
   }
 

@@ -51,7 +51,11 @@ const PopupMethods = {
     if (wrap.top < 0 || wrap.bottom > window.innerHeight) {
       document.getElementById("hm-map-wrap").scrollIntoView({ block: "start" }); // phones: list below
     }
-    this.map.setView(latlng, Math.max(this.map.getZoom(), SELECT_MIN_ZOOM), { animate: false });
+    const zoom = Math.max(this.map.getZoom(), SELECT_MIN_ZOOM);
+    // a clustered page goes straight to where the site's marker stands alone: one
+    // redraw of the clusters, not a zoom animation step by step to it
+    if (this.cluster && !this.busy) this.zoomToSite(i, zoom);
+    else this.map.setView(latlng, zoom, { animate: false });
     this.openSite(i, returnFocus);
   },
 
