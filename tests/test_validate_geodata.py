@@ -395,14 +395,16 @@ def test_a_date_of_spaces_only_is_an_error_not_a_crash(tmp_path):
         load_geodata(folder)
 
 
-def _event_mistakes(folder) -> None:
-    """Clean rows and one row per event mistake, some repeated (the caches' second use)."""
+def _event_mistakes(folder, text_mistakes: bool = False) -> None:
+    """Clean rows and one row per event mistake, some repeated (the caches' second use);
+    with ``text_mistakes``, also cells that are not NFC or hold control characters."""
     rows = read_events(folder)
     good = rows[1]
     variants = [
         {"date": "1955-02-30"},
         {"date": "banana"},
         {"date": "   "},
+        {"date": ""},
         {"date": "1964/1960"},
         {"date": "1886?/.."},
         {"site_ids": "no-such-site"},
@@ -414,37 +416,60 @@ def _event_mistakes(folder) -> None:
         {"id": "Bad Id"},
         {"id": ""},
         {"source": "nosuch.txt"},
+        {"source": ""},
         {"paragraph": "99999"},
         {"paragraph": "1234567890123"},
         {"paragraph": "x"},
         {"title_vi": ""},
         {"date": "1700"},
     ]
+    if text_mistakes:
+        variants += [
+            {"title_en": unicodedata.normalize("NFD", "Rallý")},
+            {"summary_vi": "a\x0bb"},
+            {"summary_en": "nul\x00"},
+            {"title_vi": "c1\x85"},
+        ]
     extra = []
     for n, change in enumerate(variants * 2):
         extra.append({**good, "id": f"ev-extra-{n}", **change})
         extra.append({**good, "id": f"ev-clean-{n}"})
+    extra.append({**good, "id": "ev-extra-0"})  # an id used again, after clean rows
     write_events(folder, rows + extra)
+    lines = (folder / "events.csv").read_bytes().decode("utf-8").split("\r\n")
+    short, long = ",".join(lines[2].split(",")[:-2]), lines[2] + ",extra"
+    # rows of the wrong length, a blank line and a blank row amid the others
+    lines[3:3] = [short, "", ",,,,", long, lines[4].replace("ev-", "ev-again-", 1)]
+    (folder / "events.csv").write_text("\r\n".join(lines), encoding="utf-8", newline="")
 
 
+@pytest.mark.parametrize("text_mistakes", [False, True])
 @pytest.mark.parametrize("nfd", [False, True])
-def test_clean_rows_fast_path_finds_what_the_row_checks_find(small, monkeypatch, nfd):
-    """validate.events answers clean rows without the per-row checks: the report, its
-    order and the parsed rows and dates equal those of checking every row in full."""
+def test_column_checks_find_what_the_row_checks_find(small, monkeypatch, nfd, text_mistakes):
+    """validate.events checks the rules a column at a time and runs the row checks only
+    on the rows a column check cannot clear: the report, its order and the parsed rows
+    and dates equal those of checking every row in full."""
     from heritage_mapper.validate import events
     from heritage_mapper.validate.folder import parse_geodata
 
-    _event_mistakes(small)
-    if nfd:  # then no row takes the fast path
+    _event_mistakes(small, text_mistakes)
+    if nfd:  # a decomposed cell: the NFC check of every column runs
         edit_events(small, "Rally at the pier", unicodedata.normalize("NFD", "Rallý"))
     fast, fast_parsed = parse_geodata(small, sources_dir=SOURCES)
-    monkeypatch.setattr(events._CleanRows, "take", lambda self, row, number: False)
+
+    def every_row(ctx, table, *args):
+        table.suspect_schema = set(range(len(table)))  # the schema asked of each row too
+        return list(range(len(table)))
+
+    monkeypatch.setattr(events, "_suspect_rows", every_row)
     full, full_parsed = parse_geodata(small, sources_dir=SOURCES)
     assert fast.to_json() == full.to_json()
     assert fast.to_text() == full.to_text()
-    assert len(fast.problems) > 20
+    codes = {p.code for p in fast.problems if p.path.endswith("events.csv")}
+    assert len(codes) >= 10 + 2 * text_mistakes, codes
+    assert len(fast.problems) > 40
     assert fast_parsed.event_rows == full_parsed.event_rows
-    assert fast_parsed.event_dates == full_parsed.event_dates
+    assert list(fast_parsed.event_dates.items()) == list(full_parsed.event_dates.items())
 
 
 @settings(max_examples=300)
