@@ -22,8 +22,8 @@ from heritage_mapper.validate.context import Context, inside, schema_message
 from heritage_mapper.validate.schema import _SUPPORTED, ANNOTATIONS
 from heritage_mapper.validate.sources import (
     EVENT_CITATION_CODES,
-    MAX_PARAGRAPH_DIGITS,
     check_source_ref,
+    citation_is_sound,
     is_paragraph_number,
 )
 from heritage_mapper.validate.texts import (
@@ -249,9 +249,8 @@ def _suspect_rows(ctx, table: _Table, event_schema, check_nfc, check_controls) -
     if unknown:
         found.update(table.where(map(not_, map(unknown.__contains__, cells))))
     found.update(_outside_periods(table, periods))
-    cited = _Citations(ctx)
     pairs = set(zip(table.column("source"), table.column("paragraph"), strict=True))
-    bad = {pair for pair in pairs if not cited(*pair)}
+    bad = {pair for pair in pairs if not _cited(ctx, *pair)}
     if bad:
         pairs = zip(table.column("source"), table.column("paragraph"), strict=True)
         found.update(table.where(map(not_, map(bad.__contains__, pairs))))
@@ -337,18 +336,11 @@ def _ordinal(day, missing: int) -> int:
     return missing if day is None else day.toordinal()
 
 
-class _Citations:
+def _cited(ctx: Context, source: str, paragraph: str) -> bool:
     """Whether the citation of a row has no finding (see :func:`check_source_ref`)."""
-
-    def __init__(self, ctx: Context):
-        self.known = ctx.source_paragraphs  # file -> its paragraphs (None: not counted)
-
-    def __call__(self, source: str, paragraph: str) -> bool:
-        if not source or not is_paragraph_number(paragraph):
-            return True  # no citation to check (the schema says what is wrong)
-        if source not in self.known or len(paragraph) > MAX_PARAGRAPH_DIGITS:
-            return False
-        return self.known[source] is None or int(paragraph) <= self.known[source]
+    if not source or not is_paragraph_number(paragraph):
+        return True  # no citation to check (the schema says what is wrong)
+    return citation_is_sound(ctx, source, paragraph)
 
 
 def _field_code(validator: str, value) -> str:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import itemgetter, not_
 
 __all__ = ["SchemaChecker", "ecma_regex", "make_validator", "quick_check"]
@@ -331,8 +331,9 @@ def _count(value, default):
 def _all_pass(schema, values: list, quick: Predicate) -> bool:
     """True only when every value is valid against ``schema`` (already known compilable).
 
-    Object schemas of plain types, patterns and lengths are checked column by column
-    with C-level loops (``map``, ``all``, ``min``); anything else value by value.
+    Object schemas of plain types, patterns, lengths, bounds and item schemas are
+    checked column by column with C-level loops (``map``, ``all``, ``min``); anything
+    else value by value.
     """
     if schema is True or not values:
         return True
@@ -341,7 +342,53 @@ def _all_pass(schema, values: list, quick: Predicate) -> bool:
         return _objects_pass(schema, values)
     if kinds == {str} and schema.get("type", "string") == "string":
         return _strings_pass(schema, values)
+    if kinds <= {int, float} and schema.get("type") in ("number", "integer"):
+        return _numbers_pass(schema, values, kinds, quick)
+    if kinds == {list} and schema.get("type", "array") == "array":
+        return _arrays_pass(schema, values, quick)
     return all(map(quick, values))
+
+
+_NUMBER_KEYWORDS = ANNOTATIONS | {
+    "type",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+}
+_ARRAY_KEYWORDS = ANNOTATIONS | {"type", "minItems", "maxItems", "items"}
+
+
+def _numbers_pass(schema, numbers: list, kinds: set, quick: Predicate) -> bool:
+    """A column of JSON numbers against type and bounds: its least and greatest value
+    stand for all (a NaN, which compares with nothing, is checked value by value)."""
+    if not set(schema) <= _NUMBER_KEYWORDS or (schema["type"] == "integer" and float in kinds):
+        return all(map(quick, numbers))
+    if float in kinds and any(n != n for n in numbers if type(n) is float):
+        return all(map(quick, numbers))  # NaN
+    low, high = min(numbers), max(numbers)
+    return (
+        ("minimum" not in schema or low >= schema["minimum"])
+        and ("maximum" not in schema or high <= schema["maximum"])
+        and ("exclusiveMinimum" not in schema or low > schema["exclusiveMinimum"])
+        and ("exclusiveMaximum" not in schema or high < schema["exclusiveMaximum"])
+    )
+
+
+def _arrays_pass(schema, arrays: list[list], quick: Predicate) -> bool:
+    """A column of arrays against their lengths and item schema: the items of all the
+    arrays are one column of their own."""
+    if not set(schema) <= _ARRAY_KEYWORDS:
+        return all(map(quick, arrays))
+    low, high = schema.get("minItems"), schema.get("maxItems")
+    if low is not None and min(map(len, arrays)) < low:
+        return False
+    if high is not None and max(map(len, arrays)) > high:
+        return False
+    if "items" not in schema:
+        return True
+    items = list(chain.from_iterable(arrays))
+    return _all_pass(schema["items"], items, _compile(schema["items"]))
 
 
 _OBJECT_KEYWORDS = ANNOTATIONS | {"type", "required", "properties", "additionalProperties"}
