@@ -395,14 +395,16 @@ def test_a_date_of_spaces_only_is_an_error_not_a_crash(tmp_path):
         load_geodata(folder)
 
 
-def _event_mistakes(folder) -> None:
-    """Clean rows and one row per event mistake, some repeated (the caches' second use)."""
+def _event_mistakes(folder, text_mistakes: bool = False) -> None:
+    """Clean rows and one row per event mistake, some repeated (the caches' second use);
+    with ``text_mistakes``, also cells that are not NFC or hold control characters."""
     rows = read_events(folder)
     good = rows[1]
     variants = [
         {"date": "1955-02-30"},
         {"date": "banana"},
         {"date": "   "},
+        {"date": ""},
         {"date": "1964/1960"},
         {"date": "1886?/.."},
         {"site_ids": "no-such-site"},
@@ -414,37 +416,60 @@ def _event_mistakes(folder) -> None:
         {"id": "Bad Id"},
         {"id": ""},
         {"source": "nosuch.txt"},
+        {"source": ""},
         {"paragraph": "99999"},
         {"paragraph": "1234567890123"},
         {"paragraph": "x"},
         {"title_vi": ""},
         {"date": "1700"},
     ]
+    if text_mistakes:
+        variants += [
+            {"title_en": unicodedata.normalize("NFD", "Rallý")},
+            {"summary_vi": "a\x0bb"},
+            {"summary_en": "nul\x00"},
+            {"title_vi": "c1\x85"},
+        ]
     extra = []
     for n, change in enumerate(variants * 2):
         extra.append({**good, "id": f"ev-extra-{n}", **change})
         extra.append({**good, "id": f"ev-clean-{n}"})
+    extra.append({**good, "id": "ev-extra-0"})  # an id used again, after clean rows
     write_events(folder, rows + extra)
+    lines = (folder / "events.csv").read_bytes().decode("utf-8").split("\r\n")
+    short, long = ",".join(lines[2].split(",")[:-2]), lines[2] + ",extra"
+    # rows of the wrong length, a blank line and a blank row amid the others
+    lines[3:3] = [short, "", ",,,,", long, lines[4].replace("ev-", "ev-again-", 1)]
+    (folder / "events.csv").write_text("\r\n".join(lines), encoding="utf-8", newline="")
 
 
+@pytest.mark.parametrize("text_mistakes", [False, True])
 @pytest.mark.parametrize("nfd", [False, True])
-def test_clean_rows_fast_path_finds_what_the_row_checks_find(small, monkeypatch, nfd):
-    """validate.events answers clean rows without the per-row checks: the report, its
-    order and the parsed rows and dates equal those of checking every row in full."""
+def test_column_checks_find_what_the_row_checks_find(small, monkeypatch, nfd, text_mistakes):
+    """validate.events checks the rules a column at a time and runs the row checks only
+    on the rows a column check cannot clear: the report, its order and the parsed rows
+    and dates equal those of checking every row in full."""
     from heritage_mapper.validate import events
     from heritage_mapper.validate.folder import parse_geodata
 
-    _event_mistakes(small)
-    if nfd:  # then no row takes the fast path
+    _event_mistakes(small, text_mistakes)
+    if nfd:  # a decomposed cell: the NFC check of every column runs
         edit_events(small, "Rally at the pier", unicodedata.normalize("NFD", "Rallý"))
     fast, fast_parsed = parse_geodata(small, sources_dir=SOURCES)
-    monkeypatch.setattr(events._CleanRows, "take", lambda self, row, number: False)
+
+    def every_row(ctx, table, *args):
+        table.suspect_schema = set(range(len(table)))  # the schema asked of each row too
+        return list(range(len(table)))
+
+    monkeypatch.setattr(events, "_suspect_rows", every_row)
     full, full_parsed = parse_geodata(small, sources_dir=SOURCES)
     assert fast.to_json() == full.to_json()
     assert fast.to_text() == full.to_text()
-    assert len(fast.problems) > 20
+    codes = {p.code for p in fast.problems if p.path.endswith("events.csv")}
+    assert len(codes) >= 10 + 2 * text_mistakes, codes
+    assert len(fast.problems) > 40
     assert fast_parsed.event_rows == full_parsed.event_rows
-    assert fast_parsed.event_dates == full_parsed.event_dates
+    assert list(fast_parsed.event_dates.items()) == list(full_parsed.event_dates.items())
 
 
 @settings(max_examples=300)
@@ -465,3 +490,103 @@ def test_plain_region_test_agrees_with_numpy(positions):
 
     region = Region(bbox=(102.14, 8.18, 109.46, 23.39), margin_deg=0.05)
     assert _inside_box(region, positions) == (_first_outside(region, positions) is None)
+
+
+def _site_mistakes(folder, points: bool) -> None:
+    """Clean sites and one site per site mistake in both layers; with ``points`` every
+    geometry a plain [lon, lat] Point (the layer's positions read as one array) and
+    every properties.id a string (the ids' set operations), else other shapes too."""
+    from .fixtures import LAYERS, edit_layer
+
+    def site(features, n, change=None, geometry=None):
+        feature = json.loads(json.dumps(features[0]))
+        feature["id"] = feature["properties"]["id"] = f"extra-{n}"
+        if geometry is not None or not points:
+            feature["geometry"] = geometry or {"type": "Point", "coordinates": [107.0, 21.0, 3]}
+        if change:
+            change(feature, feature["properties"])
+        return feature
+
+    def one(key, value):
+        return lambda f, p: p.__setitem__(key, value)
+
+    changes = [
+        lambda f, p: f.__setitem__("id", p.__setitem__("id", "old-pier") or "old-pier"),
+        lambda f, p: f.__setitem__("id", p.__setitem__("id", "Lighthouse") or "Lighthouse"),
+        lambda f, p: f.__setitem__("id", "other"),
+        lambda f, p: f.pop("id"),
+        lambda f, p: f.__setitem__("id", 7),
+        lambda f, p: f.__setitem__("id", p.__setitem__("id", "Not A Slug") or "Not A Slug"),
+        one("period", "1955-02-30"),
+        one("period", "1990/1980"),
+        one("period", ""),
+        one("period", 1959),
+        lambda f, p: p.pop("period"),
+        one("category", "no-such-category"),
+        one("category", 3),
+        one("source_refs", [f"{SOURCE_FILE}#99"]),  # (citations the schema lets pass)
+        one("source_refs", ["nosuch.txt#1", f"{SOURCE_FILE}#1"]),
+        one("source_refs", [f"{SOURCE_FILE}#99", "nosuch.txt#1", "plain", f"{SOURCE_FILE}#x"]),
+        one("source_refs", [f"{SOURCE_FILE}#1", 5, None]),
+        one("source_refs", "not a list"),
+        one("layer", "x"),
+        one("FID", 1),
+        one("big", 2**70),
+        one("ratio", 0.1234567890123456789e-30),
+        one("location_precision_m", "1000"),
+        one("location_precision_m", -5),
+        one("name_en", ""),
+        lambda f, p: f.__setitem__("geometry", None),
+        lambda f, p: f.pop("geometry"),
+        lambda f, p: f["geometry"].__setitem__("coordinates", [150.0, 40.0]),
+        lambda f, p: f["geometry"].__setitem__("coordinates", [21.0, 107.0]),
+        lambda f, p: f["geometry"].__setitem__("coordinates", [True, 21.0]),
+        lambda f, p: f.__setitem__("properties", None),
+    ]
+    if not points:
+        changes += [lambda f, p: p.pop("id"), one("id", 12)]
+
+    def change(features):
+        features.append(json.loads(json.dumps(features[0])))  # the same id again
+        for n, mistake in enumerate(changes):
+            features.append(site(features, n, mistake))
+            features.append(site(features, f"clean-{n}"))
+        features.append("not a feature")
+        if not points:
+            features.append(site(features, "multi", geometry={
+                "type": "MultiPoint", "coordinates": [[107.0, 21.0], [21.0, 107.0]]
+            }))  # fmt: skip
+
+    for layer_id, _ in LAYERS:
+        edit_layer(folder, layer_id, change)
+
+
+@pytest.mark.parametrize("points", [False, True])
+def test_site_column_checks_find_what_the_site_checks_find(small, monkeypatch, points):
+    """validate.sites checks each rule of a layer's sites at once and runs the site
+    checks only on the sites a column check cannot clear: the report, its order and
+    the sites recorded equal those of checking every site in full."""
+    from heritage_mapper.validate import sites
+    from heritage_mapper.validate.folder import parse_geodata
+
+    _site_mistakes(small, points)
+    seen = []
+    by_column = sites._check_sites_by_column
+    monkeypatch.setattr(
+        sites, "_check_sites_by_column", lambda *args: seen.append(1) or by_column(*args)
+    )
+    fast, fast_parsed = parse_geodata(small, sources_dir=SOURCES)
+    assert len(seen) == 2  # both layers took the column checks
+
+    def every_site(ctx, project, spec, path, features, site_schema):
+        sites._check_every_site(ctx, project, spec, path, features, site_schema, False, False)
+
+    monkeypatch.setattr(sites, "_check_sites_by_column", every_site)
+    full, full_parsed = parse_geodata(small, sources_dir=SOURCES)
+    assert fast.to_json() == full.to_json()
+    assert fast.to_text() == full.to_text()
+    codes = {p.code for p in fast.problems if "layers/" in p.path}
+    assert len(codes) >= 15, codes
+    assert list(fast_parsed.site_periods.items()) == list(full_parsed.site_periods.items())
+    assert fast_parsed.event_rows == full_parsed.event_rows
+    assert list(fast_parsed.event_dates.items()) == list(full_parsed.event_dates.items())

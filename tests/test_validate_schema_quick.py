@@ -142,3 +142,33 @@ def test_all_valid_passes_good_rows_and_not_a_bad_one():
     checker = SchemaChecker(Draft202012Validator(EVENT))
     assert checker.all_valid([GOOD_EVENT] * 5)
     assert not checker.all_valid([GOOD_EVENT, {**GOOD_EVENT, "paragraph": "0"}])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([(SITE, GOOD_SITE), (EVENT, GOOD_EVENT)]), st.data())
+def test_suspects_name_every_row_jsonschema_refuses(case, data):
+    """The rows given as columns: each row not named a suspect has no error, and one
+    of good rows alone is never named."""
+    schema, good = case
+    rows = [dict(good) for _ in range(4)]
+    for i in range(data.draw(st.integers(0, 4))):
+        key = data.draw(st.sampled_from(sorted(good)))
+        rows[i % 3][key] = data.draw(json_values)
+    columns = {key: [row[key] for row in rows] for key in good}
+    strings = all(isinstance(v, str) for column in columns.values() for v in column)
+    suspects = SchemaChecker(Draft202012Validator(schema)).suspects(columns, 4, strings=strings)
+    validator = Draft202012Validator(schema)
+    for i, row in enumerate(rows):
+        if i not in suspects:
+            assert not list(validator.iter_errors(row)), row
+    assert 3 not in suspects
+
+
+def test_suspects_of_number_and_array_columns():
+    checker = SchemaChecker(Draft202012Validator(SITE))
+    columns = {key: [value] * 3 for key, value in GOOD_SITE.items()}
+    columns["location_precision_m"] = [250, 0, 100_000.0]  # 0: not > 0
+    columns["source_refs"] = [["a.txt#1"], ["a.txt#1", "b.txt#x"], []]  # no item, minItems 1
+    assert checker.suspects(columns, 3) == {1, 2}
+    assert checker.all_valid([GOOD_SITE, {**GOOD_SITE, "location_precision_m": 99.5}])
+    assert not checker.all_valid([GOOD_SITE, {**GOOD_SITE, "location_precision_m": float("nan")}])

@@ -352,9 +352,16 @@ def _explain(text: str) -> str:
     )
 
 
+#: Interval ends repeat far more than whole dates (the events of 100,000 sites: 56,000
+#: distinct intervals, 12,000 distinct ends): :func:`_point` remembers this many plain
+#: ends' points (immutable tuples of a few hundred bytes each).
+POINT_CACHE_SIZE = 1 << 14
+_cached_fast_point = functools.lru_cache(maxsize=POINT_CACHE_SIZE)(_fast_point)
+
+
 def _point(text: str, whole: str) -> _Point:
     """One date of ``whole`` (the date itself or an interval end), or EdtfError."""
-    point = _fast_point(text) or _edtf_point(text)
+    point = _cached_fast_point(text) or _edtf_point(text)
     if isinstance(point, _Refused):
         if point.message is None:
             raise EdtfError(_explain(whole))

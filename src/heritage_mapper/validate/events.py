@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Sequence
+from itertools import compress, repeat
+from operator import eq, itemgetter, not_
 
 from heritage_mapper.dates import EdtfDate, EdtfError, parse_edtf
 from heritage_mapper.model import (
@@ -14,16 +17,17 @@ from heritage_mapper.model import (
 )
 from heritage_mapper.problems import Problem
 from heritage_mapper.read.csvfile import csv_line_numbers, csv_records, read_csv_text
-from heritage_mapper.read.files import is_slug
+from heritage_mapper.read.files import SLUG, is_slug
 from heritage_mapper.validate.context import Context, inside, schema_message
 from heritage_mapper.validate.schema import _SUPPORTED, ANNOTATIONS
 from heritage_mapper.validate.sources import (
     EVENT_CITATION_CODES,
-    MAX_PARAGRAPH_DIGITS,
     check_source_ref,
+    citation_is_sound,
     is_paragraph_number,
 )
 from heritage_mapper.validate.texts import (
+    CONTROL_CHARACTER,
     CONTROL_FIX,
     NFC_FIX,
     control_character,
@@ -78,126 +82,265 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
     header = records[0] if records else []
     if not _check_header(ctx, path, header, project.columns.event_columns):
         return
-    rows: list[tuple[int, list[str], dict[str, str] | None]] = []
     columns = project.columns.event_columns
-    only_known = set(header) <= set(columns)
-    for row_number, cells in enumerate(records[1:], start=2):
-        if not any(map(str.strip, cells)):
-            continue  # blank line at the end of a sheet
-        if len(cells) != len(header):
-            rows.append((row_number, cells, None))
-            continue
-        row = dict(zip(header, cells, strict=True))
-        rows.append((row_number, cells, row if only_known else _known(row, columns)))
-    lines = csv_line_numbers(text) if any(r is None for _, _, r in rows) else []
-    del text, records  # the cells live on in rows; the text takes 2 or 4 bytes a character
-    if event_schema is not None and event_schema.all_valid([r for _, _, r in rows if r]):
+    numbers, cells, wrong = _split_rows(records, header)
+    del records
+    lines = csv_line_numbers(text) if wrong else []
+    del text  # the cells live on in the rows; the text takes 2 or 4 bytes a character
+    table = _Table.of(numbers, header, cells, columns)
+    rows = table.rows
+    del cells
+    suspects = _suspect_rows(ctx, table, event_schema, check_nfc, check_controls)
+    if event_schema is not None and not table.suspect_schema:
         event_schema = None  # every row conforms: no need to ask one by one
     if event_schema is not None:
         event_schema = _RowErrors(event_schema)
-    seen: dict[str, int] = {}
     ctx.suggestions = {}  # unknown id -> suggestion (or None), for this file
-    clean = _CleanRows(ctx, event_schema, seen) if not (check_nfc or check_controls) else None
-    for row_number, cells, row in rows:
-        if clean is not None and row is not None and clean.take(row, row_number):
-            continue  # no finding: recorded as _check_event_row records it
-        if row is None:
+    first_rows = table.first_rows()
+    # the findings in row order: the rows of the wrong length and the suspect rows
+    # (every other row has none, see _suspect_rows), merged by row number
+    todo = [(number, None, row) for number, row in wrong]
+    todo += [(numbers[i], rows[i], None) for i in suspects]
+    for row_number, known, other in sorted(todo, key=itemgetter(0)):
+        if known is None:
             ctx.problem(
                 "csv-row-length",
                 path,
-                f"row has {len(cells)} cells, the header has {len(header)}",
+                f"row has {len(other)} cells, the header has {len(header)}",
                 hint="a cell with a comma must be quoted; check for a missing or extra comma",
                 row=row_number,
                 line=lines[row_number - 1],
             )
             continue
-        _check_event_row(ctx, path, row, row_number, event_schema, seen, check_nfc, check_controls)
+        _check_event_row(
+            ctx, path, known, row_number, event_schema, first_rows, check_nfc, check_controls
+        )
+    # what the loader reads: every well-formed row, and the date of each that has one
+    ctx.parsed.event_rows.extend(rows)
+    dates = ctx.parsed.event_dates
+    for event_id, date in zip(table.column("id"), table.dates(ctx), strict=True):
+        if date is not None and event_id:
+            dates[event_id] = date
 
 
-class _CleanRows:
-    """The fast path of the usual row, the one with no finding at all.
+def _split_rows(
+    records: list[list[str]], header: list[str]
+) -> tuple[Sequence[int], list[list[str]], list[tuple[int, list[str]]]]:
+    """The numbers and cells of the well-formed rows, and the rows of another length.
 
-    :func:`_check_event_row` makes a closure and a dozen calls a row to look for
-    findings that a clean row never has (half a million rows in a national folder).
-    :meth:`take` answers True only for a row in which that function would find nothing,
-    and then records the row as it does (its id seen, its date, the row itself); any
-    doubt answers False and the row goes through :func:`_check_event_row`, so the
-    findings, their order and their messages are unchanged. Only used when no cell of
-    the file can need the NFC or control-character checks.
+    A blank row (every cell empty or spaces: the end of a sheet) is neither.
+    """
+    body = records[1:]
+    width = len(header)
+    if all(map(width.__eq__, map(len, body))) and all(map(str.strip, map(itemgetter(0), body))):
+        return range(2, len(records) + 1), body, []  # the usual file: every row well-formed
+    numbers, cells, wrong = [], [], []
+    for row_number, row in enumerate(body, start=2):
+        if not any(map(str.strip, row)):
+            continue  # blank line at the end of a sheet
+        if len(row) != width:
+            wrong.append((row_number, row))
+        else:
+            numbers.append(row_number)
+            cells.append(row)
+    return numbers, cells, wrong
 
-    What it remembers: the dates parsed (shared with the slow path, ``ctx.dates``), the
-    periods of the sites of each distinct ``site_ids`` cell and the citations found
-    valid, each keyed by the exact text of the cells.
+
+class _Table:
+    """The well-formed rows of an events file, as rows and as columns.
+
+    ``numbers[i]`` is the row number (the header is row 1) of ``rows[i]``, the dict of
+    its cells in the known columns; ``by_column`` holds the same cells a column at a
+    time. What the checks of the columns find and need again is remembered here.
     """
 
-    def __init__(self, ctx: Context, event_schema: _RowErrors | None, seen: dict[str, int]):
-        self.ctx = ctx
-        self.seen = seen
-        self.surely_valid = None if event_schema is None else event_schema.checker.surely_valid
-        self.periods: dict[str, tuple | None] = {}  # site_ids cell -> the sites' periods
-        self.citations: set[tuple[str, str]] = set()  # (source, paragraph) found valid
+    def __init__(self, numbers: Sequence[int], rows: list[dict], by_column: dict):
+        self.numbers = numbers
+        self.rows = rows
+        self.by_column = by_column
+        self.suspect_schema: set[int] = set()  # positions the schema may refuse
+        self.parsed_dates: dict[str, EdtfDate | None] = {}  # each distinct date text
+        self._dates: list[EdtfDate | None] | None = None
+        self._first_rows: dict[str, int] | None = None
 
-    def take(self, row: dict[str, str], row_number: int) -> bool:
-        """Record ``row`` and answer True when it surely has no finding, else False."""
-        event_id = row["id"]
-        if event_id in self.seen or not is_slug(event_id):
-            return False
-        if self.surely_valid is not None and not self.surely_valid(row):
-            return False
-        date = self._date(row["date"])
-        if date is None:
-            return False
-        periods = self._periods(row["site_ids"])
-        if periods is None:
-            return False
-        for period in periods:
-            if period is not None and not period.contains(date):
-                return False
-        source = row["source"]
-        if source and not self._cited(source, row["paragraph"]):
-            return False
-        self.seen[event_id] = row_number
-        self.ctx.parsed.event_dates[event_id] = date
-        self.ctx.parsed.event_rows.append(row)
-        return True
+    @classmethod
+    def of(cls, numbers, header: list[str], cells: list[list[str]], columns) -> _Table:
+        """The table of the rows ``cells`` under ``header``, in the known ``columns``."""
+        if set(header) <= set(columns):
+            rows = list(map(dict, map(zip, repeat(header), cells)))  # C loops, no frame a row
+            by_column = dict.fromkeys(header, ())
+            if cells:  # the same cells a column at a time (one tuple a column)
+                by_column = dict(zip(header, zip(*cells, strict=True), strict=True))
+        else:
+            rows = [_known(dict(zip(header, row, strict=True)), columns) for row in cells]
+            by_column = {c: tuple(map(itemgetter(c), rows)) for c in rows[0]} if rows else {}
+        return cls(numbers, rows, by_column)
 
-    def _date(self, text: str) -> EdtfDate | None:
-        """The date :func:`_check_event_date` would give without a finding, or None."""
-        date = self.ctx.dates.get(text)
-        if date is None and text.strip():
-            try:
-                date = parse_edtf(text)
-            except EdtfError:
-                return None
-            self.ctx.dates[text] = date
-        return date
+    def __len__(self) -> int:
+        return len(self.rows)
 
-    def _periods(self, cell: str) -> tuple | None:
-        """The periods of the sites named in ``cell`` (a site may have none), or None
-        when :func:`_check_event_sites` would report something besides the dates."""
-        if cell in self.periods:
-            return self.periods[cell]
-        sites = self.ctx.sites
+    def column(self, name: str) -> Sequence[str]:
+        return self.by_column.get(name, ())
+
+    def where(self, flags) -> list[int]:
+        """The positions at which ``flags`` (one a row) is false: a C loop."""
+        return list(compress(range(len(self)), map(not_, flags)))
+
+    def first_rows(self) -> dict[str, int]:
+        """Event id -> the number of the first row using it."""
+        if self._first_rows is None:
+            # reversed: of the numbers given to one id, the first row's is given last
+            ids, numbers = reversed(self.column("id")), reversed(self.numbers)
+            self._first_rows = dict(zip(ids, numbers, strict=True))
+        return self._first_rows
+
+    def dates(self, ctx: Context) -> list[EdtfDate | None]:
+        """The date of each row as :func:`_check_event_date` reads it (None: no date
+        or not a valid one), each distinct text parsed once."""
+        if self._dates is None:
+            texts = self.column("date")
+            self.parsed_dates = {text: _valid_date(ctx, text) for text in set(texts)}
+            self._dates = list(map(self.parsed_dates.__getitem__, texts))
+        return self._dates
+
+
+def _valid_date(ctx: Context, text: str) -> EdtfDate | None:
+    """:func:`_check_event_date`'s date for ``text``, without its findings."""
+    if not text.strip():
+        return None
+    date = ctx.dates.get(text)
+    if date is None:
+        try:
+            date = parse_edtf(text)
+        except EdtfError:
+            return None
+        ctx.dates[text] = date
+    return date
+
+
+def _suspect_rows(ctx, table: _Table, event_schema, check_nfc, check_controls) -> list[int]:
+    """The positions of the rows in which :func:`_check_event_row` may find something.
+
+    Each rule is checked a column at a time (a set of the distinct values, C-level
+    ``map`` and ``compress``, numpy for the periods), and only the rows it cannot
+    clear are named: the row checks then run on those alone, in row order, so the
+    findings, their order and their messages are those of checking every row. A rule
+    that fails here for a row that has no finding after all only costs time.
+    """
+    found: set[int] = set()
+    for values in table.by_column.values():
+        if check_nfc:
+            found.update(table.where(map(_is_nfc, values)))
+        if check_controls:
+            found.update(table.where(map(not_, map(CONTROL_CHARACTER.search, values))))
+    if event_schema is not None:
+        table.suspect_schema = event_schema.suspects(table.by_column, len(table), strings=True)
+        found |= table.suspect_schema
+    ids = table.column("id")
+    found.update(table.where(map(SLUG.fullmatch, ids)))  # is_slug: every cell is a str
+    first = table.first_rows()
+    if len(first) != len(ids):  # an id used again
+        found.update(table.where(map(eq, map(first.__getitem__, ids), table.numbers)))
+    dates = table.dates(ctx)
+    found.update(table.where(dates))  # a date is always true, None false
+    cells = table.column("site_ids")
+    periods = _site_periods(ctx, cells)
+    unknown = {cell for cell, spans in periods.items() if spans is None}
+    if unknown:
+        found.update(table.where(map(not_, map(unknown.__contains__, cells))))
+    found.update(_outside_periods(table, periods))
+    pairs = set(zip(table.column("source"), table.column("paragraph"), strict=True))
+    bad = {pair for pair in pairs if not _cited(ctx, *pair)}
+    if bad:
+        pairs = zip(table.column("source"), table.column("paragraph"), strict=True)
+        found.update(table.where(map(not_, map(bad.__contains__, pairs))))
+    return sorted(found)
+
+
+def _is_nfc(text: str) -> bool:
+    return unicodedata.is_normalized("NFC", text)
+
+
+def _site_periods(ctx: Context, cells: Sequence[str]) -> dict[str, tuple | None]:
+    """Each distinct ``site_ids`` cell -> the periods of its sites (a site may have
+    none), or None when :func:`_check_event_sites` reports something besides dates."""
+    sites = ctx.sites
+    periods: dict[str, tuple | None] = {}
+    distinct = set(cells)
+    # the usual cell, one site's id as the site has it (a key of ctx.sites is NFC),
+    # found in one set operation; the others split and normalised as the row check does
+    for cell in distinct & sites.keys():
+        if cell and SITE_IDS_SEPARATOR not in cell and cell == cell.strip():
+            periods[cell] = (sites[cell].period,)
+    for cell in distinct.difference(periods):
         keys = [
             unicodedata.normalize("NFC", site_id.strip())
             for site_id in filter(None, cell.split(SITE_IDS_SEPARATOR))
         ]
         known = len(set(keys)) == len(keys) and all(key in sites for key in keys)
-        periods = tuple(sites[key].period for key in keys) if known else None
-        self.periods[cell] = periods
-        return periods
+        periods[cell] = tuple(sites[key].period for key in keys) if known else None
+    return periods
 
-    def _cited(self, source: str, paragraph: str) -> bool:
-        """Whether the citation of a row has no finding (see :func:`check_source_ref`)."""
-        if not is_paragraph_number(paragraph) or (source, paragraph) in self.citations:
-            return True
-        known = self.ctx.source_paragraphs  # file -> its paragraphs (None: not counted)
-        if source not in known or len(paragraph) > MAX_PARAGRAPH_DIGITS:
-            return False
-        if known[source] is not None and int(paragraph) > known[source]:
-            return False
-        self.citations.add((source, paragraph))
-        return True
+
+#: Stand-ins for an open or unknown end in :func:`_outside_periods`: before and after
+#: every day's ordinal (``date.toordinal()`` is 1 to 3,652,059).
+_BEFORE_ALL, _AFTER_ALL = 0, 4_000_000
+
+
+def _outside_periods(table: _Table, periods: dict[str, tuple | None]) -> list[int]:
+    """The positions of the rows whose date falls outside one of their sites' periods.
+
+    ``EdtfDate.contains`` for every (row, site) pair at once: the periods' bounds are
+    laid out cell after distinct cell, each row's pairs found from its cell with
+    numpy, and the bounds compared as day ordinals (an open end is never outside).
+    Needs :meth:`_Table.dates` first.
+    """
+    import numpy as np
+
+    starts, lower, upper = [0], [], []
+    index, memo = {}, {}  # cell -> its place; id(period) -> its bounds
+    for i, (cell, spans) in enumerate(periods.items()):
+        index[cell] = i
+        for span in spans or ():
+            if span is not None:
+                low, high = memo.get(id(span)) or memo.setdefault(id(span), _bounds(span))
+                lower.append(low)
+                upper.append(high)
+        starts.append(len(lower))
+    if not lower:
+        return []
+    dates = table.parsed_dates  # each distinct date text -> its date or None
+    date_index = {text: i for i, text in enumerate(dates)}
+    date_bounds = np.array([_bounds(date) for date in dates.values()], np.int64).reshape(-1, 2)
+    count = len(table)
+    row_date = np.fromiter(map(date_index.__getitem__, table.column("date")), np.int64, count)
+    row_cell = np.fromiter(map(index.__getitem__, table.column("site_ids")), np.int64, count)
+    starts_a = np.array(starts, dtype=np.int64)
+    first, counts = starts_a[row_cell], starts_a[row_cell + 1] - starts_a[row_cell]
+    row = np.repeat(np.arange(count), counts)  # one entry per (row, site) pair
+    span = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(len(row))
+    low, high = date_bounds[row_date[row], 0], date_bounds[row_date[row], 1]
+    outside = (np.asarray(lower)[span] > high) | (low > np.asarray(upper)[span])
+    return np.unique(row[outside]).tolist()
+
+
+def _bounds(date: EdtfDate | None) -> tuple[int, int]:
+    """The first and last day of ``date`` as ordinals, an open or unknown end (or no
+    date at all) as a day before or after every other."""
+    if date is None:
+        return _BEFORE_ALL, _AFTER_ALL
+    return _ordinal(date.lower, _BEFORE_ALL), _ordinal(date.upper, _AFTER_ALL)
+
+
+def _ordinal(day, missing: int) -> int:
+    return missing if day is None else day.toordinal()
+
+
+def _cited(ctx: Context, source: str, paragraph: str) -> bool:
+    """Whether the citation of a row has no finding (see :func:`check_source_ref`)."""
+    if not source or not is_paragraph_number(paragraph):
+        return True  # no citation to check (the schema says what is wrong)
+    return citation_is_sound(ctx, source, paragraph)
 
 
 def _field_code(validator: str, value) -> str:
@@ -280,9 +423,10 @@ def _check_header(ctx, path, header, columns) -> bool:
 
 
 def _check_event_row(
-    ctx, path, known, row_number, event_schema, seen, check_nfc=True, check_controls=True
+    ctx, path, known, row_number, event_schema, first_rows, check_nfc=True, check_controls=True
 ) -> None:
-    """Check one well-formed row; ``known`` holds its cells in the known columns."""
+    """Check one well-formed row; ``known`` holds its cells in the known columns and
+    ``first_rows`` maps each event id to the number of the first row using it."""
     event_id = known["id"]
 
     def report(code, message, column, hint=None, severity=None):
@@ -320,17 +464,14 @@ def _check_event_row(
     if not id_flagged and not is_slug(event_id):
         # the package's rule, whatever a folder's own event schema allows
         report("id-unsafe", f"event id {event_id[:60]!r} is not a slug", "id")
-    if event_id in seen:
+    if first_rows[event_id] < row_number:
         report(
             "event-id-duplicate",
-            f"event id {event_id!r} is already used in row {seen[event_id]}",
+            f"event id {event_id!r} is already used in row {first_rows[event_id]}",
             "id",
             "give every event its own id",
         )
-    seen.setdefault(event_id, row_number)
     date = _check_event_date(ctx, known, report)
-    if date is not None and event_id:
-        ctx.parsed.event_dates[event_id] = date
     _check_event_sites(ctx, known, date, report)
     if known["source"] and is_paragraph_number(known["paragraph"]):
         check_source_ref(
@@ -342,7 +483,6 @@ def _check_event_row(
             row=row_number,
             column_name="source",
         )
-    ctx.parsed.event_rows.append(known)
 
 
 def _required_name(error) -> str | None:

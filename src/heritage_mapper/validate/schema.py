@@ -24,9 +24,9 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from itertools import repeat
-from operator import itemgetter
+from collections.abc import Callable, Mapping, Sequence
+from itertools import chain, compress, repeat
+from operator import itemgetter, not_
 
 __all__ = ["SchemaChecker", "ecma_regex", "make_validator", "quick_check"]
 
@@ -145,6 +145,32 @@ class SchemaChecker:
         if self._quick is None:
             return False
         return _all_pass(self.schema, instances, self._quick)
+
+    def suspects(
+        self, columns: Mapping[str, Sequence], count: int, *, strings: bool = False
+    ) -> set[int]:
+        """The positions of the objects that may not conform, given as columns.
+
+        Object ``i`` is ``{name: values[i] for name, values in columns.items()}``, for
+        ``i`` in ``range(count)``. Every object whose position is not in the answer
+        surely conforms (:meth:`surely_valid` would say so); those in it need
+        :meth:`iter_errors`. Each property's column is checked at once as in
+        :meth:`all_valid`, and only a column that fails is looked at value by value. A
+        schema that cannot be checked this way answers every position. ``strings``
+        says that every value is a ``str`` (the cells of a CSV file): their types are
+        then not looked at again.
+
+        Examples
+        --------
+        >>> from jsonschema import Draft202012Validator
+        >>> schema = {"type": "object", "properties": {"id": {"pattern": "^[a-z]+$"}}}
+        >>> checker = SchemaChecker(Draft202012Validator(schema))
+        >>> checker.suspects({"id": ["a", "B", "c"]}, 3)
+        {1}
+        """
+        if self._quick is None:
+            return set(range(count))
+        return _column_suspects(self.schema, columns, count, strings)
 
 
 def quick_check(schema) -> Predicate | None:
@@ -305,8 +331,9 @@ def _count(value, default):
 def _all_pass(schema, values: list, quick: Predicate) -> bool:
     """True only when every value is valid against ``schema`` (already known compilable).
 
-    Object schemas of plain types, patterns and lengths are checked column by column
-    with C-level loops (``map``, ``all``, ``min``); anything else value by value.
+    Object schemas of plain types, patterns, lengths, bounds and item schemas are
+    checked column by column with C-level loops (``map``, ``all``, ``min``); anything
+    else value by value.
     """
     if schema is True or not values:
         return True
@@ -315,10 +342,87 @@ def _all_pass(schema, values: list, quick: Predicate) -> bool:
         return _objects_pass(schema, values)
     if kinds == {str} and schema.get("type", "string") == "string":
         return _strings_pass(schema, values)
+    if kinds <= {int, float} and schema.get("type") in ("number", "integer"):
+        return _numbers_pass(schema, values, kinds, quick)
+    if kinds == {list} and schema.get("type", "array") == "array":
+        return _arrays_pass(schema, values, quick)
     return all(map(quick, values))
 
 
+_NUMBER_KEYWORDS = ANNOTATIONS | {
+    "type",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+}
+_ARRAY_KEYWORDS = ANNOTATIONS | {"type", "minItems", "maxItems", "items"}
+
+
+def _numbers_pass(schema, numbers: list, kinds: set, quick: Predicate) -> bool:
+    """A column of JSON numbers against type and bounds: its least and greatest value
+    stand for all (a NaN, which compares with nothing, is checked value by value)."""
+    if not set(schema) <= _NUMBER_KEYWORDS or (schema["type"] == "integer" and float in kinds):
+        return all(map(quick, numbers))
+    if float in kinds and any(n != n for n in numbers if type(n) is float):
+        return all(map(quick, numbers))  # NaN
+    low, high = min(numbers), max(numbers)
+    return (
+        ("minimum" not in schema or low >= schema["minimum"])
+        and ("maximum" not in schema or high <= schema["maximum"])
+        and ("exclusiveMinimum" not in schema or low > schema["exclusiveMinimum"])
+        and ("exclusiveMaximum" not in schema or high < schema["exclusiveMaximum"])
+    )
+
+
+def _arrays_pass(schema, arrays: list[list], quick: Predicate) -> bool:
+    """A column of arrays against their lengths and item schema: the items of all the
+    arrays are one column of their own."""
+    if not set(schema) <= _ARRAY_KEYWORDS:
+        return all(map(quick, arrays))
+    low, high = schema.get("minItems"), schema.get("maxItems")
+    if low is not None and min(map(len, arrays)) < low:
+        return False
+    if high is not None and max(map(len, arrays)) > high:
+        return False
+    if "items" not in schema:
+        return True
+    items = list(chain.from_iterable(arrays))
+    return _all_pass(schema["items"], items, _compile(schema["items"]))
+
+
 _OBJECT_KEYWORDS = ANNOTATIONS | {"type", "required", "properties", "additionalProperties"}
+
+
+def _column_suspects(
+    schema, columns: Mapping[str, Sequence], count: int, strings: bool
+) -> set[int]:
+    """:meth:`SchemaChecker.suspects` for a schema already known to compile."""
+    if schema is True or not count:
+        return set()
+    every = set(range(count))
+    if not set(schema) <= _OBJECT_KEYWORDS or schema.get("type", "object") != "object":
+        return every
+    if any(key not in columns for key in schema.get("required", ())):
+        return every
+    properties = schema.get("properties", {})
+    if schema.get("additionalProperties", True) is False and not set(columns) <= set(properties):
+        return every
+    found: set[int] = set()
+    for key, sub in properties.items():
+        values = columns.get(key)
+        if values is None:
+            continue
+        check = _compile(sub)
+        if strings and _string_schema(sub):
+            passed = _strings_pass(sub, values)
+        else:
+            passed = _all_pass(sub, values, check)
+        if not passed:  # then the failing values, in C loops
+            found.update(compress(range(count), map(not_, map(check, values))))
+    return found
+
+
 _STRING_KEYWORDS = ANNOTATIONS | {"type", "pattern", "minLength", "maxLength"}
 
 
@@ -346,11 +450,18 @@ def _objects_pass(schema, objects: list[dict]) -> bool:
     return True
 
 
-def _strings_pass(schema, strings: list[str]) -> bool:
+def _string_schema(schema) -> bool:
+    """Whether ``schema`` is a dict of string keywords that lets every string type pass."""
+    return isinstance(schema, dict) and schema.get("type", "string") == "string"
+
+
+def _strings_pass(schema, strings: Sequence[str]) -> bool:
     if not set(schema) <= _STRING_KEYWORDS:
         return all(map(_compile(schema), strings))
     low, high = schema.get("minLength"), schema.get("maxLength")
-    if low is not None and min(map(len, strings)) < low:
+    if low == 1 and not all(strings):  # the usual "not empty": no len() a value
+        return False
+    if low is not None and low > 1 and min(map(len, strings)) < low:
         return False
     if high is not None and max(map(len, strings)) > high:
         return False

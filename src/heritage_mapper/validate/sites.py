@@ -4,7 +4,10 @@ latitude and longitude look swapped)."""
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
+from itertools import chain, compress, count, repeat
+from operator import eq, itemgetter, not_
 
 import numpy as np
 
@@ -19,7 +22,7 @@ from heritage_mapper.model import (
     SiteRecord,
     dbf_number_fits,
 )
-from heritage_mapper.read.files import is_slug
+from heritage_mapper.read.files import SLUG, is_slug
 from heritage_mapper.text import fold, pointer
 from heritage_mapper.validate.context import (
     Context,
@@ -31,6 +34,7 @@ from heritage_mapper.validate.context import (
 from heritage_mapper.validate.sources import (
     SITE_CITATION_CODES,
     check_source_ref,
+    citation_is_sound,
     is_paragraph_number,
 )
 from heritage_mapper.validate.texts import (
@@ -74,10 +78,23 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) ->
     if not isinstance(features, list):
         return
     ctx.parsed.layer_docs[spec.id] = doc
-    if site_schema is not None and site_schema.all_valid(_property_objects(features)):
+    objects = _property_objects(features)
+    if site_schema is not None and site_schema.all_valid(objects):
         site_schema = None  # every feature conforms: no need to ask one by one
     check_nfc = not json_text_is_nfc(result.text)
     check_controls = result.text is None or json_may_hold_control(result.text)
+    if check_nfc or check_controls or _names_need_checks(objects):
+        _check_every_site(
+            ctx, project, spec, path, features, site_schema, check_nfc, check_controls
+        )
+    else:
+        _check_sites_by_column(ctx, project, spec, path, features, site_schema)
+    add_lines(ctx, before, path, result.text)
+
+
+def _check_every_site(ctx, project, spec, path, features, site_schema, check_nfc, check_controls):
+    """Check each feature in turn: its site, then its property names against the
+    layer's columns so far (the path of a layer whose texts or names need it)."""
     names: set[str] = set()
     by_case = {c.lower(): c for c in RESERVED_SITE_COLUMNS}  # the layer's columns, folded
     reported: set[str] = set()
@@ -93,7 +110,246 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) ->
             if not too_many and isinstance(props, dict):
                 names.update(props)
                 too_many = _check_column_count(ctx, path, index, names, props.get("id"))
-    add_lines(ctx, before, path, result.text)
+
+
+def _names_need_checks(objects: list[dict]) -> bool:
+    """Whether a feature's property names may bring a finding: two names of the layer
+    (or one and a column the loader adds) differ only by case, or the layer has more
+    columns than a dBASE table holds. Usually not, and then no feature needs the
+    name checks of :func:`_check_every_site`."""
+    names = set().union(*objects) | set(RESERVED_SITE_COLUMNS)
+    if len(names | set(_ADDED_COLUMNS)) > DBF_MAX_FIELDS:
+        return True
+    return len({name.lower() for name in names}) != len(names)
+
+
+def _check_sites_by_column(ctx, project, spec, path, features, site_schema) -> None:
+    """:func:`_check_every_site` for a layer whose texts are NFC without control
+    characters and whose property names need no check: each rule is asked of every
+    site at once (:class:`_Columns`), :func:`_check_site` runs only on the sites a
+    column check cannot clear, in feature order, and every other site is recorded as
+    :func:`_check_site` records a site without findings (its id, period and place)."""
+    columns = _Columns(ctx, project, features, site_schema)
+    suspects = columns.suspects()
+    clean = [j for j in range(len(columns.plain)) if j not in suspects]
+    path_name, layer = str(path), spec.id
+    done = 0  # clean sites are recorded up to each suspect, so that ids keep their order
+    checked = sorted(chain((columns.plain[j] for j in suspects), columns.other))
+    for index in (*checked, len(features)):
+        while done < len(clean) and columns.plain[clean[done]] < index:
+            columns.record(clean[done], layer, path_name)
+            done += 1
+        if index < len(features):
+            _check_site(ctx, project, spec, path, index, features[index], site_schema, False, False)
+
+
+class _Columns:
+    """The sites of a layer as columns, and the positions where each rule may find
+    something: C-level ``map`` over the properties, a set of each column's distinct
+    values, numpy for the region. ``plain[j]`` is the index of the ``j``-th feature
+    that is an object with an object of properties; ``other`` the indices of the
+    features that are objects but have no such properties (always checked in full).
+    """
+
+    def __init__(self, ctx, project, features: list, site_schema):
+        self.ctx, self.project, self.site_schema = ctx, project, site_schema
+        kinds = [isinstance(f, dict) and isinstance(f.get("properties"), dict) for f in features]
+        self.plain = list(compress(range(len(features)), kinds))
+        self.other = [i for i, f in enumerate(features) if isinstance(f, dict) and not kinds[i]]
+        self.features = [features[i] for i in self.plain]
+        self.props = [f["properties"] for f in self.features]
+        self.ids = list(map(dict.get, self.props, repeat("id")))
+        self.periods: list = []  # the parsed period of each site (None: none given)
+
+    def where(self, flags) -> set[int]:
+        """The positions at which ``flags`` (one a site) is false."""
+        return set(compress(range(len(self.props)), map(not_, flags)))
+
+    def suspects(self) -> set[int]:
+        """The positions (in :attr:`plain`) of the sites :func:`_check_site` must see."""
+        geometries = list(map(dict.get, self.features, repeat("geometry")))
+        found = set()
+        if None in geometries:  # site-geometry-null (or none at all: RFC 7946's finding)
+            found |= {j for j, g in enumerate(geometries) if g is None}
+        if self.site_schema is not None:
+            found |= self.where(map(self.site_schema.surely_valid, self.props))
+        found |= self.where(map(_RESERVED_SITE.isdisjoint, self.props))
+        ids_are_text = set(map(type, self.ids)) == {str}
+        not_slugs = self.where(map(SLUG.fullmatch if ids_are_text else is_slug, self.ids))
+        found |= not_slugs
+        members = list(map(dict.get, self.features, repeat("id")))
+        # a feature id member equal to properties.id, or none (the usual: all equal)
+        found |= {j for j in self.where(map(eq, members, self.ids)) if members[j] is not None}
+        found |= self._ids_used_before(ids_are_text, not_slugs)
+        found |= self._bad_periods()
+        found |= self._bad_categories()
+        found |= self._bad_citations()
+        found |= self._bad_values()
+        found |= self._outside_region(geometries)
+        return found
+
+    def _ids_used_before(self, ids_are_text: bool, not_slugs: set[int]) -> set[int]:
+        """Ids already used (here or in an earlier layer), or that fold to the same
+        text as an id used before. A slug folds to itself; the ids that are not slugs
+        are checked in full anyway, and an id that folds like one of them as well."""
+        sites, folded = self.ctx.sites, self.ctx.folded_ids
+        odd = {
+            fold(unicodedata.normalize("NFC", self.ids[j]))
+            for j in not_slugs
+            if isinstance(self.ids[j], str)
+        }
+        if ids_are_text:  # the usual layer: set operations and a dict of first uses
+            used = (sites.keys() | folded.keys() | odd) & set(self.ids)
+            found = self.where(map(not_, map(used.__contains__, self.ids))) if used else set()
+            first = dict(zip(reversed(self.ids), reversed(range(len(self.ids))), strict=True))
+            if len(first) != len(self.ids):  # an id used again within the layer
+                found |= self.where(map(eq, map(first.__getitem__, self.ids), count()))
+            return found
+        first = {}
+        return {
+            j
+            for j, site_id in enumerate(self.ids)
+            if not isinstance(site_id, str)
+            or site_id in sites
+            or site_id in folded
+            or site_id in odd
+            or first.setdefault(site_id, j) != j
+        }
+
+    def _bad_periods(self) -> set[int]:
+        """Periods that do not parse; each parsed period is kept in :attr:`periods`."""
+        texts = list(map(dict.get, self.props, repeat("period")))
+        parsed: dict = {}
+        for text in {t for t in texts if isinstance(t, str) and t}:
+            parsed[text] = self.ctx.dates.get(text)
+            if parsed[text] is None:
+                with contextlib.suppress(EdtfError):  # None: a finding
+                    parsed[text] = self.ctx.dates[text] = parse_edtf(text)
+        self.periods = [parsed.get(t) if isinstance(t, str) else None for t in texts]
+        bad = {text for text, period in parsed.items() if period is None}
+        if not bad:
+            return set()
+        return {j for j, t in enumerate(texts) if isinstance(t, str) and t in bad}
+
+    def _bad_categories(self) -> set[int]:
+        """Categories (strings) that project.json does not declare."""
+        categories = self.ctx.category_ids(self.project)
+        cells = list(map(dict.get, self.props, repeat("category")))
+        if set(map(type, cells)) == {str}:  # the usual layer: one set difference
+            unknown = set(cells) - categories
+            return self.where(map(not_, map(unknown.__contains__, cells))) if unknown else set()
+        return self.where(not isinstance(c, str) or c in categories for c in cells)
+
+    def _bad_citations(self) -> set[int]:
+        """Sites citing a source or paragraph that :func:`check_source_ref` reports."""
+        cells = list(map(dict.get, self.props, repeat("source_refs")))
+        lists = [cell for cell in cells if isinstance(cell, list)]
+        refs = set(chain.from_iterable(lists)) if _only_text(lists) else set()
+        if not refs:  # a list with something else than text: one list at a time
+            for cell in lists:
+                refs.update(r for r in cell if isinstance(r, str))
+        bad = {r for r in refs if not _ref_is_sound(self.ctx, r)}
+        if not bad:
+            return set()
+        return {j for j, c in enumerate(cells) if isinstance(c, list) and _any_in(bad, c)}
+
+    def _bad_values(self) -> set[int]:
+        """What :func:`_check_property_names` reports: names an export adds, integers
+        past 64 bits, floats a dBASE number cannot hold. A column of strings (and
+        lists, objects, booleans, nulls) is cleared by the set of its types."""
+        found = set()
+        names = set().union(*self.props)
+        clash = {n for n in names if n.lower() in _EXPORT_RESERVED}
+        if clash:
+            found |= self.where(map(clash.isdisjoint, self.props))
+        for name in names:
+            cells = list(map(dict.get, self.props, repeat(name)))
+            for kind in set(map(type, cells)) - _NEVER_REPORTED_TYPES:
+                found |= _bad_numbers(cells, kind)
+        return found
+
+    def _outside_region(self, geometries: list) -> set[int]:
+        """Sites with a position that may be outside the region box: what
+        :func:`_check_region` reports is decided there, exceptions included."""
+        xy = _point_coordinates(geometries)
+        region = self.project.region
+        if xy is None:  # not a layer of plain points: one site at a time
+            return {j for j, g in enumerate(geometries) if not _region_clear(region, g)}
+        w, s, e, n = region.bbox
+        m = region.margin_deg
+        lon, lat = xy[:, 0], xy[:, 1]
+        with np.errstate(invalid="ignore"):  # NaN: outside, as in _inside_box
+            inside = (w - m <= lon) & (lon <= e + m) & (s - m <= lat) & (lat <= n + m)
+        return set(np.flatnonzero(~inside).tolist())
+
+    def record(self, j: int, layer: str, path: str) -> None:
+        """Record the clean site ``j`` as :func:`_check_site` does (its id is a slug,
+        its own NFC form and fold)."""
+        key, period = self.ids[j], self.periods[j]
+        self.ctx.folded_ids[key] = key
+        self.ctx.sites[key] = SiteRecord(key, layer, path, self.plain[j], period)
+        if period is not None:
+            self.ctx.parsed.site_periods[key] = period
+
+
+#: Value types :func:`_check_property_names` never reports (it looks at numbers).
+_NEVER_REPORTED_TYPES = frozenset((str, list, dict, bool, type(None)))
+
+
+def _bad_numbers(cells: list, kind: type) -> set[int]:
+    """The positions of the values of type ``kind`` in ``cells`` that
+    :func:`_check_property_names` may report."""
+    values = [v for v in cells if type(v) is kind]
+    if kind is int and min(values) >= INT64 and max(values) < -INT64:
+        return set()  # the usual column of integers: all within 64 bits
+    if kind is float and all(map(dbf_number_fits, values)):
+        return set()
+    return {j for j, v in enumerate(cells) if type(v) is kind}
+
+
+def _only_text(lists: list[list]) -> bool:
+    """Whether every item of every list is a str (so the items can go in a set)."""
+    return set(map(type, chain.from_iterable(lists))) <= {str}
+
+
+def _any_in(values: set, items: list) -> bool:
+    return any(item in values for item in items if isinstance(item, str))
+
+
+def _ref_is_sound(ctx, ref: str) -> bool:
+    """Whether :func:`_check_site_values` finds nothing in one ``source_refs`` item."""
+    if SOURCE_REF_SEPARATOR not in ref:
+        return True
+    file_name, _, para = ref.rpartition(SOURCE_REF_SEPARATOR)
+    return not is_paragraph_number(para) or citation_is_sound(ctx, file_name, para)
+
+
+def _point_coordinates(geometries: list):
+    """The positions of a layer of Points, each ``[lon, lat]`` of two JSON numbers,
+    as an (n, 2) float array; None for any other layer."""
+    try:
+        if set(map(type, geometries)) != {dict}:
+            return None
+        if set(map(itemgetter("type"), geometries)) != {"Point"}:
+            return None
+        coordinates = list(map(itemgetter("coordinates"), geometries))
+        if set(map(type, coordinates)) != {list} or set(map(len, coordinates)) != {2}:
+            return None
+        if not set(map(type, chain.from_iterable(coordinates))) <= {int, float}:
+            return None  # (a bool is not a number here, as in _positions)
+        return np.array(coordinates, dtype=float).reshape(-1, 2)
+    except (KeyError, OverflowError):  # no type or coordinates; an integer past float
+        return None
+
+
+def _region_clear(region, geometry) -> bool:
+    """Whether :func:`_check_region` finds nothing in ``geometry``."""
+    positions = list(_positions(geometry))
+    if not positions:
+        return True
+    if len(positions) <= REGION_PLAIN_POSITIONS and _inside_box(region, positions):
+        return True
+    return _first_outside(region, positions) is None
 
 
 INT64 = -(2**63)  # the smallest 64-bit integer; -INT64 - 1 is the largest

@@ -215,6 +215,15 @@ def is_paragraph_number(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+def citation_is_sound(ctx, file_name: str, paragraph: str) -> bool:
+    """Whether :func:`check_source_ref` finds nothing in a citation (``paragraph`` a
+    string of ASCII digits), without reporting: for the checks of whole columns."""
+    known = ctx.source_paragraphs  # file -> its paragraphs (None: not counted)
+    if file_name not in known or len(paragraph) > MAX_PARAGRAPH_DIGITS:
+        return False
+    return known[file_name] is None or int(paragraph) <= known[file_name]
+
+
 def check_source_ref(ctx, path, file_name: str, paragraph: str, codes, **loc) -> None:
     """Check a citation; ``paragraph`` is a string of ASCII digits; ``codes`` are
     :data:`SITE_CITATION_CODES` or :data:`EVENT_CITATION_CODES`."""
