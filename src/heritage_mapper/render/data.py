@@ -443,13 +443,28 @@ def _precisions(values) -> list:
 
 
 def _strings(series) -> list[str]:
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.StringDtype) and not series.hasnans:
+        return series.tolist()  # already str, every one (no per-value str())
     return [str(v) for v in series.tolist()]
 
 
 def _texts(series) -> list:
     """The values as ``str``, missing ones as ``None``."""
+    return _text_array(series).tolist()
+
+
+def _text_array(series):
+    """:func:`_texts` as a numpy object array (what a page's rows are taken from)."""
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.StringDtype):  # str or missing: one pass in C
+        return series.to_numpy(dtype=object, na_value=None)
     values = series.astype(object)
-    return [None if v is None else str(v) for v in values.where(values.notna(), None).tolist()]
+    return _objects(
+        [None if v is None else str(v) for v in values.where(values.notna(), None).tolist()]
+    )
 
 
 def _years(series) -> list:
@@ -494,9 +509,7 @@ class _SourceRows:
 
 
 def _localized(frame, base: str, languages) -> dict:
-    return {
-        lang: _objects(_texts(frame[_localized_column(frame, base, lang)])) for lang in languages
-    }
+    return {lang: _text_array(frame[_localized_column(frame, base, lang)]) for lang in languages}
 
 
 def _localized_column(frame, base: str, lang: str) -> str:
