@@ -114,6 +114,20 @@ class ExportData:
 
         return self.memo("present-year", compute)
 
+    def date_labels(self) -> dict[str, tuple[str, ...]]:
+        """Each distinct event date → its :func:`~heritage_mapper.dates.format_edtf` label
+        in each of :attr:`languages` (by that language's fallback chain), each date parsed
+        once and the table made once per export: the timelines of KML and GPX and the CSV
+        date labels all read it."""
+        from heritage_mapper.dates import format_edtf_table
+
+        def compute() -> dict[str, tuple[str, ...]]:
+            dates = ("" if d is None else str(d) for d in plain_column(self.events["date"]))
+            chains = [(lang, *self.chain(lang)[1:]) for lang in self.languages]
+            return format_edtf_table(dates, chains)
+
+        return self.memo("date-labels", compute)
+
     @property
     def wgs84(self) -> bool:
         return is_wgs84(self.crs)

@@ -123,7 +123,14 @@ def _timelines(data: ExportData, lang: str) -> _Timelines:
                 for text, fallback in zip(plain_column(events[column]), titles, strict=True)
             ]
     dates = ["" if d is None else str(d) for d in plain_column(events["date"])]
-    labels = {date: format_edtf(date, lang, fallbacks=chain[1:]) for date in dict.fromkeys(dates)}
+    # the export's label table (shared with the other language and writers) when it
+    # has this language; a date it lacks is labelled here, as it always was
+    table = data.date_labels() if lang in data.languages else {}
+    at = data.languages.index(lang) if table else 0
+    labels = {
+        date: table[date][at] if date in table else format_edtf(date, lang, fallbacks=chain[1:])
+        for date in dict.fromkeys(dates)
+    }
     return _Timelines(data.site_events, _event_positions(data), dates, labels, titles)
 
 
