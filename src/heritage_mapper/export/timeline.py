@@ -16,7 +16,15 @@ from heritage_mapper.dates import format_edtf
 from heritage_mapper.export.tables import ExportData, plain, plain_column
 from heritage_mapper.model import localized
 
-__all__ = ["timeline", "site_text", "site_html", "site_name", "site_names", "description_rows"]
+__all__ = [
+    "timeline",
+    "site_text",
+    "site_texts",
+    "site_html",
+    "site_name",
+    "site_names",
+    "description_rows",
+]
 
 
 def _label(data: ExportData, lang: str, key: str) -> str:
@@ -97,6 +105,7 @@ class _Timelines:
         self._dates = dates
         self._labels = labels  # date -> its label
         self._titles = titles
+        self._lines: list[str] | None = None  # made by lines() when first asked for
 
     def get(self, site_id: str, default=None) -> list[tuple[str, str]] | None:
         """(date label, title) for each event at the site, in date order."""
@@ -105,6 +114,17 @@ class _Timelines:
             return default
         position, dates, labels, titles = self._position, self._dates, self._labels, self._titles
         return [(labels[dates[i]], titles[i]) for i in map(position.__getitem__, event_ids)]
+
+    def lines(self) -> list[str]:
+        """Each event's line of :func:`site_text` (``- <date label>: <title>``), by row
+        of the events table, made once (a site's timeline is then a join of its lines)."""
+        if self._lines is None:
+            labels = self._labels
+            self._lines = [
+                f"- {labels[date]}: {title}"
+                for date, title in zip(self._dates, self._titles, strict=True)
+            ]
+        return self._lines
 
 
 def _timelines(data: ExportData, lang: str) -> _Timelines:
@@ -216,6 +236,53 @@ def site_text(data: ExportData, row) -> str:
             lines.append(f"{texts.timeline_labels[lang]}:")
             lines.extend(f"- {date}: {title}" for date, title in entries)
     return "\n".join(lines)
+
+
+def site_texts(data: ExportData, frame) -> list[str]:
+    """:func:`site_text` of every row of ``frame``, column by column: each column read
+    once, each event's timeline line made once per language (:meth:`_Timelines.lines`)
+    and a site's timeline a join of its lines (a dict per site and a tuple per event
+    took most of a 100,000-site GPX's time). ``tests/test_export_gpx.py`` holds the
+    two to the same text, hostile values included.
+    """
+    texts = _texts(data)
+    size = len(frame)
+
+    def column(name: str) -> list[str]:  # _get of every row: "" for a gap
+        if name not in frame.columns:
+            return [""] * size
+        return [
+            v if type(v) is str else "" if v is None else str(v) for v in plain_column(frame[name])
+        ]
+
+    # the lines of site_text before the timelines, in its order, as columns
+    columns = [column(texts.names[lang]) for lang in texts.languages[1:]]
+    columns += [column(texts.descriptions[lang]) for lang in texts.languages]
+    precision = [""] * size
+    if "location_precision_m" in frame.columns:
+        label = texts.precision
+        precision = [
+            "" if v is None else f"{label}: ±{v:.0f} m"
+            for v in plain_column(frame["location_precision_m"])
+        ]
+    columns.append(precision)
+    timelines = [
+        (f"{texts.timeline_labels[lang]}:", texts.timelines[lang].lines())
+        for lang in texts.languages
+    ]
+    position = _event_positions(data)
+    site_events = data.site_events
+    out = []
+    for site_id, *cells in zip(column("id"), *columns, strict=True):
+        lines = [cell for cell in cells if cell]
+        event_ids = site_events.get(site_id)
+        if event_ids:
+            rows = [position[event_id] for event_id in event_ids]
+            for heading, event_lines in timelines:
+                lines.append(heading)
+                lines.extend(map(event_lines.__getitem__, rows))
+        out.append("\n".join(lines))
+    return out
 
 
 def site_html(data: ExportData, row) -> str:
