@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import itertools
 from collections.abc import Iterable, Iterator
 
@@ -128,13 +129,20 @@ def _write_csv(path, header: list[str], rows: Iterable) -> None:
     ``StringIO`` encoded at the end, without the whole text or its bytes in memory.
     The text file is opened with ``newline=""`` so that the writer's CRLF stays CRLF,
     and the ``utf-8-sig`` codec writes the BOM once, at the start."""
+    # The writer writes to a buffer that goes to the file a chunk at a time: writing
+    # each row to the encoding file object was a third of the CSV's time.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
     with open(path, "w", encoding=ENCODING, newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow([neutralise_formula(h) for h in header])
         rows = iter(rows)
         while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
             writer.writerows(chunk)
+            handle.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
             count_rows(len(chunk))  # a progress display's rows written
+        handle.write(buffer.getvalue())  # the header of a table without rows
 
 
 def _number(value: float, decimals: int) -> str:
@@ -252,24 +260,19 @@ def events_table(data: ExportData) -> tuple[list[str], Iterator[tuple]]:
 
 def _events_rows(data: ExportData, columns: list[str], at: int) -> Iterator[tuple]:
     events = data.events
-    labelled: dict[str, list[str]] = {}  # an inventory repeats its dates: label each once
+    labelled: dict[str, tuple[str, ...]] = {}  # an inventory repeats its dates: label each once
+    chains = [(lang, *data.chain(lang)[1:]) for lang in data.languages]
+    # format_edtf's labels, shared with KML and GPX
+    table = data.date_labels() if "date" in columns else {}
 
-    chains = [(lang, data.chain(lang)[1:]) for lang in data.languages]
-
-    def labels_of(date: str) -> list[str]:
-        if date not in labelled:
-            parsed = parse_edtf(date) if date else None  # once for every language
-            labelled[date] = [
-                neutralise_formula(
-                    _spreadsheet_form(
-                        format_edtf(date, lang, fallbacks=fallbacks), parsed, (lang, *fallbacks)
-                    )
-                )
-                if date
-                else ""
-                for lang, fallbacks in chains
-            ]
-        return labelled[date]
+    def labels_of(date: str) -> tuple[str, ...]:
+        if not date:
+            return ("",) * len(chains)
+        parsed = parse_edtf(date)  # once for every language
+        return tuple(
+            neutralise_formula(_spreadsheet_form(label, parsed, chain))
+            for label, chain in zip(table[date], chains, strict=True)
+        )
 
     for start in range(0, len(events), CHUNK_ROWS):
         rows = slice(start, start + CHUNK_ROWS)
@@ -278,7 +281,10 @@ def _events_rows(data: ExportData, columns: list[str], at: int) -> Iterator[tupl
             dates = [str(d or "") for d in plain_column(events["date"].iloc[rows])]
         else:
             dates = [""] * len(events.iloc[rows])
-        label_cells = zip(*(labels_of(date) for date in dates), strict=True)
+        for date in dict.fromkeys(dates):
+            if date not in labelled:
+                labelled[date] = labels_of(date)
+        label_cells = zip(*map(labelled.__getitem__, dates), strict=True)
         if not data.languages:
             label_cells = iter(())
         yield from zip(*cells[:at], *label_cells, *cells[at:], strict=True)

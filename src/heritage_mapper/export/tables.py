@@ -356,6 +356,9 @@ def plain_column(series) -> list:
     ['a', None, None]
     >>> plain_column(pd.Series(pd.to_datetime(["1955-04-25", None])))
     ['1955-04-25', None]
+    >>> import numpy as np
+    >>> plain_column(pd.Series([["a.txt#1", "b"], None, [np.int64(1), pd.NaT]], dtype=object))
+    [['a.txt#1', 'b'], None, [1, None]]
     """
     import pandas as pd
 
@@ -371,7 +374,9 @@ def plain_column(series) -> list:
     textual = series.dtype == object or pd.api.types.is_string_dtype(series)
     if textual and pd.api.types.infer_dtype(series, skipna=True) == "string":
         return series.to_numpy(dtype=object, na_value=None).tolist()
-    return [plain(v) for v in series]
+    # a list of texts (site ids, source references) is what plain makes of it: kept,
+    # without a call of plain per item (a table of lists spent seconds there)
+    return [v if type(v) is list and all(type(x) is str for x in v) else plain(v) for v in series]
 
 
 def flat(value):
