@@ -41,7 +41,12 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from heritage_mapper.dates import ONGOING
-from heritage_mapper.export.geojson import CHUNK_FEATURES, geometry_mappings, write_collection
+from heritage_mapper.export.geojson import (
+    CHUNK_FEATURES,
+    geometry_mappings,
+    geometry_texts,
+    write_collection,
+)
 from heritage_mapper.export.tables import (
     DATASET_STEM,
     ExportData,
@@ -62,6 +67,7 @@ __all__ = [
     "PlaceType",
     "place_type",
     "features",
+    "feature_texts",
     "feature_collection",
     "outputs",
     "write",
@@ -134,14 +140,20 @@ def certainty(precision_m) -> str | None:
     return "uncertain"
 
 
-def _citations(data: ExportData, refs, lang: str, titles: dict) -> list[dict]:
+def _citations(data: ExportData, refs, lang: str, cache: dict) -> list[dict]:
+    """The citations of a site's ``refs`` in ``lang``. ``cache`` keeps each source's
+    title and each reference's citation once made (a few sources, cited by every site):
+    sites citing the same paragraph share its citation's dict."""
     citations = []
     for ref in refs or []:
-        file_name, _, paragraph = str(ref).partition(SOURCE_REF_SEPARATOR)
-        if (file_name, lang) not in titles:  # a few sources, cited by every site
-            titles[file_name, lang] = data.source_title(file_name, lang)
-        label = titles[file_name, lang]
-        citations.append({"label": f"{label}, ¶{paragraph}" if paragraph else label})
+        key = ("citation", str(ref), lang)
+        if key not in cache:
+            file_name, _, paragraph = key[1].partition(SOURCE_REF_SEPARATOR)
+            if ("title", file_name, lang) not in cache:
+                cache["title", file_name, lang] = data.source_title(file_name, lang)
+            label = cache["title", file_name, lang]
+            cache[key] = {"label": f"{label}, ¶{paragraph}" if paragraph else label}
+        citations.append(cache[key])
     return citations
 
 
@@ -175,27 +187,53 @@ def _type(data: ExportData, kind: PlaceType, category) -> dict:
     return entry
 
 
-def _feature(
-    data: ExportData,
-    layer_id: str,
-    row: dict,
-    present: int | None,
-    geometry: dict | None,
-    titles: dict,
-) -> dict:
+class _Context:
+    """What every feature reads besides its own row, looked up once per export: the
+    languages, the data's present, the ``types`` of each category and the citations
+    (each a lookup per site before)."""
+
+    def __init__(self, data: ExportData):
+        self.data = data
+        self.languages = data.languages
+        self.present = data.present_year()
+        self.cache: dict = {}  # citations and source titles (see _citations)
+        self._types: dict = {}  # category -> (its PlaceType, its types[] entry)
+
+    def kind(self, category) -> tuple[PlaceType, dict]:
+        if category not in self._types:
+            kind = place_type(category)
+            self._types[category] = kind, _type(self.data, kind, category)
+        return self._types[category]
+
+
+def _feature(context: _Context, layer_id: str, row: dict, geometry: dict | None) -> dict:
     """The LPF feature of one site: ``row`` is a row of :func:`_records` (its values
     are ``plain`` already), ``geometry`` its RFC 7946 mapping."""
+    feature = _feature_head(context, layer_id, row)
+    members = []
+    if geometry is not None:
+        level = certainty(row.get("location_precision_m"))
+        members.append({**geometry, **({"certainty": level} if level else {})})
+    feature["geometry"] = {"type": "GeometryCollection", "geometries": members}
+    descriptions = _descriptions(context, row)
+    if descriptions:
+        feature["descriptions"] = descriptions
+    return feature
+
+
+def _feature_head(context: _Context, layer_id: str, row: dict) -> dict:
+    """The members of a feature before its ``geometry``."""
     site_id = str(row["id"])
     refs = row.get("source_refs")
     names = []
-    for lang in data.languages:
+    for lang in context.languages:
         toponym = row.get(f"name_{lang}")
         if toponym:
             names.append(
                 {
                     "toponym": toponym,
                     "lang": lang,
-                    "citations": _citations(data, refs, lang, titles),
+                    "citations": _citations(context.data, refs, lang, context.cache),
                 }
             )
     properties = {
@@ -205,45 +243,63 @@ def _feature(
     category = row.get("category")
     if category:
         properties["category"] = category
-    kind = place_type(category)
+    kind, entry = context.kind(category)
     properties["fclasses"] = [kind.fclass]
     feature: dict = {
         "@id": LPF_ID_BASE + site_id,
         "type": "Feature",
         "properties": properties,
-        "types": [_type(data, kind, category)],
+        "types": [entry],
     }
-    when = _when(row, present)
+    when = _when(row, context.present)
     if when:
         feature["when"] = when
     feature["names"] = names
-    members = []
-    if geometry is not None:
-        level = certainty(row.get("location_precision_m"))
-        members.append({**geometry, **({"certainty": level} if level else {})})
-    feature["geometry"] = {"type": "GeometryCollection", "geometries": members}
-    descriptions = [
+    return feature
+
+
+def _descriptions(context: _Context, row: dict) -> list[dict]:
+    return [
         {"value": row.get(f"description_{lang}"), "lang": lang}
-        for lang in data.languages
+        for lang in context.languages
         if row.get(f"description_{lang}")
     ]
-    if descriptions:
-        feature["descriptions"] = descriptions
-    return feature
 
 
 def features(data: ExportData) -> Iterator[dict]:
     """The LPF feature of each selected site, made a chunk of rows at a time (the
     geometries of a chunk in one pass: :func:`.geojson.geometry_mappings`)."""
-    present = data.present_year()
-    titles: dict = {}  # (source file, language) -> its title, looked up once
+    context = _Context(data)
     for layer_id, frame in data.layers.items():
         for start in range(0, len(frame), CHUNK_FEATURES):
             chunk = frame.iloc[start : start + CHUNK_FEATURES]
             geometries = geometry_mappings(chunk.geometry.to_numpy())
             rows = _records(chunk, skip=(chunk.geometry.name,))
             for row, geometry in zip(rows, geometries, strict=True):
-                yield _feature(data, layer_id, row, present, geometry, titles)
+                yield _feature(context, layer_id, row, geometry)
+
+
+def feature_texts(data: ExportData) -> Iterator[str]:
+    """The JSON text of each of :func:`features`, as :func:`write` writes it: the members
+    before the geometry and the descriptions encoded as a dict, the geometry written
+    from its coordinates (:func:`.geojson.geometry_texts`, no mapping per point)."""
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    context = _Context(data)
+    collection = '"geometry":{"type":"GeometryCollection","geometries":['
+    for layer_id, frame in data.layers.items():
+        for start in range(0, len(frame), CHUNK_FEATURES):
+            chunk = frame.iloc[start : start + CHUNK_FEATURES]
+            geometries = geometry_texts(chunk.geometry.to_numpy())
+            rows = _records(chunk, skip=(chunk.geometry.name,))
+            for row, geometry in zip(rows, geometries, strict=True):
+                member = ""
+                if geometry != "null":  # an object: certainty goes in before its "}"
+                    level = certainty(row.get("location_precision_m"))
+                    member = f'{geometry[:-1]},"certainty":{encode(level)}}}' if level else geometry
+                descriptions = _descriptions(context, row)
+                tail = f',"descriptions":{encode(descriptions)}}}' if descriptions else "}"
+                head = encode(_feature_head(context, layer_id, row))
+                yield f"{head[:-1]},{collection}{member}]}}{tail}"
 
 
 def _records(frame, skip: tuple = ()) -> list[dict]:
@@ -292,7 +348,6 @@ def outputs(data: ExportData) -> list[str]:
 def write(data: ExportData, paths: dict) -> None:
     """Write the LPF file feature by feature: the bytes of ``dumps(feature_collection(data))``
     without the whole document in memory."""
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
     members = {"type": "FeatureCollection", "@context": LPF_CONTEXT}
     with open(paths[outputs(data)[0]], "wb") as file:
-        write_collection(file, members, (encode(feature) for feature in features(data)))
+        write_collection(file, members, feature_texts(data))
