@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from json.encoder import encode_basestring
 from typing import NamedTuple
 
 from heritage_mapper.dates import ONGOING
@@ -157,9 +158,8 @@ def _citations(data: ExportData, refs, lang: str, cache: dict) -> list[dict]:
     return citations
 
 
-def _when(row, present: int | None) -> dict | None:
-    period = row.get("period")
-    start, end = iso_date(row.get("period_start")), iso_date(row.get("period_end"))
+def _when(period, start: str | None, end: str | None, present: int | None) -> dict | None:
+    """``when`` of a site from its ``period`` and the ISO days of its bounds."""
     span: dict = {}
     if start:
         span["start"] = {"in": start}
@@ -198,12 +198,30 @@ class _Context:
         self.present = data.present_year()
         self.cache: dict = {}  # citations and source titles (see _citations)
         self._types: dict = {}  # category -> (its PlaceType, its types[] entry)
+        self._type_texts: dict = {}  # category -> its types[] entry's JSON
+        self._citation_texts: dict = {}  # (references, language) -> their citations' JSON
+        self.language_texts = [(lang, _json(lang)) for lang in self.languages]
 
     def kind(self, category) -> tuple[PlaceType, dict]:
         if category not in self._types:
             kind = place_type(category)
             self._types[category] = kind, _type(self.data, kind, category)
         return self._types[category]
+
+    def type_text(self, category) -> str:
+        if category not in self._type_texts:
+            self._type_texts[category] = _ENCODE(self.kind(category)[1])
+        return self._type_texts[category]
+
+    def citations_text(self, refs, lang: str) -> str:
+        """The JSON of :func:`_citations`, made once per list of references of texts."""
+        if type(refs) is not list or not all(type(ref) is str for ref in refs):
+            return _ENCODE(_citations(self.data, refs, lang, self.cache))
+        key = (tuple(refs), lang)
+        if key not in self._citation_texts:
+            citations = _citations(self.data, refs, lang, self.cache)
+            self._citation_texts[key] = _ENCODE(citations)
+        return self._citation_texts[key]
 
 
 def _feature(context: _Context, layer_id: str, row: dict, geometry: dict | None) -> dict:
@@ -251,7 +269,8 @@ def _feature_head(context: _Context, layer_id: str, row: dict) -> dict:
         "properties": properties,
         "types": [entry],
     }
-    when = _when(row, context.present)
+    start, end = iso_date(row.get("period_start")), iso_date(row.get("period_end"))
+    when = _when(row.get("period"), start, end, context.present)
     if when:
         feature["when"] = when
     feature["names"] = names
@@ -279,30 +298,90 @@ def features(data: ExportData) -> Iterator[dict]:
                 yield _feature(context, layer_id, row, geometry)
 
 
+#: The encoder of :func:`write` (compact, no ASCII escapes, no NaN): stateless, shared.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+#: The columns :func:`feature_texts` reads besides the per-language names and
+#: descriptions (the others are not read into rows at all).
+READ_COLUMNS = (
+    "id",
+    "source_refs",
+    "category",
+    "period",
+    "period_start",
+    "period_end",
+    "location_precision_m",
+)
+
+
 def feature_texts(data: ExportData) -> Iterator[str]:
-    """The JSON text of each of :func:`features`, as :func:`write` writes it: the members
-    before the geometry and the descriptions encoded as a dict, the geometry written
-    from its coordinates (:func:`.geojson.geometry_texts`, no mapping per point)."""
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    """The JSON text of each of :func:`features`, as :func:`write` writes it, built as
+    text from each value's JSON (each feature a dict encoded took most of the time):
+    the geometry from its coordinates (:func:`.geojson.geometry_texts`), the parts every
+    site shares (``types``, citations) encoded once. ``tests/test_export_lpf.py`` holds
+    it to ``dumps(feature_collection(data))`` on hostile text."""
     context = _Context(data)
-    collection = '"geometry":{"type":"GeometryCollection","geometries":['
+    keep = set(READ_COLUMNS)
+    keep |= {f"{base}_{lang}" for base in ("name", "description") for lang in context.languages}
     for layer_id, frame in data.layers.items():
+        layer = _json(layer_id)
         for start in range(0, len(frame), CHUNK_FEATURES):
             chunk = frame.iloc[start : start + CHUNK_FEATURES]
             geometries = geometry_texts(chunk.geometry.to_numpy())
-            rows = _records(chunk, skip=(chunk.geometry.name,))
+            rows = _records(chunk, keep=keep, days=True)
             for row, geometry in zip(rows, geometries, strict=True):
-                member = ""
-                if geometry != "null":  # an object: certainty goes in before its "}"
-                    level = certainty(row.get("location_precision_m"))
-                    member = f'{geometry[:-1]},"certainty":{encode(level)}}}' if level else geometry
-                descriptions = _descriptions(context, row)
-                tail = f',"descriptions":{encode(descriptions)}}}' if descriptions else "}"
-                head = encode(_feature_head(context, layer_id, row))
-                yield f"{head[:-1]},{collection}{member}]}}{tail}"
+                yield _feature_text(context, layer, row, geometry)
 
 
-def _records(frame, skip: tuple = ()) -> list[dict]:
+def _json(value) -> str:
+    """``value``'s JSON text as :func:`write`'s encoder writes it inside a document."""
+    return encode_basestring(value) if type(value) is str else _ENCODE(value)
+
+
+def _feature_text(context: _Context, layer: str, row: dict, geometry: str) -> str:
+    """:func:`_feature` as JSON text: ``layer`` is the layer id's JSON, ``row`` a row of
+    :func:`_records` with ISO days, ``geometry`` the geometry's JSON (``null``: none)."""
+    site_id = str(row["id"])
+    refs = row.get("source_refs")
+    names = []
+    title = site_id
+    for lang, lang_text in context.language_texts:
+        toponym = row.get(f"name_{lang}")
+        if toponym:
+            if not names:
+                title = toponym
+            citations = context.citations_text(refs, lang)
+            names.append(
+                f'{{"toponym":{_json(toponym)},"lang":{lang_text},"citations":{citations}}}'
+            )
+    category = row.get("category")
+    kind, entry = context.kind(category)
+    properties = f'{{"title":{_json(title)},"layer":{layer}'
+    if category:
+        properties += f',"category":{_json(category)}'
+    properties += f',"fclasses":[{_json(kind.fclass)}]}}'
+    when = _when(row.get("period"), row.get("period_start"), row.get("period_end"), context.present)
+    member = ""
+    if geometry != "null":  # an object: its certainty goes in before its "}"
+        level = certainty(row.get("location_precision_m"))
+        member = f'{geometry[:-1]},"certainty":{_json(level)}}}' if level else geometry
+    descriptions = [
+        f'{{"value":{_json(row.get(f"description_{lang}"))},"lang":{lang_text}}}'
+        for lang, lang_text in context.language_texts
+        if row.get(f"description_{lang}")
+    ]
+    return "".join(
+        (
+            f'{{"@id":{_json(LPF_ID_BASE + site_id)},"type":"Feature",',
+            f'"properties":{properties},"types":[{context.type_text(category)}],',
+            f'"when":{_ENCODE(when)},' if when else "",
+            f'"names":[{",".join(names)}],',
+            f'"geometry":{{"type":"GeometryCollection","geometries":[{member}]}}',
+            f',"descriptions":[{",".join(descriptions)}]}}' if descriptions else "}",
+        )
+    )
+
+
+def _records(frame, skip: tuple = (), keep=None, days: bool = False) -> list[dict]:
     """The rows of ``frame`` as dicts without the ``skip`` columns (the geometry, read
     apart), each column read in one pass by ``plain_column``
     (``plain`` of a value it gives is that value, so ``_feature`` reads the same values
@@ -314,19 +393,19 @@ def _records(frame, skip: tuple = ()) -> list[dict]:
     >>> _records(pd.DataFrame({"a": ["x", None], "d": pd.to_datetime(["1955-04-25", None])}))
     [{'a': 'x', 'd': Timestamp('1955-04-25 00:00:00')}, {'a': None, 'd': NaT}]
     """
-    names = [c for c in frame.columns if c not in skip]
-    columns = [_column_values(frame[c]) for c in names]
+    names = [c for c in frame.columns if c not in skip and (keep is None or c in keep)]
+    columns = [_column_values(frame[c], days) for c in names]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-def _column_values(series) -> list:
+def _column_values(series, days: bool = False) -> list:
     """The values of a column as :func:`_records` gives them: date stamps as they are,
     a list of texts as it is (what ``plain`` makes of it, without a call per item),
     anything else by ``plain_column``.
     """
     import pandas as pd
 
-    if pd.api.types.is_datetime64_any_dtype(series):
+    if pd.api.types.is_datetime64_any_dtype(series) and not days:
         return series.tolist()
     if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "mixed":
         values = series.tolist()
