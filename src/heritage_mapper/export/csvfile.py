@@ -33,6 +33,7 @@ import csv
 import functools
 import io
 import itertools
+import re
 from collections.abc import Iterable, Iterator
 
 from heritage_mapper import i18n
@@ -164,6 +165,29 @@ def _labels(chain: tuple[str, ...]) -> dict[str, str]:
     return i18n.labels(CATALOGUE, chain)
 
 
+@functools.lru_cache(maxsize=32)
+def _day_or_month(chain: tuple[str, ...]) -> re.Pattern:
+    """A pattern that every plain day or month label of the chain's catalogue matches
+    (``day`` and ``month`` with any day, month and year): a label that does not match
+    it is left as it is by :func:`_spreadsheet_form`, without parsing its date.
+
+    >>> bool(_day_or_month(("en",)).fullmatch("December 1965"))
+    True
+    >>> bool(_day_or_month(("en",)).fullmatch("since 1883"))
+    False
+    """
+    labels = _labels(chain)
+    names = "|".join(map(re.escape, labels["months"]))
+    days = "|".join(map(re.escape, map(str, labels["day_numbers"].values())))
+    fields = {"{y}": r"\d+", "{m}": r"\d+", "{month}": f"(?:{names})", "{d}": rf"(?:\d+|{days})"}
+    forms = []
+    for kind in ("day", "month"):
+        parts = re.split(r"(\{[^{}]*\})", labels[kind])  # literal text and {fields}
+        # a field this does not know (a format spec) may be anything
+        forms.append("".join(fields.get(p, ".*") if p[:1] == "{" else re.escape(p) for p in parts))
+    return re.compile("|".join(f"(?:{form})" for form in forms), re.DOTALL)
+
+
 def spreadsheet_label(date: str, lang: str, fallbacks: tuple[str, ...] = ()) -> str:
     """The readable label of the EDTF ``date`` that a spreadsheet keeps as text.
 
@@ -265,14 +289,20 @@ def _events_rows(data: ExportData, columns: list[str], at: int) -> Iterator[tupl
     # format_edtf's labels, shared with KML and GPX
     table = data.date_labels() if "date" in columns else {}
 
+    forms = [_day_or_month(chain) for chain in chains]
+
     def labels_of(date: str) -> tuple[str, ...]:
         if not date:
             return ("",) * len(chains)
-        parsed = parse_edtf(date)  # once for every language
-        return tuple(
-            neutralise_formula(_spreadsheet_form(label, parsed, chain))
-            for label, chain in zip(table[date], chains, strict=True)
-        )
+        parsed = None  # parsed when a label may be a plain day or month, once
+        cells = []
+        for label, chain, form in zip(table[date], chains, forms, strict=True):
+            if form.fullmatch(label):
+                if parsed is None:
+                    parsed = parse_edtf(date)
+                label = _spreadsheet_form(label, parsed, chain)
+            cells.append(neutralise_formula(label))
+        return tuple(cells)
 
     for start in range(0, len(events), CHUNK_ROWS):
         rows = slice(start, start + CHUNK_ROWS)
