@@ -99,3 +99,34 @@ def test_site_texts_column_by_column_equal_site_text_row_by_row(data):
         assert site_texts(export_data, frame) == [site_text(export_data, row) for row in rows]
         checked += len(frame)
     assert checked == len(data.sites)
+
+
+def test_timeline_titles_fall_back_along_the_language_chain(data):
+    """An event without a title in a language takes the next one of its chain, and
+    one with no title at all an empty one."""
+    import dataclasses
+
+    from heritage_mapper.export.crs import resolve_crs
+    from heritage_mapper.export.tables import prepare
+    from heritage_mapper.export.timeline import timeline
+
+    export_data = prepare(data, resolve_crs(None))
+    at_sites = list(dict.fromkeys(e for ids in export_data.site_events.values() for e in ids))
+    first, second = at_sites[:2]
+    events = export_data.events.copy()
+    events["title_vi"] = events["title_vi"].astype(object)
+    row = {event_id: i for i, event_id in enumerate(events["id"])}
+    events.loc[row[first], "title_vi"] = None
+    events.loc[row[second], ["title_vi", "title_en"]] = ""
+    bare = dataclasses.replace(export_data, events=events, cache={})
+    seen = set()
+    for site_id, ids in bare.site_events.items():
+        for event_id, (_, title) in zip(ids, timeline(bare, site_id, "vi"), strict=True):
+            if event_id == first:
+                assert title == events.loc[row[first], "title_en"] != ""
+            elif event_id == second:
+                assert title == ""
+            else:
+                assert title == events.loc[row[event_id], "title_vi"] != ""
+            seen.add(event_id)
+    assert {first, second} <= seen

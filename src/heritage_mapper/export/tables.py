@@ -247,13 +247,13 @@ def _site_events(joined, site_ids: set) -> dict[str, list[str]]:
     import numpy as np
 
     offsets, positions = joined.site_event_positions
-    event_ids = np.asarray([str(e) for e in joined.events["id"].tolist()], dtype=object)
+    event_ids = np.asarray(list(map(str, joined.events["id"].tolist())), dtype=object)
     taken = event_ids[positions].tolist()
-    ids = [str(s) for s in joined.sites["id"].tolist()]
+    ids = map(str, joined.sites["id"].tolist())
     bounds = offsets.tolist()
     return {
-        site_id: taken[bounds[i] : bounds[i + 1]]
-        for i, site_id in enumerate(ids)
+        site_id: taken[start:stop]
+        for site_id, start, stop in zip(ids, bounds, bounds[1:], strict=False)  # n + 1 bounds
         if site_id in site_ids
     }
 

@@ -133,16 +133,20 @@ def _timelines(data: ExportData, lang: str) -> _Timelines:
     each distinct date labelled once, each column gone through in one comprehension."""
     events = data.events
     chain = data.chain(lang)
-    # The title by the fallback rule: the first non-empty text along the chain, picked
-    # by filling the chain's columns from the last language to the first.
+    # The title by the fallback rule: the first non-empty text along the chain; the
+    # rows without one in the first language (few) look along the rest of the chain.
+    columns = [localized("title", code) for code in chain]
+    texts = [plain_column(events[c]) for c in columns if c in events.columns]
     titles = [""] * len(events)
-    for column in reversed([localized("title", code) for code in chain]):
-        if column in events.columns:
-            titles = [
-                text if isinstance(text, str) and text else fallback
-                for text, fallback in zip(plain_column(events[column]), titles, strict=True)
-            ]
-    dates = ["" if d is None else str(d) for d in plain_column(events["date"])]
+    if texts:
+        titles = [text if isinstance(text, str) and text else "" for text in texts[0]]
+        for index in [i for i, title in enumerate(titles) if not title]:
+            titles[index] = next(
+                (t[index] for t in texts[1:] if isinstance(t[index], str) and t[index]), ""
+            )
+    dates = data.memo(  # the same for every language
+        "event-dates", lambda: ["" if d is None else str(d) for d in plain_column(events["date"])]
+    )
     # the export's label table (shared with the other language and writers) when it
     # has this language; a date it lacks is labelled here, as it always was
     table = data.date_labels() if lang in data.languages else {}
@@ -159,8 +163,8 @@ def _event_positions(data: ExportData) -> dict[str, int]:
     500,000 events the map and its id strings are some 70 MB)."""
 
     def compute() -> dict[str, int]:
-        ids = (str(event_id) for event_id in data.events["id"].tolist())
-        return {event_id: index for index, event_id in enumerate(ids)}
+        ids = map(str, data.events["id"].tolist())
+        return dict(zip(ids, range(len(data.events)), strict=True))  # in C, no bytecode per id
 
     return data.memo("event-positions", compute)
 
