@@ -105,7 +105,6 @@ class _Timelines:
         self._dates = dates
         self._labels = labels  # date -> its label
         self._titles = titles
-        self._lines: list[str] | None = None  # made by lines() when first asked for
 
     def get(self, site_id: str, default=None) -> list[tuple[str, str]] | None:
         """(date label, title) for each event at the site, in date order."""
@@ -115,16 +114,12 @@ class _Timelines:
         position, dates, labels, titles = self._position, self._dates, self._labels, self._titles
         return [(labels[dates[i]], titles[i]) for i in map(position.__getitem__, event_ids)]
 
-    def lines(self) -> list[str]:
-        """Each event's line of :func:`site_text` (``- <date label>: <title>``), by row
-        of the events table, made once (a site's timeline is then a join of its lines)."""
-        if self._lines is None:
-            labels = self._labels
-            self._lines = [
-                f"- {labels[date]}: {title}"
-                for date, title in zip(self._dates, self._titles, strict=True)
-            ]
-        return self._lines
+    def lines(self, rows: list[int]) -> list[str]:
+        """:func:`site_text`'s line (``- <date label>: <title>``) of the events at
+        ``rows`` of the events table (made when asked for, not kept: at 500,000 events
+        the lines of every language would be some 170 MB)."""
+        labels, dates, titles = self._labels, self._dates, self._titles
+        return [f"- {labels[dates[i]]}: {titles[i]}" for i in rows]
 
 
 def _timelines(data: ExportData, lang: str) -> _Timelines:
@@ -244,9 +239,9 @@ def site_text(data: ExportData, row) -> str:
 
 def site_texts(data: ExportData, frame) -> list[str]:
     """:func:`site_text` of every row of ``frame``, column by column: each column read
-    once, each event's timeline line made once per language (:meth:`_Timelines.lines`)
-    and a site's timeline a join of its lines (a dict per site and a tuple per event
-    took most of a 100,000-site GPX's time). ``tests/test_export_gpx.py`` holds the
+    once, a site's timeline lines made straight from the events' label and title
+    columns (:meth:`_Timelines.lines`) and its text joined once (a dict per site and a
+    tuple per event took most of a 100,000-site GPX's time). ``tests/test_export_gpx.py`` holds the
     two to the same text, hostile values included.
     """
     texts = _texts(data)
@@ -271,8 +266,7 @@ def site_texts(data: ExportData, frame) -> list[str]:
         ]
     columns.append(precision)
     timelines = [
-        (f"{texts.timeline_labels[lang]}:", texts.timelines[lang].lines())
-        for lang in texts.languages
+        (f"{texts.timeline_labels[lang]}:", texts.timelines[lang]) for lang in texts.languages
     ]
     position = _event_positions(data)
     site_events = data.site_events
@@ -282,9 +276,9 @@ def site_texts(data: ExportData, frame) -> list[str]:
         event_ids = site_events.get(site_id)
         if event_ids:
             rows = [position[event_id] for event_id in event_ids]
-            for heading, event_lines in timelines:
+            for heading, events in timelines:
                 lines.append(heading)
-                lines.extend(map(event_lines.__getitem__, rows))
+                lines.extend(events.lines(rows))
         out.append("\n".join(lines))
     return out
 
