@@ -8,6 +8,7 @@ list, a missing value or a date is written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -64,9 +65,8 @@ class ExportData:
     events
         The events table (one row per event; only events at the selected sites when
         ``--layer`` narrows the export).
-    events_at_sites
-        One row per (event, site) pair with the site's geometry in ``crs``; its ``id``
-        is ``"<event id>@<site id>"``.
+    make_events_at_sites
+        Makes :attr:`events_at_sites` when it is first read (once: see :meth:`memo`).
     site_events
         Site id → the ids of its events in timeline order (each in ``events``).
     sources
@@ -87,7 +87,7 @@ class ExportData:
     crs: object
     layers: dict
     events: object
-    events_at_sites: object
+    make_events_at_sites: object  # () -> GeoDataFrame
     site_events: dict
     sources: object
     tours: tuple = ()
@@ -102,6 +102,18 @@ class ExportData:
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+    @property
+    def events_at_sites(self):
+        """One row per (event, site) pair with the site's geometry in ``crs``; its ``id``
+        is ``"<event id>@<site id>"``.
+
+        Made when first read (``make_events_at_sites``), not by :func:`prepare`: the
+        writers of one file per layer read it (their ``outputs`` already, so a parallel
+        export makes it before the writers' processes start), while GPX, Linked Places
+        and CSV never do, and it took a fifth of their time at 100,000 sites.
+        """
+        return self.memo("events-at-sites", self.make_events_at_sites)
 
     def present_year(self) -> int | None:
         """The exported data's present (:func:`heritage_mapper.dates.present_year`): the
@@ -197,8 +209,6 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
         For a layer id that is not in the project, a language it does not have, or a CRS
         whose area of use does not cover the selected sites.
     """
-    import geopandas as gpd
-
     from heritage_mapper.join import ensure_joined
     from heritage_mapper.tours import tour_routes
 
@@ -214,13 +224,6 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
     site_ids = {s for frame in frames.values() for s in frame["id"]}
     if frames and not is_wgs84(crs):
         check_area_of_use(crs, _bounds(frames.values()))
-    joined = joined_data.events_at_sites_without(
-        _event_text_columns(geodata.project, geodata.events)
-    )
-    joined = joined[joined["layer"].isin(selected)].reset_index(drop=True)
-    joined.insert(0, "id", joined["event_id"] + EVENT_SITE_SEPARATOR + joined["site_id"])
-    joined = with_exclusive_end(joined)
-    joined = gpd.GeoDataFrame(joined, geometry="geometry", crs=geodata.sites.crs)
     events = geodata.events
     if layers is not None:
         keep = events["site_ids"].map(lambda ids: any(i in site_ids for i in ids))
@@ -232,13 +235,28 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
         crs=crs,
         layers={layer_id: reproject(frame, crs) for layer_id, frame in frames.items()},
         events=events,
-        events_at_sites=reproject(joined, crs),
+        make_events_at_sites=functools.partial(_events_at_sites, joined_data, selected, crs),
         site_events=site_events,
         sources=geodata.sources,
         tours=tours,
         basemap={key: reproject(frame, crs) for key, frame in geodata.basemap.items()},
         lang=lang,
     )
+
+
+def _events_at_sites(joined_data, selected: list[str], crs):
+    """:attr:`ExportData.events_at_sites` of the ``selected`` layers, in ``crs``."""
+    import geopandas as gpd
+
+    geodata = joined_data.geodata
+    joined = joined_data.events_at_sites_without(
+        _event_text_columns(geodata.project, geodata.events)
+    )
+    joined = joined[joined["layer"].isin(selected)].reset_index(drop=True)
+    joined.insert(0, "id", joined["event_id"] + EVENT_SITE_SEPARATOR + joined["site_id"])
+    joined = with_exclusive_end(joined)
+    joined = gpd.GeoDataFrame(joined, geometry="geometry", crs=geodata.sites.crs)
+    return reproject(joined, crs)
 
 
 def _site_events(joined, site_ids: set) -> dict[str, list[str]]:
