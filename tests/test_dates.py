@@ -495,3 +495,18 @@ def test_whatever_validates_builds(text):
         label = format_edtf(text, lang)
         assert isinstance(label, str) and label.strip(), (text, lang)
         assert not _RAW_SYNTAX.search(label), (text, lang, label)
+
+
+def test_a_label_table_gives_format_edtf_of_each_date_in_each_chain():
+    """format_edtf_table, which parses each date once for every language, is format_edtf."""
+    from heritage_mapper.dates import format_edtf_table
+
+    texts = ["1965-12", "1965-12", "1964-08-01/1964-08-05", "/..", "../2025", "1883/", ""]
+    texts += ["196X", "1965-21", "1959~", "1965-12/1965-12", "2004-06-~11", None]
+    chains = [("vi", "en"), ("en",), ("fr", "vi", "en")]
+    table = format_edtf_table(texts, chains)
+    assert list(table) == list(dict.fromkeys(t for t in texts if t))
+    for text, labels in table.items():
+        assert labels == tuple(format_edtf(text, c[0], fallbacks=c[1:]) for c in chains)
+    with pytest.raises(EdtfError, match="1955-02-30"):
+        format_edtf_table(["1959", "1955-02-30"], chains)

@@ -105,3 +105,25 @@ def test_rows_written_in_chunks_give_the_bytes_of_one_writer(tmp_path, monkeypat
     writer.writerow([neutralise_formula(h) for h in header])
     writer.writerows(rows)
     assert (tmp_path / "t.csv").read_bytes() == buffer.getvalue().encode("utf-8-sig")
+
+
+def test_a_label_left_unparsed_is_one_no_spreadsheet_reads_as_a_date():
+    """The events' labels skip parsing a date whose label matches no plain day or month
+    of the catalogue: every label that the spreadsheet form changes does match it."""
+    import datetime as dt
+
+    from heritage_mapper.dates import format_edtf, parse_edtf
+    from heritage_mapper.export.csvfile import _day_or_month, _spreadsheet_form
+
+    days = [dt.date(1964, 1, 1) + dt.timedelta(days=n) for n in range(0, 366, 7)]
+    dates = [d.isoformat() for d in days] + [d.isoformat()[:7] for d in days]
+    dates += ["1965-12/1965-12", "1964-08-01/1964-08-01", "1959", "1959~", "1965-12?", "/.."]
+    dates += ["1883/..", "1964-08-01/1964-08-05", "196X", "1965-21", "1936/1944"]
+    for chain in [("vi", "en"), ("en",), ("fr", "vi", "en")]:
+        changed = 0
+        for date in dates:
+            label = format_edtf(date, chain[0], fallbacks=chain[1:])
+            if _spreadsheet_form(label, parse_edtf(date), chain) != label:
+                changed += 1
+                assert _day_or_month(chain).fullmatch(label), (date, chain, label)
+        assert changed >= len(days)  # the plain days (and, but in vi, the months)

@@ -66,3 +66,67 @@ def test_child_order_follows_the_gpx_schema(root):
     order = ["name", "desc", "type", "extensions"]
     for wpt in root.findall(f"{GPX}wpt"):
         assert [child.tag.removeprefix(GPX) for child in wpt] == order
+
+
+HOSTILE_TEXTS = [
+    "<img src=x onerror=alert(1)>",
+    "a ]]> b",
+    "ctl\x01 tab\t\r\nCRLF\rCR",
+    "sep\u2028line",
+    "=cmd|' /C calc'!A0",
+    "",
+    None,
+]
+
+
+def test_site_texts_column_by_column_equal_site_text_row_by_row(data):
+    """The column-wise descriptions GPX writes are site_text's, gaps and hostile text
+    included (a NaN precision, a missing name, markup and control characters)."""
+    import numpy as np
+
+    from heritage_mapper.export.crs import resolve_crs
+    from heritage_mapper.export.tables import prepare
+    from heritage_mapper.export.timeline import description_rows, site_text, site_texts
+
+    export_data = prepare(data, resolve_crs(None))
+    checked = 0
+    for frame in export_data.layers.values():
+        frame = frame.copy()
+        for n, column in enumerate(c for c in frame.columns if c.startswith(("name_", "desc"))):
+            frame[column] = [HOSTILE_TEXTS[(n + i) % len(HOSTILE_TEXTS)] for i in range(len(frame))]
+        frame["location_precision_m"] = [np.nan if i % 2 else 12.5 for i in range(len(frame))]
+        rows = description_rows(export_data, frame)
+        assert site_texts(export_data, frame) == [site_text(export_data, row) for row in rows]
+        checked += len(frame)
+    assert checked == len(data.sites)
+
+
+def test_timeline_titles_fall_back_along_the_language_chain(data):
+    """An event without a title in a language takes the next one of its chain, and
+    one with no title at all an empty one."""
+    import dataclasses
+
+    from heritage_mapper.export.crs import resolve_crs
+    from heritage_mapper.export.tables import prepare
+    from heritage_mapper.export.timeline import timeline
+
+    export_data = prepare(data, resolve_crs(None))
+    at_sites = list(dict.fromkeys(e for ids in export_data.site_events.values() for e in ids))
+    first, second = at_sites[:2]
+    events = export_data.events.copy()
+    events["title_vi"] = events["title_vi"].astype(object)
+    row = {event_id: i for i, event_id in enumerate(events["id"])}
+    events.loc[row[first], "title_vi"] = None
+    events.loc[row[second], ["title_vi", "title_en"]] = ""
+    bare = dataclasses.replace(export_data, events=events, cache={})
+    seen = set()
+    for site_id, ids in bare.site_events.items():
+        for event_id, (_, title) in zip(ids, timeline(bare, site_id, "vi"), strict=True):
+            if event_id == first:
+                assert title == events.loc[row[first], "title_en"] != ""
+            elif event_id == second:
+                assert title == ""
+            else:
+                assert title == events.loc[row[event_id], "title_vi"] != ""
+            seen.add(event_id)
+    assert {first, second} <= seen

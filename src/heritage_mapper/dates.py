@@ -96,6 +96,7 @@ __all__ = [
     "EdtfError",
     "filter_bounds",
     "format_edtf",
+    "format_edtf_table",
     "parse_edtf",
     "present_year",
     "year_span",
@@ -500,7 +501,38 @@ def format_edtf(text: str, lang: str = "vi", *, fallbacks: tuple[str, ...] = ())
     'chưa rõ thời điểm bắt đầu, vẫn còn đến nay'
     """
     start, end = _parts(text)
-    labels = _labels((lang, *fallbacks))
+    return _parts_label(start, end, _labels((lang, *fallbacks)))
+
+
+def format_edtf_table(texts, chains) -> dict[str, tuple[str, ...]]:
+    """:func:`format_edtf` of each distinct text of ``texts`` in each language chain of
+    ``chains`` (``(lang, *fallbacks)`` tuples): text → its labels, in ``chains`` order.
+
+    Each distinct text is parsed once for all the chains, not once per label (a
+    national layer has a hundred thousand distinct dates, each labelled in every
+    language by several writers). Empty texts and ``None`` are left out.
+
+    Raises
+    ------
+    EdtfError
+        When a text does not parse (:func:`parse_edtf`).
+
+    Examples
+    --------
+    >>> format_edtf_table(["1965-12", "1883/..", "1965-12", ""], [("vi", "en"), ("en",)])
+    {'1965-12': ('tháng 12/1965', 'December 1965'), '1883/..': ('từ 1883 đến nay', 'since 1883')}
+    """
+    catalogues = [_labels(tuple(chain)) for chain in chains]
+    table = {}
+    for text in dict.fromkeys(texts):
+        if text:
+            start, end = _parts(text)
+            table[text] = tuple(_parts_label(start, end, labels) for labels in catalogues)
+    return table
+
+
+def _parts_label(start, end, labels: Mapping[str, object]) -> str:
+    """:func:`format_edtf`'s label of a text read by :func:`_parts` into ``start, end``."""
     if end is None:
         return _point_label(start, labels)
     if not isinstance(start, _Point):

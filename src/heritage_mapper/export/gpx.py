@@ -15,8 +15,8 @@ ElementTree escapes it; the small tours file is an ElementTree.
 from __future__ import annotations
 
 from heritage_mapper.export import tours
-from heritage_mapper.export.tables import DATASET_STEM, ExportData, decimal_text
-from heritage_mapper.export.timeline import description_rows, site_names, site_text
+from heritage_mapper.export.tables import DATASET_STEM, ExportData, decimal_text, plain_column
+from heritage_mapper.export.timeline import site_names, site_texts
 from heritage_mapper.export.tours import TOURS_STEM
 from heritage_mapper.export.xmlfile import (
     XmlStream,
@@ -73,29 +73,35 @@ def _points(frame) -> tuple[list[bool], list[float], list[float]]:
 
 
 def _waypoints(data: ExportData, frame, layer_id: str, layer_title: str) -> list[str]:
-    """The ``<wpt>`` of each row of ``frame`` that has a geometry, one level deep."""
+    """The ``<wpt>`` of each row of ``frame`` that has a geometry, one level deep, made
+    column by column (names, descriptions, ids), a row's text joined once."""
     present, ys, xs = _points(frame)
     names = site_names(data, frame)
-    rows = description_rows(data, frame)
+    descriptions = site_texts(data, frame)
+    ids = [str(value) for value in plain_column(frame["id"])]  # as str(row["id"]) was
     kind = leaf("type", escape_text(layer_title), 2)
-    layer = leaf(f"{EXT_PREFIX}:layer", escape_text(layer_id), 3)
     extensions = f"{indentation(2)}<extensions>"
+    tail = (
+        leaf(f"{EXT_PREFIX}:layer", escape_text(layer_id), 3)
+        + f"{indentation(2)}</extensions>{indentation(1)}</wpt>"
+    )
+    head = f'{indentation(1)}<wpt lat="'
     waypoints = []
-    for index, row in enumerate(rows):
-        if not present[index]:
+    rows = zip(present, names, descriptions, ids, strict=True)
+    for index, (placed, name, description, site_id) in enumerate(rows):
+        if not placed:
             continue
         # coordinates are digits, signs and points: nothing to escape
         lat = decimal_text(ys[index], COORDINATE_DECIMALS)
         lon = decimal_text(xs[index], COORDINATE_DECIMALS)
         waypoints.append(
-            f'{indentation(1)}<wpt lat="{lat}" lon="{lon}">'
-            + leaf("name", escape_text(names[index]), 2)
-            + leaf("desc", escape_text(site_text(data, row)), 2)
+            f'{head}{lat}" lon="{lon}">'
+            + leaf("name", escape_text(name), 2)
+            + leaf("desc", escape_text(description), 2)
             + kind
             + extensions
-            + leaf(f"{EXT_PREFIX}:id", escape_text(str(row["id"])), 3)
-            + layer
-            + f"{indentation(2)}</extensions>{indentation(1)}</wpt>"
+            + leaf(f"{EXT_PREFIX}:id", escape_text(site_id), 3)
+            + tail
         )
     return waypoints
 

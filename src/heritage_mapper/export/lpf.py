@@ -38,10 +38,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from json.encoder import encode_basestring
 from typing import NamedTuple
 
 from heritage_mapper.dates import ONGOING
-from heritage_mapper.export.geojson import CHUNK_FEATURES, geometry_mappings, write_collection
+from heritage_mapper.export.geojson import (
+    CHUNK_FEATURES,
+    geometry_mappings,
+    geometry_texts,
+    write_collection,
+)
 from heritage_mapper.export.tables import (
     DATASET_STEM,
     ExportData,
@@ -62,6 +68,7 @@ __all__ = [
     "PlaceType",
     "place_type",
     "features",
+    "feature_texts",
     "feature_collection",
     "outputs",
     "write",
@@ -134,20 +141,25 @@ def certainty(precision_m) -> str | None:
     return "uncertain"
 
 
-def _citations(data: ExportData, refs, lang: str, titles: dict) -> list[dict]:
+def _citations(data: ExportData, refs, lang: str, cache: dict) -> list[dict]:
+    """The citations of a site's ``refs`` in ``lang``. ``cache`` keeps each source's
+    title and each reference's citation once made (a few sources, cited by every site):
+    sites citing the same paragraph share its citation's dict."""
     citations = []
     for ref in refs or []:
-        file_name, _, paragraph = str(ref).partition(SOURCE_REF_SEPARATOR)
-        if (file_name, lang) not in titles:  # a few sources, cited by every site
-            titles[file_name, lang] = data.source_title(file_name, lang)
-        label = titles[file_name, lang]
-        citations.append({"label": f"{label}, ¶{paragraph}" if paragraph else label})
+        key = ("citation", str(ref), lang)
+        if key not in cache:
+            file_name, _, paragraph = key[1].partition(SOURCE_REF_SEPARATOR)
+            if ("title", file_name, lang) not in cache:
+                cache["title", file_name, lang] = data.source_title(file_name, lang)
+            label = cache["title", file_name, lang]
+            cache[key] = {"label": f"{label}, ¶{paragraph}" if paragraph else label}
+        citations.append(cache[key])
     return citations
 
 
-def _when(row, present: int | None) -> dict | None:
-    period = row.get("period")
-    start, end = iso_date(row.get("period_start")), iso_date(row.get("period_end"))
+def _when(period, start: str | None, end: str | None, present: int | None) -> dict | None:
+    """``when`` of a site from its ``period`` and the ISO days of its bounds."""
     span: dict = {}
     if start:
         span["start"] = {"in": start}
@@ -175,27 +187,71 @@ def _type(data: ExportData, kind: PlaceType, category) -> dict:
     return entry
 
 
-def _feature(
-    data: ExportData,
-    layer_id: str,
-    row: dict,
-    present: int | None,
-    geometry: dict | None,
-    titles: dict,
-) -> dict:
+class _Context:
+    """What every feature reads besides its own row, looked up once per export: the
+    languages, the data's present, the ``types`` of each category and the citations
+    (each a lookup per site before)."""
+
+    def __init__(self, data: ExportData):
+        self.data = data
+        self.languages = data.languages
+        self.present = data.present_year()
+        self.cache: dict = {}  # citations and source titles (see _citations)
+        self._types: dict = {}  # category -> (its PlaceType, its types[] entry)
+        self._type_texts: dict = {}  # category -> its types[] entry's JSON
+        self._citation_texts: dict = {}  # (references, language) -> their citations' JSON
+        self.language_texts = [(lang, _json(lang)) for lang in self.languages]
+
+    def kind(self, category) -> tuple[PlaceType, dict]:
+        if category not in self._types:
+            kind = place_type(category)
+            self._types[category] = kind, _type(self.data, kind, category)
+        return self._types[category]
+
+    def type_text(self, category) -> str:
+        if category not in self._type_texts:
+            self._type_texts[category] = _ENCODE(self.kind(category)[1])
+        return self._type_texts[category]
+
+    def citations_text(self, refs, lang: str) -> str:
+        """The JSON of :func:`_citations`, made once per list of references of texts."""
+        if type(refs) is not list or not all(type(ref) is str for ref in refs):
+            return _ENCODE(_citations(self.data, refs, lang, self.cache))
+        key = (tuple(refs), lang)
+        if key not in self._citation_texts:
+            citations = _citations(self.data, refs, lang, self.cache)
+            self._citation_texts[key] = _ENCODE(citations)
+        return self._citation_texts[key]
+
+
+def _feature(context: _Context, layer_id: str, row: dict, geometry: dict | None) -> dict:
     """The LPF feature of one site: ``row`` is a row of :func:`_records` (its values
     are ``plain`` already), ``geometry`` its RFC 7946 mapping."""
+    feature = _feature_head(context, layer_id, row)
+    members = []
+    if geometry is not None:
+        level = certainty(row.get("location_precision_m"))
+        members.append({**geometry, **({"certainty": level} if level else {})})
+    feature["geometry"] = {"type": "GeometryCollection", "geometries": members}
+    descriptions = _descriptions(context, row)
+    if descriptions:
+        feature["descriptions"] = descriptions
+    return feature
+
+
+def _feature_head(context: _Context, layer_id: str, row: dict) -> dict:
+    """The members of a feature before its ``geometry``."""
     site_id = str(row["id"])
     refs = row.get("source_refs")
     names = []
-    for lang in data.languages:
+    for lang in context.languages:
         toponym = row.get(f"name_{lang}")
         if toponym:
             names.append(
                 {
                     "toponym": toponym,
                     "lang": lang,
-                    "citations": _citations(data, refs, lang, titles),
+                    "citations": _citations(context.data, refs, lang, context.cache),
                 }
             )
     properties = {
@@ -205,48 +261,127 @@ def _feature(
     category = row.get("category")
     if category:
         properties["category"] = category
-    kind = place_type(category)
+    kind, entry = context.kind(category)
     properties["fclasses"] = [kind.fclass]
     feature: dict = {
         "@id": LPF_ID_BASE + site_id,
         "type": "Feature",
         "properties": properties,
-        "types": [_type(data, kind, category)],
+        "types": [entry],
     }
-    when = _when(row, present)
+    start, end = iso_date(row.get("period_start")), iso_date(row.get("period_end"))
+    when = _when(row.get("period"), start, end, context.present)
     if when:
         feature["when"] = when
     feature["names"] = names
-    members = []
-    if geometry is not None:
-        level = certainty(row.get("location_precision_m"))
-        members.append({**geometry, **({"certainty": level} if level else {})})
-    feature["geometry"] = {"type": "GeometryCollection", "geometries": members}
-    descriptions = [
+    return feature
+
+
+def _descriptions(context: _Context, row: dict) -> list[dict]:
+    return [
         {"value": row.get(f"description_{lang}"), "lang": lang}
-        for lang in data.languages
+        for lang in context.languages
         if row.get(f"description_{lang}")
     ]
-    if descriptions:
-        feature["descriptions"] = descriptions
-    return feature
 
 
 def features(data: ExportData) -> Iterator[dict]:
     """The LPF feature of each selected site, made a chunk of rows at a time (the
     geometries of a chunk in one pass: :func:`.geojson.geometry_mappings`)."""
-    present = data.present_year()
-    titles: dict = {}  # (source file, language) -> its title, looked up once
+    context = _Context(data)
     for layer_id, frame in data.layers.items():
         for start in range(0, len(frame), CHUNK_FEATURES):
             chunk = frame.iloc[start : start + CHUNK_FEATURES]
             geometries = geometry_mappings(chunk.geometry.to_numpy())
             rows = _records(chunk, skip=(chunk.geometry.name,))
             for row, geometry in zip(rows, geometries, strict=True):
-                yield _feature(data, layer_id, row, present, geometry, titles)
+                yield _feature(context, layer_id, row, geometry)
 
 
-def _records(frame, skip: tuple = ()) -> list[dict]:
+#: The encoder of :func:`write` (compact, no ASCII escapes, no NaN): stateless, shared.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+#: The columns :func:`feature_texts` reads besides the per-language names and
+#: descriptions (the others are not read into rows at all).
+READ_COLUMNS = (
+    "id",
+    "source_refs",
+    "category",
+    "period",
+    "period_start",
+    "period_end",
+    "location_precision_m",
+)
+
+
+def feature_texts(data: ExportData) -> Iterator[str]:
+    """The JSON text of each of :func:`features`, as :func:`write` writes it, built as
+    text from each value's JSON (each feature a dict encoded took most of the time):
+    the geometry from its coordinates (:func:`.geojson.geometry_texts`), the parts every
+    site shares (``types``, citations) encoded once. ``tests/test_export_lpf.py`` holds
+    it to ``dumps(feature_collection(data))`` on hostile text."""
+    context = _Context(data)
+    keep = set(READ_COLUMNS)
+    keep |= {f"{base}_{lang}" for base in ("name", "description") for lang in context.languages}
+    for layer_id, frame in data.layers.items():
+        layer = _json(layer_id)
+        for start in range(0, len(frame), CHUNK_FEATURES):
+            chunk = frame.iloc[start : start + CHUNK_FEATURES]
+            geometries = geometry_texts(chunk.geometry.to_numpy())
+            rows = _records(chunk, keep=keep, days=True)
+            for row, geometry in zip(rows, geometries, strict=True):
+                yield _feature_text(context, layer, row, geometry)
+
+
+def _json(value) -> str:
+    """``value``'s JSON text as :func:`write`'s encoder writes it inside a document."""
+    return encode_basestring(value) if type(value) is str else _ENCODE(value)
+
+
+def _feature_text(context: _Context, layer: str, row: dict, geometry: str) -> str:
+    """:func:`_feature` as JSON text: ``layer`` is the layer id's JSON, ``row`` a row of
+    :func:`_records` with ISO days, ``geometry`` the geometry's JSON (``null``: none)."""
+    site_id = str(row["id"])
+    refs = row.get("source_refs")
+    names = []
+    title = site_id
+    for lang, lang_text in context.language_texts:
+        toponym = row.get(f"name_{lang}")
+        if toponym:
+            if not names:
+                title = toponym
+            citations = context.citations_text(refs, lang)
+            names.append(
+                f'{{"toponym":{_json(toponym)},"lang":{lang_text},"citations":{citations}}}'
+            )
+    category = row.get("category")
+    kind, entry = context.kind(category)
+    properties = f'{{"title":{_json(title)},"layer":{layer}'
+    if category:
+        properties += f',"category":{_json(category)}'
+    properties += f',"fclasses":[{_json(kind.fclass)}]}}'
+    when = _when(row.get("period"), row.get("period_start"), row.get("period_end"), context.present)
+    member = ""
+    if geometry != "null":  # an object: its certainty goes in before its "}"
+        level = certainty(row.get("location_precision_m"))
+        member = f'{geometry[:-1]},"certainty":{_json(level)}}}' if level else geometry
+    descriptions = [
+        f'{{"value":{_json(row.get(f"description_{lang}"))},"lang":{lang_text}}}'
+        for lang, lang_text in context.language_texts
+        if row.get(f"description_{lang}")
+    ]
+    return "".join(
+        (
+            f'{{"@id":{_json(LPF_ID_BASE + site_id)},"type":"Feature",',
+            f'"properties":{properties},"types":[{context.type_text(category)}],',
+            f'"when":{_ENCODE(when)},' if when else "",
+            f'"names":[{",".join(names)}],',
+            f'"geometry":{{"type":"GeometryCollection","geometries":[{member}]}}',
+            f',"descriptions":[{",".join(descriptions)}]}}' if descriptions else "}",
+        )
+    )
+
+
+def _records(frame, skip: tuple = (), keep=None, days: bool = False) -> list[dict]:
     """The rows of ``frame`` as dicts without the ``skip`` columns (the geometry, read
     apart), each column read in one pass by ``plain_column``
     (``plain`` of a value it gives is that value, so ``_feature`` reads the same values
@@ -258,19 +393,19 @@ def _records(frame, skip: tuple = ()) -> list[dict]:
     >>> _records(pd.DataFrame({"a": ["x", None], "d": pd.to_datetime(["1955-04-25", None])}))
     [{'a': 'x', 'd': Timestamp('1955-04-25 00:00:00')}, {'a': None, 'd': NaT}]
     """
-    names = [c for c in frame.columns if c not in skip]
-    columns = [_column_values(frame[c]) for c in names]
+    names = [c for c in frame.columns if c not in skip and (keep is None or c in keep)]
+    columns = [_column_values(frame[c], days) for c in names]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-def _column_values(series) -> list:
+def _column_values(series, days: bool = False) -> list:
     """The values of a column as :func:`_records` gives them: date stamps as they are,
     a list of texts as it is (what ``plain`` makes of it, without a call per item),
     anything else by ``plain_column``.
     """
     import pandas as pd
 
-    if pd.api.types.is_datetime64_any_dtype(series):
+    if pd.api.types.is_datetime64_any_dtype(series) and not days:
         return series.tolist()
     if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "mixed":
         values = series.tolist()
@@ -292,7 +427,6 @@ def outputs(data: ExportData) -> list[str]:
 def write(data: ExportData, paths: dict) -> None:
     """Write the LPF file feature by feature: the bytes of ``dumps(feature_collection(data))``
     without the whole document in memory."""
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
     members = {"type": "FeatureCollection", "@context": LPF_CONTEXT}
     with open(paths[outputs(data)[0]], "wb") as file:
-        write_collection(file, members, (encode(feature) for feature in features(data)))
+        write_collection(file, members, feature_texts(data))

@@ -16,7 +16,15 @@ from heritage_mapper.dates import format_edtf
 from heritage_mapper.export.tables import ExportData, plain, plain_column
 from heritage_mapper.model import localized
 
-__all__ = ["timeline", "site_text", "site_html", "site_name", "site_names", "description_rows"]
+__all__ = [
+    "timeline",
+    "site_text",
+    "site_texts",
+    "site_html",
+    "site_name",
+    "site_names",
+    "description_rows",
+]
 
 
 def _label(data: ExportData, lang: str, key: str) -> str:
@@ -106,6 +114,13 @@ class _Timelines:
         position, dates, labels, titles = self._position, self._dates, self._labels, self._titles
         return [(labels[dates[i]], titles[i]) for i in map(position.__getitem__, event_ids)]
 
+    def lines(self, rows: list[int]) -> list[str]:
+        """:func:`site_text`'s line (``- <date label>: <title>``) of the events at
+        ``rows`` of the events table (made when asked for, not kept: at 500,000 events
+        the lines of every language would be some 170 MB)."""
+        labels, dates, titles = self._labels, self._dates, self._titles
+        return [f"- {labels[dates[i]]}: {titles[i]}" for i in rows]
+
 
 def _timelines(data: ExportData, lang: str) -> _Timelines:
     """Every site's timeline in ``lang``, from the events table's columns (not once per
@@ -113,17 +128,28 @@ def _timelines(data: ExportData, lang: str) -> _Timelines:
     each distinct date labelled once, each column gone through in one comprehension."""
     events = data.events
     chain = data.chain(lang)
-    # The title by the fallback rule: the first non-empty text along the chain, picked
-    # by filling the chain's columns from the last language to the first.
+    # The title by the fallback rule: the first non-empty text along the chain; the
+    # rows without one in the first language (few) look along the rest of the chain.
+    columns = [localized("title", code) for code in chain]
+    texts = [plain_column(events[c]) for c in columns if c in events.columns]
     titles = [""] * len(events)
-    for column in reversed([localized("title", code) for code in chain]):
-        if column in events.columns:
-            titles = [
-                text if isinstance(text, str) and text else fallback
-                for text, fallback in zip(plain_column(events[column]), titles, strict=True)
-            ]
-    dates = ["" if d is None else str(d) for d in plain_column(events["date"])]
-    labels = {date: format_edtf(date, lang, fallbacks=chain[1:]) for date in dict.fromkeys(dates)}
+    if texts:
+        titles = [text if isinstance(text, str) and text else "" for text in texts[0]]
+        for index in [i for i, title in enumerate(titles) if not title]:
+            titles[index] = next(
+                (t[index] for t in texts[1:] if isinstance(t[index], str) and t[index]), ""
+            )
+    dates = data.memo(  # the same for every language
+        "event-dates", lambda: ["" if d is None else str(d) for d in plain_column(events["date"])]
+    )
+    # the export's label table (shared with the other language and writers) when it
+    # has this language; a date it lacks is labelled here, as it always was
+    table = data.date_labels() if lang in data.languages else {}
+    at = data.languages.index(lang) if table else 0
+    labels = {
+        date: table[date][at] if date in table else format_edtf(date, lang, fallbacks=chain[1:])
+        for date in dict.fromkeys(dates)
+    }
     return _Timelines(data.site_events, _event_positions(data), dates, labels, titles)
 
 
@@ -132,8 +158,8 @@ def _event_positions(data: ExportData) -> dict[str, int]:
     500,000 events the map and its id strings are some 70 MB)."""
 
     def compute() -> dict[str, int]:
-        ids = (str(event_id) for event_id in data.events["id"].tolist())
-        return {event_id: index for index, event_id in enumerate(ids)}
+        ids = map(str, data.events["id"].tolist())
+        return dict(zip(ids, range(len(data.events)), strict=True))  # in C, no bytecode per id
 
     return data.memo("event-positions", compute)
 
@@ -209,6 +235,52 @@ def site_text(data: ExportData, row) -> str:
             lines.append(f"{texts.timeline_labels[lang]}:")
             lines.extend(f"- {date}: {title}" for date, title in entries)
     return "\n".join(lines)
+
+
+def site_texts(data: ExportData, frame) -> list[str]:
+    """:func:`site_text` of every row of ``frame``, column by column: each column read
+    once, a site's timeline lines made straight from the events' label and title
+    columns (:meth:`_Timelines.lines`) and its text joined once (a dict per site and a
+    tuple per event took most of a 100,000-site GPX's time). ``tests/test_export_gpx.py`` holds the
+    two to the same text, hostile values included.
+    """
+    texts = _texts(data)
+    size = len(frame)
+
+    def column(name: str) -> list[str]:  # _get of every row: "" for a gap
+        if name not in frame.columns:
+            return [""] * size
+        return [
+            v if type(v) is str else "" if v is None else str(v) for v in plain_column(frame[name])
+        ]
+
+    # the lines of site_text before the timelines, in its order, as columns
+    columns = [column(texts.names[lang]) for lang in texts.languages[1:]]
+    columns += [column(texts.descriptions[lang]) for lang in texts.languages]
+    precision = [""] * size
+    if "location_precision_m" in frame.columns:
+        label = texts.precision
+        precision = [
+            "" if v is None else f"{label}: ±{v:.0f} m"
+            for v in plain_column(frame["location_precision_m"])
+        ]
+    columns.append(precision)
+    timelines = [
+        (f"{texts.timeline_labels[lang]}:", texts.timelines[lang]) for lang in texts.languages
+    ]
+    position = _event_positions(data)
+    site_events = data.site_events
+    out = []
+    for site_id, *cells in zip(column("id"), *columns, strict=True):
+        lines = [cell for cell in cells if cell]
+        event_ids = site_events.get(site_id)
+        if event_ids:
+            rows = [position[event_id] for event_id in event_ids]
+            for heading, events in timelines:
+                lines.append(heading)
+                lines.extend(events.lines(rows))
+        out.append("\n".join(lines))
+    return out
 
 
 def site_html(data: ExportData, row) -> str:
