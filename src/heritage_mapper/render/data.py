@@ -56,7 +56,7 @@ from __future__ import annotations
 import json
 import math
 
-from heritage_mapper.dates import format_edtf, year_span
+from heritage_mapper.dates import format_edtf_table, year_span
 from heritage_mapper.text import fold_all
 
 __all__ = [
@@ -383,7 +383,7 @@ def _site_columns(sites, project, languages) -> dict:
         "name": _localized(sites, "name", languages),
         "description": _localized(sites, "description", languages),
         "basis": _localized(sites, "location_basis", languages),
-        "period": {lang: _objects(_date_labels(period, lang, project)) for lang in languages},
+        "period": _date_labels(period, languages, project),
         "adminThen": _localized(sites, "admin_then", languages),
         "adminNow": _localized(sites, "admin_now", languages),
         **_filter_years(period, sites["period_start"], sites["period_end"]),
@@ -395,7 +395,7 @@ def _event_columns(events, project, languages) -> dict:
     dates = _strings(events["date"])
     return {
         "id": _objects(_strings(events["id"])),
-        "date": {lang: _objects(_date_labels(dates, lang, project)) for lang in languages},
+        "date": _date_labels(dates, languages, project),
         **_filter_years(dates, events["date_start"], events["date_end"]),
         "title": _localized(events, "title", languages),
         "summary": _localized(events, "summary", languages),
@@ -412,17 +412,25 @@ def _objects(values: list):
     return array
 
 
-def _date_labels(texts: list, lang: str, project) -> list:
-    """:func:`format_edtf` of each EDTF text (``None`` stays), each distinct text once.
+def _date_labels(texts: list, languages, project) -> dict:
+    """``{lang: labels}``: :func:`format_edtf` of each EDTF text in each language, as
+    object arrays (``None`` and ``""`` give ``None``); each distinct text is parsed once
+    for every language (:func:`format_edtf_table`).
 
-    Labels the ``dates`` catalogue lacks in ``lang`` fall back by the one rule.
+    Labels the ``dates`` catalogue lacks in a language fall back by the one rule.
     """
+    import numpy as np
+    import pandas as pd
 
-    rest = project.chain(lang)[1:]
-    labels = {
-        text: format_edtf(text, lang, fallbacks=rest) for text in dict.fromkeys(texts) if text
+    chains = [(lang, *project.chain(lang)[1:]) for lang in languages]
+    table = format_edtf_table(texts, chains)
+    codes, distinct = pd.factorize(np.asarray(texts, dtype=object))  # None: code -1
+    none = (None,) * len(chains)
+    rows = [table.get(text, none) for text in distinct.tolist()]
+    return {
+        lang: _objects([row[k] for row in rows] + [None])[codes]  # -1 takes the last
+        for k, lang in enumerate(languages)
     }
-    return [labels.get(text) if text else None for text in texts]
 
 
 def _round_each(values, decimals) -> list[float]:
