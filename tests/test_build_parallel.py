@@ -174,3 +174,28 @@ def records_in(folder: Path) -> int:
 
 def test_default_jobs_is_the_cpus_this_process_may_use():
     assert default_jobs() == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize("formats", [["gpkg", "qgis", "kml"], ["gpkg", "csv"]])
+def test_events_at_sites_is_made_once_for_a_parallel_export(
+    geodata, one_by_one, tmp_path, monkeypatch, formats
+):
+    """The GeoPackage and the QGIS project both read events-at-sites: made in the
+    parent, not once in each writer's process; a single reader makes it in its own."""
+    import multiprocessing
+
+    from heritage_mapper.export import export_layers, tables
+
+    made = multiprocessing.get_context("fork").RawValue("i", 0)  # counted across forks
+    real = tables._events_at_sites
+
+    def counted(*args, **kwargs):
+        made.value += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "_events_at_sites", counted)
+    out = tmp_path / "exports"
+    export_layers(load_geodata(geodata), out, formats, jobs=2)
+    assert made.value == 1
+    written = files(out)
+    assert all(written[name] == one_by_one[name] for name in written if name in one_by_one)

@@ -333,6 +333,11 @@ WRITER_COST = {
 }
 
 
+#: The formats whose writers read :attr:`ExportData.events_at_sites` (made when first
+#: read): the file-per-layer formats, the GeoPackage and the QGIS project's time range.
+READS_EVENTS_AT_SITES = frozenset({"fgb", "geojson", "shapefile", "gpkg", "qgis"})
+
+
 def run_writers(data: ExportData, tasks, jobs: int = 1, advance=None) -> BaseException | None:
     """Run each ``(name, writer, paths)`` task; the first failure in task order, or None.
 
@@ -346,6 +351,9 @@ def run_writers(data: ExportData, tasks, jobs: int = 1, advance=None) -> BaseExc
         _, writer, paths = task
         writer.write(data, paths)
 
+    readers = [name for name, _, _ in tasks if name in READS_EVENTS_AT_SITES]
+    if jobs > 1 and len(readers) > 1:  # made once here, not once in each writer's process
+        data.events_at_sites  # noqa: B018 - the property makes and keeps it
     order = sorted(range(len(tasks)), key=lambda i: -WRITER_COST.get(tasks[i][0], 1))
     try:
         fork_map(write, tasks, jobs, order=order, advance=advance)

@@ -109,9 +109,12 @@ class ExportData:
         is ``"<event id>@<site id>"``.
 
         Made when first read (``make_events_at_sites``), not by :func:`prepare`: the
-        writers of one file per layer read it (their ``outputs`` already, so a parallel
-        export makes it before the writers' processes start), while GPX, Linked Places
-        and CSV never do, and it took a fifth of their time at 100,000 sites.
+        writers of one file per layer, GeoPackage and the QGIS project read it, while
+        GPX, Linked Places and CSV never do, and it took a fifth of their time at
+        100,000 sites. A parallel export makes it before the writers' processes start
+        when more than one of them reads it
+        (:data:`heritage_mapper.export.core.READS_EVENTS_AT_SITES`), so it is
+        made once and shared.
         """
         return self.memo("events-at-sites", self.make_events_at_sites)
 
