@@ -228,7 +228,7 @@ def test_each_point_leads_to_its_event_and_each_site_to_its_points(wgs84, quang_
     relations = result["relations"]
     layer_ids = [spec.id for spec in quang_ninh.project.layers]
     assert sorted(relations) == sorted(
-        ["event-of-pair", *(f"events-at-site-{layer_id}" for layer_id in layer_ids)]
+        ["event-of-pair", *(f"events-at-sites-{layer_id}" for layer_id in layer_ids)]
     )
     assert all(relation["valid"] for relation in relations.values())
 
@@ -250,14 +250,14 @@ def test_each_point_leads_to_its_event_and_each_site_to_its_points(wgs84, quang_
 
     # every site's points: the events that name it, in each site layer
     for spec in quang_ninh.project.layers:
-        relation = relations[f"events-at-site-{spec.id}"]
+        relation = relations[f"events-at-sites-{spec.id}"]
         assert relation["referenced"] == spec.title["vi"]
         assert relation["fields"] == [["site_id", "id"]]
         sites = quang_ninh.layers[spec.id]["id"].tolist()
         assert relation["children_of"] == {
             site: sorted(p for p in pairs if p.endswith("@" + site)) for site in sites
         }
-    rally = relations["events-at-site-liberation-1955"]["children_of"]["hon-gai-rally-ground"]
+    rally = relations["events-at-sites-liberation-1955"]["children_of"]["hon-gai-rally-ground"]
     assert RALLY in rally
 
     # a point's form shows its event (embedded), and layers are named in the language
@@ -343,6 +343,28 @@ def test_qgz_is_deterministic_and_refers_to_the_geopackage_relatively(small_data
     with zipfile.ZipFile(tmp_path / "a" / "heritage.qgz") as archive:
         (info,) = archive.infolist()
         assert info.date_time == (1980, 1, 1, 0, 0, 0)
+
+
+@pytest.mark.parametrize("layer_id", ["events-table", "events-at-sites", "basemap-land"])
+def test_a_layer_named_like_another_keeps_its_own_layer_id(tmp_path, layer_id):
+    """Site layers are identified by their table (``sites-<id>``), so no layer id of
+    project.json can take the events', the events table's or a basemap layer's id."""
+    import json
+
+    from heritage_mapper import load_geodata
+
+    from .fixtures import make_geodata
+
+    folder = make_geodata(tmp_path)
+    project = json.loads((folder / "project.json").read_text(encoding="utf-8"))
+    project["layers"][0]["id"] = layer_id
+    (folder / "project.json").write_text(json.dumps(project), encoding="utf-8")
+    export_layers(load_geodata(folder), tmp_path / "out", ["qgis"])
+    root = qgs_root(tmp_path / "out" / "heritage.qgz")
+    ids = [e.text for e in root.iter("id") if e.text]
+    assert len(ids) == len(set(ids)) and f"sites-{layer_id}" in ids
+    for relation in root.iter("relation"):
+        assert {relation.get("referencingLayer"), relation.get("referencedLayer")} <= set(ids)
 
 
 def test_an_unknown_language_is_refused(small_data, tmp_path):

@@ -90,9 +90,9 @@ EVENTS_TABLE_TITLE = {"vi": "Sự kiện (bảng)", "en": "Events (table)", "fr"
 #: The relation from an event-at-site point to its row of the events table.
 EVENT_RELATION = "event-of-pair"
 #: The relation from a site to its events-at-sites points, one per site layer.
-SITE_RELATION_PREFIX = "events-at-site-"
+SITE_RELATION_PREFIX = "events-at-"  # + the site layer's table: events-at-sites-<layer>
 NO_GEOMETRY = "No geometry"
-EVENTS_TABLE_ID = "events-table"  # its layer id (the site layers' ids are their own)
+EVENTS_TABLE_ID = "events-table"  # its layer id (a site layer's is its table, sites-<id>)
 YEAR_STEP = ("1", "y")  # the Temporal Controller's step: a year
 
 
@@ -605,8 +605,9 @@ def _site_layer(data: ExportData, layer_id: str, lang: str) -> _Layer:
 
     frame = data.layers[layer_id]
     abstract = f"{data.text(spec.title, lang)}: {len(frame)} site(s), {data.crs_label}"
+    # its table's name as its id: "sites-" keeps it apart from the events' and basemap's
     return _Layer(
-        layer_id,
+        data.layer_stem(layer_id),
         data.layer_stem(layer_id),
         data.text(spec.title, lang),
         "Point",
