@@ -122,6 +122,37 @@ def test_sites_of_the_same_name_carry_their_place_in_the_index():
     ]
 
 
+def test_each_search_entry_shows_the_name_of_its_own_language():
+    """A name two languages share is one key; the next key is the third language's,
+    shown with that language's name and place (not the second's)."""
+    import geopandas as gpd
+
+    sites = gpd.GeoDataFrame(
+        {
+            "id": ["s1", "s2"],
+            "n_vi": ["Hạ Long", "Vịnh"],
+            "n_en": ["Ha Long", "Bay"],
+            "n_fr": ["Baie", "Baie"],
+            "a_vi": ["QN VI", "HP VI"],
+            "a_en": ["QN EN", "HP EN"],
+            "a_fr": ["QN FR", "HP FR"],
+            "search": ["ha long\nbaie", "vinh\nbay\nbaie"],
+        },
+        geometry=gpd.points_from_xy([107.0, 106.7], [20.9, 20.8]),
+        crs="EPSG:4326",
+    )
+    entries = []
+    for chunk in tiles.search_chunks(sites, ["vi", "en", "fr"]).values():
+        entries += json.loads(chunk)
+    assert [(e[0], e[1], e[2], e[5:]) for e in entries] == [
+        ("baie", "Baie", "s1", ["QN FR"]),
+        ("baie", "Baie", "s2", ["HP FR"]),
+        ("bay", "Bay", "s2", []),
+        ("ha long", "Hạ Long", "s1", []),
+        ("vinh", "Vịnh", "s2", []),
+    ]
+
+
 def test_archive_starts_where_no_tile_is_too_full():
     import numpy as np
 

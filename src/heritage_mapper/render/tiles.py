@@ -247,8 +247,15 @@ def search_chunks(sites, languages) -> dict[str, bytes]:
     (``search-6861.json`` for ``ha``); the page lists the prefixes in index order and
     loads only the chunks whose prefix and the query start one another.
     """
+    from heritage_mapper.text import fold_all
+
     names = {lang: sites[f"n_{lang}"].tolist() for lang in languages}
     places = {lang: sites[f"a_{lang}"].tolist() for lang in languages}
+    # a site's key holds each distinct folded name once, so the k-th part is not the
+    # k-th language's: each part is shown by the first language whose name folds to it
+    folded = [
+        fold_all([v if isinstance(v, str) else "" for v in names[lang]]) for lang in languages
+    ]
     ids = sites["id"].tolist()
     lons = sites.geometry.x.round(5).tolist()
     lats = sites.geometry.y.round(5).tolist()
@@ -256,10 +263,12 @@ def search_chunks(sites, languages) -> dict[str, bytes]:
     for row, key in enumerate(sites["search"].tolist()):
         shown = [names[lang][row] for lang in languages]
         where = [places[lang][row] for lang in languages]
-        for k, fold_key in enumerate(key.split("\n") if key else []):
+        for fold_key in key.split("\n") if key else []:
             if not fold_key:
                 continue
-            k = k if k < len(shown) and shown[k] else next((j for j, s in enumerate(shown) if s), 0)
+            k = next((j for j, f in enumerate(folded) if f[row] == fold_key and shown[j]), None)
+            if k is None:  # not a name's fold (cannot happen with render.data's keys)
+                k = next((j for j, s in enumerate(shown) if s), 0)
             place = where[k] or next((p for p in where if p), None)
             entries.append((fold_key, shown[k] or "", ids[row], lons[row], lats[row], place))
     entries.sort(key=lambda e: (e[0], e[2]))
