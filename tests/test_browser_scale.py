@@ -124,3 +124,64 @@ def test_compressed_page_searches_opens_a_popup_and_its_region_timeline(compress
     assert page.locator("#hm-region-events > *").count() > 0
     assert opened.errors == []
     assert opened.aborted == []  # the basemap is in the page: no request at all
+
+
+#: Sites a few metres apart, inside the lattice of generated sites: a cluster that
+#: never splits (the same spot) and one that splits only at a high zoom.
+NEAR = [("same-spot-a", 107.0401, 21.0003), ("same-spot-b", 107.0401, 21.0003),
+        ("near-a", 107.1003, 20.9801), ("near-b", 107.10036, 20.98013)]  # fmt: skip
+
+#: For the site chosen in the list: the map's zoom, the last zoom, and whether its
+#: marker stands on the map by itself (not inside a cluster), through markercluster's
+#: public getVisibleParent.
+CHOSEN = """async (id) => {
+  const app = await HeritageMapper.ready;
+  const i = app.sites.id.indexOf(id);
+  const marker = app.markers[i];
+  return [app.map.getZoom(), app.map.getMaxZoom(),
+          app.group.getVisibleParent(marker) === marker, app.openIndex === i];
+}"""
+
+
+@pytest.fixture(scope="module")
+def dense_sites(tmp_path_factory):
+    root = tmp_path_factory.mktemp("dense")
+    geodata = copy_geodata(GEODATA, root / "geodata")
+    add_sites(geodata, EXTRA_SITES)
+    project = json.loads((geodata / "project.json").read_text(encoding="utf-8"))
+    layer_file = geodata / project["layers"][0]["file"]
+    doc = json.loads(layer_file.read_text(encoding="utf-8"))
+    for site_id, lon, lat in NEAR:
+        feature = json.loads(json.dumps(doc["features"][-1]))
+        feature["id"] = site_id
+        feature["geometry"]["coordinates"] = [lon, lat]
+        name = "A " + site_id  # first in the list (it draws the first rows by name)
+        feature["properties"].update(id=site_id, name_vi=name, name_en=name)
+        doc["features"].append(feature)
+    layer_file.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    out = root / "maps"
+    build_maps(load_geodata(geodata), out)
+    return out
+
+
+@pytest.mark.parametrize("site_id", ["near-b", "same-spot-a"])
+def test_a_site_chosen_in_a_clustered_list_stands_alone_or_is_spread(
+    dense_sites, open_page, site_id
+):
+    """Choosing a site in the list of a clustered page shows it by itself: at the zoom
+    where its marker leaves every cluster, or, at one spot with another, at the last
+    zoom with the cluster spread out; its popup opens either way."""
+    opened = open_page(dense_sites / INDEX_PAGE)
+    page = opened.page
+    # from the whole list (a search would leave the site alone on the map)
+    button = page.locator(".hm-site-button").filter(has_text="A " + site_id)
+    expect(button).to_have_count(1)
+    button.click()
+    expect(page.locator(".leaflet-popup-content h2")).to_have_text("A " + site_id)
+    zoom, last, alone, open_ = page.evaluate(CHOSEN, site_id)
+    assert open_ and alone
+    if site_id.startswith("same-spot"):
+        assert zoom == last  # they never part: spread out at the last zoom
+    else:
+        assert zoom >= 15  # some 6 m apart: only the highest zooms part them
+    assert opened.errors == []
