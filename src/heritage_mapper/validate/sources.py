@@ -218,26 +218,26 @@ def is_paragraph_number(text: str) -> bool:
 def citation_is_sound(ctx, file_name: str, paragraph: str) -> bool:
     """Whether :func:`check_source_ref` finds nothing in a citation (``paragraph`` a
     string of ASCII digits), without reporting: for the checks of whole columns."""
-    known = ctx.source_paragraphs  # file -> its paragraphs (None: not counted)
-    if file_name not in known or len(paragraph) > MAX_PARAGRAPH_DIGITS:
-        return False
-    return known[file_name] is None or int(paragraph) <= known[file_name]
+    return _citation_problem(ctx.source_paragraphs, file_name, paragraph) is None
 
 
 def check_source_ref(ctx, path, file_name: str, paragraph: str, codes, **loc) -> None:
     """Check a citation; ``paragraph`` is a string of ASCII digits; ``codes`` are
     :data:`SITE_CITATION_CODES` or :data:`EVENT_CITATION_CODES`."""
-    unknown_code, missing_code = codes
-    known = ctx.source_paragraphs
+    problem = _citation_problem(ctx.source_paragraphs, file_name, paragraph)
+    if problem is not None:
+        which, fact, hint = problem
+        ctx.problem(codes[which], path, fact, hint=hint, **loc)
+
+
+def _citation_problem(known, file_name: str, paragraph: str) -> tuple[int, str, str] | None:
+    """What is wrong with a citation, ``(0, fact, hint)`` for an unregistered source and
+    ``(1, fact, hint)`` for a paragraph it lacks, or None; ``known`` maps each
+    registered file to its paragraph count (None: not counted). The one rule of
+    :func:`check_source_ref` and :func:`citation_is_sound`."""
     if file_name not in known:
-        ctx.problem(
-            unknown_code,
-            path,
-            f"source {file_name!r} is not registered in sources.json",
-            hint=f"use one of {sorted(known)} or register the document",
-            **loc,
-        )
-        return
+        fact = f"source {file_name!r} is not registered in sources.json"
+        return 0, fact, f"use one of {sorted(known)} or register the document"
     count = known[file_name]
     if len(paragraph) > MAX_PARAGRAPH_DIGITS:
         fact = (
@@ -250,11 +250,5 @@ def check_source_ref(ctx, path, file_name: str, paragraph: str, codes, **loc) ->
             f"{int(paragraph)} does not exist"
         )
     else:
-        return
-    ctx.problem(
-        missing_code,
-        path,
-        fact,
-        hint="count non-empty lines from 1 and cite the right one",
-        **loc,
-    )
+        return None
+    return 1, fact, "count non-empty lines from 1 and cite the right one"
