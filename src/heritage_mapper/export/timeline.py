@@ -99,20 +99,19 @@ class _Timelines:
     sites, a dict of 500,000 (label, title) tuples and 100,000 lists took seconds to
     build, mostly in garbage collection over the loaded data."""
 
-    def __init__(self, site_events: dict, position: dict, dates: list[str], labels, titles):
-        self._site_events = site_events
-        self._position = position  # event id -> its row in the events table
+    def __init__(self, site_event_rows: dict, dates: list[str], labels, titles):
+        self._site_event_rows = site_event_rows  # site id -> its rows of the events table
         self._dates = dates
         self._labels = labels  # date -> its label
         self._titles = titles
 
     def get(self, site_id: str, default=None) -> list[tuple[str, str]] | None:
         """(date label, title) for each event at the site, in date order."""
-        event_ids = self._site_events.get(site_id)
-        if event_ids is None:
+        rows = self._site_event_rows.get(site_id)
+        if rows is None:
             return default
-        position, dates, labels, titles = self._position, self._dates, self._labels, self._titles
-        return [(labels[dates[i]], titles[i]) for i in map(position.__getitem__, event_ids)]
+        dates, labels, titles = self._dates, self._labels, self._titles
+        return [(labels[dates[i]], titles[i]) for i in rows]
 
     def lines(self, rows: list[int]) -> list[str]:
         """:func:`site_text`'s line (``- <date label>: <title>``) of the events at
@@ -139,9 +138,7 @@ def _timelines(data: ExportData, lang: str) -> _Timelines:
             titles[index] = next(
                 (t[index] for t in texts[1:] if isinstance(t[index], str) and t[index]), ""
             )
-    dates = data.memo(  # the same for every language
-        "event-dates", lambda: ["" if d is None else str(d) for d in plain_column(events["date"])]
-    )
+    dates = data.event_dates()  # the same for every language
     # the export's label table (shared with the other language and writers) when it
     # has this language; a date it lacks is labelled here, as it always was
     table = data.date_labels() if lang in data.languages else {}
@@ -150,18 +147,7 @@ def _timelines(data: ExportData, lang: str) -> _Timelines:
         date: table[date][at] if date in table else format_edtf(date, lang, fallbacks=chain[1:])
         for date in dict.fromkeys(dates)
     }
-    return _Timelines(data.site_events, _event_positions(data), dates, labels, titles)
-
-
-def _event_positions(data: ExportData) -> dict[str, int]:
-    """Event id -> its row in the events table, made once for every language (at
-    500,000 events the map and its id strings are some 70 MB)."""
-
-    def compute() -> dict[str, int]:
-        ids = map(str, data.events["id"].tolist())
-        return dict(zip(ids, range(len(data.events)), strict=True))  # in C, no bytecode per id
-
-    return data.memo("event-positions", compute)
+    return _Timelines(data.site_event_rows, dates, labels, titles)
 
 
 def _precision(row) -> str | None:
@@ -268,14 +254,12 @@ def site_texts(data: ExportData, frame) -> list[str]:
     timelines = [
         (f"{texts.timeline_labels[lang]}:", texts.timelines[lang]) for lang in texts.languages
     ]
-    position = _event_positions(data)
-    site_events = data.site_events
+    site_event_rows = data.site_event_rows
     out = []
     for site_id, *cells in zip(column("id"), *columns, strict=True):
         lines = [cell for cell in cells if cell]
-        event_ids = site_events.get(site_id)
-        if event_ids:
-            rows = [position[event_id] for event_id in event_ids]
+        rows = site_event_rows.get(site_id)
+        if rows:
             for heading, events in timelines:
                 lines.append(heading)
                 lines.extend(events.lines(rows))
