@@ -43,11 +43,15 @@ class Joined:
         :func:`event_site_links`).
     events
         Every event in timeline order (:func:`timeline_order`), indexed from 0.
+    event_rows
+        For each row of :attr:`events`, its row (position) in ``geodata.events``: the
+        exports, which keep the loaded order, read the timelines through it.
     """
 
     geodata: object
     links: object
     events: object
+    event_rows: object = None
 
     @property
     def project(self):
@@ -120,10 +124,15 @@ def join(geodata) -> Joined:
     >>> list(joined.events["id"]), joined.region_event_ids
     (['a', 'b'], ['a'])
     """
+    import numpy as np
+
+    row = "_row"  # each event's position in geodata.events, carried through the sort
+    ordered = timeline_order(geodata.events.assign(**{row: np.arange(len(geodata.events))}))
     return Joined(
         geodata=geodata,
         links=event_site_links(geodata.events),
-        events=timeline_order(geodata.events).reset_index(drop=True),
+        events=ordered.drop(columns=row).reset_index(drop=True),
+        event_rows=ordered[row].to_numpy(),
     )
 
 

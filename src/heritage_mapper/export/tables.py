@@ -231,6 +231,8 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
         For a layer id that is not in the project, a language it does not have, or a CRS
         whose area of use does not cover the selected sites.
     """
+    import numpy as np
+
     from heritage_mapper.join import ensure_joined
     from heritage_mapper.tours import tour_routes
 
@@ -247,10 +249,14 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
     if frames and not is_wgs84(crs):
         check_area_of_use(crs, _bounds(frames.values()))
     events = geodata.events
+    rows = joined_data.event_rows  # joined_data.events row -> events row
     if layers is not None:
         keep = events["site_ids"].map(lambda ids: any(i in site_ids for i in ids))
         events = events[keep].reset_index(drop=True)
-    site_event_rows = _site_event_rows(joined_data, events, site_ids)
+        kept = np.full(len(keep), -1)  # a row of geodata.events -> its row in events
+        kept[np.flatnonzero(keep.to_numpy(dtype=bool))] = np.arange(len(events))
+        rows = kept[rows]
+    site_event_rows = _site_event_rows(joined_data, rows, site_ids)
     tours = tuple(route for route in tour_routes(joined_data) if set(route.site_ids) <= site_ids)
     return ExportData(
         project=geodata.project,
@@ -281,22 +287,16 @@ def _events_at_sites(joined_data, selected: list[str], crs):
     return reproject(joined, crs)
 
 
-def _site_event_rows(joined, events, site_ids: set) -> dict[str, list[int]]:
-    """Site id → the rows of ``events`` that are its events, in timeline order, for the
-    sites in ``site_ids``, from the join's positions (no frame per site, and no id → row
-    map per writer: at 100,000 sites that lookup was a tenth of GPX's time).
+def _site_event_rows(joined, rows, site_ids: set) -> dict[str, list[int]]:
+    """Site id → the rows of the export's events table that are its events, in timeline
+    order, for the sites in ``site_ids``, from the join's positions and ``rows`` (the
+    table's row of each row of ``joined.events``): no frame per site, and no id → row
+    map per writer (at 100,000 sites that lookup was a tenth of GPX's time).
 
-    ``events`` holds every event of the sites in ``site_ids`` (see :func:`prepare`), so
-    each of their events has a row in it.
+    The table holds every event of the sites in ``site_ids`` (see :func:`prepare`), so
+    none of theirs is -1 in ``rows``.
     """
-    import pandas as pd
-
     offsets, positions = joined.site_event_positions  # rows of joined.events
-
-    def index(frame):
-        return pd.Index([str(v) for v in frame["id"].tolist()], dtype=object)
-
-    rows = index(events).get_indexer(index(joined.events))  # joined.events row -> events row
     taken = rows[positions].tolist()
     ids = map(str, joined.sites["id"].tolist())
     bounds = offsets.tolist()
