@@ -130,3 +130,28 @@ def test_timeline_titles_fall_back_along_the_language_chain(data):
                 assert title == events.loc[row[event_id], "title_vi"] != ""
             seen.add(event_id)
     assert {first, second} <= seen
+
+
+@pytest.mark.parametrize("layers", [None, "first", "last"])
+def test_site_event_rows_are_the_joined_timelines(data, layers):
+    """Each site's rows of the export's events table are its events in timeline order,
+    whole or narrowed by --layer (the rows are mapped from the join, not looked up by id)."""
+    from heritage_mapper.export.crs import resolve_crs
+    from heritage_mapper.export.tables import prepare
+    from heritage_mapper.join import join
+
+    joined = join(data)
+    layer_ids = [spec.id for spec in data.project.layers]
+    chosen = {None: None, "first": layer_ids[:1], "last": layer_ids[-1:]}[layers]
+    export_data = prepare(joined, resolve_crs(None), chosen)
+    ids = export_data.events["id"].tolist()
+    sites = [s for frame in export_data.layers.values() for s in frame["id"]]
+    assert sites and set(export_data.site_event_rows) == set(sites)
+    linked = 0
+    for site_id in sites:
+        expected = joined.timelines[site_id]["id"].tolist()
+        assert [ids[row] for row in export_data.site_event_rows[site_id]] == expected, site_id
+        linked += len(expected)
+    assert linked, "no site of the chosen layers has an event"
+    if chosen is not None:
+        assert len(ids) < len(data.events)  # the table was narrowed, rows renumbered
