@@ -126,3 +126,23 @@ def test_timelines_are_numbered_from_zero_keep_columns_and_repeat_a_doubled_site
         assert list(frame.dtypes) == list(events.dtypes)
     ids = list(timelines[first_site]["id"])
     assert ids.count(events["id"].iloc[0]) == 2
+
+
+def test_text_columns_are_python_strings_even_with_pyarrow(tmp_path):
+    """With pyarrow installed pandas 3 stores text in Arrow; the loader keeps Python
+    strings, which every later stage reads (Arrow storage made a 100,000-site build
+    slower and larger). Skipped where pyarrow is not installed (CI): there pandas
+    stores Python strings anyway."""
+    pytest.importorskip("pyarrow")
+    with pd.option_context("mode.string_storage", "pyarrow"):  # as "auto" is with pyarrow
+        loaded = load_geodata(make_geodata(tmp_path))
+        assert pd.Series(["a"], dtype="string").array.__class__.__name__ == "ArrowStringArray"
+    texts = {
+        "sites": [c for c in loaded.sites.columns if str(loaded.sites[c].dtype) == "string"],
+        "events": [c for c in loaded.events.columns if str(loaded.events[c].dtype) == "string"],
+    }
+    assert texts["sites"] and texts["events"]
+    for table, columns in texts.items():
+        frame = getattr(loaded, table)
+        for column in columns:
+            assert frame[column].dtype.storage == "python", (table, column)

@@ -113,11 +113,23 @@ def load_geodata(
                          id            layer
     0  hon-gai-rally-ground  liberation-1955
     """
+    import pandas as pd
+
     from heritage_mapper.validate.folder import parse_geodata
 
     report, parsed = parse_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir)
     if report.has_errors(strict=strict):
         raise ValidationFailed(report)
+    # Text columns hold Python str objects whether or not pyarrow is installed (pandas 3
+    # stores them in Arrow when it is): every later stage reads them as Python text,
+    # which Arrow storage makes anew at each read. With it, a 100,000-site build held
+    # 1.97 GB before its writers started instead of 1.35 GB, and took longer.
+    with pd.option_context("mode.string_storage", "python"):
+        return _frames(report, parsed)
+
+
+def _frames(report: Report, parsed) -> Geodata:
+    """The typed frames of a parsed, validated folder."""
     project = parsed.project
     text_columns = project.columns.site_text_columns
     layers = {
