@@ -115,6 +115,7 @@ def load_geodata(
     """
     import pandas as pd
 
+    from heritage_mapper.read.jsonfile import gc_paused
     from heritage_mapper.validate.folder import parse_geodata
 
     report, parsed = parse_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir)
@@ -124,7 +125,9 @@ def load_geodata(
     # stores them in Arrow when it is): every later stage reads them as Python text,
     # which Arrow storage makes anew at each read. With it, a 100,000-site build held
     # 1.97 GB before its writers started instead of 1.35 GB, and took longer.
-    with pd.option_context("mode.string_storage", "python"):
+    # gc paused as in parsing: the frames add millions of objects (site lists, tuples)
+    # and no cycles, and each full collection walked every parsed row again
+    with pd.option_context("mode.string_storage", "python"), gc_paused():
         return _frames(report, parsed)
 
 
