@@ -146,3 +146,14 @@ def test_text_columns_are_python_strings_even_with_pyarrow(tmp_path):
         frame = getattr(loaded, table)
         for column in columns:
             assert frame[column].dtype.storage == "python", (table, column)
+
+
+def test_site_id_lists_read_each_cell_once_and_give_each_row_its_own_list():
+    from heritage_mapper.frames import _site_id_lists, _site_ids
+    from heritage_mapper.model import SITE_IDS_SEPARATOR as SEP
+
+    cells = ["a", f"a{SEP}b", f" b {SEP}a{SEP}b", f"a{SEP}b", "", "a", f"{SEP}c{SEP}", "a"]
+    lists = _site_id_lists(cells)
+    assert lists == [_site_ids(cell, SEP) for cell in cells]
+    assert lists[1] == ["a", "b"] and lists[2] == ["b", "a"] and lists[6] == ["c"]
+    assert len({id(ids) for ids in lists}) == len(lists)  # none shared between rows
