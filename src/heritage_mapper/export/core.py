@@ -29,6 +29,7 @@ from heritage_mapper.export import csvfile, fgb, geojson, gpkg, gpx, kml, lpf, q
 from heritage_mapper.export.crs import crs_label, is_wgs84, resolve_crs
 from heritage_mapper.export.tables import ExportData, prepare
 from heritage_mapper.parallel import fork_map
+from heritage_mapper.read.jsonfile import gc_paused
 
 __all__ = [
     "ALL",
@@ -349,7 +350,8 @@ def run_writers(data: ExportData, tasks, jobs: int = 1, advance=None) -> BaseExc
 
     def write(task) -> None:
         _, writer, paths = task
-        writer.write(data, paths)
+        with gc_paused():  # see below
+            writer.write(data, paths)
 
     readers = [name for name, _, _ in tasks if name in READS_EVENTS_AT_SITES]
     if jobs > 1 and len(readers) > 1:  # made once here, not once in each writer's process
