@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import compress, repeat
 from operator import eq, itemgetter, not_
 
@@ -117,10 +117,7 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
         )
     # what the loader reads: every well-formed row, and the date of each that has one
     ctx.parsed.event_rows.extend(rows)
-    dates = ctx.parsed.event_dates
-    for event_id, date in zip(table.column("id"), table.dates(ctx), strict=True):
-        if date is not None and event_id:
-            dates[event_id] = date
+    ctx.parsed.event_dates.update(_dated_ids(table.column("id"), table.dates(ctx)))
 
 
 def _split_rows(
@@ -144,6 +141,19 @@ def _split_rows(
             numbers.append(row_number)
             cells.append(row)
     return numbers, cells, wrong
+
+
+def _dated_ids(ids: Sequence[str], dates: Sequence[EdtfDate | None]) -> Iterable[tuple]:
+    """(event id, date) of each row that has an id and a valid date, in row order (of
+    rows sharing an id, the last one's date is kept by ``dict.update``).
+
+    The usual file, where every row has both, gives the pairs as they are; otherwise
+    the pairs are filtered by ``compress`` (C loops, no Python frame a row: a date is
+    always true, None false).
+    """
+    if all(ids) and all(dates):
+        return zip(ids, dates, strict=True)
+    return compress(zip(ids, dates, strict=True), map(all, zip(ids, dates, strict=True)))
 
 
 class _Table:
