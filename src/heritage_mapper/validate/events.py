@@ -243,8 +243,14 @@ def _suspect_rows(ctx, table: _Table, event_schema, check_nfc, check_controls) -
             found.update(table.where(map(_is_nfc, values)))
         if check_controls:
             found.update(table.where(map(not_, map(CONTROL_CHARACTER.search, values))))
-    if event_schema is not None:
-        table.suspect_schema = event_schema.suspects(table.by_column, len(table), strings=True)
+    cells = table.column("site_ids")
+    distinct_cells = set(cells)  # the usual cell names one site: a few events a site
+    pairs = set(zip(table.column("source"), table.column("paragraph"), strict=True))
+    if event_schema is not None:  # the patterns of site_ids and paragraph on distinct cells
+        distinct = {"site_ids": distinct_cells, "paragraph": {p for _, p in pairs}}
+        table.suspect_schema = event_schema.suspects(
+            table.by_column, len(table), strings=True, distinct=distinct
+        )
         found |= table.suspect_schema
     ids = table.column("id")
     found.update(table.where(map(SLUG.fullmatch, ids)))  # is_slug: every cell is a str
@@ -253,13 +259,11 @@ def _suspect_rows(ctx, table: _Table, event_schema, check_nfc, check_controls) -
         found.update(table.where(map(eq, map(first.__getitem__, ids), table.numbers)))
     dates = table.dates(ctx)
     found.update(table.where(dates))  # a date is always true, None false
-    cells = table.column("site_ids")
-    periods = _site_periods(ctx, cells)
+    periods = _site_periods(ctx, distinct_cells)
     unknown = {cell for cell, spans in periods.items() if spans is None}
     if unknown:
         found.update(table.where(map(not_, map(unknown.__contains__, cells))))
     found.update(_outside_periods(table, periods))
-    pairs = set(zip(table.column("source"), table.column("paragraph"), strict=True))
     bad = {pair for pair in pairs if not _cited(ctx, *pair)}
     if bad:
         pairs = zip(table.column("source"), table.column("paragraph"), strict=True)
@@ -271,12 +275,11 @@ def _is_nfc(text: str) -> bool:
     return unicodedata.is_normalized("NFC", text)
 
 
-def _site_periods(ctx: Context, cells: Sequence[str]) -> dict[str, tuple | None]:
+def _site_periods(ctx: Context, distinct: set[str]) -> dict[str, tuple | None]:
     """Each distinct ``site_ids`` cell -> the periods of its sites (a site may have
     none), or None when :func:`_check_event_sites` reports something besides dates."""
     sites = ctx.sites
     periods: dict[str, tuple | None] = {}
-    distinct = set(cells)
     # the usual cell, one site's id as the site has it (a key of ctx.sites is NFC),
     # found in one set operation; the others split and normalised as the row check does
     for cell in distinct & sites.keys():
