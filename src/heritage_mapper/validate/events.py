@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from itertools import compress, repeat
 from operator import eq, itemgetter, not_
+from typing import NamedTuple
 
 from heritage_mapper.dates import EdtfDate, EdtfError, parse_edtf
 from heritage_mapper.model import (
@@ -90,7 +91,8 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
     table = _Table.of(numbers, header, cells, columns)
     rows = table.rows
     del cells
-    suspects = _suspect_rows(ctx, table, event_schema, check_nfc, check_controls)
+    dates = _row_dates(ctx, table.column("date"))
+    suspects = _suspect_rows(ctx, table, dates, event_schema, check_nfc, check_controls)
     if event_schema is not None and not table.suspect_schema:
         event_schema = None  # every row conforms: no need to ask one by one
     if event_schema is not None:
@@ -117,7 +119,7 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
         )
     # what the loader reads: every well-formed row, and the date of each that has one
     ctx.parsed.event_rows.extend(rows)
-    ctx.parsed.event_dates.update(_dated_ids(table.column("id"), table.dates(ctx)))
+    ctx.parsed.event_dates.update(_dated_ids(table.column("id"), dates.of_rows))
 
 
 def _split_rows(
@@ -169,8 +171,6 @@ class _Table:
         self.rows = rows
         self.by_column = by_column
         self.suspect_schema: set[int] = set()  # positions the schema may refuse
-        self.parsed_dates: dict[str, EdtfDate | None] = {}  # each distinct date text
-        self._dates: list[EdtfDate | None] | None = None
         self._first_rows: dict[str, int] | None = None
 
     @classmethod
@@ -204,14 +204,19 @@ class _Table:
             self._first_rows = dict(zip(ids, numbers, strict=True))
         return self._first_rows
 
-    def dates(self, ctx: Context) -> list[EdtfDate | None]:
-        """The date of each row as :func:`_check_event_date` reads it (None: no date
-        or not a valid one), each distinct text parsed once."""
-        if self._dates is None:
-            texts = self.column("date")
-            self.parsed_dates = {text: _valid_date(ctx, text) for text in set(texts)}
-            self._dates = list(map(self.parsed_dates.__getitem__, texts))
-        return self._dates
+
+class _RowDates(NamedTuple):
+    """The dates of the rows as :func:`_check_event_date` reads them (None: no date or
+    not a valid one): ``of_rows`` one a row, ``parsed`` each distinct text's."""
+
+    of_rows: list[EdtfDate | None]
+    parsed: dict[str, EdtfDate | None]
+
+
+def _row_dates(ctx: Context, texts: Sequence[str]) -> _RowDates:
+    """The date of each of ``texts`` (a date column), each distinct text parsed once."""
+    parsed = {text: _valid_date(ctx, text) for text in set(texts)}
+    return _RowDates(list(map(parsed.__getitem__, texts)), parsed)
 
 
 def _valid_date(ctx: Context, text: str) -> EdtfDate | None:
@@ -228,7 +233,9 @@ def _valid_date(ctx: Context, text: str) -> EdtfDate | None:
     return date
 
 
-def _suspect_rows(ctx, table: _Table, event_schema, check_nfc, check_controls) -> list[int]:
+def _suspect_rows(
+    ctx, table: _Table, dates: _RowDates, event_schema, check_nfc, check_controls
+) -> list[int]:
     """The positions of the rows in which :func:`_check_event_row` may find something.
 
     Each rule is checked a column at a time (a set of the distinct values, C-level
@@ -257,13 +264,12 @@ def _suspect_rows(ctx, table: _Table, event_schema, check_nfc, check_controls) -
     first = table.first_rows()
     if len(first) != len(ids):  # an id used again
         found.update(table.where(map(eq, map(first.__getitem__, ids), table.numbers)))
-    dates = table.dates(ctx)
-    found.update(table.where(dates))  # a date is always true, None false
+    found.update(table.where(dates.of_rows))  # a date is always true, None false
     periods = _site_periods(ctx, distinct_cells)
     unknown = {cell for cell, spans in periods.items() if spans is None}
     if unknown:
         found.update(table.where(map(not_, map(unknown.__contains__, cells))))
-    found.update(_outside_periods(table, periods))
+    found.update(_outside_periods(table, dates, periods))
     bad = {pair for pair in pairs if not _cited(ctx, *pair)}
     if bad:
         pairs = zip(table.column("source"), table.column("paragraph"), strict=True)
@@ -300,13 +306,16 @@ def _site_periods(ctx: Context, distinct: set[str]) -> dict[str, tuple | None]:
 _BEFORE_ALL, _AFTER_ALL = 0, 4_000_000
 
 
-def _outside_periods(table: _Table, periods: dict[str, tuple | None]) -> list[int]:
+def _outside_periods(
+    table: _Table, dates: _RowDates, periods: dict[str, tuple | None]
+) -> list[int]:
     """The positions of the rows whose date falls outside one of their sites' periods.
 
     ``EdtfDate.contains`` for every (row, site) pair at once: the periods' bounds are
     laid out cell after distinct cell, each row's pairs found from its cell with
     numpy, and the bounds compared as day ordinals (an open end is never outside).
-    Needs :meth:`_Table.dates` first.
+    ``dates`` are the rows' dates and ``periods`` each distinct ``site_ids`` cell's
+    (see :func:`_site_periods`).
     """
     import numpy as np
 
@@ -322,9 +331,9 @@ def _outside_periods(table: _Table, periods: dict[str, tuple | None]) -> list[in
         starts.append(len(lower))
     if not lower:
         return []
-    dates = table.parsed_dates  # each distinct date text -> its date or None
-    date_index = {text: i for i, text in enumerate(dates)}
-    date_bounds = np.array([_bounds(date) for date in dates.values()], np.int64).reshape(-1, 2)
+    parsed = dates.parsed  # each distinct date text -> its date or None
+    date_index = {text: i for i, text in enumerate(parsed)}
+    date_bounds = np.array([_bounds(date) for date in parsed.values()], np.int64).reshape(-1, 2)
     count = len(table)
     row_date = np.fromiter(map(date_index.__getitem__, table.column("date")), np.int64, count)
     row_cell = np.fromiter(map(index.__getitem__, table.column("site_ids")), np.int64, count)
