@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable, Sequence
-from itertools import compress, repeat
+from itertools import compress, count, repeat
 from operator import eq, itemgetter, not_
 from typing import NamedTuple
 
@@ -207,16 +207,24 @@ class _Table:
 
 class _RowDates(NamedTuple):
     """The dates of the rows as :func:`_check_event_date` reads them (None: no date or
-    not a valid one): ``of_rows`` one a row, ``parsed`` each distinct text's."""
+    not a valid one): ``of_rows`` one a row; ``distinct`` each distinct text's, in
+    the order of first use, and ``codes`` each row's place in ``distinct``."""
 
     of_rows: list[EdtfDate | None]
-    parsed: dict[str, EdtfDate | None]
+    codes: list[int]
+    distinct: list[EdtfDate | None]
 
 
 def _row_dates(ctx: Context, texts: Sequence[str]) -> _RowDates:
-    """The date of each of ``texts`` (a date column), each distinct text parsed once."""
-    parsed = {text: _valid_date(ctx, text) for text in set(texts)}
-    return _RowDates(list(map(parsed.__getitem__, texts)), parsed)
+    """The date of each of ``texts`` (a date column), each distinct text parsed once.
+
+    Each row is looked up by its text once (``codes``); its date is then found by
+    its place in a list, and :func:`_outside_periods` uses the same places.
+    """
+    places = dict(zip(dict.fromkeys(texts), count()))  # distinct text -> its place
+    codes = list(map(places.__getitem__, texts))
+    distinct = [_valid_date(ctx, text) for text in places]
+    return _RowDates(list(map(distinct.__getitem__, codes)), codes, distinct)
 
 
 def _valid_date(ctx: Context, text: str) -> EdtfDate | None:
@@ -331,15 +339,13 @@ def _outside_periods(
         starts.append(len(lower))
     if not lower:
         return []
-    parsed = dates.parsed  # each distinct date text -> its date or None
-    date_index = {text: i for i, text in enumerate(parsed)}
-    date_bounds = np.array([_bounds(date) for date in parsed.values()], np.int64).reshape(-1, 2)
-    count = len(table)
-    row_date = np.fromiter(map(date_index.__getitem__, table.column("date")), np.int64, count)
-    row_cell = np.fromiter(map(index.__getitem__, table.column("site_ids")), np.int64, count)
+    date_bounds = np.array(list(map(_bounds, dates.distinct)), np.int64).reshape(-1, 2)
+    rows = len(table)
+    row_date = np.array(dates.codes, dtype=np.int64)
+    row_cell = np.fromiter(map(index.__getitem__, table.column("site_ids")), np.int64, rows)
     starts_a = np.array(starts, dtype=np.int64)
     first, counts = starts_a[row_cell], starts_a[row_cell + 1] - starts_a[row_cell]
-    row = np.repeat(np.arange(count), counts)  # one entry per (row, site) pair
+    row = np.repeat(np.arange(rows), counts)  # one entry per (row, site) pair
     span = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(len(row))
     low, high = date_bounds[row_date[row], 0], date_bounds[row_date[row], 1]
     outside = (np.asarray(lower)[span] > high) | (low > np.asarray(upper)[span])
