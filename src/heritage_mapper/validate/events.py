@@ -17,7 +17,7 @@ from heritage_mapper.model import (
     Project,
 )
 from heritage_mapper.problems import Problem
-from heritage_mapper.read.csvfile import csv_line_numbers, csv_records, read_csv_text
+from heritage_mapper.read.csvfile import csv_line_numbers, csv_records, read_csv_file
 from heritage_mapper.read.files import SLUG, is_slug
 from heritage_mapper.validate.context import Context, inside, schema_message
 from heritage_mapper.validate.schema import _SUPPORTED, ANNOTATIONS
@@ -32,7 +32,7 @@ from heritage_mapper.validate.texts import (
     CONTROL_FIX,
     NFC_FIX,
     control_character,
-    has_control_character,
+    utf8_has_control,
 )
 
 #: "Did you mean" compares an unknown id with every site id (difflib, about 20 µs a
@@ -70,12 +70,14 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
     ctx.report.add_file(path)
     header_row = ",".join(project.columns.event_columns)
     found: list[Problem] = []
-    text = read_csv_text(path, max_bytes, found, header=header_row)
+    read = read_csv_file(path, max_bytes, found, header=header_row)
     ctx.report.extend(found)
-    if text is None:
+    if read is None:
         return
+    text = read.text
     check_nfc = not unicodedata.is_normalized("NFC", text)  # see json_text_is_nfc
-    check_controls = has_control_character(text)
+    check_controls = utf8_has_control(read.data)  # the file's bytes: no UTF-8 copy to make
+    del read  # the bytes are not needed again
     records = csv_records(path, text, found := [])
     ctx.report.extend(found)
     if records is None:
