@@ -277,3 +277,50 @@ def test_a_file_name_that_is_not_utf8_is_reported_not_crashed(tmp_path):
         result = CliRunner().invoke(main, ["check", "--format", fmt, str(tmp_path / name)])
         assert result.exit_code == 0, result.output
         assert "\\udcff-layer.geojson" in result.output
+
+
+def _plain_point_feature(x, y) -> dict:
+    return {
+        "type": "Feature",
+        "id": "site-1",
+        "geometry": {"type": "Point", "coordinates": [x, y]},
+        "properties": {"id": "site-1"},
+    }
+
+
+@st.composite
+def _near_plain_features(draw):
+    """A plain Point feature, or one with a member of it or of its geometry removed
+    or replaced by a GeoJSON-like value (a type name, a position, anything)."""
+    from .fuzz_support import geojson_keys, geojson_like, geojson_types
+
+    coordinate = st.floats(-200, 200) | st.integers(-200, 200) | st.booleans()
+    feature = _plain_point_feature(draw(coordinate), draw(coordinate))
+    for _ in range(draw(st.integers(0, 2))):
+        target = draw(st.sampled_from([feature, feature.get("geometry")]))
+        if not isinstance(target, dict):  # (the geometry removed or replaced)
+            break
+        key = draw(geojson_keys | st.just("title"))
+        if draw(st.booleans()):
+            target.pop(key, None)
+        else:
+            target[key] = draw(geojson_like | geojson_types)
+    return feature
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_near_plain_features() | _near_plain_features() | st.none(), max_size=8))
+def test_plain_points_found_by_column_are_checked_as_one_at_a_time(features):
+    """check_collection finds the plain Point features a column at a time and records
+    them a run at a time: the findings and the geometries recorded (pointers, features,
+    positions, parts) equal those of checking each feature in turn."""
+    from heritage_mapper.validate.geojson import _Checker, _plain_points
+
+    fast = _Checker("layer.geojson")
+    fast.check_collection({"type": "FeatureCollection", "features": features})
+    slow = _Checker("layer.geojson")
+    for index, element in enumerate(features):
+        slow.check_feature(element, f"/features/{index}", index)
+    assert fast.problems == slow.problems
+    assert vars(fast.geometries) == vars(slow.geometries)
+    assert _plain_points([_plain_point_feature(105.0, 21.0)]) == [True]

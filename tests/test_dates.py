@@ -510,3 +510,21 @@ def test_a_label_table_gives_format_edtf_of_each_date_in_each_chain():
         assert labels == tuple(format_edtf(text, c[0], fallbacks=c[1:]) for c in chains)
     with pytest.raises(EdtfError, match="1955-02-30"):
         format_edtf_table(["1959", "1955-02-30"], chains)
+
+
+@given(
+    st.tuples(_plain_dates, _plain_dates).map("/".join)
+    | st.tuples(_plain_dates, st.sampled_from(["..", "", " 1970", "1970/1980", "197X"])).map(
+        "/".join
+    )
+    | edtf_like
+)
+def test_fast_interval_is_the_general_reading_of_two_plain_dates(text):
+    """A closed interval of two plain dates read without _parts' checks: the same date
+    as the general reading, or left to it (which may refuse the text)."""
+    from heritage_mapper.dates import _fast_interval, _read_parts
+
+    fast = _fast_interval(text)
+    if fast is None:
+        return
+    assert fast == _read_parts(text)

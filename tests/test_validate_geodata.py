@@ -590,3 +590,28 @@ def test_site_column_checks_find_what_the_site_checks_find(small, monkeypatch, p
     assert list(fast_parsed.site_periods.items()) == list(full_parsed.site_periods.items())
     assert fast_parsed.event_rows == full_parsed.event_rows
     assert list(fast_parsed.event_dates.items()) == list(full_parsed.event_dates.items())
+
+
+@pytest.mark.parametrize(
+    ("ids", "texts"),
+    [
+        (("a", "b", "c"), ("1955", "1960", "1886?/..")),  # the usual: all pairs as they are
+        (("a", "", "a", "b", "c"), ("1955", "1960", "1970", None, "1980")),
+        (("a", "b", "a"), (None, "1955", "1960")),
+        ((), ()),
+    ],
+)
+def test_dated_ids_keep_what_a_loop_over_the_rows_keeps(ids, texts):
+    """The event id -> date map the loader reads: each row with an id and a valid date,
+    the last row's date for an id used again, ids in the order of first use."""
+    from heritage_mapper.dates import parse_edtf
+    from heritage_mapper.validate.events import _dated_ids
+
+    dates = [None if text is None else parse_edtf(text) for text in texts]
+    looped = {}
+    for event_id, date in zip(ids, dates, strict=True):
+        if date is not None and event_id:
+            looped[event_id] = date
+    found = {}
+    found.update(_dated_ids(ids, dates))
+    assert list(found.items()) == list(looped.items())

@@ -156,12 +156,16 @@ def test_suspects_name_every_row_jsonschema_refuses(case, data):
         rows[i % 3][key] = data.draw(json_values)
     columns = {key: [row[key] for row in rows] for key in good}
     strings = all(isinstance(v, str) for column in columns.values() for v in column)
-    suspects = SchemaChecker(Draft202012Validator(schema)).suspects(columns, 4, strings=strings)
+    checker = SchemaChecker(Draft202012Validator(schema))
+    suspects = checker.suspects(columns, 4, strings=strings)
     validator = Draft202012Validator(schema)
     for i, row in enumerate(rows):
         if i not in suspects:
             assert not list(validator.iter_errors(row)), row
     assert 3 not in suspects
+    if strings:  # a column checked on its distinct values: the same answer
+        distinct = {key: set(column) for key, column in columns.items()}
+        assert checker.suspects(columns, 4, strings=True, distinct=distinct) == suspects
 
 
 def test_suspects_of_number_and_array_columns():

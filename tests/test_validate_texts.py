@@ -36,3 +36,13 @@ def test_texts_across_scan_chunks(text, chunk):
         assert json_may_hold_control(text) == (JSON_MAY_HOLD_CONTROL.search(text) is not None)
     finally:
         texts._SCAN_CHARACTERS = old
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=EDGES.replace("\ud800", ""), max_size=40), st.booleans())
+def test_utf8_bytes_of_a_text_answer_as_the_text(text, bom):
+    """An events file's bytes (with or without a BOM) are scanned as they are: the same
+    answer as the scan of their text, and as the regular expression."""
+    data = ("\ufeff" if bom else "").encode() + text.encode()
+    expected = CONTROL_CHARACTER.search(text) is not None
+    assert texts.utf8_has_control(data) == has_control_character(text) == expected

@@ -413,6 +413,38 @@ def parse_edtf(text: str) -> EdtfDate:
     point = _fast_point(text) if type(text) is str else None
     if point is not None:  # the common case, without the checks a plain date passes
         return EdtfDate(text, point[0], point[1], False, point[7], point[8])
+    closed = _fast_interval(text) if type(text) is str else None
+    return closed if closed is not None else _read_parts(text)
+
+
+def _fast_interval(text: str) -> EdtfDate | None:
+    """A closed interval of two plain dates (``1964/1972``, ``1965-12~/1966-03``) read
+    without the checks of :func:`_parts`, which such a text passes.
+
+    None for any other text: then :func:`_read_parts` decides, refusals included (an
+    interval that ends before it starts, an open or unknown end, spaces). Where this
+    returns a date, it equals :func:`_read_parts`'s (a property test checks it). The
+    events of 100,000 sites hold 56,000 distinct intervals, nearly all of this form.
+
+    Examples
+    --------
+    >>> _fast_interval("1964/1972~").upper, _fast_interval("1964/..") is None
+    (datetime.date(1972, 12, 31), True)
+    """
+    start, slash, end = text.partition("/")
+    if not slash:
+        return None
+    first, last = _cached_fast_point(start), _cached_fast_point(end)  # (a "/" fails)
+    if first is None or last is None or first.lower > last.upper:
+        return None
+    approximate = first.approximate or last.approximate
+    return EdtfDate(
+        text, first.lower, last.upper, True, approximate, first.uncertain or last.uncertain
+    )
+
+
+def _read_parts(text: str) -> EdtfDate:
+    """:func:`parse_edtf`'s reading of any text, through :func:`_parts`."""
     start, end = _parts(text)
     text = text.strip()
     if end is None:

@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from heritage_mapper.problems import Location, Problem
 from heritage_mapper.read.files import InputRefused
@@ -21,7 +22,7 @@ from heritage_mapper.read.jsonfile import (
     too_large_message,
 )
 
-__all__ = ["read_csv_text", "csv_records", "csv_line_numbers"]
+__all__ = ["CsvFile", "read_csv_file", "read_csv_text", "csv_records", "csv_line_numbers"]
 
 
 def _problem(path, code, message, hint=None, **location) -> Problem:
@@ -33,6 +34,14 @@ def _blank(data: bytes) -> bool:
     return not data or data.isspace()
 
 
+class CsvFile(NamedTuple):
+    """A CSV file as read: ``data`` its bytes as on disk (UTF-8, perhaps with a BOM),
+    ``text`` their text without the BOM."""
+
+    data: bytes
+    text: str
+
+
 def read_csv_text(
     path: Path, max_bytes: int | None, problems: list[Problem], *, header: str
 ) -> str | None:
@@ -40,6 +49,15 @@ def read_csv_text(
 
     ``header`` is the header row a fix hint shows for an empty file.
     """
+    read = read_csv_file(path, max_bytes, problems, header=header)
+    return None if read is None else read.text
+
+
+def read_csv_file(
+    path: Path, max_bytes: int | None, problems: list[Problem], *, header: str
+) -> CsvFile | None:
+    """:func:`read_csv_text`, with the file's bytes beside the text: a scan of the
+    bytes (control characters) needs no UTF-8 copy of the text."""
     try:
         data, size = read_bytes_within(path, max_bytes)
     except InputRefused as exc:
@@ -71,7 +89,7 @@ def read_csv_text(
         )
         return None
     try:
-        return data.decode("utf-8-sig")  # spreadsheets often save a BOM: accept it
+        return CsvFile(data, data.decode("utf-8-sig"))  # spreadsheets often save a BOM
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Sequence
-from itertools import compress, repeat
+from collections.abc import Iterable, Sequence
+from itertools import compress, count, repeat
 from operator import eq, itemgetter, not_
+from typing import NamedTuple
 
 from heritage_mapper.dates import EdtfDate, EdtfError, parse_edtf
 from heritage_mapper.model import (
@@ -16,7 +17,7 @@ from heritage_mapper.model import (
     Project,
 )
 from heritage_mapper.problems import Problem
-from heritage_mapper.read.csvfile import csv_line_numbers, csv_records, read_csv_text
+from heritage_mapper.read.csvfile import csv_line_numbers, csv_records, read_csv_file
 from heritage_mapper.read.files import SLUG, is_slug
 from heritage_mapper.validate.context import Context, inside, schema_message
 from heritage_mapper.validate.schema import _SUPPORTED, ANNOTATIONS
@@ -31,7 +32,7 @@ from heritage_mapper.validate.texts import (
     CONTROL_FIX,
     NFC_FIX,
     control_character,
-    has_control_character,
+    utf8_has_control,
 )
 
 #: "Did you mean" compares an unknown id with every site id (difflib, about 20 µs a
@@ -69,12 +70,14 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
     ctx.report.add_file(path)
     header_row = ",".join(project.columns.event_columns)
     found: list[Problem] = []
-    text = read_csv_text(path, max_bytes, found, header=header_row)
+    read = read_csv_file(path, max_bytes, found, header=header_row)
     ctx.report.extend(found)
-    if text is None:
+    if read is None:
         return
+    text = read.text
     check_nfc = not unicodedata.is_normalized("NFC", text)  # see json_text_is_nfc
-    check_controls = has_control_character(text)
+    check_controls = utf8_has_control(read.data)  # the file's bytes: no UTF-8 copy to make
+    del read  # the bytes are not needed again
     records = csv_records(path, text, found := [])
     ctx.report.extend(found)
     if records is None:
@@ -90,7 +93,8 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
     table = _Table.of(numbers, header, cells, columns)
     rows = table.rows
     del cells
-    suspects = _suspect_rows(ctx, table, event_schema, check_nfc, check_controls)
+    dates = _row_dates(ctx, table.column("date"))
+    suspects = _suspect_rows(ctx, table, dates, event_schema, check_nfc, check_controls)
     if event_schema is not None and not table.suspect_schema:
         event_schema = None  # every row conforms: no need to ask one by one
     if event_schema is not None:
@@ -117,10 +121,7 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
         )
     # what the loader reads: every well-formed row, and the date of each that has one
     ctx.parsed.event_rows.extend(rows)
-    dates = ctx.parsed.event_dates
-    for event_id, date in zip(table.column("id"), table.dates(ctx), strict=True):
-        if date is not None and event_id:
-            dates[event_id] = date
+    ctx.parsed.event_dates.update(_dated_ids(table.column("id"), dates.of_rows))
 
 
 def _split_rows(
@@ -146,6 +147,19 @@ def _split_rows(
     return numbers, cells, wrong
 
 
+def _dated_ids(ids: Sequence[str], dates: Sequence[EdtfDate | None]) -> Iterable[tuple]:
+    """(event id, date) of each row that has an id and a valid date, in row order (of
+    rows sharing an id, the last one's date is kept by ``dict.update``).
+
+    The usual file, where every row has both, gives the pairs as they are; otherwise
+    the pairs are filtered by ``compress`` (C loops, no Python frame a row: a date is
+    always true, None false).
+    """
+    if all(ids) and all(dates):
+        return zip(ids, dates, strict=True)
+    return compress(zip(ids, dates, strict=True), map(all, zip(ids, dates, strict=True)))
+
+
 class _Table:
     """The well-formed rows of an events file, as rows and as columns.
 
@@ -159,8 +173,6 @@ class _Table:
         self.rows = rows
         self.by_column = by_column
         self.suspect_schema: set[int] = set()  # positions the schema may refuse
-        self.parsed_dates: dict[str, EdtfDate | None] = {}  # each distinct date text
-        self._dates: list[EdtfDate | None] | None = None
         self._first_rows: dict[str, int] | None = None
 
     @classmethod
@@ -194,14 +206,27 @@ class _Table:
             self._first_rows = dict(zip(ids, numbers, strict=True))
         return self._first_rows
 
-    def dates(self, ctx: Context) -> list[EdtfDate | None]:
-        """The date of each row as :func:`_check_event_date` reads it (None: no date
-        or not a valid one), each distinct text parsed once."""
-        if self._dates is None:
-            texts = self.column("date")
-            self.parsed_dates = {text: _valid_date(ctx, text) for text in set(texts)}
-            self._dates = list(map(self.parsed_dates.__getitem__, texts))
-        return self._dates
+
+class _RowDates(NamedTuple):
+    """The dates of the rows as :func:`_check_event_date` reads them (None: no date or
+    not a valid one): ``of_rows`` one a row; ``distinct`` each distinct text's, in
+    the order of first use, and ``codes`` each row's place in ``distinct``."""
+
+    of_rows: list[EdtfDate | None]
+    codes: list[int]
+    distinct: list[EdtfDate | None]
+
+
+def _row_dates(ctx: Context, texts: Sequence[str]) -> _RowDates:
+    """The date of each of ``texts`` (a date column), each distinct text parsed once.
+
+    Each row is looked up by its text once (``codes``); its date is then found by
+    its place in a list, and :func:`_outside_periods` uses the same places.
+    """
+    places = dict(zip(dict.fromkeys(texts), count()))  # distinct text -> its place
+    codes = list(map(places.__getitem__, texts))
+    distinct = [_valid_date(ctx, text) for text in places]
+    return _RowDates(list(map(distinct.__getitem__, codes)), codes, distinct)
 
 
 def _valid_date(ctx: Context, text: str) -> EdtfDate | None:
@@ -218,7 +243,9 @@ def _valid_date(ctx: Context, text: str) -> EdtfDate | None:
     return date
 
 
-def _suspect_rows(ctx, table: _Table, event_schema, check_nfc, check_controls) -> list[int]:
+def _suspect_rows(
+    ctx, table: _Table, dates: _RowDates, event_schema, check_nfc, check_controls
+) -> list[int]:
     """The positions of the rows in which :func:`_check_event_row` may find something.
 
     Each rule is checked a column at a time (a set of the distinct values, C-level
@@ -233,23 +260,26 @@ def _suspect_rows(ctx, table: _Table, event_schema, check_nfc, check_controls) -
             found.update(table.where(map(_is_nfc, values)))
         if check_controls:
             found.update(table.where(map(not_, map(CONTROL_CHARACTER.search, values))))
-    if event_schema is not None:
-        table.suspect_schema = event_schema.suspects(table.by_column, len(table), strings=True)
+    cells = table.column("site_ids")
+    distinct_cells = set(cells)  # the usual cell names one site: a few events a site
+    pairs = set(zip(table.column("source"), table.column("paragraph"), strict=True))
+    if event_schema is not None:  # the patterns of site_ids and paragraph on distinct cells
+        distinct = {"site_ids": distinct_cells, "paragraph": {p for _, p in pairs}}
+        table.suspect_schema = event_schema.suspects(
+            table.by_column, len(table), strings=True, distinct=distinct
+        )
         found |= table.suspect_schema
     ids = table.column("id")
     found.update(table.where(map(SLUG.fullmatch, ids)))  # is_slug: every cell is a str
     first = table.first_rows()
     if len(first) != len(ids):  # an id used again
         found.update(table.where(map(eq, map(first.__getitem__, ids), table.numbers)))
-    dates = table.dates(ctx)
-    found.update(table.where(dates))  # a date is always true, None false
-    cells = table.column("site_ids")
-    periods = _site_periods(ctx, cells)
+    found.update(table.where(dates.of_rows))  # a date is always true, None false
+    periods = _site_periods(ctx, distinct_cells)
     unknown = {cell for cell, spans in periods.items() if spans is None}
     if unknown:
         found.update(table.where(map(not_, map(unknown.__contains__, cells))))
-    found.update(_outside_periods(table, periods))
-    pairs = set(zip(table.column("source"), table.column("paragraph"), strict=True))
+    found.update(_outside_periods(table, dates, periods))
     bad = {pair for pair in pairs if not _cited(ctx, *pair)}
     if bad:
         pairs = zip(table.column("source"), table.column("paragraph"), strict=True)
@@ -261,12 +291,11 @@ def _is_nfc(text: str) -> bool:
     return unicodedata.is_normalized("NFC", text)
 
 
-def _site_periods(ctx: Context, cells: Sequence[str]) -> dict[str, tuple | None]:
+def _site_periods(ctx: Context, distinct: set[str]) -> dict[str, tuple | None]:
     """Each distinct ``site_ids`` cell -> the periods of its sites (a site may have
     none), or None when :func:`_check_event_sites` reports something besides dates."""
     sites = ctx.sites
     periods: dict[str, tuple | None] = {}
-    distinct = set(cells)
     # the usual cell, one site's id as the site has it (a key of ctx.sites is NFC),
     # found in one set operation; the others split and normalised as the row check does
     for cell in distinct & sites.keys():
@@ -287,13 +316,16 @@ def _site_periods(ctx: Context, cells: Sequence[str]) -> dict[str, tuple | None]
 _BEFORE_ALL, _AFTER_ALL = 0, 4_000_000
 
 
-def _outside_periods(table: _Table, periods: dict[str, tuple | None]) -> list[int]:
+def _outside_periods(
+    table: _Table, dates: _RowDates, periods: dict[str, tuple | None]
+) -> list[int]:
     """The positions of the rows whose date falls outside one of their sites' periods.
 
     ``EdtfDate.contains`` for every (row, site) pair at once: the periods' bounds are
     laid out cell after distinct cell, each row's pairs found from its cell with
     numpy, and the bounds compared as day ordinals (an open end is never outside).
-    Needs :meth:`_Table.dates` first.
+    ``dates`` are the rows' dates and ``periods`` each distinct ``site_ids`` cell's
+    (see :func:`_site_periods`).
     """
     import numpy as np
 
@@ -309,15 +341,13 @@ def _outside_periods(table: _Table, periods: dict[str, tuple | None]) -> list[in
         starts.append(len(lower))
     if not lower:
         return []
-    dates = table.parsed_dates  # each distinct date text -> its date or None
-    date_index = {text: i for i, text in enumerate(dates)}
-    date_bounds = np.array([_bounds(date) for date in dates.values()], np.int64).reshape(-1, 2)
-    count = len(table)
-    row_date = np.fromiter(map(date_index.__getitem__, table.column("date")), np.int64, count)
-    row_cell = np.fromiter(map(index.__getitem__, table.column("site_ids")), np.int64, count)
+    date_bounds = np.array(list(map(_bounds, dates.distinct)), np.int64).reshape(-1, 2)
+    rows = len(table)
+    row_date = np.array(dates.codes, dtype=np.int64)
+    row_cell = np.fromiter(map(index.__getitem__, table.column("site_ids")), np.int64, rows)
     starts_a = np.array(starts, dtype=np.int64)
     first, counts = starts_a[row_cell], starts_a[row_cell + 1] - starts_a[row_cell]
-    row = np.repeat(np.arange(count), counts)  # one entry per (row, site) pair
+    row = np.repeat(np.arange(rows), counts)  # one entry per (row, site) pair
     span = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(len(row))
     low, high = date_bounds[row_date[row], 0], date_bounds[row_date[row], 1]
     outside = (np.asarray(lower)[span] > high) | (low > np.asarray(upper)[span])

@@ -31,6 +31,8 @@ import reprlib
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import compress, repeat
+from operator import eq, itemgetter, not_
 from pathlib import Path
 
 import numpy as np
@@ -161,6 +163,45 @@ def _is_plain_position(p) -> bool:
     return False
 
 
+#: Members :meth:`_Checker.check_common` looks at in a Feature and in a geometry.
+_FEATURE_CHECKED = frozenset((*FORBIDDEN_MEMBERS["Feature"], "crs", "bbox"))
+_GEOMETRY_CHECKED = frozenset((*FORBIDDEN_MEMBERS["geometry"], "crs", "bbox"))
+#: The types of a Feature's ``id`` (str when it has none) and ``properties`` (int when
+#: it has none) that :meth:`_Checker.check_feature` lets pass.
+_ID_TYPES = frozenset((str, *_NUMBER_TYPES))
+_PROPERTIES_TYPES = frozenset((dict, type(None)))
+
+
+def _plain_points(features: list) -> list[bool]:
+    """Whether each element of ``features`` is a plain Point feature, one in which
+    :meth:`_Checker.check_feature` finds nothing and records only its position.
+
+    That is a Feature object with no member the RFC forbids there, no ``crs`` or
+    ``bbox``, an ``id`` (if any) that is a string or a number, ``properties`` that are
+    an object or null, and a Point geometry with none of those members either and a
+    plain position (:func:`_is_plain_position`). Each condition is asked of every
+    feature at once with C-level ``map`` (no Python frame a feature but for the
+    position); an element that is not an object, or a geometry that is not one, is
+    stood for by an empty object, which fails the type test.
+    """
+    empty: dict = {}  # stands for anything that is not an object
+    objects = [f if type(f) is dict else empty for f in features]
+    get = dict.get
+    geometries = [g if type(g) is dict else empty for g in map(get, objects, repeat("geometry"))]
+    ids = map(type, map(get, objects, repeat("id"), repeat("")))
+    properties = map(type, map(get, objects, repeat("properties"), repeat(0)))
+    tests = (
+        map(eq, map(get, objects, repeat("type")), repeat("Feature")),
+        map(_FEATURE_CHECKED.isdisjoint, objects),
+        map(_ID_TYPES.__contains__, ids),
+        map(_PROPERTIES_TYPES.__contains__, properties),
+        map(eq, map(get, geometries, repeat("type")), repeat("Point")),
+        map(_GEOMETRY_CHECKED.isdisjoint, geometries),
+        map(_is_plain_position, map(get, geometries, repeat("coordinates"))),
+    )
+    return list(map(all, zip(*tests, strict=True)))
+
+
 def _feature_id(feature: dict | None) -> str | None:
     """The feature's ``id`` member, else ``properties.id``, as text."""
     if feature is None:
@@ -208,6 +249,27 @@ class _Geometries:
         self.part_kind.append(_KIND_POINT)
         self.part_polygon.append(-1)
         self.part_exterior.append(False)
+
+    def add_plain_points(self, features: list, start: int, stop: int) -> None:
+        """What :meth:`_Checker.check_feature` records of each of the plain Point
+        features ``features[start:stop]`` (see :func:`_plain_points`), a list at a time:
+        the same as :meth:`add_geometry` and :meth:`add_point` for one after another."""
+        count = stop - start
+        if count <= 0:
+            return
+        first = len(self.pointers)
+        chunk = features[start:stop]
+        self.pointers.extend(map("/features/{}/geometry".format, range(start, stop)))
+        self.features.extend(zip(range(start, stop), chunk, strict=True))
+        self.types.extend(repeat("Point", count))
+        positions = map(itemgetter("coordinates"), map(itemgetter("geometry"), chunk))
+        self.xy.extend(p if len(p) == MIN_POSITION_LENGTH else p[:2] for p in positions)
+        self.part_geometry.extend(range(first, first + count))
+        self.part_length.extend(repeat(1, count))
+        self.part_suffix.extend(repeat(None, count))
+        self.part_kind.extend(repeat(_KIND_POINT, count))
+        self.part_polygon.extend(repeat(-1, count))
+        self.part_exterior.extend(repeat(False, count))
 
     def add_part(self, g: int, positions: list, suffix, kind: int, polygon=-1, exterior=False):
         if suffix is None:
@@ -363,8 +425,15 @@ class _Checker:
                 f"'features' is {_json_type(features)}, but must be an array of Feature objects",
             )
             return
-        for index, feature in enumerate(features):
-            self.check_feature(feature, f"/features/{index}", index)
+        # the plain Point features (a layer of sites: nearly all) are found a column at
+        # a time and recorded a run at a time; each other feature is checked in turn
+        plain = _plain_points(features)
+        start = 0
+        for index in (*compress(range(len(features)), map(not_, plain)), len(features)):
+            self.geometries.add_plain_points(features, start, index)
+            if index < len(features):
+                self.check_feature(features[index], f"/features/{index}", index)
+            start = index + 1
 
     def check_feature(self, feature, pointer: str, index: int | None) -> None:
         if not isinstance(feature, dict):

@@ -130,14 +130,15 @@ def _check_sites_by_column(ctx, project, spec, path, features, site_schema) -> N
     column check cannot clear, in feature order, and every other site is recorded as
     :func:`_check_site` records a site without findings (its id, period and place)."""
     columns = _Columns(ctx, project, features, site_schema)
-    suspects = columns.suspects()
+    periods, bad_periods = columns.periods()
+    suspects = columns.suspects() | bad_periods
     clean = [j for j in range(len(columns.plain)) if j not in suspects]
     path_name, layer = str(path), spec.id
     done = 0  # clean sites are recorded up to each suspect, so that ids keep their order
     checked = sorted(chain((columns.plain[j] for j in suspects), columns.other))
     for index in (*checked, len(features)):
         while done < len(clean) and columns.plain[clean[done]] < index:
-            columns.record(clean[done], layer, path_name)
+            columns.record(clean[done], periods[clean[done]], layer, path_name)
             done += 1
         if index < len(features):
             _check_site(ctx, project, spec, path, index, features[index], site_schema, False, False)
@@ -159,14 +160,14 @@ class _Columns:
         self.features = [features[i] for i in self.plain]
         self.props = [f["properties"] for f in self.features]
         self.ids = list(map(dict.get, self.props, repeat("id")))
-        self.periods: list = []  # the parsed period of each site (None: none given)
 
     def where(self, flags) -> set[int]:
         """The positions at which ``flags`` (one a site) is false."""
         return set(compress(range(len(self.props)), map(not_, flags)))
 
     def suspects(self) -> set[int]:
-        """The positions (in :attr:`plain`) of the sites :func:`_check_site` must see."""
+        """The positions (in :attr:`plain`) of the sites :func:`_check_site` must see,
+        but for the periods that do not parse (see :meth:`periods`)."""
         geometries = list(map(dict.get, self.features, repeat("geometry")))
         found = set()
         if None in geometries:  # site-geometry-null (or none at all: RFC 7946's finding)
@@ -181,7 +182,6 @@ class _Columns:
         # a feature id member equal to properties.id, or none (the usual: all equal)
         found |= {j for j in self.where(map(eq, members, self.ids)) if members[j] is not None}
         found |= self._ids_used_before(ids_are_text, not_slugs)
-        found |= self._bad_periods()
         found |= self._bad_categories()
         found |= self._bad_citations()
         found |= self._bad_values()
@@ -216,8 +216,9 @@ class _Columns:
             or first.setdefault(site_id, j) != j
         }
 
-    def _bad_periods(self) -> set[int]:
-        """Periods that do not parse; each parsed period is kept in :attr:`periods`."""
+    def periods(self) -> tuple[list, set[int]]:
+        """The parsed period of each site (None: none given, or one that does not
+        parse), and the positions of the sites whose period does not parse."""
         texts = list(map(dict.get, self.props, repeat("period")))
         parsed: dict = {}
         for text in {t for t in texts if isinstance(t, str) and t}:
@@ -225,11 +226,11 @@ class _Columns:
             if parsed[text] is None:
                 with contextlib.suppress(EdtfError):  # None: a finding
                     parsed[text] = self.ctx.dates[text] = parse_edtf(text)
-        self.periods = [parsed.get(t) if isinstance(t, str) else None for t in texts]
+        periods = [parsed.get(t) if isinstance(t, str) else None for t in texts]
         bad = {text for text, period in parsed.items() if period is None}
         if not bad:
-            return set()
-        return {j for j, t in enumerate(texts) if isinstance(t, str) and t in bad}
+            return periods, set()
+        return periods, {j for j, t in enumerate(texts) if isinstance(t, str) and t in bad}
 
     def _bad_categories(self) -> set[int]:
         """Categories (strings) that project.json does not declare."""
@@ -282,10 +283,10 @@ class _Columns:
             inside = (w - m <= lon) & (lon <= e + m) & (s - m <= lat) & (lat <= n + m)
         return set(np.flatnonzero(~inside).tolist())
 
-    def record(self, j: int, layer: str, path: str) -> None:
-        """Record the clean site ``j`` as :func:`_check_site` does (its id is a slug,
-        its own NFC form and fold)."""
-        key, period = self.ids[j], self.periods[j]
+    def record(self, j: int, period, layer: str, path: str) -> None:
+        """Record the clean site ``j`` and its parsed ``period`` (None: none) as
+        :func:`_check_site` does (its id is a slug, its own NFC form and fold)."""
+        key = self.ids[j]
         self.ctx.folded_ids[key] = key
         self.ctx.sites[key] = SiteRecord(key, layer, path, self.plain[j], period)
         if period is not None:
@@ -318,10 +319,24 @@ def _any_in(values: set, items: list) -> bool:
 
 def _ref_is_sound(ctx, ref: str) -> bool:
     """Whether :func:`_check_site_values` finds nothing in one ``source_refs`` item."""
-    if SOURCE_REF_SEPARATOR not in ref:
-        return True
-    file_name, _, para = ref.rpartition(SOURCE_REF_SEPARATOR)
-    return not is_paragraph_number(para) or citation_is_sound(ctx, file_name, para)
+    cited = _cited_paragraph(ref)
+    return cited is None or citation_is_sound(ctx, *cited)
+
+
+def _cited_paragraph(ref) -> tuple[str, str] | None:
+    """The (file name, paragraph) of a ``source_refs`` item of the form ``file#12``
+    (split at the last ``#``), which :func:`check_source_ref` checks; None for any
+    other item (the site schema says what is wrong with it).
+
+    Examples
+    --------
+    >>> _cited_paragraph("notes#2.txt#12"), _cited_paragraph("a.txt#x"), _cited_paragraph(5)
+    (('notes#2.txt', '12'), None, None)
+    """
+    if not isinstance(ref, str) or SOURCE_REF_SEPARATOR not in ref:
+        return None
+    file_name, _, paragraph = ref.rpartition(SOURCE_REF_SEPARATOR)
+    return (file_name, paragraph) if is_paragraph_number(paragraph) else None
 
 
 def _point_coordinates(geometries: list):
@@ -597,18 +612,16 @@ def _check_site_values(ctx, project, path, props, report, base, site_id, loc) ->
     refs = props.get("source_refs")
     if isinstance(refs, list):
         for i, ref in enumerate(refs):
-            if isinstance(ref, str) and SOURCE_REF_SEPARATOR in ref:
-                file_name, _, para = ref.rpartition(SOURCE_REF_SEPARATOR)
-                if is_paragraph_number(para):
-                    check_source_ref(
-                        ctx,
-                        path,
-                        file_name,
-                        para,
-                        SITE_CITATION_CODES,
-                        pointer=f"{base}/properties/source_refs/{i}",
-                        **loc,
-                    )
+            cited = _cited_paragraph(ref)
+            if cited is not None:
+                check_source_ref(
+                    ctx,
+                    path,
+                    *cited,
+                    SITE_CITATION_CODES,
+                    pointer=f"{base}/properties/source_refs/{i}",
+                    **loc,
+                )
 
 
 def _positions(geometry):

@@ -135,12 +135,21 @@ def has_control_character(text: str) -> bool:
     >>> has_control_character("45°"), has_control_character("a\x85b")
     (False, True)
     """
-    for data in _utf8_chunks(text):
-        if data.translate(None, _NOT_C0_OR_DEL):
-            return True
-        if b"\xc2" in data and _C1_UTF8.search(data):
-            return True
-    return False
+    return any(map(utf8_has_control, _utf8_chunks(text)))
+
+
+def utf8_has_control(data: bytes) -> bool:
+    """:func:`has_control_character` of the text whose UTF-8 bytes are ``data`` (a BOM
+    may lead them: it holds no control), read from the bytes themselves.
+
+    Examples
+    --------
+    >>> utf8_has_control("45° Hạ Long".encode()), utf8_has_control("a\x85b".encode())
+    (False, True)
+    """
+    return bool(data.translate(None, _NOT_C0_OR_DEL)) or (
+        b"\xc2" in data and _C1_UTF8.search(data) is not None
+    )
 
 
 def json_may_hold_control(text: str) -> bool:
