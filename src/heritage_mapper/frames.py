@@ -236,18 +236,19 @@ def _date_series(values, length):
 def _events_frame(parsed):
     import pandas as pd
 
-    rows = parsed.event_rows
+    cells = parsed.event_columns
     text_columns = parsed.project.columns.event_text_columns
     by_file = {s["file"]: s["id"] for s in parsed.sources}
-    column = {c: [r[c] for r in rows] for c in (*text_columns, "site_ids", "paragraph")}
+    column = {c: list(cells.get(c, ())) for c in (*text_columns, "site_ids", "paragraph")}
+    count = parsed.event_count
     dates = [parsed.event_dates[i] for i in column["id"]]
     normalize = partial(unicodedata.normalize, "NFC")  # every cell of a CSV row is a str
     frame = pd.DataFrame(
         {
             "id": list(map(normalize, column["id"])),
             "date": list(map(str.strip, column["date"])),
-            "date_start": _date_series([d.lower for d in dates], len(rows)),
-            "date_end": _date_series([d.upper for d in dates], len(rows)),
+            "date_start": _date_series([d.lower for d in dates], count),
+            "date_end": _date_series([d.upper for d in dates], count),
             "approximate": pd.array([d.approximate for d in dates], dtype="bool"),
             "uncertain": pd.array([d.uncertain for d in dates], dtype="bool"),
             "site_ids": _site_id_lists(column["site_ids"]),

@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -568,11 +569,25 @@ class ParsedGeodata:
     project: Project | None = None
     layer_docs: dict[str, dict] = field(default_factory=dict)
     basemap_docs: dict[str, dict] = field(default_factory=dict)
-    event_rows: list[dict[str, str]] = field(default_factory=list)
+    #: The well-formed rows of the events file, a column at a time: column name (the
+    #: known columns, in the header's order) → its cells, one per row.
+    event_columns: dict[str, Sequence[str]] = field(default_factory=dict)
     event_dates: dict[str, EdtfDate] = field(default_factory=dict)
     site_periods: dict[str, EdtfDate] = field(default_factory=dict)
     sources: list[dict] = field(default_factory=list)
     tours: tuple[Tour, ...] = ()
+
+    @property
+    def event_count(self) -> int:
+        """How many well-formed rows the events file has."""
+        return len(next(iter(self.event_columns.values()), ()))
+
+    @property
+    def event_rows(self) -> list[dict[str, str]]:
+        """Each well-formed row of the events file as a dict (made when asked for)."""
+        names = list(self.event_columns)
+        rows = zip(*self.event_columns.values(), strict=True)
+        return [dict(zip(names, cells, strict=True)) for cells in rows]
 
 
 #: How a tour gets from one stop to the next (``tours.json``, ``stops[].leg.mode``).

@@ -109,7 +109,7 @@ def parse_geodata(
             check_layer(ctx, project, spec, site_schema, max_bytes)
             count_rows(_feature_count(ctx.parsed.layer_docs.get(spec.id)))  # progress
         check_events(ctx, project, load_schema(ctx, project, "event"), max_bytes)
-        count_rows(len(ctx.parsed.event_rows))
+        count_rows(ctx.parsed.event_count)
         check_basemap(ctx, project, max_bytes)
         check_tours(ctx, project, max_bytes)
     return ctx.report, ctx.parsed
