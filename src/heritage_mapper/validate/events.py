@@ -93,8 +93,10 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
     table = _Table.of(numbers, header, cells, columns)
     del cells
     dates = _row_dates(ctx, table.column("date"))
-    suspects = _suspect_rows(ctx, table, dates, event_schema, check_nfc, check_controls)
-    if event_schema is not None and not table.suspect_schema:
+    suspects, schema_suspects = _suspect_rows(
+        ctx, table, dates, event_schema, check_nfc, check_controls
+    )
+    if event_schema is not None and not schema_suspects:
         event_schema = None  # every row conforms: no need to ask one by one
     if event_schema is not None:
         event_schema = _RowErrors(event_schema)
@@ -173,7 +175,6 @@ class _Table:
     def __init__(self, numbers: Sequence[int], by_column: dict):
         self.numbers = numbers
         self.by_column = by_column
-        self.suspect_schema: set[int] = set()  # positions the schema may refuse
         self._first_rows: dict[str, int] | None = None
 
     @classmethod
@@ -249,8 +250,9 @@ def _valid_date(ctx: Context, text: str) -> EdtfDate | None:
 
 def _suspect_rows(
     ctx, table: _Table, dates: _RowDates, event_schema, check_nfc, check_controls
-) -> list[int]:
-    """The positions of the rows in which :func:`_check_event_row` may find something.
+) -> tuple[list[int], set[int]]:
+    """The positions of the rows in which :func:`_check_event_row` may find something,
+    and of those the event schema may refuse (none: the schema need not be asked).
 
     Each rule is checked a column at a time (a set of the distinct values, C-level
     ``map`` and ``compress``, numpy for the periods), and only the rows it cannot
@@ -259,6 +261,7 @@ def _suspect_rows(
     that fails here for a row that has no finding after all only costs time.
     """
     found: set[int] = set()
+    schema_suspects: set[int] = set()
     for values in table.by_column.values():
         if check_nfc:
             found.update(table.where(map(_is_nfc, values)))
@@ -269,10 +272,10 @@ def _suspect_rows(
     pairs = set(zip(table.column("source"), table.column("paragraph"), strict=True))
     if event_schema is not None:  # the patterns of site_ids and paragraph on distinct cells
         distinct = {"site_ids": distinct_cells, "paragraph": {p for _, p in pairs}}
-        table.suspect_schema = event_schema.suspects(
+        schema_suspects = event_schema.suspects(
             table.by_column, len(table), strings=True, distinct=distinct
         )
-        found |= table.suspect_schema
+        found |= schema_suspects
     ids = table.column("id")
     found.update(table.where(map(SLUG.fullmatch, ids)))  # is_slug: every cell is a str
     first = table.first_rows()
@@ -288,7 +291,7 @@ def _suspect_rows(
     if bad:
         pairs = zip(table.column("source"), table.column("paragraph"), strict=True)
         found.update(table.where(map(not_, map(bad.__contains__, pairs))))
-    return sorted(found)
+    return sorted(found), schema_suspects
 
 
 def _is_nfc(text: str) -> bool:
