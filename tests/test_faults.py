@@ -38,6 +38,7 @@ import contextlib
 import errno
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -62,6 +63,7 @@ from .fixtures import EVENTS, SITES, make_geodata
 
 FOLDERS = ("maps", "exports")
 POLL_SECONDS = 0.002
+SIGNAL_ATTEMPTS = 5  # a build that ends before the signal comes is run again
 RUN_TIMEOUT = 120
 PAGE_ROOM = 1 << 20  # pages are ~230 kB: one padded past 1 MiB is the one that fails
 KILL_MOMENTS = (  # (what is being written when the signal comes, which entry shows it)
@@ -459,10 +461,19 @@ def test_sigkill_at_any_moment_leaves_whole_files_and_the_next_build_cleans_up(o
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_sigterm_and_sigint_remove_the_temporary_files(out, world, signum):
-    process = start_build(world, out)
-    assert wait_for_entry(process, out / "exports", ".tmp.gpkg")
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=RUN_TIMEOUT)
+    for _ in range(SIGNAL_ATTEMPTS):
+        process = start_build(world, out)
+        assert wait_for_entry(process, out / "exports", ".tmp.gpkg")
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=RUN_TIMEOUT)
+        if process.returncode != 0:
+            break
+        # The build published its files before the signal came (this test process was
+        # not scheduled in time, on a busy machine): a whole new set; seed and try again.
+        assert snapshot(out) == world.outputs["new"] and not leftovers(out)
+        for folder in ("maps", "exports"):
+            shutil.rmtree(out / folder)
+        seed(out, world.outputs["old"])
     assert process.returncode == 128 + signum, stderr
     assert stderr.strip() == (
         f"interrupted ({signal.Signals(signum).name}); the files being written were "
