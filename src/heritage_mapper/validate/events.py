@@ -337,7 +337,10 @@ def _outside_periods(
     import numpy as np
 
     starts, lower, upper = [0], [], []
-    index, memo = {}, {}  # cell -> its place; id(period) -> its bounds
+    # cell -> its place; id(period) -> its bounds (an id is safe as a key here: every
+    # period is held by ``periods`` for the whole loop, so no id is reused; and
+    # cheaper than hashing the frozen dates themselves)
+    index, memo = {}, {}
     for i, (cell, spans) in enumerate(periods.items()):
         index[cell] = i
         for span in spans or ():
