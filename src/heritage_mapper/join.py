@@ -44,14 +44,31 @@ class Joined:
     events
         Every event in timeline order (:func:`timeline_order`), indexed from 0.
     event_rows
-        For each row of :attr:`events`, its row (position) in ``geodata.events``: the
-        exports, which keep the loaded order, read the timelines through it.
+        For each row of :attr:`events`, its row (position) in ``geodata.events``, as
+        :func:`join` found it while sorting; ``None`` when not known (a ``Joined`` made
+        by hand). Read it through :meth:`loaded_rows`.
     """
 
     geodata: object
     links: object
     events: object
     event_rows: object = None
+
+    def loaded_rows(self):
+        """For each row of :attr:`events`, its row in ``geodata.events`` (a numpy array):
+        :attr:`event_rows` when it matches both tables' ids (one vectorised comparison),
+        else found from the ids (a ``Joined`` made by hand, or given other events)."""
+        import numpy as np
+        import pandas as pd
+
+        loaded = self.geodata.events["id"].to_numpy(dtype=object)
+        ordered = self.events["id"].to_numpy(dtype=object)
+        rows = self.event_rows
+        sizes = {len(loaded), len(ordered), -1 if rows is None else len(rows)}
+        if len(sizes) == 1 and (loaded[rows] == ordered).all():
+            return rows
+        found = pd.Index(loaded).get_indexer(pd.Index(ordered))
+        return np.asarray(found, dtype=np.intp)
 
     @property
     def project(self):

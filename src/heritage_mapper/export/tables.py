@@ -249,7 +249,7 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
     if frames and not is_wgs84(crs):
         check_area_of_use(crs, _bounds(frames.values()))
     events = geodata.events
-    rows = joined_data.event_rows  # joined_data.events row -> events row
+    rows = joined_data.loaded_rows()  # joined_data.events row -> events row
     if layers is not None:
         keep = events["site_ids"].map(lambda ids: any(i in site_ids for i in ids))
         events = events[keep].reset_index(drop=True)
