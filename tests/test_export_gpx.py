@@ -163,3 +163,18 @@ def test_site_event_rows_are_the_joined_timelines(data, layers, made):
     assert linked, "no site of the chosen layers has an event"
     if chosen is not None:
         assert len(ids) < len(data.events)  # the table was narrowed, rows renumbered
+
+
+@pytest.mark.parametrize("fmt", ["gpx", "kml", "csv"])
+def test_a_layer_of_a_folder_without_events(tmp_path, fmt):
+    """--layer on a folder whose events file has only its header: the export is written
+    (the empty selection of events stays a table with its columns)."""
+    from heritage_mapper import load_geodata
+
+    from .fixtures import make_geodata
+
+    geodata = load_geodata(make_geodata(tmp_path / "geodata", events=()))
+    assert len(geodata.events) == 0
+    first = geodata.project.layers[0].id
+    paths = export_layers(geodata, tmp_path / "out", [fmt], layers=[first])
+    assert paths and all(path.stat().st_size > 0 for path in paths)

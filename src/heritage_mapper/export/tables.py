@@ -252,9 +252,10 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
     rows = joined_data.loaded_rows()  # joined_data.events row -> events row
     if layers is not None:
         keep = events["site_ids"].map(lambda ids: any(i in site_ids for i in ids))
+        keep = keep.to_numpy(dtype=bool)  # a mask even when there are no events
         events = events[keep].reset_index(drop=True)
         kept = np.full(len(keep), -1)  # a row of geodata.events -> its row in events
-        kept[np.flatnonzero(keep.to_numpy(dtype=bool))] = np.arange(len(events))
+        kept[np.flatnonzero(keep)] = np.arange(len(events))
         rows = kept[rows]
     site_event_rows = _site_event_rows(joined_data, rows, site_ids)
     tours = tuple(route for route in tour_routes(joined_data) if set(route.site_ids) <= site_ids)
