@@ -350,7 +350,10 @@ def run_writers(data: ExportData, tasks, jobs: int = 1, advance=None) -> BaseExc
 
     def write(task) -> None:
         _, writer, paths = task
-        with gc_paused():  # see below
+        # a writer makes texts, tuples and lists by the hundred thousand and no
+        # reference cycles: without the pause each full collection walked every
+        # loaded object again
+        with gc_paused():
             writer.write(data, paths)
 
     readers = [name for name, _, _ in tasks if name in READS_EVENTS_AT_SITES]
