@@ -304,13 +304,12 @@ def _events_rows(data: ExportData, columns: list[str], at: int) -> Iterator[tupl
             cells.append(neutralise_formula(label))
         return tuple(cells)
 
+    # the dates as the label table read them, not converted again a chunk at a time
+    all_dates = data.event_dates() if "date" in columns else [""] * len(events)
     for start in range(0, len(events), CHUNK_ROWS):
         rows = slice(start, start + CHUNK_ROWS)
         cells = [_column_cells(events[c].iloc[rows]) for c in columns]
-        if "date" in columns:
-            dates = [str(d or "") for d in plain_column(events["date"].iloc[rows])]
-        else:
-            dates = [""] * len(events.iloc[rows])
+        dates = all_dates[rows]
         for date in dict.fromkeys(dates):
             if date not in labelled:
                 labelled[date] = labels_of(date)
