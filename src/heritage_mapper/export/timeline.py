@@ -120,6 +120,11 @@ class _Timelines:
         labels, dates, titles = self._labels, self._dates, self._titles
         return [f"- {labels[dates[i]]}: {titles[i]}" for i in rows]
 
+    def site_lines(self, site_id: str) -> list[str]:
+        """:meth:`lines` of the events at the site (none for a site without)."""
+        rows = self._site_event_rows.get(site_id)
+        return self.lines(rows) if rows else []
+
 
 def _timelines(data: ExportData, lang: str) -> _Timelines:
     """Every site's timeline in ``lang``, from the events table's columns (not once per
@@ -216,10 +221,10 @@ def site_text(data: ExportData, row) -> str:
         lines.append(f"{texts.precision}: {precision}")
     site_id = _get(row, "id")
     for lang in texts.languages:
-        entries = texts.timelines[lang].get(site_id)
+        entries = texts.timelines[lang].site_lines(site_id)
         if entries:
             lines.append(f"{texts.timeline_labels[lang]}:")
-            lines.extend(f"- {date}: {title}" for date, title in entries)
+            lines.extend(entries)
     return "\n".join(lines)
 
 
