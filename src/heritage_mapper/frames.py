@@ -118,17 +118,24 @@ def load_geodata(
     from heritage_mapper.read.jsonfile import gc_paused
     from heritage_mapper.validate.folder import parse_geodata
 
-    report, parsed = parse_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir)
-    if report.has_errors(strict=strict):
-        raise ValidationFailed(report)
-    # Text columns hold Python str objects whether or not pyarrow is installed (pandas 3
-    # stores them in Arrow when it is): every later stage reads them as Python text,
-    # which Arrow storage makes anew at each read. With it, a 100,000-site build held
-    # 1.97 GB before its writers started instead of 1.35 GB, and took longer.
-    # gc paused as in parsing: the frames add millions of objects (site lists, tuples)
-    # and no cycles, and each full collection walked every parsed row again
-    with pd.option_context("mode.string_storage", "python"), gc_paused():
-        return _frames(report, parsed)
+    # gc paused as in parsing, from parsing to the frames: they add millions of objects
+    # (site lists, tuples) and no cycles, and each full collection walked every parsed
+    # row again. The parsed documents are let go before it resumes, so its first
+    # collection walks the frames' objects only, not every parsed row too.
+    with gc_paused():
+        report, parsed = parse_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir)
+        if report.has_errors(strict=strict):
+            del parsed
+            raise ValidationFailed(report)
+        # Text columns hold Python str objects whether or not pyarrow is installed
+        # (pandas 3 stores them in Arrow when it is): every later stage reads them as
+        # Python text, which Arrow storage makes anew at each read. With it, a
+        # 100,000-site build held 1.97 GB before its writers started instead of
+        # 1.35 GB, and took longer.
+        with pd.option_context("mode.string_storage", "python"):
+            geodata = _frames(report, parsed)
+        del parsed
+    return geodata
 
 
 def _frames(report: Report, parsed) -> Geodata:
