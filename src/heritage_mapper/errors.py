@@ -51,3 +51,9 @@ class UsageError(HeritageError, ValueError):
     """The request itself is wrong (unknown format, unsuitable CRS, ...)."""
 
     exit_code = 2
+
+
+class ProcessDied(HeritageError, ChildProcessError):
+    """A forked process of the run ended without its answer (killed, out of memory)."""
+
+    exit_code = 1

@@ -23,9 +23,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import signal
 from collections.abc import Callable, Sequence
 
-__all__ = ["default_jobs", "fork_map"]
+__all__ = ["Forked", "default_jobs", "fork_call", "fork_map"]
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 #: How often the counts of rows done in the forked processes are read, in seconds.
@@ -118,10 +119,111 @@ def fork_map(
     return [results[i] for i in range(len(items))]
 
 
+class Forked:
+    """``func()`` run in a forked process beside what this one does next
+    (:func:`fork_call`): :meth:`result` waits for it; leaving a ``with`` block without
+    it stops the process."""
+
+    def __init__(self, func: Callable[[], object], fork: bool):
+        self._func, self._process, self._answers = func, None, None
+        if fork:
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork")
+            self._answers, answer = context.Pipe(duplex=False)
+            self._process = context.Process(
+                target=_answer, args=(func, answer, os.getpid()), daemon=True
+            )
+            self._process.start()
+            answer.close()  # this end is the forked process's: EOF here when it dies
+
+    def result(self) -> object:
+        """``func()``'s value, or its exception raised here. A forked process that died
+        without answering (killed, out of memory) raises
+        :class:`~heritage_mapper.errors.ProcessDied`."""
+        if self._process is None:
+            return self._func()
+        try:
+            try:
+                failed, value = self._answers.recv()
+            except EOFError:
+                failed, value = True, _died(self._process)
+        finally:
+            self.close()
+        if failed:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the forked process if it still runs, and let go of it."""
+        if self._process is not None:
+            self._answers.close()
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join()
+            self._process.close()
+            self._process = None
+            self._func = lambda: None
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def fork_call(func: Callable[[], object], jobs: int = 1) -> Forked:
+    """Start ``func()`` in a forked process, to run beside what this one does next;
+    ``.result()`` of what is returned waits for its value (its exception is raised
+    there).
+
+    With ``jobs`` 1, or where ``fork`` is missing, nothing starts: ``.result()`` runs
+    ``func()`` here. The value comes back pickled, so it should be cheap to pickle; the
+    forked process lets go of the locks and dies with the run, as :func:`fork_map`'s.
+
+    Examples
+    --------
+    >>> with fork_call(os.getpid, jobs=2) as task:
+    ...     task.result() != os.getpid() or not can_fork()
+    True
+    >>> fork_call(lambda: 6 * 7).result()
+    42
+    """
+    return Forked(func, fork=jobs > 1 and can_fork())
+
+
+def _died(process) -> Exception:
+    from heritage_mapper.errors import ProcessDied
+
+    process.join()
+    code = process.exitcode
+    how = f"killed by {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
+    return ProcessDied(
+        f"a forked process of this run died before it answered ({how}), perhaps for want "
+        "of memory; run again with --jobs 1 to keep everything in one process"
+    )
+
+
+def _answer(func: Callable[[], object], answer, parent: int) -> None:
+    """In a forked process: send ``(False, func())`` or ``(True, the exception)``."""
+    import pickle
+
+    _forked_start(parent)
+    try:
+        reply = (False, func())
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        reply = (True, exc)
+    answer.send(reply)
+    answer.close()
+
+
 def _forked_start(parent: int) -> None:
     """A forked process's first step: let go of the locks, and die with the run."""
     import ctypes
-    import signal
 
     from heritage_mapper.atomic import release_inherited_locks
 

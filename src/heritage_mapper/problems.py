@@ -281,6 +281,30 @@ class Report:
             self._kept[path, code] = self._kept.get((path, code), 0) + 1
             self._kept_in_file[path] = self._kept_in_file.get(path, 0) + 1
 
+    def merge(self, other: Report) -> None:
+        """Add the findings of ``other``, a report of checks made apart that come after
+        this report's, as if they had been made here: the same findings kept, in the
+        same order, the same ones only counted.
+
+        Examples
+        --------
+        >>> later = Report()
+        >>> later.extend([Problem.from_rule("csv-empty", "events.csv", "empty")])
+        >>> report = Report()
+        >>> report.merge(later)
+        >>> report.files, report.error_count
+        (['events.csv'], 1)
+        """
+        for path in other.files:
+            self.add_file(path)
+        self.extend(other.problems)  # this report's caps: it may hold findings already
+        for path, counts in other.omitted.items():
+            mine = self.omitted.setdefault(path, {})
+            for code, n in counts.items():
+                mine[code] = mine.get(code, 0) + n
+        self.omitted_errors += other.omitted_errors
+        self.omitted_warnings += other.omitted_warnings
+
     @property
     def error_count(self) -> int:
         return sum(p.is_error for p in self.problems) + self.omitted_errors

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from heritage_mapper.dates import EdtfDate
@@ -73,6 +75,18 @@ class Context:
 
     def rel(self, path: Path) -> str:
         return str(path)
+
+
+@contextlib.contextmanager
+def apart(ctx: Context) -> Iterator[Report]:
+    """Findings made inside go to a report of their own, given here, to be added to
+    the run's report later (:meth:`~heritage_mapper.problems.Report.merge`): checks made
+    out of the order in which their findings are reported, or in another process."""
+    own, ctx.report = ctx.report, Report()
+    try:
+        yield ctx.report
+    finally:
+        ctx.report = own
 
 
 def read_json_checked(ctx: Context, path: Path, max_bytes=None):
