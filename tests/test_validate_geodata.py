@@ -457,11 +457,12 @@ def test_column_checks_find_what_the_row_checks_find(small, monkeypatch, nfd, te
         edit_events(small, "Rally at the pier", unicodedata.normalize("NFD", "Rallý"))
     fast, fast_parsed = parse_geodata(small, sources_dir=SOURCES)
 
-    def every_row(ctx, table, *args):
-        every = list(range(len(table)))
-        return every, set(every)  # the schema asked of each row too
+    def every_row(table, *args):
+        every = set(range(len(table)))
+        return every, every  # the schema asked of each row too
 
-    monkeypatch.setattr(events, "_suspect_rows", every_row)
+    monkeypatch.setattr(events, "_column_suspects", every_row)
+    monkeypatch.setattr(events, "_site_suspects", lambda ctx, table, dates: set())
     full, full_parsed = parse_geodata(small, sources_dir=SOURCES)
     assert fast.to_json() == full.to_json()
     assert fast.to_text() == full.to_text()

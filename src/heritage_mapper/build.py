@@ -100,7 +100,7 @@ def build(
     progress = progress if progress is not None else Progress(quiet=True)
     with progress.step("Validating and loading geodata", unit="sites and events read"):
         geodata = load_geodata(
-            geodata_dir, strict=strict, max_bytes=max_bytes, sources_dir=sources_dir
+            geodata_dir, strict=strict, max_bytes=max_bytes, sources_dir=sources_dir, jobs=jobs
         )
     advise_tiles(len(geodata.sites), progress)  # past one page: heritage-mapper tiles
     with progress.step("Joining events to sites"):

@@ -106,6 +106,13 @@ build_exports_option = folder_option(
     "--exports", DEFAULT_EXPORTS_DIR, "The folder for the default layer exports (not committed)."
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+validate_jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many processes to use (default: one per CPU available): with two or more, "
+    "a large events file is read beside the layers. The report is the same.",
+)
 
 
 TERMINATING_SIGNALS = ("SIGTERM", "SIGHUP")
@@ -223,8 +230,9 @@ def tolerate_any_encoding() -> None:
 @strict_option
 @max_bytes_option
 @sources_dir_option
+@validate_jobs_option
 @handle_errors
-def validate(geodata, output_format, strict, max_bytes, sources_dir):
+def validate(geodata, output_format, strict, max_bytes, sources_dir, jobs):
     """Check a geodata folder: GeoJSON, schema, ids, dates, sources, region.
 
     Exit code 0 when there is no error, 1 when there is, 2 when the folder cannot be
@@ -234,7 +242,7 @@ def validate(geodata, output_format, strict, max_bytes, sources_dir):
     """
     from heritage_mapper import validate_geodata
 
-    report = validate_geodata(geodata, max_bytes=max_bytes, sources_dir=sources_dir)
+    report = validate_geodata(geodata, max_bytes=max_bytes, sources_dir=sources_dir, jobs=jobs)
     print_report(report, output_format, strict)
 
 
@@ -409,7 +417,8 @@ def _format_names(values) -> list[str]:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="How many export formats to write at once (default: one per CPU available).",
+    help="How many processes to use (default: one per CPU available): export formats "
+    "and pages written at once, a large events file read beside the layers.",
 )
 @strict_option
 @max_bytes_option

@@ -83,6 +83,7 @@ def load_geodata(
     strict: bool = False,
     max_bytes: int | None = None,
     sources_dir: str | Path | None = None,
+    jobs: int | None = None,
 ) -> Geodata:
     """Validate and load a geodata folder.
 
@@ -98,6 +99,8 @@ def load_geodata(
     sources_dir
         The source texts' folder, trusted as given; see
         :func:`~heritage_mapper.validate.validate_geodata`.
+    jobs
+        How many processes validation may use at once (default: one a core).
 
     Raises
     ------
@@ -123,7 +126,9 @@ def load_geodata(
     # row again. The parsed documents are let go before it resumes, so its first
     # collection walks the frames' objects only, not every parsed row too.
     with gc_paused():
-        report, parsed = parse_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir)
+        report, parsed = parse_geodata(
+            geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir, jobs=jobs
+        )
         if report.has_errors(strict=strict):
             del parsed
             raise ValidationFailed(report)

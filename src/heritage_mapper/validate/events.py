@@ -3,11 +3,14 @@ dates within the periods of their sites."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import marshal
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress, count
 from operator import eq, itemgetter, not_
+from pathlib import Path
 from typing import NamedTuple
 
 from heritage_mapper.dates import EdtfDate, EdtfError, parse_edtf
@@ -56,9 +59,117 @@ _FLAT_KEYWORDS = ANNOTATIONS | {"type", "required", "properties", "additionalPro
 
 
 def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -> None:
+    """Check the events file: :func:`read_events`, then :func:`finish_events`."""
+    finish_events(ctx, project, event_schema, read_events(ctx, project, event_schema, max_bytes))
+
+
+class EventsRead(NamedTuple):
+    """What the events file gives before the sites are known (:func:`read_events`).
+
+    ``table`` holds the well-formed rows and ``wrong`` the others (row number, cells);
+    ``lines`` the line each record ends on (only when some row is wrong); ``suspects``
+    the rows a rule that needs no site cannot clear, ``schema_suspects`` those the
+    event schema may refuse (see :func:`_column_suspects`).
+    """
+
+    path: Path
+    header: list[str]
+    table: _Table
+    wrong: list[tuple[int, list[str]]]
+    lines: list[int]
+    dates: _RowDates
+    suspects: set[int]
+    schema_suspects: set[int]
+    check_nfc: bool
+    check_controls: bool
+
+    def __reduce__(self):
+        # Sent back from a forked process (see read_events). Pickle would write each
+        # cell apart and remember each (5 million at 100,000 sites: 2.6 s both ways):
+        # each column goes as one marshal blob, read when first used (validation alone
+        # reads the short ones), and the dates as plain values.
+        table, dates = self.table, self.dates
+        columns = {name: marshal.dumps(cells) for name, cells in table.by_column.items()}
+        packed = (table.numbers, columns, dates.codes, _dates_packed(dates.distinct))
+        return _unpacked, (packed, self[:2], self[3:5], self[6:])
+
+
+def _unpacked(packed, head, middle, tail) -> EventsRead:
+    numbers, columns, codes, distinct = packed
+    distinct = _dates_unpacked(distinct)
+    dates = _RowDates(list(map(distinct.__getitem__, codes)), codes, distinct)
+    return EventsRead(*head, _Table(numbers, _MarshalledColumns(columns)), *middle, dates, *tail)
+
+
+class _MarshalledColumns(Mapping):
+    """Columns of cells as :func:`marshal.dumps` wrote them, each loaded when first read."""
+
+    def __init__(self, blobs: dict[str, bytes]):
+        self._blobs = blobs
+        self._cells: dict[str, Sequence[str]] = {}
+
+    def __getitem__(self, name: str) -> Sequence[str]:
+        cells = self._cells.get(name)
+        if cells is None:
+            cells = self._cells[name] = marshal.loads(self._blobs[name])
+            self._blobs[name] = b""  # the name stays, in its place
+        return cells
+
+    def __iter__(self):
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+
+def _dates_packed(dates: Sequence[EdtfDate | None]) -> bytes:
+    """``dates`` as one marshal blob: each date's text, bounds as day ordinals (0: an
+    open or unknown end) and flags, (None, 0, 0, 0) for no date."""
+    rows = [
+        (None, 0, 0, 0)
+        if d is None
+        else (
+            d.text,
+            d.lower.toordinal() if d.lower else 0,
+            d.upper.toordinal() if d.upper else 0,
+            d.is_interval | d.approximate << 1 | d.uncertain << 2,
+        )
+        for d in dates
+    ]
+    return marshal.dumps(rows)
+
+
+def _dates_unpacked(blob: bytes) -> list[EdtfDate | None]:
+    """The dates :func:`_dates_packed` wrote."""
+    day = dt.date.fromordinal
+    return [
+        None
+        if text is None
+        else EdtfDate(
+            text,
+            day(low) if low else None,
+            day(high) if high else None,
+            bool(flags & 1),
+            bool(flags & 2),
+            bool(flags & 4),
+        )
+        for text, low, high, flags in marshal.loads(blob)
+    ]
+
+
+def read_events(ctx: Context, project: Project, event_schema, max_bytes=None) -> EventsRead | None:
+    """Read the events file and check every rule that needs no site, or None when
+    there is nothing more to check (no file, unreadable, a column missing).
+
+    Needs only what is known before the layers are read (the project, the sources, the
+    event schema), so it can run beside them (see
+    :func:`heritage_mapper.validate.folder.parse_geodata`); its findings (reading,
+    syntax, header) are in ``ctx.report``, the rows' findings come in
+    :func:`finish_events`.
+    """
     path = inside(ctx, project.events, "/events")
     if path is None:
-        return
+        return None
     if not path.exists():
         ctx.problem(
             "events-file-missing",
@@ -66,14 +177,14 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
             f"the events file {project.events!r} named in {PROJECT_FILE} does not exist",
             hint="create it with the header " + ",".join(project.columns.event_columns),
         )
-        return
+        return None
     ctx.report.add_file(path)
     header_row = ",".join(project.columns.event_columns)
     found: list[Problem] = []
     read = read_csv_file(path, max_bytes, found, header=header_row)
     ctx.report.extend(found)
     if read is None:
-        return
+        return None
     text = read.text
     check_nfc = not unicodedata.is_normalized("NFC", text)  # see json_text_is_nfc
     check_controls = utf8_has_control(read.data)  # the file's bytes: no UTF-8 copy to make
@@ -81,10 +192,10 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
     records = csv_records(path, text, found := [])
     ctx.report.extend(found)
     if records is None:
-        return
+        return None
     header = records[0] if records else []
     if not _check_header(ctx, path, header, project.columns.event_columns):
-        return
+        return None
     columns = project.columns.event_columns
     numbers, cells, wrong = _split_rows(records, header)
     del records
@@ -93,17 +204,39 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
     table = _Table.of(numbers, header, cells, columns)
     del cells
     dates = _row_dates(ctx, table.column("date"))
-    suspects, schema_suspects = _suspect_rows(
-        ctx, table, dates, event_schema, check_nfc, check_controls
+    suspects, schema_suspects = _column_suspects(
+        table, dates, event_schema, check_nfc, check_controls
     )
-    if event_schema is not None and not schema_suspects:
+    return EventsRead(
+        path,
+        header,
+        table,
+        wrong,
+        lines,
+        dates,
+        suspects,
+        schema_suspects,
+        check_nfc,
+        check_controls,
+    )
+
+
+def finish_events(ctx: Context, project: Project, event_schema, read: EventsRead | None) -> None:
+    """The rows' findings, once the sites are known, and what the loader reads."""
+    if read is None:
+        return
+    path, header, table, wrong, lines, dates = read[:6]
+    suspects = sorted(read.suspects | _site_suspects(ctx, table, dates))
+    if event_schema is not None and not read.schema_suspects:
         event_schema = None  # every row conforms: no need to ask one by one
     if event_schema is not None:
         event_schema = _RowErrors(event_schema)
     ctx.suggestions = {}  # unknown id -> suggestion (or None), for this file
     first_rows = table.first_rows()
+    numbers = table.numbers
     # the findings in row order: the rows of the wrong length and the suspect rows
-    # (every other row has none, see _suspect_rows), merged by row number
+    # (every other row has none, see _column_suspects and _site_suspects), merged by
+    # row number
     todo = [(number, None, row) for number, row in wrong]
     todo += [(numbers[i], table.row(i), None) for i in suspects]
     for row_number, known, other in sorted(todo, key=itemgetter(0)):
@@ -118,7 +251,14 @@ def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -
             )
             continue
         _check_event_row(
-            ctx, path, known, row_number, event_schema, first_rows, check_nfc, check_controls
+            ctx,
+            path,
+            known,
+            row_number,
+            event_schema,
+            first_rows,
+            read.check_nfc,
+            read.check_controls,
         )
     # what the loader reads: every well-formed row's cells, and the date of each that
     # has one
@@ -248,17 +388,18 @@ def _valid_date(ctx: Context, text: str) -> EdtfDate | None:
     return date
 
 
-def _suspect_rows(
-    ctx, table: _Table, dates: _RowDates, event_schema, check_nfc, check_controls
-) -> tuple[list[int], set[int]]:
-    """The positions of the rows in which :func:`_check_event_row` may find something,
-    and of those the event schema may refuse (none: the schema need not be asked).
+def _column_suspects(
+    table: _Table, dates: _RowDates, event_schema, check_nfc, check_controls
+) -> tuple[set[int], set[int]]:
+    """The positions of the rows in which :func:`_check_event_row` may find something
+    by a rule that needs no site, and of those the ones the event schema may refuse
+    (none: the schema need not be asked).
 
     Each rule is checked a column at a time (a set of the distinct values, C-level
-    ``map`` and ``compress``, numpy for the periods), and only the rows it cannot
-    clear are named: the row checks then run on those alone, in row order, so the
-    findings, their order and their messages are those of checking every row. A rule
-    that fails here for a row that has no finding after all only costs time.
+    ``map`` and ``compress``), and only the rows it cannot clear are named: the row
+    checks then run on those alone (with :func:`_site_suspects`'s), in row order, so
+    the findings, their order and their messages are those of checking every row. A
+    rule that fails here for a row that has no finding after all only costs time.
     """
     found: set[int] = set()
     schema_suspects: set[int] = set()
@@ -267,11 +408,9 @@ def _suspect_rows(
             found.update(table.where(map(_is_nfc, values)))
         if check_controls:
             found.update(table.where(map(not_, map(CONTROL_CHARACTER.search, values))))
-    cells = table.column("site_ids")
-    distinct_cells = set(cells)  # the usual cell names one site: a few events a site
-    pairs = set(zip(table.column("source"), table.column("paragraph"), strict=True))
     if event_schema is not None:  # the patterns of site_ids and paragraph on distinct cells
-        distinct = {"site_ids": distinct_cells, "paragraph": {p for _, p in pairs}}
+        paragraphs = set(table.column("paragraph"))
+        distinct = {"site_ids": set(table.column("site_ids")), "paragraph": paragraphs}
         schema_suspects = event_schema.suspects(
             table.by_column, len(table), strings=True, distinct=distinct
         )
@@ -282,16 +421,26 @@ def _suspect_rows(
     if len(first) != len(ids):  # an id used again
         found.update(table.where(map(eq, map(first.__getitem__, ids), table.numbers)))
     found.update(table.where(dates.of_rows))  # a date is always true, None false
-    periods = _site_periods(ctx, distinct_cells)
+    return found, schema_suspects
+
+
+def _site_suspects(ctx, table: _Table, dates: _RowDates) -> set[int]:
+    """The positions of the rows in which :func:`_check_event_row` may find something
+    about their sites (unknown, or a date outside a period) or their citation: see
+    :func:`_column_suspects`."""
+    found: set[int] = set()
+    cells = table.column("site_ids")
+    periods = _site_periods(ctx, set(cells))  # the usual cell names one site
     unknown = {cell for cell, spans in periods.items() if spans is None}
     if unknown:
         found.update(table.where(map(not_, map(unknown.__contains__, cells))))
     found.update(_outside_periods(table, dates, periods))
+    pairs = set(zip(table.column("source"), table.column("paragraph"), strict=True))
     bad = {pair for pair in pairs if not _cited(ctx, *pair)}
     if bad:
         pairs = zip(table.column("source"), table.column("paragraph"), strict=True)
         found.update(table.where(map(not_, map(bad.__contains__, pairs))))
-    return sorted(found), schema_suspects
+    return found
 
 
 def _is_nfc(text: str) -> bool:

@@ -1,0 +1,211 @@
+"""The events file read in a forked process beside the layers (``validate.folder``):
+the same report, in the same order, and the same parsed rows as read one after the
+other; a failure there is raised here."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+import unicodedata
+from functools import partial
+
+import pytest
+from click.testing import CliRunner
+
+from heritage_mapper.cli import main
+from heritage_mapper.errors import ProcessDied
+from heritage_mapper.parallel import can_fork, fork_call
+from heritage_mapper.problems import MAX_FINDINGS_PER_CODE
+from heritage_mapper.validate import folder as validate_folder
+from heritage_mapper.validate.folder import parse_geodata
+
+from .fixtures import make_geodata, read_events, write_events
+from .test_validate_geodata import SOURCES, _event_mistakes, edit_events, edit_json
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork")
+
+LAYER = "layers/harbour.geojson"
+
+
+@pytest.fixture
+def small(tmp_path):
+    return make_geodata(tmp_path)
+
+
+@pytest.fixture
+def always_apart(monkeypatch):
+    """Read the events file apart whatever its size (the fixture's is a few KB)."""
+    monkeypatch.setattr(validate_folder, "PARALLEL_EVENTS_BYTES", 0)
+
+
+def both_ways(folder):
+    """(report, parsed) read one after the other, then with the events apart."""
+    alone = parse_geodata(folder, sources_dir=SOURCES, jobs=1)
+    apart = parse_geodata(folder, sources_dir=SOURCES, jobs=2)
+    return alone, apart
+
+
+def assert_same(alone, apart) -> None:
+    (report, parsed), (report2, parsed2) = alone, apart
+    assert report2.to_json() == report.to_json()
+    assert report2.to_text() == report.to_text()
+    assert report2.files == report.files
+    assert (report2.error_count, report2.warning_count) == (
+        report.error_count,
+        report.warning_count,
+    )
+    assert parsed2.event_rows == parsed.event_rows
+    assert list(parsed2.event_dates.items()) == list(parsed.event_dates.items())
+
+
+def came_from_a_fork(parsed) -> bool:
+    # the cells of events read apart come back marshalled, a column at a time
+    return type(parsed.event_columns).__name__ == "_MarshalledColumns"
+
+
+@pytest.mark.parametrize("text_mistakes", [False, True])
+@pytest.mark.parametrize("nfd", [False, True])
+def test_events_read_apart_give_the_same_report_and_rows(small, always_apart, nfd, text_mistakes):
+    _event_mistakes(small, text_mistakes)
+    if nfd:  # a decomposed cell: the NFC check of every column runs
+        edit_events(small, "Rally at the pier", unicodedata.normalize("NFD", "Rallý"))
+    alone, apart = both_ways(small)
+    assert came_from_a_fork(apart[1]) and not came_from_a_fork(alone[1])
+    assert_same(alone, apart)
+    codes = {p.code for p in apart[0].problems if p.path.endswith("events.csv")}
+    assert len(codes) >= 10 + 2 * text_mistakes, codes
+    assert len(apart[0].problems) > 40
+
+
+def test_a_clean_folder_reads_the_same_apart(small, always_apart):
+    alone, apart = both_ways(small)
+    assert came_from_a_fork(apart[1])
+    assert apart[0].error_count == 0
+    assert_same(alone, apart)
+    dates = apart[1].event_dates
+    assert dates and all(d.text for d in dates.values())
+
+
+def test_findings_past_the_caps_are_counted_the_same(small, always_apart):
+    """More bad dates than a file keeps of one code: the same kept, the rest counted."""
+    rows = read_events(small)
+    extra = [
+        {**rows[1], "id": f"ev-bad-{n}", "date": f"19{n % 100:02d}-13"}
+        for n in range(MAX_FINDINGS_PER_CODE + 50)
+    ]
+    write_events(small, rows + extra)
+    alone, apart = both_ways(small)
+    assert came_from_a_fork(apart[1])
+    assert apart[0].omitted, apart[0].to_text()[:500]
+    assert apart[0].omitted == alone[0].omitted
+    assert_same(alone, apart)
+
+
+def test_layer_schema_and_events_findings_keep_their_order(small, always_apart):
+    """A layer's finding, then the event schema's, then the events file's: read apart,
+    the findings of the schema (read before the layers) and of the events file (read
+    beside them) still come after the layer's."""
+    edit_json(small / LAYER, lambda doc: doc["features"][0]["properties"].pop("name_vi"))
+    (small / "schemas").mkdir(exist_ok=True)
+    (small / "schemas" / "event.schema.json").write_text("{not json", encoding="utf-8")
+    edit_json(
+        small / "project.json",
+        lambda doc: doc.setdefault("schemas", {}).update(event="schemas/event.schema.json"),
+    )
+    edit_events(small, "Rally at the pier", "Rally\x0b at the pier")
+    alone, apart = both_ways(small)
+    assert came_from_a_fork(apart[1])
+    assert_same(alone, apart)
+    paths = [p.path for p in apart[0].problems]
+    layer = paths.index(str(small / LAYER))
+    schema = paths.index(str(small / "schemas" / "event.schema.json"))
+    events = paths.index(str(small / "events.csv"))
+    assert layer < schema < events
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["missing", "header", "syntax", "empty"],
+)
+def test_an_events_file_that_stops_early_reads_the_same_apart(small, always_apart, damage):
+    path = small / "events.csv"
+    if damage == "missing":
+        path.unlink()
+    elif damage == "header":
+        path.write_text(path.read_text(encoding="utf-8").replace("site_ids", "sites", 1))
+    elif damage == "syntax":
+        path.write_text(path.read_text(encoding="utf-8") + '"unclosed\n', encoding="utf-8")
+    else:
+        path.write_text("", encoding="utf-8")
+    alone, apart = both_ways(small)
+    assert apart[0].error_count > 0
+    assert_same(alone, apart)
+
+
+def test_a_failure_while_reading_apart_is_raised_here(small, always_apart, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("events reader failed")
+
+    monkeypatch.setattr(validate_folder, "read_events", broken)
+    with pytest.raises(RuntimeError, match="events reader failed"):
+        parse_geodata(small, sources_dir=SOURCES, jobs=2)
+
+
+def test_a_small_events_file_is_read_here(small, monkeypatch):
+    """Below PARALLEL_EVENTS_BYTES no process is started (it would cost what it saves)."""
+    started = []
+    real = validate_folder.fork_call
+
+    def fork_call(func, jobs=1):
+        started.append(jobs)
+        return real(func, jobs)
+
+    monkeypatch.setattr(validate_folder, "fork_call", fork_call)
+    report, parsed = parse_geodata(small, sources_dir=SOURCES, jobs=2)
+    assert started == [1] and not came_from_a_fork(parsed)
+    assert json.loads(report.to_json())["files"] is not None
+
+
+def _killed():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_forked_process_that_dies_is_a_clear_error():
+    with pytest.raises(ProcessDied, match="SIGKILL.*--jobs 1"):
+        fork_call(_killed, jobs=2).result()
+
+
+def test_leaving_early_stops_the_forked_process():
+    """An error (or Ctrl-C) in this process before the answer is read stops the other."""
+    start = time.monotonic()
+    with pytest.raises(KeyError), fork_call(partial(time.sleep, 60), jobs=2) as task:
+        pid = task._process.pid
+        raise KeyError("layers failed")
+    assert time.monotonic() - start < 30
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # gone, and reaped
+
+
+def test_validate_cli_takes_jobs(small, always_apart):
+    _event_mistakes(small)
+    outputs = [
+        CliRunner().invoke(
+            main,
+            [
+                "validate",
+                "--geodata",
+                str(small),
+                "--sources-dir",
+                str(SOURCES),
+                "--format",
+                "json",
+                "--jobs",
+                jobs,
+            ],
+        )
+        for jobs in ("1", "2")
+    ]
+    assert [r.exit_code for r in outputs] == [1, 1]
+    assert outputs[0].output == outputs[1].output
