@@ -209,3 +209,30 @@ def test_validate_cli_takes_jobs(small, always_apart):
     ]
     assert [r.exit_code for r in outputs] == [1, 1]
     assert outputs[0].output == outputs[1].output
+
+
+def test_frames_are_the_same_when_the_layers_are_made_while_reading_events(small, always_apart):
+    import pandas as pd
+
+    from heritage_mapper.frames import load_geodata
+
+    alone = load_geodata(small, sources_dir=SOURCES, jobs=1)
+    apart = load_geodata(small, sources_dir=SOURCES, jobs=2)
+    assert list(apart.layers) == list(alone.layers)
+    for layer_id, frame in alone.layers.items():
+        pd.testing.assert_frame_equal(apart.layers[layer_id], frame, check_exact=True)
+    pd.testing.assert_frame_equal(apart.events, alone.events, check_exact=True)
+
+
+@pytest.mark.parametrize("layer_error", [False, True])
+def test_the_wait_for_the_events_is_used_only_after_clean_layers(small, always_apart, layer_error):
+    if layer_error:
+        edit_json(small / LAYER, lambda doc: doc["features"][0]["properties"].pop("name_vi"))
+    seen = []
+    report, parsed = parse_geodata(
+        small, sources_dir=SOURCES, jobs=2, while_reading_events=seen.append
+    )
+    assert report.has_errors() == layer_error
+    assert seen == ([] if layer_error else [parsed])
+    assert parse_geodata(small, sources_dir=SOURCES, jobs=1, while_reading_events=seen.append)
+    assert len(seen) == (0 if layer_error else 1)  # one process: no wait to use

@@ -137,6 +137,11 @@ class Forked:
             self._process.start()
             answer.close()  # this end is the forked process's: EOF here when it dies
 
+    @property
+    def forked(self) -> bool:
+        """Whether ``func()`` runs in another process (else :meth:`result` runs it)."""
+        return self._process is not None
+
     def result(self) -> object:
         """``func()``'s value, or its exception raised here. A forked process that died
         without answering (killed, out of memory) raises

@@ -14,6 +14,7 @@ here raises on bad data. :func:`validate_geodata` returns a report; the loader u
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -105,8 +106,14 @@ def parse_geodata(
     max_bytes: int | None = None,
     sources_dir: str | Path | None = None,
     jobs: int | None = None,
+    while_reading_events: Callable[[ParsedGeodata], object] | None = None,
 ) -> tuple[Report, ParsedGeodata]:
-    """Like :func:`validate_geodata`, and also return what was parsed."""
+    """Like :func:`validate_geodata`, and also return what was parsed.
+
+    ``while_reading_events(parsed)`` is called once the layers are read and found
+    without error, while the events file is still being read in another process (only
+    then): the loader makes the layers' frames in that time.
+    """
     jobs = default_jobs() if jobs is None else jobs
     root = Path(geodata_dir)
     if not root.is_dir():
@@ -141,6 +148,8 @@ def parse_geodata(
                 check_layer(ctx, project, spec, site_schema, max_bytes)
                 count_rows(_feature_count(ctx.parsed.layer_docs.get(spec.id)))  # progress
             ctx.report.merge(schema_found)
+            if while_reading_events is not None and events.forked and not ctx.report.has_errors():
+                while_reading_events(ctx.parsed)
             events_found, events_read = events.result()
         ctx.report.merge(events_found)
         finish_events(ctx, project, event_schema, events_read)
