@@ -170,6 +170,29 @@ def test_nfd_name_is_a_warning_and_loads_as_nfc(small):
     assert "Đ" in loaded and "đ" in loaded  # no ASCII folding in stored text
 
 
+def test_event_text_loads_as_nfc_whether_or_not_the_file_is(small, monkeypatch):
+    """An NFC events file's cells are taken as they are (nothing to normalise): the
+    same frame as normalising each; an NFD cell is normalised."""
+    import pandas as pd
+
+    from heritage_mapper import frames
+
+    taken = load_geodata(small)
+    assert (taken.events["title_vi"] == taken.events["title_vi"].map(nfc)).all()
+    monkeypatch.setattr(frames, "_nfc", lambda normalize, cells: list(map(nfc, cells)))
+    pd.testing.assert_frame_equal(load_geodata(small).events, taken.events, check_exact=True)
+    monkeypatch.undo()
+
+    path = small / "events.csv"
+    text = path.read_text(encoding="utf-8")
+    title = taken.events["title_vi"][0]
+    assert title in text and nfd(title) != title
+    path.write_text(text.replace(title, nfd(title), 1), encoding="utf-8")
+    data = load_geodata(small)
+    assert "text-not-nfc" in {p.code for p in data.report.problems}
+    assert data.events["title_vi"][0] == title
+
+
 def test_d_with_stroke_survives_load_in_names_and_events(small_data):
     assert small_data.sites["name_vi"].str.contains("đ|Đ").any()  # "Hải đăng Đảo Ngọc"
     assert small_data.events["title_vi"].str.contains("Đình chiến").any()

@@ -170,6 +170,11 @@ def _frames(report: Report, parsed, layers: dict | None = None) -> Geodata:
     )
 
 
+def _nfc(normalize, cells: list) -> list:
+    """``cells`` in NFC: normalised one by one, or as they are (``normalize`` None)."""
+    return cells if normalize is None else list(map(normalize, cells))
+
+
 def _layer_frames(parsed) -> dict:
     """Layer id -> the frame of its sites, in the project's order."""
     text_columns = parsed.project.columns.site_text_columns
@@ -271,10 +276,12 @@ def _events_frame(parsed):
     column = {c: list(cells.get(c, ())) for c in (*text_columns, "site_ids", "paragraph")}
     count = parsed.event_count
     dates = [parsed.event_dates[i] for i in column["id"]]
-    normalize = partial(unicodedata.normalize, "NFC")  # every cell of a CSV row is a str
+    # every cell of a CSV row is a str; when the whole file is NFC each one would come
+    # back as it is (the same object), so none is asked
+    normalize = None if parsed.event_cells_nfc else partial(unicodedata.normalize, "NFC")
     frame = pd.DataFrame(
         {
-            "id": list(map(normalize, column["id"])),
+            "id": _nfc(normalize, column["id"]),
             "date": list(map(str.strip, column["date"])),
             "date_start": _date_series([d.lower for d in dates], count),
             "date_end": _date_series([d.upper for d in dates], count),
@@ -282,7 +289,7 @@ def _events_frame(parsed):
             "uncertain": pd.array([d.uncertain for d in dates], dtype="bool"),
             "site_ids": _site_id_lists(column["site_ids"]),
             **{
-                c: list(map(normalize, column[c]))
+                c: _nfc(normalize, column[c])
                 for c in text_columns
                 if c not in ("id", "date")  # both above, in their own way
             },

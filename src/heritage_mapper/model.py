@@ -27,7 +27,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -571,7 +571,10 @@ class ParsedGeodata:
     basemap_docs: dict[str, dict] = field(default_factory=dict)
     #: The well-formed rows of the events file, a column at a time: column name (the
     #: known columns, in the header's order) → its cells, one per row.
-    event_columns: dict[str, Sequence[str]] = field(default_factory=dict)
+    event_columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    #: Whether the whole events file is NFC, so every cell is (then normalising a
+    #: cell gives it back as it is, and the loader need not ask).
+    event_cells_nfc: bool = False
     event_dates: dict[str, EdtfDate] = field(default_factory=dict)
     site_periods: dict[str, EdtfDate] = field(default_factory=dict)
     sources: list[dict] = field(default_factory=list)

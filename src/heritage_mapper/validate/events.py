@@ -263,6 +263,7 @@ def finish_events(ctx: Context, project: Project, event_schema, read: EventsRead
     # what the loader reads: every well-formed row's cells, and the date of each that
     # has one
     ctx.parsed.event_columns = table.by_column
+    ctx.parsed.event_cells_nfc = not read.check_nfc
     ctx.parsed.event_dates.update(_dated_ids(table.column("id"), dates.of_rows))
 
 
