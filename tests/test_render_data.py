@@ -198,3 +198,26 @@ def test_site_event_ids_are_in_timeline_order():
         "b": ["other"],
         "c": [],
     }
+
+
+def test_the_catalogue_made_partly_in_another_process_gives_the_same_pages(geodata, monkeypatch):
+    """The date labels and search keys made in a forked process (jobs 2): every page's
+    records equal those made in one process, in the same key order."""
+    from heritage_mapper.parallel import can_fork
+    from heritage_mapper.render import data
+
+    if not can_fork():
+        pytest.skip("needs fork")
+    monkeypatch.setattr(data, "PARALLEL_CATALOGUE_SITES", 0)
+    joined = join(geodata)
+    langs, _ = page_languages(geodata.project, messages()["messages"])
+    alone = data.Catalogue(joined, langs, jobs=1)
+    apart = data.Catalogue(joined, langs, jobs=2)
+    assert list(apart.sites) == list(alone.sites)
+    assert list(apart.events) == list(alone.events)
+    for layers in [[spec.id for spec in geodata.project.layers]] + [
+        [spec.id] for spec in geodata.project.layers
+    ]:
+        one, two = alone.page(layers), apart.page(layers)
+        assert json.dumps(two, ensure_ascii=False) == json.dumps(one, ensure_ascii=False)
+        assert two["sites"]["period"] and two["sites"]["search"] and two["events"]["date"]

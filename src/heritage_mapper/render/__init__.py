@@ -153,7 +153,7 @@ def iter_pages(joined, *, jobs: int = 1, advance=None):
     joined = ensure_joined(joined)
     names = page_names(joined.geodata)
     if jobs > 1:
-        html = fork_map(_render, list(_page_tasks(joined)), jobs, advance=advance)
+        html = fork_map(_render, list(_page_tasks(joined, jobs)), jobs, advance=advance)
         yield from zip(names, html, strict=True)
         return
     for name, task in zip(names, _page_tasks(joined), strict=True):
@@ -172,7 +172,7 @@ def _render(task) -> str:
         return task()
 
 
-def _page_tasks(joined):
+def _page_tasks(joined, jobs: int = 1):
     """A function per page, in :func:`page_names` order, each returning its HTML; what
     the pages share (the catalogue, the basemap, the labels) is made once, first."""
     from heritage_mapper.join import ensure_joined
@@ -188,7 +188,7 @@ def _page_tasks(joined):
     with gc_paused():  # as in _render: the catalogue is every page's rows, made once
         shared = {
             "basemap": basemap_records(geodata),
-            "catalogue": Catalogue(joined, languages),
+            "catalogue": Catalogue(joined, languages, jobs=jobs),
             "labels": labels,
             "assets": {},
         }

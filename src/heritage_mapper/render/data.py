@@ -54,10 +54,16 @@ Examples
 from __future__ import annotations
 
 import json
+import marshal
 import math
+from functools import partial
 
 from heritage_mapper.dates import format_edtf_table, year_span
 from heritage_mapper.text import fold_all
+
+#: A catalogue of this many sites or more has its date labels and search keys made in
+#: another process (with jobs > 1): below it, starting one costs about what it saves.
+PARALLEL_CATALOGUE_SITES = 20_000
 
 __all__ = [
     "coordinate_decimals",
@@ -228,11 +234,12 @@ class Catalogue:
     vectorised passes rather than per value.
     """
 
-    def __init__(self, joined, languages):
+    def __init__(self, joined, languages, jobs: int = 1):
         import numpy as np
         import pandas as pd
 
         from heritage_mapper.join import ensure_joined
+        from heritage_mapper.parallel import fork_call
 
         joined = ensure_joined(joined)
         geodata = joined.geodata
@@ -245,12 +252,23 @@ class Catalogue:
         sites = geodata.sites.reset_index(drop=True)
         self.site_layers = np.asarray(_strings(sites["layer"]), dtype=object)
         source_rows = _SourceRows(geodata.sources)
-        self.sites = _site_columns(sites, self.project, self.languages)
-        self.site_refs = [source_rows.refs(v) for v in _column(sites, "source_refs")]
-        self.events = _event_columns(events, self.project, self.languages)
-        self.event_sources = np.array(
-            [source_rows.row_of_id(v) for v in _texts(events["source_id"])], dtype=np.int64
-        )
+        periods, dates = _texts(sites["period"]), _strings(events["date"])
+        # The labels of every distinct date and the sites' search keys, a third of the
+        # work, are made in another process meanwhile (with jobs > 1; else here, when
+        # asked for): see _made_apart.
+        made_apart = partial(_made_apart, sites, periods, dates, self.project, self.languages)
+        with fork_call(made_apart, jobs if len(sites) >= PARALLEL_CATALOGUE_SITES else 1) as apart:
+            self.sites = _site_columns(sites, self.project, self.languages, later=True)
+            self.site_refs = [source_rows.refs(v) for v in _column(sites, "source_refs")]
+            self.events = _event_columns(events, self.project, self.languages, later=True)
+            self.event_sources = np.array(
+                [source_rows.row_of_id(v) for v in _texts(events["source_id"])], dtype=np.int64
+            )
+            period_table, date_table, search = marshal.loads(apart.result())
+        # the places left for them (a dict keeps a key's place when its value changes)
+        self.sites["period"] = _date_labels(periods, self.languages, table=period_table)
+        self.sites["search"] = _objects(search)
+        self.events["date"] = _date_labels(dates, self.languages, table=date_table)
         self.site_events = joined.site_event_positions
         self.present = _present_year(self.sites, self.events)
         self.site_dateless = _fill_present(self.sites, self.present)
@@ -365,7 +383,23 @@ def _take(columns: dict, rows) -> dict:
     }
 
 
-def _site_columns(sites, project, languages) -> dict:
+def _made_apart(sites, periods, dates, project, languages) -> bytes:
+    """What :class:`Catalogue` has made in another process: the labels of each distinct
+    site period and event date (:func:`format_edtf_table`) and the sites' search keys,
+    as one marshal blob (texts and tuples only: quick to send and to read back)."""
+    chains = _chains(project, languages)
+    return marshal.dumps(
+        (
+            format_edtf_table(periods, chains),
+            format_edtf_table(dates, chains),
+            _search_keys(sites, languages),
+        )
+    )
+
+
+def _site_columns(sites, project, languages, *, later: bool = False) -> dict:
+    """The sites' page columns; with ``later``, ``period`` and ``search`` are left None
+    (in their places) for the caller to fill."""
     import numpy as np
     import shapely
 
@@ -383,19 +417,21 @@ def _site_columns(sites, project, languages) -> dict:
         "name": _localized(sites, "name", languages),
         "description": _localized(sites, "description", languages),
         "basis": _localized(sites, "location_basis", languages),
-        "period": _date_labels(period, languages, project),
+        "period": None if later else _date_labels(period, languages, project),
         "adminThen": _localized(sites, "admin_then", languages),
         "adminNow": _localized(sites, "admin_now", languages),
         **_filter_years(period, sites["period_start"], sites["period_end"]),
-        "search": _objects(_search_keys(sites, languages)),
+        "search": None if later else _objects(_search_keys(sites, languages)),
     }
 
 
-def _event_columns(events, project, languages) -> dict:
+def _event_columns(events, project, languages, *, later: bool = False) -> dict:
+    """The events' page columns; with ``later``, ``date`` is left None (in its place)
+    for the caller to fill."""
     dates = _strings(events["date"])
     return {
         "id": _objects(_strings(events["id"])),
-        "date": _date_labels(dates, languages, project),
+        "date": None if later else _date_labels(dates, languages, project),
         **_filter_years(dates, events["date_start"], events["date_end"]),
         "title": _localized(events, "title", languages),
         "summary": _localized(events, "summary", languages),
@@ -412,25 +448,31 @@ def _objects(values: list):
     return array
 
 
-def _date_labels(texts: list, languages, project) -> dict:
+def _date_labels(texts: list, languages, project=None, *, table=None) -> dict:
     """``{lang: labels}``: :func:`format_edtf` of each EDTF text in each language, as
     object arrays (``None`` and ``""`` give ``None``); each distinct text is parsed once
-    for every language (:func:`format_edtf_table`).
+    for every language (:func:`format_edtf_table`), or its labels are taken from
+    ``table`` (that function's answer for ``texts``, made already).
 
     Labels the ``dates`` catalogue lacks in a language fall back by the one rule.
     """
     import numpy as np
     import pandas as pd
 
-    chains = [(lang, *project.chain(lang)[1:]) for lang in languages]
-    table = format_edtf_table(texts, chains)
+    if table is None:
+        table = format_edtf_table(texts, _chains(project, languages))
     codes, distinct = pd.factorize(np.asarray(texts, dtype=object))  # None: code -1
-    none = (None,) * len(chains)
+    none = (None,) * len(languages)
     rows = [table.get(text, none) for text in distinct.tolist()]
     return {
         lang: _objects([row[k] for row in rows] + [None])[codes]  # -1 takes the last
         for k, lang in enumerate(languages)
     }
+
+
+def _chains(project, languages) -> list[tuple[str, ...]]:
+    """Each page language with its fallbacks, as :func:`format_edtf_table` takes them."""
+    return [(lang, *project.chain(lang)[1:]) for lang in languages]
 
 
 def _round_each(values, decimals) -> list[float]:
