@@ -333,3 +333,17 @@ def test_a_loose_folder_schema_does_not_let_unsafe_ids_or_paths_through(tmp_path
     edit_project(folder, lambda p: p.update(events="/etc/passwd"))
     findings = assert_refused(folder, "path-outside-folder", secret_file=secret)
     assert "/events" in pointers(findings, "path-outside-folder")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_events_file_that_is_a_loop_of_links_is_a_finding(tmp_path, jobs):
+    """Python 3.11's Path.resolve raises RuntimeError on a loop: a finding, not a bug."""
+    folder = make_geodata(tmp_path)
+    (folder / "events.csv").unlink()
+    (folder / "events.csv").symlink_to("events.csv")
+    code, out, err = run_validate(folder, "json", "--jobs", jobs)
+    assert code == 1 and "internal error" not in err and "Traceback" not in err
+    found = [p for f in json.loads(out)["files"] for p in f["problems"]]
+    assert [p["code"] for p in found if "loop of symbolic links" in p["message"]] == [
+        "path-not-regular-file"
+    ]

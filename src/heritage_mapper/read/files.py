@@ -124,7 +124,8 @@ def resolve_inside(root, relative: str) -> Path:
     Raises
     ------
     InputRefused
-        ``path-outside-folder``, with a message that names the path as written.
+        ``path-outside-folder``, with a message that names the path as written
+        (``path-not-regular-file`` for a loop of symbolic links).
     """
     reason = unsafe_path_reason(relative)
     if reason is not None:
@@ -134,7 +135,14 @@ def resolve_inside(root, relative: str) -> Path:
             "inside the geodata folder with a relative path",
         )
     base = Path(root).resolve()
-    target = (base / relative).resolve()
+    try:
+        target = (base / relative).resolve()
+    except RuntimeError:  # Python 3.11's resolve() on a loop of symbolic links
+        raise InputRefused(
+            "path-not-regular-file",
+            f"{relative!r} cannot be read: it is a loop of symbolic links; name a regular "
+            "file inside the geodata folder",
+        ) from None
     if target != base and not target.is_relative_to(base):
         raise InputRefused(
             "path-outside-folder",
