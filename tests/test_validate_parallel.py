@@ -165,7 +165,7 @@ def test_a_small_events_file_is_read_here(small, monkeypatch):
     monkeypatch.setattr(validate_folder, "fork_call", fork_call)
     report, parsed = parse_geodata(small, sources_dir=SOURCES, jobs=2)
     assert started == [1] and not came_from_a_fork(parsed)
-    assert json.loads(report.to_json())["files"] is not None
+    assert str(small / "events.csv") in json.dumps(json.loads(report.to_json())["files"])
 
 
 def _killed():
@@ -211,13 +211,24 @@ def test_validate_cli_takes_jobs(small, always_apart):
     assert outputs[0].output == outputs[1].output
 
 
-def test_frames_are_the_same_when_the_layers_are_made_while_reading_events(small, always_apart):
+def test_frames_are_the_same_when_the_layers_are_made_while_reading_events(
+    small, always_apart, monkeypatch
+):
     import pandas as pd
 
+    from heritage_mapper import frames
     from heritage_mapper.frames import load_geodata
 
+    steps = []
+    made, finish = frames._layer_frames, validate_folder.finish_events
+    monkeypatch.setattr(frames, "_layer_frames", lambda p: steps.append("layers") or made(p))
+    monkeypatch.setattr(
+        validate_folder, "finish_events", lambda *a: steps.append("events") or finish(*a)
+    )
     alone = load_geodata(small, sources_dir=SOURCES, jobs=1)
+    assert steps == ["events", "layers"]
     apart = load_geodata(small, sources_dir=SOURCES, jobs=2)
+    assert steps == ["events", "layers", "layers", "events"]  # made while waiting
     assert list(apart.layers) == list(alone.layers)
     for layer_id, frame in alone.layers.items():
         pd.testing.assert_frame_equal(apart.layers[layer_id], frame, check_exact=True)
@@ -234,5 +245,50 @@ def test_the_wait_for_the_events_is_used_only_after_clean_layers(small, always_a
     )
     assert report.has_errors() == layer_error
     assert seen == ([] if layer_error else [parsed])
-    assert parse_geodata(small, sources_dir=SOURCES, jobs=1, while_reading_events=seen.append)
+    parse_geodata(small, sources_dir=SOURCES, jobs=1, while_reading_events=seen.append)
     assert len(seen) == (0 if layer_error else 1)  # one process: no wait to use
+
+
+def test_a_result_is_taken_once():
+    task = fork_call(lambda: 42)
+    assert task.result() == 42
+    with pytest.raises(RuntimeError, match="already taken"):
+        task.result()
+    forked = fork_call(lambda: 42, jobs=2)
+    assert forked.result() == 42
+    with pytest.raises(RuntimeError, match="already taken"):
+        forked.result()
+
+
+def test_the_forked_process_ignores_ctrl_c_and_dies_quietly_of_sigterm(capfd):
+    """Ctrl-C reaches the whole process group: the forked process leaves it to the run
+    (which stops it); SIGTERM ends it without the run's handler raising a traceback."""
+    from heritage_mapper.cli import interrupt_on_termination
+
+    with interrupt_on_termination():  # as in the CLI: the forked process inherits it
+        with fork_call(partial(time.sleep, 1.0), jobs=2) as task:
+            time.sleep(0.3)
+            os.kill(task._process.pid, signal.SIGINT)
+            assert task.result() is None  # it slept on
+        with fork_call(partial(time.sleep, 30), jobs=2) as task:
+            time.sleep(0.3)
+            os.kill(task._process.pid, signal.SIGTERM)
+            with pytest.raises(ProcessDied, match=r"killed by SIGTERM\); run again"):
+                task.result()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def _validate_in_a_pool_worker(folder):
+    report, parsed = parse_geodata(folder, sources_dir=SOURCES, jobs=2)
+    return report.to_json(), came_from_a_fork(parsed)
+
+
+def test_validation_in_a_daemonic_process_reads_the_events_there(small, always_apart):
+    """A multiprocessing.Pool worker may start no process: the events are read in it."""
+    import multiprocessing
+
+    _event_mistakes(small)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        found, forked = pool.apply(_validate_in_a_pool_worker, (small,))
+    assert not forked
+    assert found == parse_geodata(small, sources_dir=SOURCES, jobs=1)[0].to_json()

@@ -129,6 +129,9 @@ class Forked:
         if fork:
             import multiprocessing
 
+            # a daemonic process (a multiprocessing.Pool worker) may start none
+            fork = not multiprocessing.current_process().daemon
+        if fork:
             context = multiprocessing.get_context("fork")
             self._answers, answer = context.Pipe(duplex=False)
             self._process = context.Process(
@@ -147,7 +150,10 @@ class Forked:
         without answering (killed, out of memory) raises
         :class:`~heritage_mapper.errors.ProcessDied`."""
         if self._process is None:
-            return self._func()
+            if self._func is None:
+                raise RuntimeError("the result was already taken")
+            func, self._func = self._func, None
+            return func()
         try:
             try:
                 failed, value = self._answers.recv()
@@ -162,13 +168,13 @@ class Forked:
     def close(self) -> None:
         """Stop the forked process if it still runs, and let go of it."""
         if self._process is not None:
-            self._answers.close()
             if self._process.is_alive():
-                self._process.kill()
+                self._process.kill()  # before the pipe closes: no write into a closed pipe
             self._process.join()
+            self._answers.close()
             self._process.close()
             self._process = None
-            self._func = lambda: None
+        self._func = None
 
     def __enter__(self) -> Forked:
         return self
@@ -203,27 +209,41 @@ def _died(process) -> Exception:
     process.join()
     code = process.exitcode
     how = f"killed by {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
+    memory = ", perhaps for want of memory" if code == -signal.SIGKILL else ""
     return ProcessDied(
-        f"a forked process of this run died before it answered ({how}), perhaps for want "
-        "of memory; run again with --jobs 1 to keep everything in one process"
+        f"a forked process of this run died before it answered ({how}){memory}; run "
+        "again with --jobs 1 to keep everything in one process"
     )
 
 
 def _answer(func: Callable[[], object], answer, parent: int) -> None:
-    """In a forked process: send ``(False, func())`` or ``(True, the exception)``."""
+    """In a forked process: send ``(False, func())`` or ``(True, the exception)``.
+
+    Ctrl-C reaches the whole process group, and SIGTERM or SIGHUP may: this process
+    leaves them to the run's process, which stops it (or, gone, takes it with it), so
+    it ignores SIGINT and dies quietly of the others (the run's own handlers, inherited,
+    would raise in it and print a traceback).
+    """
     import pickle
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     _forked_start(parent)
     try:
-        reply = (False, func())
-    except Exception as exc:
         try:
-            pickle.loads(pickle.dumps(exc))
-        except Exception:
-            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
-        reply = (True, exc)
-    answer.send(reply)
-    answer.close()
+            reply = (False, func())
+        except Exception as exc:
+            try:
+                pickle.loads(pickle.dumps(exc))
+            except Exception:
+                exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+            reply = (True, exc)
+        answer.send(reply)
+        answer.close()
+    except BaseException:  # the pipe closed under it (the run stopped it): say nothing
+        os._exit(1)
 
 
 def _forked_start(parent: int) -> None:

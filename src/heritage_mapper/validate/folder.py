@@ -140,9 +140,9 @@ def parse_geodata(
         # layers', where they always were.
         with apart(ctx) as schema_found:
             event_schema = load_schema(ctx, project, "event")
+        apart_jobs = jobs if jobs > 1 and _events_size(ctx, project) >= PARALLEL_EVENTS_BYTES else 1
         with fork_call(
-            partial(_read_events_apart, ctx, project, event_schema, max_bytes),
-            jobs if _events_size(ctx, project) >= PARALLEL_EVENTS_BYTES else 1,
+            partial(_read_events_apart, ctx, project, event_schema, max_bytes), apart_jobs
         ) as events:
             for spec in project.layers:
                 check_layer(ctx, project, spec, site_schema, max_bytes)
