@@ -224,8 +224,6 @@ def _answer(func: Callable[[], object], answer, parent: int) -> None:
     it ignores SIGINT and dies quietly of the others (the run's own handlers, inherited,
     would raise in it and print a traceback).
     """
-    import pickle
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
@@ -235,11 +233,7 @@ def _answer(func: Callable[[], object], answer, parent: int) -> None:
         try:
             reply = (False, func())
         except Exception as exc:
-            try:
-                pickle.loads(pickle.dumps(exc))
-            except Exception:
-                exc = RuntimeError(f"{type(exc).__name__}: {exc}")
-            reply = (True, exc)
+            reply = (True, _sendable(exc))
         answer.send(reply)
         answer.close()
     except BaseException:  # the pipe closed under it (the run stopped it): say nothing
@@ -262,8 +256,6 @@ def _forked_start(parent: int) -> None:
 def _run_forked(index: int) -> tuple[bool, object]:
     """In a forked process: ``(False, result)``, or ``(True, the exception)`` made safe to
     send back (one that cannot be pickled comes back as a RuntimeError with its text)."""
-    import pickle
-
     from heritage_mapper.progress import counting
 
     func, items, counts = _TASK
@@ -275,8 +267,16 @@ def _run_forked(index: int) -> tuple[bool, object]:
         with counting(count if counts is not None else None):
             return False, func(items[index])
     except Exception as exc:
-        try:
-            pickle.loads(pickle.dumps(exc))
-        except Exception:
-            return True, RuntimeError(f"{type(exc).__name__}: {exc}")
-        return True, exc
+        return True, _sendable(exc)
+
+
+def _sendable(exc: Exception) -> Exception:
+    """``exc``, or when it cannot be pickled (to go back to the run's process) a
+    RuntimeError with its text."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
