@@ -58,11 +58,6 @@ MAX_CACHED_CELLS = 50_000
 _FLAT_KEYWORDS = ANNOTATIONS | {"type", "required", "properties", "additionalProperties"}
 
 
-def check_events(ctx: Context, project: Project, event_schema, max_bytes=None) -> None:
-    """Check the events file: :func:`read_events`, then :func:`finish_events`."""
-    finish_events(ctx, project, event_schema, read_events(ctx, project, event_schema, max_bytes))
-
-
 class EventsRead(NamedTuple):
     """What the events file gives before the sites are known (:func:`read_events`).
 
