@@ -106,13 +106,16 @@ build_exports_option = folder_option(
     "--exports", DEFAULT_EXPORTS_DIR, "The folder for the default layer exports (not committed)."
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-validate_jobs_option = click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="How many processes to use (default: one per CPU available): with two or more, "
-    "a large events file is read beside the layers. The report is the same.",
-)
+
+
+def jobs_option(what: str):
+    """``--jobs N``: how many processes a command may use, and ``what`` it does with them."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help=f"How many processes to use (default: one per CPU available): {what}",
+    )
 
 
 TERMINATING_SIGNALS = ("SIGTERM", "SIGHUP")
@@ -230,7 +233,9 @@ def tolerate_any_encoding() -> None:
 @strict_option
 @max_bytes_option
 @sources_dir_option
-@validate_jobs_option
+@jobs_option(
+    "with two or more, a large events file is read beside the layers. The report is the same."
+)
 @handle_errors
 def validate(geodata, output_format, strict, max_bytes, sources_dir, jobs):
     """Check a geodata folder: GeoJSON, schema, ids, dates, sources, region.
@@ -413,12 +418,8 @@ def _format_names(values) -> list[str]:
     help="The export formats to write into --exports (default: all): geojson, gpkg, "
     "shapefile, kml, csv, gpx, fgb, lpf, qgis; repeat the option or separate with commas.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="How many processes to use (default: one per CPU available): export formats "
-    "and pages written at once, a large events file read beside the layers.",
+@jobs_option(
+    "export formats and pages written at once, a large events file read beside the layers."
 )
 @strict_option
 @max_bytes_option
