@@ -258,9 +258,13 @@ class Catalogue:
         # asked for): see _made_apart.
         made_apart = partial(_made_apart, sites, periods, dates, self.project, self.languages)
         with fork_call(made_apart, jobs if len(sites) >= PARALLEL_CATALOGUE_SITES else 1) as apart:
-            self.sites = _site_columns(sites, self.project, self.languages, later=True)
+            self.sites = _site_columns(
+                sites, self.project, self.languages, later=True, period=periods
+            )
             self.site_refs = [source_rows.refs(v) for v in _column(sites, "source_refs")]
-            self.events = _event_columns(events, self.project, self.languages, later=True)
+            self.events = _event_columns(
+                events, self.project, self.languages, later=True, dates=dates
+            )
             self.event_sources = np.array(
                 [source_rows.row_of_id(v) for v in _texts(events["source_id"])], dtype=np.int64
             )
@@ -397,9 +401,10 @@ def _made_apart(sites, periods, dates, project, languages) -> bytes:
     )
 
 
-def _site_columns(sites, project, languages, *, later: bool = False) -> dict:
+def _site_columns(sites, project, languages, *, later: bool = False, period=None) -> dict:
     """The sites' page columns; with ``later``, ``period`` and ``search`` are left None
-    (in their places) for the caller to fill."""
+    (in their places) for the caller to fill. ``period``: the sites' period texts
+    (:func:`_texts`), when the caller has read them already."""
     import numpy as np
     import shapely
 
@@ -407,7 +412,7 @@ def _site_columns(sites, project, languages, *, later: bool = False) -> dict:
     precision_values = sites["location_precision_m"].to_numpy(dtype=float, na_value=np.nan)
     decimals = np.array([coordinate_decimals(p) for p in precision_values.tolist()], dtype=int)
     category_index = {c.id: i for i, c in enumerate(project.categories)}
-    period = _texts(sites["period"])
+    period = _texts(sites["period"]) if period is None else period
     return {
         "id": _objects(_strings(sites["id"])),
         "lat": _objects(_round_each(shapely.get_y(points), decimals)),
@@ -425,10 +430,11 @@ def _site_columns(sites, project, languages, *, later: bool = False) -> dict:
     }
 
 
-def _event_columns(events, project, languages, *, later: bool = False) -> dict:
+def _event_columns(events, project, languages, *, later: bool = False, dates=None) -> dict:
     """The events' page columns; with ``later``, ``date`` is left None (in its place)
-    for the caller to fill."""
-    dates = _strings(events["date"])
+    for the caller to fill. ``dates``: the events' date texts (:func:`_strings`), when
+    the caller has read them already."""
+    dates = _strings(events["date"]) if dates is None else dates
     return {
         "id": _objects(_strings(events["id"])),
         "date": None if later else _date_labels(dates, languages, project),
