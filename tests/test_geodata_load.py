@@ -157,3 +157,25 @@ def test_site_id_lists_read_each_cell_once_and_give_each_row_its_own_list():
     assert lists == [_site_ids(cell, SEP) for cell in cells]
     assert lists[1] == ["a", "b"] and lists[2] == ["b", "a"] and lists[6] == ["c"]
     assert len({id(ids) for ids in lists}) == len(lists)  # none shared between rows
+
+
+def test_without_events_the_sites_are_the_same_and_events_an_empty_frame(data):
+    from .conftest import GEODATA
+
+    sites_only = load_geodata(GEODATA, with_events=False)
+    assert list(sites_only.layers) == list(data.layers)
+    for layer_id, frame in data.layers.items():
+        pd.testing.assert_frame_equal(sites_only.layers[layer_id], frame)
+    assert sites_only.events.empty and len(data.events) > 0
+    assert list(sites_only.events.columns) == list(data.events.columns)
+    assert list(sites_only.events.dtypes) == list(data.events.dtypes)
+    assert sites_only.report.problems == data.report.problems
+
+
+def test_without_events_the_events_file_is_still_validated(tmp_path):
+    events = [dict(event) for event in EVENTS]
+    events[1]["site_ids"] = "no-such-site"
+    folder = make_geodata(tmp_path, events=events)
+    with pytest.raises(ValidationFailed) as info:
+        load_geodata(folder, with_events=False)
+    assert any(p.code == "event-site-unknown" for p in info.value.report.problems)

@@ -84,6 +84,7 @@ def load_geodata(
     max_bytes: int | None = None,
     sources_dir: str | Path | None = None,
     jobs: int | None = None,
+    with_events: bool = True,
 ) -> Geodata:
     """Validate and load a geodata folder.
 
@@ -101,6 +102,11 @@ def load_geodata(
         :func:`~heritage_mapper.validate.validate_geodata`.
     jobs
         How many processes validation may use at once (default: one a core).
+    with_events
+        ``False``: the events file is validated as always, but not loaded:
+        ``events`` is an empty frame with the usual columns. For a caller that needs
+        only the sites (``heritage-mapper tiles``): at 100,000 sites the load peaks at
+        0.9 GB instead of 1.3 GB.
 
     Raises
     ------
@@ -144,6 +150,9 @@ def load_geodata(
         if report.has_errors(strict=strict):
             del parsed
             raise ValidationFailed(report)
+        if not with_events:  # let the rows go before the frames are made
+            parsed.event_columns = {name: [] for name in parsed.event_columns}
+            parsed.event_dates = {}
         # Text columns hold Python str objects whether or not pyarrow is installed
         # (pandas 3 stores them in Arrow when it is): every later stage reads them as
         # Python text, which Arrow storage makes anew at each read. With it, a
@@ -287,7 +296,8 @@ def _events_frame(parsed):
             "date_end": _date_series([d.upper for d in dates], count),
             "approximate": pd.array([d.approximate for d in dates], dtype="bool"),
             "uncertain": pd.array([d.uncertain for d in dates], dtype="bool"),
-            "site_ids": _site_id_lists(column["site_ids"]),
+            # lists, so objects (with no rows pandas would say float64)
+            "site_ids": pd.Series(_site_id_lists(column["site_ids"]), dtype=object),
             **{
                 c: _nfc(normalize, column[c])
                 for c in text_columns

@@ -128,8 +128,12 @@ def build_tiles(
     check_output_folders(geodata_dir, out=out_dir)
     progress = progress if progress is not None else Progress(quiet=True)
     with progress.step("Validating and loading geodata", unit="sites and events read"):
-        geodata = load_geodata(
-            geodata_dir, strict=strict, max_bytes=max_bytes, sources_dir=sources_dir
+        geodata = load_geodata(  # the tiles show sites only: events are checked, not kept
+            geodata_dir,
+            strict=strict,
+            max_bytes=max_bytes,
+            sources_dir=sources_dir,
+            with_events=False,
         )
     ensure_writable_dir(out_dir)
     with progress.step("Preparing the sites"):
