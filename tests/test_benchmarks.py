@@ -182,3 +182,23 @@ def test_million_hooks_add_their_rows_or_are_skipped(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "measure_check is not in this run.py" in err
     assert "measure_tiles is not in this run.py" in err
+
+
+def test_the_tiles_hook_is_in_run_py_and_gives_its_figures_as_rows(tmp_path, monkeypatch):
+    run = _module("run")
+    tiles_scale = _module("tiles_scale")
+    figures = {"tiles_s": 600.0, "tiles_peak_rss_mb": 9000, "page_ready_s": 0.5}
+    calls = []
+
+    def measure_tiles(work, sites, seed=1):
+        calls.append((work, sites))
+        return {"sites": sites, **figures, "view_status": "text"}
+
+    monkeypatch.setitem(sys.modules, "tiles_scale", tiles_scale)
+    monkeypatch.setattr(tiles_scale, "measure_tiles", measure_tiles)
+    assert ("measure_tiles", "sites") in run.MILLION_HOOKS
+    results, rows = run.measure_million(tmp_path, 1000)  # the hooks run.py has
+    assert calls == [(tmp_path, 1000)]
+    assert [r["hook"] for r in results] == ["measure_tiles"]
+    assert {row["figure"]: row["ours"] for row in rows} == figures
+    assert {row["unit"] for row in rows} == {"s", "MiB"}
