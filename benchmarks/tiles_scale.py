@@ -28,9 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -51,8 +51,14 @@ TILES_LOADED = (
 )
 
 
-def measure_tiles(work: Path, sites: int, seed: int = 1) -> dict:
-    """Generate ``sites`` sites into ``work`` (if missing), build and measure the tiles."""
+def measure_tiles(work: Path, sites: int, seed: int = 1, browser: bool = True) -> dict:
+    """Generate ``sites`` sites into ``work`` (if missing), build and measure the tiles.
+
+    ``tiles_peak_rss_mb`` is the largest RSS of the tiles command and the processes it
+    forked (``wait4`` on it alone, in MiB). With ``browser`` the page is then read in
+    Chromium (:func:`browse`); a failure there is kept as ``browse_error``, with the
+    figures measured before it.
+    """
     import generate
 
     result: dict = {"sites": sites}
@@ -63,24 +69,33 @@ def measure_tiles(work: Path, sites: int, seed: int = 1) -> dict:
         result["generate_s"] = round(time.perf_counter() - start, 1)
     out = work / f"tiles-{sites}"
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     command = [sys.executable, "-m", "heritage_mapper", "tiles", "--geodata", str(geodata)]
     command += ["--out", str(out), "--max-bytes", str(1 << 40)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    result["tiles_s"] = round(time.perf_counter() - start, 1)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result["tiles_peak_rss_mb"] = round(max(peak, before) / 1024)
-    if done.returncode:
-        result["tiles_error"] = (done.stderr or done.stdout)[-2000:]
-        return result
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # this command's own usage (its forked processes included), not every child's
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        result["tiles_s"] = round(time.perf_counter() - start, 1)
+        result["tiles_peak_rss_mb"] = round(usage.ru_maxrss / 1024)
+        if child.returncode:
+            log.seek(0)
+            result["tiles_error"] = log.read().decode("utf-8", "replace")[-2000:]
+            return result
     chunks = sorted(out.glob("search-*.json"))
     result["archive_bytes"] = (out / "sites.pmtiles").stat().st_size
     result["page_bytes"] = (out / "index.html").stat().st_size
     result["search_chunks"] = len(chunks)
     result["search_bytes"] = sum(p.stat().st_size for p in chunks)
     result["search_chunk_max_bytes"] = max((p.stat().st_size for p in chunks), default=0)
-    result.update(browse(out))
+    if browser:
+        figures: dict = {}
+        try:
+            browse(out, figures)
+        except Exception as exc:  # a timeout at this size is a finding, not a lost run
+            figures["browse_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+        result.update(figures)
     return result
 
 
@@ -113,11 +128,13 @@ def measure_single_page(work: Path, sites: int, seed: int = 1) -> dict:
     return result
 
 
-def browse(out: Path) -> dict:
+def browse(out: Path, figures: dict | None = None) -> dict:
+    """Serve ``out`` with range requests, read its page in Chromium and fill ``figures``
+    (returned; filled as each is measured, so a failure keeps the ones before it)."""
     from playwright.sync_api import sync_playwright
     from range_server import serve
 
-    figures: dict = {}
+    figures = {} if figures is None else figures
 
     def sent(log, since=0):
         return sum(entry[3] for entry in log[since:])

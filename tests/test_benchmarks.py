@@ -190,7 +190,7 @@ def test_the_tiles_hook_is_in_run_py_and_gives_its_figures_as_rows(tmp_path, mon
     figures = {"tiles_s": 600.0, "tiles_peak_rss_mb": 9000, "page_ready_s": 0.5}
     calls = []
 
-    def measure_tiles(work, sites, seed=1):
+    def measure_tiles(work, sites, seed=1, browser=True):
         calls.append((work, sites))
         return {"sites": sites, **figures, "view_status": "text"}
 
@@ -202,3 +202,22 @@ def test_the_tiles_hook_is_in_run_py_and_gives_its_figures_as_rows(tmp_path, mon
     assert [r["hook"] for r in results] == ["measure_tiles"]
     assert {row["figure"]: row["ours"] for row in rows} == figures
     assert {row["unit"] for row in rows} == {"s", "MiB"}
+
+
+def test_tiles_scale_measures_the_tiles_command_and_gives_every_row_figure(tmp_path):
+    run = _module("run")
+    tiles_scale = _module("tiles_scale")
+    r = tiles_scale.measure_tiles(tmp_path, 300, browser=False)
+    assert "tiles_error" not in r
+    assert r["archive_bytes"] > 0 and r["search_chunks"] >= 1 and r["tiles_s"] > 0
+    # the tiles command's own peak (wait4), not the largest of every child so far
+    assert 50 < r["tiles_peak_rss_mb"] < 2048
+    browser_keys = {"page_ready_s", "first_sites_s", "all_sites_s", "view_bytes"}
+    browser_keys |= {"search_s", "fly_popup_s", "total_bytes_sent"}
+    source = (BENCHMARKS / "tiles_scale.py").read_text(encoding="utf-8")
+    for key, *_ in run.TILES_FIGURES:  # a renamed figure would lose its row silently
+        if key in browser_keys:
+            assert f'figures["{key}"]' in source
+        else:
+            assert key in r
+    assert {key for key, *_ in run.TILES_FIGURES} - set(r) == browser_keys
