@@ -179,3 +179,9 @@ def test_without_events_the_events_file_is_still_validated(tmp_path):
     with pytest.raises(ValidationFailed) as info:
         load_geodata(folder, with_events=False)
     assert any(p.code == "event-site-unknown" for p in info.value.report.problems)
+
+
+def test_an_events_file_without_rows_gives_lists_of_sites_as_objects(tmp_path):
+    data = load_geodata(make_geodata(tmp_path, events=()))
+    assert data.events.empty
+    assert data.events["site_ids"].dtype == object  # as with rows (pandas said float64)

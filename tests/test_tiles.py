@@ -232,3 +232,18 @@ def test_vendored_readers_have_their_licences():
     licences = (vendor / "vector-tile.LICENSES.txt").read_text(encoding="utf-8")
     for name in ("pbf 3.3.0", "@mapbox/point-geometry 0.1.0", "@mapbox/vector-tile 1.3.1"):
         assert name in licences
+
+
+def test_the_tiles_load_the_sites_and_only_validate_the_events(tmp_path, monkeypatch):
+    from heritage_mapper import frames
+
+    calls = []
+    load = frames.load_geodata
+
+    def spied(*args, **kwargs):
+        calls.append(kwargs.get("with_events", True))
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(frames, "load_geodata", spied)
+    tiles.build_tiles(GEODATA, tmp_path / "tiles")
+    assert calls == [False]

@@ -292,3 +292,29 @@ def test_validation_in_a_daemonic_process_reads_the_events_there(small, always_a
         found, forked = pool.apply(_validate_in_a_pool_worker, (small,))
     assert not forked
     assert found == parse_geodata(small, sources_dir=SOURCES, jobs=1)[0].to_json()
+
+
+def test_events_read_apart_and_not_kept_give_the_same_layers(
+    small, always_apart, monkeypatch, tmp_path
+):
+    import pandas as pd
+
+    from heritage_mapper.frames import load_geodata
+
+    whole = load_geodata(small, sources_dir=SOURCES, jobs=1)
+    read_apart = validate_folder._read_events_apart
+    readers = tmp_path / "readers"
+
+    def spied(*args):
+        with open(readers, "a") as file:
+            file.write(f"{os.getpid()}\n")
+        return read_apart(*args)
+
+    monkeypatch.setattr(validate_folder, "_read_events_apart", spied)
+    sites_only = load_geodata(small, sources_dir=SOURCES, jobs=2, with_events=False)
+    assert readers.read_text().split() != [str(os.getpid())]  # read in a forked process
+    for layer_id, frame in whole.layers.items():
+        pd.testing.assert_frame_equal(sites_only.layers[layer_id], frame)
+    assert sites_only.events.empty and not whole.events.empty
+    assert list(sites_only.events.dtypes) == list(whole.events.dtypes)
+    assert sites_only.report.to_json() == whole.report.to_json()

@@ -43,7 +43,7 @@ class Geodata:
         One row per event: ``id``, ``date`` (EDTF), ``date_start``/``date_end`` (the
         EDTF bounds, NaT where open or unknown), ``approximate``, ``uncertain``,
         ``site_ids`` (list), titles and summaries, ``source``, ``source_id``,
-        ``paragraph``.
+        ``paragraph``; no rows when loaded ``with_events=False``.
     sources
         The sources registry as a DataFrame.
     report
