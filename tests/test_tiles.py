@@ -168,7 +168,7 @@ def test_archive_starts_where_no_tile_is_too_full():
 def test_advice_past_the_threshold_only():
     assert tiles.advice(tiles.TILES_THRESHOLD) is None
     text = tiles.advice(200_000)
-    assert text.startswith("200,000 sites: the single page is about 78 MB")
+    assert text.startswith("200,000 sites: the single page is about 83 MB")
     assert "heritage-mapper tiles" in text
 
 

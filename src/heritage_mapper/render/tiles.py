@@ -2,8 +2,8 @@
 
 A single map page embeds every site (:mod:`heritage_mapper.render`); past
 :data:`TILES_THRESHOLD` sites it is too big to be reasonable (measured with
-``benchmarks/run.py``: 100,000 sites make a 38.8 MB ``index.html`` that Chromium needs
-11 s to show; 10,000 sites, 4.2 MB and 1.8 s; 200,000 sites, 81.7 MB and 59 s on a
+``benchmarks/run.py``: 100,000 sites make a 41.3 MB ``index.html`` that Chromium needs
+7.5 s to show; 10,000 sites, 4.6 MB and 1.2 s; 200,000 sites, 81.7 MB and 59 s on a
 busy machine, ``benchmarks/tiles_scale.py --single-page``). For such folders
 :func:`build_tiles` writes, into one output folder:
 
@@ -63,8 +63,9 @@ MAX_SIZE = 4_000_000
 DENSITY_CELL_DEG = 0.1
 #: More sites than this: the single page is past reasonable (see the module docstring).
 TILES_THRESHOLD = 100_000
-#: Bytes of single page per site, measured at 100,000 sites (38,843,424 bytes).
-PAGE_BYTES_PER_SITE = 388
+#: Bytes of single page per site, measured at 100,000 sites (41,269,183 bytes, the
+#: benchmark of 2026-11-30).
+PAGE_BYTES_PER_SITE = 413
 SEARCH_KEY_CHARS = 2  # the shortest query, and the first cut of the index
 #: A search chunk holds at most this many entries unless they share a long prefix.
 SEARCH_CHUNK_ENTRIES = 1000
@@ -85,7 +86,7 @@ def advice(site_count: int) -> str | None:
     >>> advice(10) is None
     True
     >>> advice(1_000_000)
-    '1,000,000 sites: the single page is about 388 MB; publish with `heritage-mapper tiles`'
+    '1,000,000 sites: the single page is about 413 MB; publish with `heritage-mapper tiles`'
     """
     if site_count <= TILES_THRESHOLD:
         return None
