@@ -318,3 +318,32 @@ def test_events_read_apart_and_not_kept_give_the_same_layers(
     assert sites_only.events.empty and not whole.events.empty
     assert list(sites_only.events.dtypes) == list(whole.events.dtypes)
     assert sites_only.report.to_json() == whole.report.to_json()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["export", "--format", "geojson"], ["print"], ["tiles"]],
+    ids=["export", "print", "tiles"],
+)
+def test_a_command_whose_forked_reader_dies_takes_the_advice_to_use_one_job(
+    small, always_apart, monkeypatch, tmp_path, command
+):
+    # The message names --jobs 1: every command that validates a folder must take it.
+    parent = os.getpid()
+    read_apart = validate_folder._read_events_apart
+
+    def dies_when_forked(*args):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+        return read_apart(*args)
+
+    monkeypatch.setattr(validate_folder, "_read_events_apart", dies_when_forked)
+    args = [*command, "--geodata", str(small), "--sources-dir", str(SOURCES)]
+    died = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "first")])
+    assert died.exit_code == 1
+    assert "killed by SIGKILL" in died.output and "--jobs 1" in died.output
+    assert "Traceback" not in died.output
+    assert not (tmp_path / "first").exists() or not any((tmp_path / "first").iterdir())
+    alone = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "again"), "--jobs", "1"])
+    assert alone.exit_code == 0, alone.output
+    assert any((tmp_path / "again").iterdir())

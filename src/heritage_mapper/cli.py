@@ -118,6 +118,11 @@ def jobs_option(what: str):
     )
 
 
+#: What --jobs does where a command validates a folder (and nothing else forks).
+VALIDATION_JOBS = (
+    "with two or more, a large events file is read beside the layers. The report is the same."
+)
+
 TERMINATING_SIGNALS = ("SIGTERM", "SIGHUP")
 
 
@@ -233,9 +238,7 @@ def tolerate_any_encoding() -> None:
 @strict_option
 @max_bytes_option
 @sources_dir_option
-@jobs_option(
-    "with two or more, a large events file is read beside the layers. The report is the same."
-)
+@jobs_option(VALIDATION_JOBS)
 @handle_errors
 def validate(geodata, output_format, strict, max_bytes, sources_dir, jobs):
     """Check a geodata folder: GeoJSON, schema, ids, dates, sources, region.
@@ -290,6 +293,7 @@ def check(files, output_format, strict, max_bytes):
 @geodata_option
 @max_bytes_option
 @sources_dir_option
+@jobs_option(VALIDATION_JOBS)
 @click.option(
     "--lang",
     default=None,
@@ -297,7 +301,9 @@ def check(files, output_format, strict, max_bytes):
     "languages; default: its default_language).",
 )
 @handle_errors
-def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes, sources_dir, lang):
+def export(
+    export_formats, crs, out, layers, overwrite, geodata, max_bytes, sources_dir, jobs, lang
+):
     """Write the layers for GIS users and planners, in one format or all of them.
 
     Formats: geojson (RFC 7946), gpkg, shapefile (zipped), kml, csv, gpx, fgb
@@ -324,6 +330,7 @@ def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes, sour
         max_bytes=max_bytes,
         sources_dir=sources_dir,
         lang=lang,
+        jobs=jobs,
     )
     for path in result.paths:
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
@@ -371,8 +378,11 @@ def export(export_formats, crs, out, layers, overwrite, geodata, max_bytes, sour
 @geodata_option
 @max_bytes_option
 @sources_dir_option
+@jobs_option(VALIDATION_JOBS)
 @handle_errors
-def print_command(paper, orientation, lang, dpi, out, layers, geodata, max_bytes, sources_dir):
+def print_command(
+    paper, orientation, lang, dpi, out, layers, geodata, max_bytes, sources_dir, jobs
+):
     """Write a print-ready map (PDF and PNG) for an exhibition panel or a brochure.
 
     The basemap, the sites numbered in their category symbols, a legend, the numbered
@@ -395,6 +405,7 @@ def print_command(paper, orientation, lang, dpi, out, layers, geodata, max_bytes
         layers=layers,
         max_bytes=max_bytes,
         sources_dir=sources_dir,
+        jobs=jobs,
     )
     for path in paths:
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
@@ -468,9 +479,10 @@ def build_command(
 @strict_option
 @max_bytes_option
 @sources_dir_option
+@jobs_option(VALIDATION_JOBS)
 @quiet_option
 @handle_errors
-def tiles_command(geodata, out, strict, max_bytes, sources_dir, quiet):
+def tiles_command(geodata, out, strict, max_bytes, sources_dir, jobs, quiet):
     """Write every site as one PMTiles archive, a search index and a page reading them.
 
     For folders past the single page (see README "Past one page: vector tiles"):
@@ -491,6 +503,7 @@ def tiles_command(geodata, out, strict, max_bytes, sources_dir, quiet):
             max_bytes=max_bytes,
             sources_dir=sources_dir,
             progress=progress,
+            jobs=jobs,
         )
     if not quiet:
         click.echo(f"wrote {len(written)} files in {out} ({written[0].name}, {written[1].name})")

@@ -693,6 +693,7 @@ def print_geodata(
     layers=None,
     max_bytes: int | None = None,
     sources_dir: str | Path | None = None,
+    jobs: int | None = None,
 ) -> list[Path]:
     """Validate and load ``geodata_dir`` and print its map to ``out``: the PDF and the
     PNG written (:func:`output_paths`). What ``heritage-mapper print`` calls.
@@ -723,7 +724,7 @@ def print_geodata(
     paths_guess = output_paths(out, options, "xx")
     folder = paths_guess["pdf"].parent
     check_output_folders(geodata_dir, out=folder)
-    geodata = load_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir)
+    geodata = load_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir, jobs=jobs)
     lang = options.lang or geodata.project.default_language
     if lang not in geodata.project.languages:
         raise UsageError(

@@ -251,11 +251,14 @@ def export_geodata(
     max_bytes: int | None = None,
     sources_dir: str | Path | None = None,
     lang: str | None = None,
+    jobs: int | None = None,
 ) -> ExportResult:
     """Validate and load a geodata folder, join it, and write its layers in ``formats``.
 
     The ``heritage-mapper export`` command. A bad format or CRS is refused before the
-    folder is read; the rest is :func:`export_layers`.
+    folder is read; the rest is :func:`export_layers`. ``jobs``: how many processes
+    validation may use (:func:`~heritage_mapper.frames.load_geodata`); the formats are
+    written one after the other.
 
     Raises
     ------
@@ -278,7 +281,8 @@ def export_geodata(
     names = [formats] if isinstance(formats, str) else list(formats)
     _, skipped = select_formats(names, crs)  # a bad request fails before the data is read
     check_output_folders(geodata_dir, out=out_dir)  # before anything is read or written
-    joined = join(load_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir))
+    geodata = load_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir, jobs=jobs)
+    joined = join(geodata)
     paths = export_layers(
         joined, out_dir, names, crs=crs, layers=layers, overwrite=overwrite, lang=lang
     )

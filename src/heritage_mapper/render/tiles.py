@@ -115,8 +115,12 @@ def build_tiles(
     max_bytes: int | None = None,
     sources_dir: str | Path | None = None,
     progress=None,
+    jobs: int | None = None,
 ) -> list[Path]:
     """Validate ``geodata_dir`` and write the archive, search index and page to ``out_dir``.
+
+    ``jobs``: how many processes validation may use
+    (:func:`~heritage_mapper.frames.load_geodata`).
 
     Returns the files written (the page first). The set replaces the previous one
     in ``out_dir`` atomically (:func:`heritage_mapper.atomic.publish_set`): search
@@ -134,6 +138,7 @@ def build_tiles(
             strict=strict,
             max_bytes=max_bytes,
             sources_dir=sources_dir,
+            jobs=jobs,
             with_events=False,
         )
     ensure_writable_dir(out_dir)
