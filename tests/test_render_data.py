@@ -11,7 +11,7 @@ import pytest
 
 from heritage_mapper import load_geodata
 from heritage_mapper.dates import format_edtf
-from heritage_mapper.join import join, timeline_order
+from heritage_mapper.join import Joined, join, timeline_order
 from heritage_mapper.render.assets import messages
 from heritage_mapper.render.data import (
     coordinate_decimals,
@@ -146,6 +146,24 @@ def test_region_events_carry_date_labels_and_citations_in_both_languages(records
     assert events["title"]["en"][e] == "The mining region presses for the Accords to be kept"
     assert records["sources"][events["source"][e]]["title"]["vi"]
     assert events["paragraph"][e] > 0
+
+
+def test_a_join_made_by_hand_matches_ids_that_are_not_text_by_their_text():
+    """Ids read from a string column are compared as they are; others (a ``Joined``
+    made by hand with numbers) by their ``str()``, as the links hold them."""
+    sites = pd.DataFrame({"id": [1, "b", 3]})
+    events = pd.DataFrame({"id": [10, "e2", 30, 40]})
+    links = pd.DataFrame({"event_id": ["10", "30", "40"], "site_id": ["3", "1", "3"]})
+    joined = Joined(SimpleNamespace(sites=sites, events=events), links, events)
+    assert joined.region_event_ids == ["e2"]
+    offsets, positions = joined.site_event_positions
+    assert offsets.tolist() == [0, 1, 1, 3]
+    assert positions.tolist() == [2, 0, 3]
+
+
+def test_the_join_of_string_ids_gives_str_region_ids(geodata):
+    region = join(geodata).region_event_ids
+    assert region and all(type(i) is str for i in region)
 
 
 def test_layer_pages_show_the_same_region_timeline(geodata, records):

@@ -81,8 +81,11 @@ class Joined:
     @cached_property
     def region_event_ids(self) -> list[str]:
         """Ids of the events that name no site, in timeline order."""
-        linked = set(self.links["event_id"])
-        return [str(e) for e in self.events["id"] if str(e) not in linked]
+        import pandas as pd
+
+        ids = _id_strings(self.events["id"])
+        linked = pd.Index(ids).isin(_id_strings(self.links["event_id"]))
+        return ids[~linked].tolist()
 
     @cached_property
     def site_event_positions(self):
@@ -95,7 +98,7 @@ class Joined:
         import pandas as pd
 
         def index(values):
-            return pd.Index([str(v) for v in values.tolist()], dtype=object)
+            return pd.Index(_id_strings(values), dtype=object)
 
         site_rows = index(self.sites["id"]).get_indexer(index(self.links["site_id"]))
         positions = index(self.events["id"]).get_indexer(index(self.links["event_id"]))
@@ -125,6 +128,21 @@ class Joined:
         if "events_at_sites" in self.__dict__:  # already made: take it from there
             return self.events_at_sites.drop(columns=list(columns))
         return _events_with_geometry(self.geodata, self.links, leave_out=tuple(columns))
+
+
+def _id_strings(column):
+    """A column of ids as a numpy object array of ``str`` (each value ``str()``-ed,
+    unless all are str already: iterating a string column value by value took 0.9 s
+    for the 540,000 events of 100,000 sites)."""
+    import numpy as np
+    from pandas.api.types import infer_dtype
+
+    values = column.to_numpy(dtype=object)
+    if infer_dtype(values, skipna=False) == "string":
+        return values
+    strings = np.empty(len(values), dtype=object)
+    strings[:] = [str(v) for v in values.tolist()]
+    return strings
 
 
 def join(geodata) -> Joined:
