@@ -523,13 +523,15 @@ def _text_array(series):
     )
 
 
-def _years(series) -> list:
-    """Years of a datetime column, ``None`` where missing."""
+def _years(series):
+    """Years of a datetime column as an object array of ``int``, ``None`` where missing."""
     import numpy as np
 
     missing = series.isna().to_numpy()
-    years = series.dt.year.to_numpy(dtype=float, na_value=np.nan)
-    return [None if m else int(y) for m, y in zip(missing.tolist(), years.tolist(), strict=True)]
+    years = series.dt.year.to_numpy(dtype=float, na_value=0.0)
+    out = _objects(years.astype(np.int64).tolist())
+    out[missing] = None
+    return out
 
 
 def _representative_points(geometries):
@@ -650,19 +652,19 @@ def _filter_years(texts: list, starts, ends) -> dict:
     it; :func:`_fill_present` then gives it the present year.
     """
     import numpy as np
+    import pandas as pd
 
     first, last = _years(starts), _years(ends)
     spans = {t: year_span(t) for t in dict.fromkeys(texts) if t and "/" in t}
     dateless = np.zeros(len(first), dtype=bool)
-    for i, text in enumerate(texts):
-        if text in spans:
-            span = spans[text]
-            if span is None:
-                dateless[i] = True
-                first[i] = last[i] = None
-            else:
-                first[i], last[i] = span
-    return {"start": _objects(first), "end": _objects(last), "dateless": dateless}
+    if spans:  # each row of an interval takes its text's span, in one step per column
+        which = pd.Index(list(spans), dtype=object).get_indexer(pd.Index(texts, dtype=object))
+        rows = np.flatnonzero(which >= 0)
+        which = which[rows]
+        dateless[rows] = np.array([span is None for span in spans.values()])[which]
+        first[rows] = _objects([span and span[0] for span in spans.values()])[which]
+        last[rows] = _objects([span and span[1] for span in spans.values()])[which]
+    return {"start": first, "end": last, "dateless": dateless}
 
 
 def _present_year(*columns: dict) -> int | None:
