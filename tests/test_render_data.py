@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import gzip
 import json
 from types import SimpleNamespace
 
@@ -14,7 +16,10 @@ from heritage_mapper.dates import format_edtf
 from heritage_mapper.join import Joined, join, timeline_order
 from heritage_mapper.render.assets import messages
 from heritage_mapper.render.data import (
+    _SCRIPT_ESCAPES,
+    _plain_json,
     coordinate_decimals,
+    embed_data,
     embed_json,
     page_languages,
     page_records,
@@ -239,3 +244,74 @@ def test_the_catalogue_made_partly_in_another_process_gives_the_same_pages(geoda
         one, two = alone.page(layers), apart.page(layers)
         assert json.dumps(two, ensure_ascii=False) == json.dumps(one, ensure_ascii=False)
         assert two["sites"]["period"] and two["sites"]["search"] and two["events"]["date"]
+
+
+def _json_dumps(value) -> str:
+    """What a page's JSON has always been: json.dumps, compact, sorted, not ASCII-only."""
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+
+
+def test_orjson_writes_every_code_point_as_json_dumps_does():
+    """The page columns of text go through orjson: each character, alone and among
+    others, must come out as json.dumps writes it, or the pages' bytes would change."""
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    assert _plain_json(chars).decode("utf-8") == _json_dumps(chars)
+    joined = ["".join(chars[i : i + 4096]) for i in range(0, len(chars), 4096)]
+    assert _plain_json(joined).decode("utf-8") == _json_dumps(joined)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        ["Hòn Gai", None, "", '"\\</script>\u2028\x00\x1f\x7f'],
+        [0, -1, 2**63 - 1, -(2**63), 2**64 - 1, True, False, None],
+        [[1, 2], [], [[3, "ba"], None]],
+    ],
+)
+def test_plain_columns_are_written_by_orjson_as_json_dumps_would(value):
+    assert _plain_json(value).decode("utf-8") == _json_dumps(value)
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [1e-05, 21.5],  # orjson: 1e-5
+        ["a", [0.5]],
+        [{"b": 1, "a": 2}],
+        [_Text("a")],
+        [2**64],  # past what orjson writes
+        ["\ud800"],  # a lone surrogate: json.dumps's text, which cannot be UTF-8
+        "text",
+        {"a": ["b"]},
+    ],
+)
+def test_other_values_are_left_to_json_dumps(value):
+    assert _plain_json(value) is None
+
+
+def test_embedded_data_is_the_json_dumps_text_compressed_or_not():
+    """Both encodings hold exactly json.dumps's text, pieces from orjson and from
+    json.dumps alike, whichever piece crosses the size at which compression starts."""
+    value = {
+        "sites": {"name": {"vi": ["Cửa Ông", "<b>x</b>"] * 400, "en": ["Cua Ong", None] * 400}},
+        "bounds": [[1e-05, 107.1], [21.0, 1e16]],
+        "years": [1883, 2025],
+        "flags": [True, False, None],
+        "nested": [[0, 1], [2, [3]]],
+    }
+    text = _json_dumps(value)
+    assert embed_data(value)[0] == text.translate(str.maketrans(_SCRIPT_ESCAPES))
+    for size in (0, 10, 100, 20_000, len(text) - 5, len(text) + 1):
+        data, encoding = embed_data(value, compress_min_bytes=size)
+        if size > len(text):
+            assert encoding == "json"
+            continue
+        assert encoding == "gzip-base64"
+        assert gzip.decompress(base64.b64decode(data)).decode("utf-8") == text

@@ -57,6 +57,7 @@ import json
 import marshal
 import math
 from functools import partial
+from itertools import chain
 
 from heritage_mapper.dates import format_edtf_table, year_span
 from heritage_mapper.text import fold_all
@@ -97,6 +98,9 @@ _SCRIPT_TABLE = str.maketrans(_SCRIPT_ESCAPES)
 COMPRESS_MIN_BYTES = 1 << 20
 GZIP_LEVEL = 4  # at 216 MB of JSON: 3.5 s for 38.6 MB of base64 (level 6: 9.1 s, 34.4 MB)
 GZIP_WBITS = 31  # zlib with a gzip header and trailer (header time 0, no file name)
+#: What :func:`_plain_json` hands to orjson (``bool`` and ``NoneType`` spelled out: a
+#: subclass of ``int`` or ``str`` is not one of these, and goes to json.dumps).
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 
 
 def coordinate_decimals(precision_m: float | None) -> int:
@@ -159,13 +163,15 @@ def embed_data(value, *, compress_min_bytes: int | None = None) -> tuple[str, st
     out: list[bytes] = []
     for piece in _json_pieces(value):
         if compressor is None:
+            if type(piece) is bytes:  # counted in characters, as it always was
+                piece = piece.decode("utf-8")
             pieces.append(piece)
             size += len(piece)
             if size < compress_min_bytes:
                 continue
             compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, GZIP_WBITS)
             piece, pieces = "".join(pieces), []
-        out.append(compressor.compress(piece.encode("utf-8")))
+        out.append(compressor.compress(piece if type(piece) is bytes else piece.encode("utf-8")))
     if compressor is None:
         return "".join(pieces).translate(_SCRIPT_TABLE), "json"
     out.append(compressor.flush())
@@ -173,9 +179,10 @@ def embed_data(value, *, compress_min_bytes: int | None = None) -> tuple[str, st
 
 
 def _json_pieces(value):
-    """``json.dumps(value, sort_keys=True)`` (compact) in pieces: one per leaf of the dicts."""
+    """``json.dumps(value, sort_keys=True)`` (compact) in pieces: one per leaf of the
+    dicts, each a ``str`` or, from :func:`_plain_json`, UTF-8 ``bytes``."""
     if not isinstance(value, dict):
-        yield json.dumps(
+        yield _plain_json(value) or json.dumps(
             value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
         )
         return
@@ -184,6 +191,35 @@ def _json_pieces(value):
         yield ("," if n else "") + json.dumps(str(key), ensure_ascii=False) + ":"
         yield from _json_pieces(value[key])
     yield "}"
+
+
+def _plain_json(value) -> bytes | None:
+    """``json.dumps(value)`` (compact, ``ensure_ascii=False``) as UTF-8, made by orjson,
+    for a list of text, whole numbers, booleans and ``None`` (or lists of them): the
+    page's columns of names and summaries. None for any other value, json.dumps's job.
+
+    For these types orjson writes the same characters as json.dumps (every code point
+    is checked by a test) in a fraction of the time (at 100,000 sites the index page's
+    227 MB of JSON: 2.0 s with json.dumps). Not for floats, which it writes otherwise
+    (``1e-5`` for json.dumps's ``1e-05``), nor for dicts; a text with a lone surrogate
+    or a number past 64 bits is left to json.dumps too, which fails as it always did.
+    """
+    import orjson
+
+    if type(value) is not list:
+        return None
+    kinds = set(map(type, value))
+    level = value
+    while list in kinds:  # the items of nested lists (a site's events, its references)
+        kinds.discard(list)
+        level = list(chain.from_iterable(v for v in level if type(v) is list))
+        kinds |= set(map(type, level))
+    if not kinds <= _PLAIN_TYPES:
+        return None
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return None
 
 
 def page_languages(project, messages: dict) -> tuple[list[str], str]:
