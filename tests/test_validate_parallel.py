@@ -223,7 +223,7 @@ def test_frames_are_the_same_when_the_layers_are_made_while_reading_events(
     made, finish = frames._layer_frames, validate_folder.finish_events
     monkeypatch.setattr(frames, "_layer_frames", lambda p: steps.append("layers") or made(p))
     monkeypatch.setattr(
-        validate_folder, "finish_events", lambda *a: steps.append("events") or finish(*a)
+        validate_folder, "finish_events", lambda *a, **k: steps.append("events") or finish(*a, **k)
     )
     alone = load_geodata(small, sources_dir=SOURCES, jobs=1)
     assert steps == ["events", "layers"]
@@ -347,3 +347,73 @@ def test_a_command_whose_forked_reader_dies_takes_the_advice_to_use_one_job(
     alone = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "again"), "--jobs", "1"])
     assert alone.exit_code == 0, alone.output
     assert any((tmp_path / "again").iterdir())
+
+
+def _events_frames_seen(monkeypatch) -> list[bool]:
+    """Record, for each events' frame made, whether the rows' sites were being
+    checked (finish_events running) at the time."""
+    from heritage_mapper import frames
+
+    checking, seen = [], []
+    made, finish = frames._events_frame, validate_folder.finish_events
+
+    def events_frame(parsed):
+        seen.append(bool(checking))
+        return made(parsed)
+
+    def finish_events(*args, **kwargs):
+        checking.append(True)
+        try:
+            return finish(*args, **kwargs)
+        finally:
+            checking.clear()
+
+    monkeypatch.setattr(frames, "_events_frame", events_frame)
+    monkeypatch.setattr(validate_folder, "finish_events", finish_events)
+    return seen
+
+
+def test_the_events_frame_is_made_while_the_rows_sites_are_checked(
+    small, always_apart, monkeypatch
+):
+    import pandas as pd
+
+    from heritage_mapper.frames import load_geodata
+
+    seen = _events_frames_seen(monkeypatch)
+    alone = load_geodata(small, sources_dir=SOURCES, jobs=1)
+    assert seen == [False]  # one process: made after validation
+    apart = load_geodata(small, sources_dir=SOURCES, jobs=2)
+    assert seen == [False, True]
+    pd.testing.assert_frame_equal(apart.events, alone.events, check_exact=True)
+    assert apart.report.to_json() == alone.report.to_json()
+    sites_only = load_geodata(small, sources_dir=SOURCES, jobs=2, with_events=False)
+    assert seen == [False, True, False] and sites_only.events.empty  # never the full one
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "code"),
+    [
+        ("site_ids", "no-such-site", "event-site-unknown"),  # the frame is made, then dropped
+        ("source", "nope.txt", "event-source-unknown"),  # making the frame fails first
+    ],
+)
+def test_a_row_the_site_check_refuses_refuses_the_load_as_in_one_process(
+    small, always_apart, monkeypatch, column, value, code
+):
+    from heritage_mapper.errors import ValidationFailed
+    from heritage_mapper.frames import load_geodata
+
+    rows = read_events(small)
+    row = next(r for r in rows if r["site_ids"])
+    row[column] = value
+    write_events(small, rows)
+    seen = _events_frames_seen(monkeypatch)
+    reports = []
+    for jobs in (1, 2):
+        with pytest.raises(ValidationFailed) as refused:
+            load_geodata(small, sources_dir=SOURCES, jobs=jobs)
+        reports.append(refused.value.report)
+    assert seen == [True]  # tried beside the check with two jobs, never after it
+    assert code in {p.code for p in reports[1].problems if p.severity == "error"}
+    assert reports[1].to_json() == reports[0].to_json()

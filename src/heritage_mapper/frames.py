@@ -128,12 +128,26 @@ def load_geodata(
     from heritage_mapper.validate.folder import parse_geodata
 
     layers: dict = {}
+    made: dict = {}
 
     def layer_frames(parsed) -> None:
         # the layers' frames, made while another process still reads the events file
         # (validation waits for it here): about 0.9 s at 100,000 sites, no longer after
         with pd.option_context("mode.string_storage", "python"):
             layers.update(_layer_frames(parsed))
+
+    def events_frame(parsed) -> None:
+        # the events' frame, made while another process checks the rows' sites and
+        # citations (0.8 s at 100,000 sites); a row that check will refuse (a source
+        # file not in the registry) may fail here first: then it is made after
+        # validation, as it was, or never, when validation finds an error
+        if not with_events:
+            return
+        try:
+            with pd.option_context("mode.string_storage", "python"):
+                made["events"] = _events_frame(parsed)
+        except Exception:  # made again below, failing there if it must
+            made.clear()
 
     # gc paused as in parsing, from parsing to the frames: they add millions of objects
     # (site lists, tuples) and no cycles, and each full collection walked every parsed
@@ -146,6 +160,7 @@ def load_geodata(
             sources_dir=sources_dir,
             jobs=jobs,
             while_reading_events=layer_frames,
+            while_checking_events=events_frame,
         )
         if report.has_errors(strict=strict):
             del parsed
@@ -159,19 +174,19 @@ def load_geodata(
         # 100,000-site build held 1.97 GB before its writers started instead of
         # 1.35 GB, and took longer.
         with pd.option_context("mode.string_storage", "python"):
-            geodata = _frames(report, parsed, layers or None)
+            geodata = _frames(report, parsed, layers or None, made.get("events"))
         del parsed
     return geodata
 
 
-def _frames(report: Report, parsed, layers: dict | None = None) -> Geodata:
+def _frames(report: Report, parsed, layers: dict | None = None, events=None) -> Geodata:
     """The typed frames of a parsed, validated folder (``layers``: its layers' frames,
-    when they were made already)."""
+    ``events``: its events' frame, when they were made already)."""
     project = parsed.project
     return Geodata(
         project=project,
         layers=_layer_frames(parsed) if layers is None else layers,
-        events=_events_frame(parsed),
+        events=_events_frame(parsed) if events is None else events,
         sources=_sources_frame(parsed.sources),
         report=report,
         basemap={spec.id: _basemap_frame(parsed.basemap_docs[spec.id]) for spec in project.basemap},

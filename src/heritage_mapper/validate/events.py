@@ -7,7 +7,8 @@ import datetime as dt
 import difflib
 import marshal
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from itertools import compress, count
 from operator import eq, itemgetter, not_
 from pathlib import Path
@@ -216,12 +217,37 @@ def read_events(ctx: Context, project: Project, event_schema, max_bytes=None) ->
     )
 
 
-def finish_events(ctx: Context, project: Project, event_schema, read: EventsRead | None) -> None:
-    """The rows' findings, once the sites are known, and what the loader reads."""
+def finish_events(
+    ctx: Context,
+    project: Project,
+    event_schema,
+    read: EventsRead | None,
+    *,
+    jobs: int = 1,
+    meanwhile: Callable[[], object] | None = None,
+) -> None:
+    """The rows' findings, once the sites are known, and what the loader reads.
+
+    ``meanwhile()`` is called while the rows' sites and citations are checked in a
+    forked process (with ``jobs`` > 1, and only when every row is well-formed and
+    conforms to the schema): the loader makes the events' frame in that time, at the
+    risk of throwing it away when that check finds an error.
+    """
+    from heritage_mapper.parallel import fork_call
+
     if read is None:
         return
     path, header, table, wrong, lines, dates = read[:6]
-    suspects = sorted(read.suspects | _site_suspects(ctx, table, dates))
+    # what the loader reads: every well-formed row's cells, and the date of each that
+    # has one (none of it depends on the findings below)
+    ctx.parsed.event_columns = table.by_column
+    ctx.parsed.event_cells_nfc = not read.check_nfc
+    ctx.parsed.event_dates.update(_dated_ids(table.column("id"), dates.of_rows))
+    clean = meanwhile is not None and not read.suspects and not wrong
+    with fork_call(partial(_site_suspects, ctx, table, dates), jobs if clean else 1) as checked:
+        if clean and checked.forked:
+            meanwhile()
+        suspects = sorted(read.suspects | checked.result())
     if event_schema is not None and not read.schema_suspects:
         event_schema = None  # every row conforms: no need to ask one by one
     if event_schema is not None:
@@ -255,11 +281,6 @@ def finish_events(ctx: Context, project: Project, event_schema, read: EventsRead
             read.check_nfc,
             read.check_controls,
         )
-    # what the loader reads: every well-formed row's cells, and the date of each that
-    # has one
-    ctx.parsed.event_columns = table.by_column
-    ctx.parsed.event_cells_nfc = not read.check_nfc
-    ctx.parsed.event_dates.update(_dated_ids(table.column("id"), dates.of_rows))
 
 
 def _split_rows(

@@ -107,12 +107,16 @@ def parse_geodata(
     sources_dir: str | Path | None = None,
     jobs: int | None = None,
     while_reading_events: Callable[[ParsedGeodata], object] | None = None,
+    while_checking_events: Callable[[ParsedGeodata], object] | None = None,
 ) -> tuple[Report, ParsedGeodata]:
     """Like :func:`validate_geodata`, and also return what was parsed.
 
     ``while_reading_events(parsed)`` is called once the layers are read and found
     without error, while the events file is still being read in another process (only
     then): the loader makes the layers' frames in that time.
+    ``while_checking_events(parsed)`` is called once the events file is read and found
+    without error so far (its rows in ``parsed``), while another process checks the
+    rows' sites and citations (only then): the loader makes the events' frame.
     """
     jobs = default_jobs() if jobs is None else jobs
     root = Path(geodata_dir)
@@ -152,7 +156,10 @@ def parse_geodata(
                 while_reading_events(ctx.parsed)
             events_found, events_read = events.result()
         ctx.report.merge(events_found)
-        finish_events(ctx, project, event_schema, events_read)
+        meanwhile = None
+        if while_checking_events is not None and not ctx.report.has_errors():
+            meanwhile = partial(while_checking_events, ctx.parsed)
+        finish_events(ctx, project, event_schema, events_read, jobs=apart_jobs, meanwhile=meanwhile)
         del events_read
         count_rows(ctx.parsed.event_count)
         check_basemap(ctx, project, max_bytes)
