@@ -14,6 +14,7 @@ import pytest
 from heritage_mapper import load_geodata
 from heritage_mapper.dates import format_edtf
 from heritage_mapper.join import Joined, join, timeline_order
+from heritage_mapper.parallel import can_fork, fork_call, in_forked_process
 from heritage_mapper.render.assets import messages
 from heritage_mapper.render.data import (
     _SCRIPT_ESCAPES,
@@ -307,11 +308,48 @@ def test_embedded_data_is_the_json_dumps_text_compressed_or_not():
         "nested": [[0, 1], [2, [3]]],
     }
     text = _json_dumps(value)
-    assert embed_data(value)[0] == text.translate(str.maketrans(_SCRIPT_ESCAPES))
-    for size in (0, 10, 100, 20_000, len(text) - 5, len(text) + 1):
-        data, encoding = embed_data(value, compress_min_bytes=size)
-        if size > len(text):
-            assert encoding == "json"
-            continue
-        assert encoding == "gzip-base64"
-        assert gzip.decompress(base64.b64decode(data)).decode("utf-8") == text
+    for orjson in (True, False):
+        assert embed_data(value, orjson=orjson)[0] == text.translate(str.maketrans(_SCRIPT_ESCAPES))
+        for size in (0, 10, 100, 20_000, len(text) - 5, len(text) + 1):
+            data, encoding = embed_data(value, compress_min_bytes=size, orjson=orjson)
+            if size > len(text):
+                assert encoding == "json"
+                continue
+            assert encoding == "gzip-base64"
+            assert gzip.decompress(base64.b64decode(data)).decode("utf-8") == text
+
+
+def test_a_long_column_is_written_a_chunk_at_a_time_as_one_list(monkeypatch):
+    from heritage_mapper.render import data
+
+    monkeypatch.setattr(data, "JSON_CHUNK_ITEMS", 3)
+    value = {"a": ["x", None, 1, 1.5e-05, "é", [2, 0.5], "z"], "b": list(range(7))}
+    pieces = list(data._json_pieces(value, plain=True))
+    assert len(pieces) > 10 and any(type(p) is bytes for p in pieces)
+    text = "".join(p.decode("utf-8") if type(p) is bytes else p for p in pieces)
+    assert text == _json_dumps(value)
+    for size in (0, len(text) + 1):
+        data_text, encoding = embed_data(value, compress_min_bytes=size, orjson=True)
+        if encoding == "json":
+            assert data_text == text
+        else:
+            assert gzip.decompress(base64.b64decode(data_text)).decode("utf-8") == text
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs fork")
+def test_orjson_writes_page_data_only_in_a_forked_process(monkeypatch):
+    """orjson leaves a UTF-8 copy in each text it writes, for as long as the text
+    lives: by default only a process that ends with its page uses it."""
+    from heritage_mapper.render import data
+
+    used = []
+    plain_json = data._plain_json
+    monkeypatch.setattr(data, "_plain_json", lambda v: used.append(1) or plain_json(v))
+    value = {"name": ["Cửa Ông", "Hòn Gai"]}
+    here = embed_data(value)
+    assert used == [] and not in_forked_process()
+
+    def in_a_fork():
+        return embed_data(value), bool(used), in_forked_process()
+
+    assert fork_call(in_a_fork, jobs=2).result() == (here, True, True)

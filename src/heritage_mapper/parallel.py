@@ -32,6 +32,7 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 #: How often the counts of rows done in the forked processes are read, in seconds.
 POLL_SECONDS = 0.2
 _TASK: tuple | None = None  # (func, items, counts) for the forked processes
+_FORKED = False  # set in a process fork_map or fork_call started (in_forked_process)
 
 
 def default_jobs() -> int:
@@ -240,12 +241,24 @@ def _answer(func: Callable[[], object], answer, parent: int) -> None:
         os._exit(1)
 
 
+def in_forked_process() -> bool:
+    """Whether this is a process :func:`fork_map` or :func:`fork_call` started: one
+    that ends with its task, so memory it keeps until then costs nothing after.
+
+    >>> in_forked_process()
+    False
+    """
+    return _FORKED
+
+
 def _forked_start(parent: int) -> None:
     """A forked process's first step: let go of the locks, and die with the run."""
     import ctypes
 
     from heritage_mapper.atomic import release_inherited_locks
 
+    global _FORKED
+    _FORKED = True
     release_inherited_locks()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
