@@ -57,7 +57,7 @@ import json
 import marshal
 import math
 from functools import partial
-from itertools import chain
+from itertools import chain, pairwise
 
 from heritage_mapper.dates import format_edtf_table, year_span
 from heritage_mapper.text import fold_all
@@ -358,21 +358,23 @@ class Catalogue:
         layer_index = {spec.id: i for i, spec in enumerate(layers)}
         rows = np.flatnonzero(np.isin(self.site_layers, list(layer_index)))
         offsets, positions = self.site_events
-        counts = offsets[rows + 1] - offsets[rows]
-        linked = np.concatenate(
-            [positions[offsets[r] : offsets[r + 1]] for r in rows] or [np.empty(0, np.int64)]
-        )
-        used = np.union1d(linked, self.region).astype(np.int64)
+        starts, ends = offsets[rows], offsets[rows + 1]
+        linked = positions[_ranges(starts, ends)]  # the rows' events, row after row
+        shown = np.zeros(self.event_count, dtype=bool)  # sorted, without repeats
+        shown[linked] = shown[self.region] = True
+        used = np.flatnonzero(shown).astype(np.int64)
         renumber = np.full(self.event_count + 1, -1, dtype=np.int64)
         renumber[used] = np.arange(len(used))
-        site_events = np.split(renumber[linked], np.cumsum(counts)[:-1]) if len(rows) else []
+        flat = renumber[linked].tolist()
+        bounds = np.cumsum(ends - starts).tolist()
+        site_events = [flat[a:b] for a, b in pairwise([0, *bounds])]
         numbers = self._source_numbers(rows, used)
         site_columns = _take(self.sites, rows)
         site_columns["layer"] = [layer_index[v] for v in self.site_layers[rows]]
         site_columns["refs"] = [
             [[numbers[r], paragraph] for r, paragraph in self.site_refs[i]] for i in rows
         ]
-        site_columns["events"] = [ids.tolist() for ids in site_events]
+        site_columns["events"] = site_events
         event_columns = _take(self.events, used)
         event_columns["source"] = [numbers[r] for r in self.event_sources[used].tolist()]
         years = _year_span(site_columns, event_columns, self.present)
@@ -412,14 +414,15 @@ class Catalogue:
         return eras
 
     def _undated_count(self, rows) -> int:
-        """How many of the sites ``rows`` are dated ``/..`` alone (by period or events)."""
+        """How many of the sites ``rows`` are dated ``/..`` alone (by period or events):
+        a site with events when every one is, a site without by its own period."""
+        import numpy as np
+
         offsets, positions = self.site_events
-        count = 0
-        for r in rows.tolist():
-            linked = positions[offsets[r] : offsets[r + 1]]
-            dateless = self.event_dateless[linked].all() if len(linked) else self.site_dateless[r]
-            count += bool(dateless)
-        return count
+        starts, ends = offsets[rows], offsets[rows + 1]
+        running = np.concatenate([[0], np.cumsum(self.event_dateless[positions])])
+        all_dateless = running[ends] - running[starts] == ends - starts
+        return int(np.where(ends > starts, all_dateless, self.site_dateless[rows]).sum())
 
     def _source_numbers(self, rows, used) -> list[int]:
         """Registry row → the page's source number, in first-use order; row -1 → -1."""
@@ -446,6 +449,20 @@ class Catalogue:
             }
             for _, row in rows
         ]
+
+
+def _ranges(starts, ends):
+    """The integers of every ``range(start, end)``, one range after the other.
+
+    >>> import numpy as np
+    >>> _ranges(np.array([5, 0, 2]), np.array([7, 0, 3])).tolist()
+    [5, 6, 2]
+    """
+    import numpy as np
+
+    counts = ends - starts
+    before = np.cumsum(counts) - counts  # where each range begins in the result
+    return np.repeat(starts - before, counts) + np.arange(int(counts.sum()), dtype=np.int64)
 
 
 def _take(columns: dict, rows) -> dict:
