@@ -199,3 +199,30 @@ def test_events_at_sites_is_made_once_for_a_parallel_export(
     assert made.value == 1
     written = files(out)
     assert all(written[name] == one_by_one[name] for name in written if name in one_by_one)
+
+
+def test_the_pages_with_the_most_sites_are_started_first(geodata, tmp_path, monkeypatch):
+    import heritage_mapper.parallel
+    from heritage_mapper.render import build_maps, page_names
+
+    loaded = load_geodata(geodata)
+    started = []
+    fork_map = heritage_mapper.parallel.fork_map
+
+    def recording(func, items, jobs=1, *, order=None, advance=None):
+        started.extend(order)
+        return fork_map(func, items, jobs, order=order, advance=advance)
+
+    monkeypatch.setattr(heritage_mapper.parallel, "fork_map", recording)
+    build_maps(loaded, tmp_path, jobs=2)
+    names = page_names(loaded)
+    assert sorted(started) == list(range(len(names)))
+    counts = loaded.sites["layer"].value_counts()
+    shown = [
+        len(loaded.sites)
+        if name in ("index.html", "story.html") or name.startswith("tour-")
+        else counts.get(name.removesuffix(".html"), 0)
+        for name in names
+    ]
+    assert [shown[i] for i in started] == sorted(shown, reverse=True)
+    assert started[0] == 0  # the index page, ahead of the story page of as many sites

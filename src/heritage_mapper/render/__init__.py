@@ -153,13 +153,26 @@ def iter_pages(joined, *, jobs: int = 1, advance=None):
     joined = ensure_joined(joined)
     names = page_names(joined.geodata)
     if jobs > 1:
-        html = fork_map(_render, list(_page_tasks(joined, jobs)), jobs, advance=advance)
+        sizes = _page_sizes(joined.geodata)  # the largest pages first: no core waits long
+        order = sorted(range(len(names)), key=lambda i: -sizes[i])
+        tasks = list(_page_tasks(joined, jobs))
+        html = fork_map(_render, tasks, jobs, order=order, advance=advance)
         yield from zip(names, html, strict=True)
         return
     for name, task in zip(names, _page_tasks(joined), strict=True):
         yield name, _render(task)
         if advance is not None:
             advance()
+
+
+def _page_sizes(geodata) -> list[int]:
+    """How many sites each page of :func:`page_names` shows (all of them on the index,
+    story and tour pages), for ordering the work."""
+    counts = geodata.sites["layer"].value_counts().to_dict()
+    total = len(geodata.sites)
+    layer_ids = [spec.id for spec in geodata.project.layers]
+    stories = story_pages(geodata)
+    return [total] + [counts.get(layer_id, 0) for layer_id in layer_ids] + [total] * len(stories)
 
 
 def _render(task) -> str:
