@@ -334,9 +334,7 @@ class Catalogue:
             self.events = _event_columns(
                 events, self.project, self.languages, later=True, dates=dates
             )
-            self.event_sources = np.array(
-                [source_rows.row_of_id(v) for v in _texts(events["source_id"])], dtype=np.int64
-            )
+            self.event_sources = source_rows.rows_of_ids(_text_array(events["source_id"]))
             period_table, date_table, search = marshal.loads(apart.result())
         # the places left for them (a dict keeps a key's place when its value changes)
         self.sites["period"] = _date_labels(periods, self.languages, table=period_table)
@@ -496,7 +494,10 @@ def _site_columns(sites, project, languages, *, later: bool = False, period=None
 
     points = _representative_points(sites.geometry.values)
     precision_values = sites["location_precision_m"].to_numpy(dtype=float, na_value=np.nan)
-    decimals = np.array([coordinate_decimals(p) for p in precision_values.tolist()], dtype=int)
+    known = precision_values[~np.isnan(precision_values)].tolist()
+    decided = {p: coordinate_decimals(p) for p in set(known)}  # each distinct one once
+    unknown = coordinate_decimals(None)  # NaN: not in decided
+    decimals = np.array([decided.get(p, unknown) for p in precision_values.tolist()], dtype=int)
     category_index = {c.id: i for i, c in enumerate(project.categories)}
     period = _texts(sites["period"]) if period is None else period
     return {
@@ -641,6 +642,22 @@ class _SourceRows:
 
     def row_of_id(self, source_id: str | None) -> int:
         return self._by_id.get(source_id, -1)
+
+    def rows_of_ids(self, source_ids):
+        """:meth:`row_of_id` of each of ``source_ids`` (an object array), in one lookup.
+
+        >>> import pandas as pd
+        >>> rows = _SourceRows(pd.DataFrame({"id": ["a", "b"], "file": ["a.txt", "b.txt"]}))
+        >>> import numpy as np
+        >>> rows.rows_of_ids(np.array(["b", None, "x", "a"], dtype=object)).tolist()
+        [1, -1, -1, 0]
+        """
+        import numpy as np
+        import pandas as pd
+
+        ids = pd.Index(list(self._by_id), dtype=object)
+        rows = np.array([*self._by_id.values(), -1], dtype=np.int64)  # rows[-1]: unknown
+        return rows[ids.get_indexer(pd.Index(source_ids, dtype=object))]
 
     def refs(self, refs) -> list[tuple[int, int]]:
         """``["file.txt#6", ...]`` → ``[(row, 6), ...]``."""
