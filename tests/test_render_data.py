@@ -10,6 +10,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heritage_mapper import load_geodata
 from heritage_mapper.dates import format_edtf
@@ -353,3 +355,39 @@ def test_orjson_writes_page_data_only_in_a_forked_process(monkeypatch):
         return embed_data(value), bool(used), in_forked_process()
 
     assert fork_call(in_a_fork, jobs=2).result() == (here, True, True)
+
+
+_DAYS = [None, "1883-01-01", "1954-07-20", "1955-04-25", "1955-04-25", "2025-12-31"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_DAYS), st.sampled_from(_DAYS), st.sampled_from(["b", "a", "ev-é", "c"])
+        ),
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_the_timeline_order_is_a_stable_sort_of_start_end_and_id(rows, text_ids):
+    """Unknown dates last, equal keys in file order: what sort_values(kind="stable") of
+    the three keys gives, whichever way the order is found (numpy codes for text ids
+    and datetime64 dates, pandas otherwise)."""
+    events = pd.DataFrame(
+        {
+            "id": [i if text_ids else len(i) for _, _, i in rows],
+            "date_start": pd.to_datetime([s for s, _, _ in rows]).astype("datetime64[s]"),
+            "date_end": pd.to_datetime([e for _, e, _ in rows]).astype("datetime64[s]"),
+            "n": range(len(rows)),
+        },
+        index=pd.RangeIndex(len(rows)) * 10,
+    )
+    if text_ids:
+        events["id"] = events["id"].astype("string")
+    expected = (
+        events.assign(_key=events["date_start"].fillna(events["date_end"]))
+        .sort_values(["_key", "date_end", "id"], kind="stable")
+        .drop(columns="_key")
+    )
+    pd.testing.assert_frame_equal(timeline_order(events), expected)

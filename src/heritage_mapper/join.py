@@ -159,15 +159,12 @@ def join(geodata) -> Joined:
     >>> list(joined.events["id"]), joined.region_event_ids
     (['a', 'b'], ['a'])
     """
-    import numpy as np
-
-    row = "_row"  # each event's position in geodata.events, carried through the sort
-    ordered = timeline_order(geodata.events.assign(**{row: np.arange(len(geodata.events))}))
+    rows = _timeline_rows(geodata.events)  # each event's position in geodata.events
     return Joined(
         geodata=geodata,
         links=event_site_links(geodata.events),
-        events=ordered.drop(columns=row).reset_index(drop=True),
-        event_rows=ordered[row].to_numpy(),
+        events=geodata.events.take(rows).reset_index(drop=True),
+        event_rows=rows,
     )
 
 
@@ -193,12 +190,41 @@ def event_site_links(events):
 
 def timeline_order(events):
     """Events sorted for a timeline: by start (or end when the start is unknown), then id."""
-    key = events["date_start"].fillna(events["date_end"])
-    return (
-        events.assign(_key=key)
-        .sort_values(["_key", "date_end", "id"], kind="stable")
-        .drop(columns="_key")
-    )
+    return events.take(_timeline_rows(events))
+
+
+def _timeline_rows(events):
+    """The positions of ``events`` in :func:`timeline_order` (a numpy array).
+
+    Dates unknown at both ends come last, and the sort is stable: a pandas
+    ``sort_values`` of the three keys, done here with one ``np.lexsort`` of their
+    codes when the dates are datetime64 and the ids text (three factorised keys and
+    the copies around them took 0.45 s for 500,000 events).
+    """
+    import numpy as np
+    from pandas.api.types import infer_dtype
+
+    start, end, ids = events["date_start"], events["date_end"], events["id"]
+    if not (
+        start.dtype.kind == "M"
+        and end.dtype.kind == "M"
+        and infer_dtype(ids.to_numpy(dtype=object), skipna=False) == "string"
+    ):
+        key = start.fillna(end)
+        ordered = events[["id", "date_end"]].assign(_key=key, _row=np.arange(len(events)))
+        ordered = ordered.sort_values(["_key", "date_end", "id"], kind="stable")
+        return ordered["_row"].to_numpy()
+
+    def day_codes(series):  # NaT after every date, as sort_values puts it
+        values = series.to_numpy().view(np.int64).copy()
+        values[series.isna().to_numpy()] = np.iinfo(np.int64).max
+        return values
+
+    key = day_codes(start.fillna(end))
+    by_id = np.argsort(ids.to_numpy(dtype=object), kind="stable")  # quick on sorted ids
+    id_rank = np.empty(len(by_id), dtype=np.int64)
+    id_rank[by_id] = np.arange(len(by_id))  # equal ids keep their order, as in a stable sort
+    return np.lexsort((id_rank, day_codes(end), key))
 
 
 def ensure_joined(data) -> Joined:
