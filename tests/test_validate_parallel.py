@@ -417,3 +417,29 @@ def test_a_row_the_site_check_refuses_refuses_the_load_as_in_one_process(
     assert seen == [True]  # tried beside the check with two jobs, never after it
     assert code in {p.code for p in reports[1].problems if p.severity == "error"}
     assert reports[1].to_json() == reports[0].to_json()
+
+
+def _fails():
+    raise ValueError("broken in the forked process")
+
+
+@pytest.mark.parametrize("in_memory_file", [True, False])
+def test_an_answer_comes_back_whole_through_a_file_or_the_pipe(monkeypatch, in_memory_file):
+    """The answer is pickled into a file in memory where the system has one (read back
+    at once), else sent through the pipe: the same value, or exception, either way."""
+    from heritage_mapper import parallel
+
+    if not in_memory_file:
+        monkeypatch.setattr(parallel, "_answer_file", lambda: None)
+    big = bytes(range(256)) * (200 * 1024)  # 50 MB: far more than a pipe holds
+    task = fork_call(lambda: (big, {"é": [1, None]}), jobs=2)
+    fd = task._file
+    assert (fd is not None) == (in_memory_file and hasattr(os, "memfd_create"))
+    assert task.result() == (big, {"é": [1, None]})
+    if fd is not None:
+        with pytest.raises(OSError):
+            os.fstat(fd)  # closed with the answer read
+    with pytest.raises(ValueError, match="broken in the forked process"):
+        fork_call(_fails, jobs=2).result()
+    with pytest.raises(ProcessDied, match="SIGKILL"):
+        fork_call(_killed, jobs=2).result()

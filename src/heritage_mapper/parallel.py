@@ -126,7 +126,7 @@ class Forked:
     it stops the process."""
 
     def __init__(self, func: Callable[[], object], fork: bool):
-        self._func, self._process, self._answers = func, None, None
+        self._func, self._process, self._answers, self._file = func, None, None, None
         if fork:
             import multiprocessing
 
@@ -135,8 +135,9 @@ class Forked:
         if fork:
             context = multiprocessing.get_context("fork")
             self._answers, answer = context.Pipe(duplex=False)
+            self._file = _answer_file()
             self._process = context.Process(
-                target=_answer, args=(func, answer, os.getpid()), daemon=True
+                target=_answer, args=(func, answer, os.getpid(), self._file), daemon=True
             )
             self._process.start()
             answer.close()  # this end is the forked process's: EOF here when it dies
@@ -157,9 +158,10 @@ class Forked:
             return func()
         try:
             try:
-                failed, value = self._answers.recv()
+                sent = self._answers.recv()
             except EOFError:
-                failed, value = True, _died(self._process)
+                sent = True, _died(self._process)
+            failed, value = _read_answer(self._file) if sent is None else sent
         finally:
             self.close()
         if failed:
@@ -175,6 +177,9 @@ class Forked:
             self._answers.close()
             self._process.close()
             self._process = None
+        if self._file is not None:
+            os.close(self._file)
+            self._file = None
         self._func = None
 
     def __enter__(self) -> Forked:
@@ -217,8 +222,35 @@ def _died(process) -> Exception:
     )
 
 
-def _answer(func: Callable[[], object], answer, parent: int) -> None:
-    """In a forked process: send ``(False, func())`` or ``(True, the exception)``.
+def _answer_file() -> int | None:
+    """A file in memory for a forked process's answer (Linux ``memfd_create``), or
+    None where there is none: the answer then goes through the pipe.
+
+    Through a pipe, the answer waits, pickled whole, until this process reads it, 64 KB
+    at a time: the events file's columns at 100,000 sites (about 300 MB) took this
+    process 0.74 s to take. Written to the file, they are pickled as soon as they are
+    made, while this process works on, and read back at once (0.2 s).
+    """
+    if not hasattr(os, "memfd_create"):
+        return None
+    try:
+        return os.memfd_create("heritage-mapper-answer", os.MFD_CLOEXEC)
+    except OSError:
+        return None
+
+
+def _read_answer(fd: int) -> tuple[bool, object]:
+    import pickle
+
+    with open(fd, "rb", closefd=False) as answer:
+        answer.seek(0)
+        return pickle.load(answer)
+
+
+def _answer(func: Callable[[], object], answer, parent: int, file: int | None = None) -> None:
+    """In a forked process: send ``(False, func())`` or ``(True, the exception)``,
+    pickled into ``file`` (then a word through the pipe says it is there), or through
+    the pipe when there is no file.
 
     Ctrl-C reaches the whole process group, and SIGTERM or SIGHUP may: this process
     leaves them to the run's process, which stops it (or, gone, takes it with it), so
@@ -235,6 +267,12 @@ def _answer(func: Callable[[], object], answer, parent: int) -> None:
             reply = (False, func())
         except Exception as exc:
             reply = (True, _sendable(exc))
+        if file is not None:
+            import pickle
+
+            with open(file, "wb", closefd=False) as out:
+                pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)
+            reply = None  # "read the file"
         answer.send(reply)
         answer.close()
     except BaseException:  # the pipe closed under it (the run stopped it): say nothing
