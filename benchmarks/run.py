@@ -164,6 +164,13 @@ FIGURES = (
     ),
     ("load_join_s", "load and join", "s", None, None),
     ("map_build_s", "map build (validate + join + render)", "s", "explore_s", ("ratio_max", 0.5)),
+    (  # the same work as the command a curator runs: no data of the benchmark's around it
+        "build_child_s",
+        "map build as the command (build --no-exports), its own process",
+        "s",
+        "explore_s",
+        None,
+    ),
     *(
         (f"export_{fmt}_s", f"export {label} vs GDAL", "s", f"gdal_{fmt}_s")
         + (("ratio_max", EXPORT_RATIO_MAX),)
