@@ -3,7 +3,7 @@
 A single map page embeds every site (:mod:`heritage_mapper.render`); past
 :data:`TILES_THRESHOLD` sites it is too big to be reasonable (measured with
 ``benchmarks/run.py``: 100,000 sites make a 41.3 MB ``index.html`` that Chromium needs
-7.5 s to show; 10,000 sites, 4.6 MB and 1.2 s; 200,000 sites, 81.7 MB and 59 s on a
+6.9 s to show; 10,000 sites, 4.6 MB and 1.1 s; 200,000 sites, 81.7 MB and 59 s on a
 busy machine, ``benchmarks/tiles_scale.py --single-page``). For such folders
 :func:`build_tiles` writes, into one output folder:
 
