@@ -391,3 +391,24 @@ def test_the_timeline_order_is_a_stable_sort_of_start_end_and_id(rows, text_ids)
         .drop(columns="_key")
     )
     pd.testing.assert_frame_equal(timeline_order(events), expected)
+
+
+def test_a_list_in_itself_is_left_to_json_dumps():
+    looped: list = [1]
+    looped.append(looped)
+    assert _plain_json(looped) is None
+    with pytest.raises(ValueError, match="Circular"):
+        embed_data({"a": looped}, orjson=True)
+
+
+def test_the_timeline_order_of_dates_with_a_time_zone_is_pandas_own():
+    events = pd.DataFrame(
+        {
+            "id": pd.array(["b", "a", "c"], dtype="string"),
+            "date_start": pd.to_datetime(["1955-04-25", "1955-04-25", None]).tz_localize("UTC"),
+            "date_end": pd.to_datetime(["1955-04-25", "1955-04-25", "1883-01-01"]).tz_localize(
+                "UTC"
+            ),
+        }
+    )
+    assert list(timeline_order(events)["id"]) == ["c", "a", "b"]

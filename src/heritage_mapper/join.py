@@ -206,8 +206,8 @@ def _timeline_rows(events):
 
     start, end, ids = events["date_start"], events["date_end"], events["id"]
     if not (
-        start.dtype.kind == "M"
-        and end.dtype.kind == "M"
+        _naive_datetimes(start)
+        and _naive_datetimes(end)
         and infer_dtype(ids.to_numpy(dtype=object), skipna=False) == "string"
     ):
         key = start.fillna(end)
@@ -215,16 +215,22 @@ def _timeline_rows(events):
         ordered = ordered.sort_values(["_key", "date_end", "id"], kind="stable")
         return ordered["_row"].to_numpy()
 
-    def day_codes(series):  # NaT after every date, as sort_values puts it
-        values = series.to_numpy().view(np.int64).copy()
-        values[series.isna().to_numpy()] = np.iinfo(np.int64).max
-        return values
+    def instants(series):  # (unknown?, instant): NaT after every date, as sort_values puts it
+        return series.isna().to_numpy(), series.to_numpy().view(np.int64)
 
-    key = day_codes(start.fillna(end))
+    key_unknown, key = instants(start.fillna(end))
+    end_unknown, end_at = instants(end)
     by_id = np.argsort(ids.to_numpy(dtype=object), kind="stable")  # quick on sorted ids
     id_rank = np.empty(len(by_id), dtype=np.int64)
     id_rank[by_id] = np.arange(len(by_id))  # equal ids keep their order, as in a stable sort
-    return np.lexsort((id_rank, day_codes(end), key))
+    return np.lexsort((id_rank, end_at, end_unknown, key, key_unknown))
+
+
+def _naive_datetimes(series) -> bool:
+    """Whether ``series`` holds numpy datetimes (no time zone: those are objects)."""
+    import numpy as np
+
+    return isinstance(series.dtype, np.dtype) and series.dtype.kind == "M"
 
 
 def ensure_joined(data) -> Joined:

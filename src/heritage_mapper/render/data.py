@@ -99,6 +99,7 @@ COMPRESS_MIN_BYTES = 1 << 20
 GZIP_LEVEL = 4  # at 216 MB of JSON: 3.5 s for 38.6 MB of base64 (level 6: 9.1 s, 34.4 MB)
 GZIP_WBITS = 31  # zlib with a gzip header and trailer (header time 0, no file name)
 JSON_CHUNK_ITEMS = 1 << 16  # items of a page column written at once (_json_pieces)
+PLAIN_JSON_DEPTH = 8  # lists in lists _plain_json looks into (a page column has 2)
 #: What :func:`_plain_json` hands to orjson (``bool`` and ``NoneType`` spelled out: a
 #: subclass of ``int`` or ``str`` is not one of these, and goes to json.dumps).
 _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
@@ -151,7 +152,7 @@ def embed_data(
     copy of each non-ASCII text it writes in that text's object, kept as long as the
     text lives (about 150 MB more at 100,000 sites), so by default (None) only in a
     forked process (:func:`~heritage_mapper.parallel.in_forked_process`), which ends
-    with its page.
+    with the pages.
 
     Examples
     --------
@@ -243,8 +244,12 @@ def _plain_json(value) -> bytes | None:
         return None
     kinds = set(map(type, value))
     level = value
-    while list in kinds:  # the items of nested lists (a site's events, its references)
-        kinds.discard(list)
+    for depth in range(PLAIN_JSON_DEPTH + 1):
+        if list not in kinds:
+            break
+        if depth == PLAIN_JSON_DEPTH:  # deeper than a page column (or a list in itself)
+            return None
+        kinds.discard(list)  # the items of nested lists (a site's events, its references)
         level = list(chain.from_iterable(v for v in level if type(v) is list))
         kinds |= set(map(type, level))
     if not kinds <= _PLAIN_TYPES:
