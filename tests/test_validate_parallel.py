@@ -443,3 +443,49 @@ def test_an_answer_comes_back_whole_through_a_file_or_the_pipe(monkeypatch, in_m
         fork_call(_fails, jobs=2).result()
     with pytest.raises(ProcessDied, match="SIGKILL"):
         fork_call(_killed, jobs=2).result()
+
+
+def _answer_files() -> int:
+    """How many answer files (memfds) this process has open."""
+    return sum(
+        "heritage-mapper-answer" in os.readlink(f"/proc/self/fd/{fd}")
+        for fd in os.listdir("/proc/self/fd")
+        if os.path.exists(f"/proc/self/fd/{fd}")
+    )
+
+
+needs_memfd = pytest.mark.skipif(
+    not (hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd")), reason="needs memfd"
+)
+
+
+@needs_memfd
+def test_a_process_that_cannot_start_leaves_no_answer_file(monkeypatch):
+    import multiprocessing.process
+
+    def refused(self):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    before = _answer_files()
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    with pytest.raises(OSError, match="temporarily unavailable"):
+        fork_call(lambda: 1, jobs=2)
+    assert _answer_files() == before
+
+
+@needs_memfd
+def test_a_process_forked_meanwhile_keeps_only_its_own_answer_file():
+    """A second forked process closes its copy of the first one's answer file, which
+    would otherwise keep that answer's memory until the second one ends."""
+    with fork_call(partial(time.sleep, 0.5), jobs=2) as first:
+        assert fork_call(_answer_files, jobs=2).result() == 1  # its own
+        first.result()
+
+
+def test_a_site_check_process_that_dies_is_a_clear_error(small, always_apart, monkeypatch):
+    from heritage_mapper.frames import load_geodata
+    from heritage_mapper.validate import events as validate_events
+
+    monkeypatch.setattr(validate_events, "_site_suspects", lambda *args: _killed())
+    with pytest.raises(ProcessDied, match="SIGKILL.*--jobs 1"):
+        load_geodata(small, sources_dir=SOURCES, jobs=2)

@@ -141,8 +141,6 @@ def load_geodata(
         # citations (0.8 s at 100,000 sites); a row that check will refuse (a source
         # file not in the registry) may fail here first: then it is made after
         # validation, as it was, or never, when validation finds an error
-        if not with_events:
-            return
         try:
             with pd.option_context("mode.string_storage", "python"):
                 made["events"] = _events_frame(parsed)
@@ -160,7 +158,7 @@ def load_geodata(
             sources_dir=sources_dir,
             jobs=jobs,
             while_reading_events=layer_frames,
-            while_checking_events=events_frame,
+            while_checking_events=events_frame if with_events else None,
         )
         if report.has_errors(strict=strict):
             del parsed

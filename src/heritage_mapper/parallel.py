@@ -33,6 +33,10 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 POLL_SECONDS = 0.2
 _TASK: tuple | None = None  # (func, items, counts) for the forked processes
 _FORKED = False  # set in a process fork_map or fork_call started (in_forked_process)
+#: The answer files (_answer_file) of this process's forked processes not yet answered:
+#: a process forked meanwhile closes its copies (_forked_start), or it would keep their
+#: memory (hundreds of MB once written) until it ends.
+_OPEN_ANSWER_FILES: set[int] = set()
 
 
 def default_jobs() -> int:
@@ -136,10 +140,16 @@ class Forked:
             context = multiprocessing.get_context("fork")
             self._answers, answer = context.Pipe(duplex=False)
             self._file = _answer_file()
-            self._process = context.Process(
-                target=_answer, args=(func, answer, os.getpid(), self._file), daemon=True
-            )
-            self._process.start()
+            try:
+                self._process = context.Process(
+                    target=_answer, args=(func, answer, os.getpid(), self._file), daemon=True
+                )
+                self._process.start()
+            except BaseException:  # no process (fork refused): nothing will answer
+                self._process = None
+                self.close()
+                answer.close()
+                raise
             answer.close()  # this end is the forked process's: EOF here when it dies
 
     @property
@@ -174,10 +184,13 @@ class Forked:
             if self._process.is_alive():
                 self._process.kill()  # before the pipe closes: no write into a closed pipe
             self._process.join()
-            self._answers.close()
             self._process.close()
             self._process = None
+        if self._answers is not None:
+            self._answers.close()
+            self._answers = None
         if self._file is not None:
+            _OPEN_ANSWER_FILES.discard(self._file)
             os.close(self._file)
             self._file = None
         self._func = None
@@ -234,9 +247,11 @@ def _answer_file() -> int | None:
     if not hasattr(os, "memfd_create"):
         return None
     try:
-        return os.memfd_create("heritage-mapper-answer", os.MFD_CLOEXEC)
+        fd = os.memfd_create("heritage-mapper-answer", os.MFD_CLOEXEC)
     except OSError:
         return None
+    _OPEN_ANSWER_FILES.add(fd)
+    return fd
 
 
 def _read_answer(fd: int) -> tuple[bool, object]:
@@ -261,7 +276,7 @@ def _answer(func: Callable[[], object], answer, parent: int, file: int | None = 
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
-    _forked_start(parent)
+    _forked_start(parent, keep=file)
     try:
         try:
             reply = (False, func())
@@ -281,7 +296,8 @@ def _answer(func: Callable[[], object], answer, parent: int, file: int | None = 
 
 def in_forked_process() -> bool:
     """Whether this is a process :func:`fork_map` or :func:`fork_call` started: one
-    that ends with its task, so memory it keeps until then costs nothing after.
+    that ends with the run's parallel step (its task, or its share of a map's tasks),
+    so memory it keeps until then costs nothing after.
 
     >>> in_forked_process()
     False
@@ -289,14 +305,19 @@ def in_forked_process() -> bool:
     return _FORKED
 
 
-def _forked_start(parent: int) -> None:
-    """A forked process's first step: let go of the locks, and die with the run."""
+def _forked_start(parent: int, keep: int | None = None) -> None:
+    """A forked process's first step: let go of the locks and of the answer files of
+    other forked processes (``keep``: its own), and die with the run."""
     import ctypes
 
     from heritage_mapper.atomic import release_inherited_locks
 
     global _FORKED
     _FORKED = True
+    for fd in _OPEN_ANSWER_FILES - {keep}:  # others' answers, not this process's
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _OPEN_ANSWER_FILES.clear()
     release_inherited_locks()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
