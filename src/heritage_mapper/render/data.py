@@ -645,11 +645,9 @@ class _SourceRows:
         self._by_id = {str(v): i for i, v in enumerate(frame["id"])} if len(frame) else {}
         self._by_file = {str(v): i for i, v in enumerate(frame["file"])} if len(frame) else {}
 
-    def row_of_id(self, source_id: str | None) -> int:
-        return self._by_id.get(source_id, -1)
-
     def rows_of_ids(self, source_ids):
-        """:meth:`row_of_id` of each of ``source_ids`` (an object array), in one lookup.
+        """The registry row of each of ``source_ids`` (an object array; -1 for an
+        unknown or missing id), in one lookup.
 
         >>> import pandas as pd
         >>> rows = _SourceRows(pd.DataFrame({"id": ["a", "b"], "file": ["a.txt", "b.txt"]}))
