@@ -153,7 +153,7 @@ def iter_pages(joined, *, jobs: int = 1, advance=None):
     joined = ensure_joined(joined)
     names = page_names(joined.geodata)
     if jobs > 1:
-        sizes = _page_sizes(joined.geodata)  # the largest pages first: no core waits long
+        sizes = _page_sizes(joined.geodata, names)  # the largest first: no core waits long
         order = sorted(range(len(names)), key=lambda i: -sizes[i])
         tasks = list(_page_tasks(joined, jobs))
         html = fork_map(_render, tasks, jobs, order=order, advance=advance)
@@ -165,14 +165,13 @@ def iter_pages(joined, *, jobs: int = 1, advance=None):
             advance()
 
 
-def _page_sizes(geodata) -> list[int]:
-    """How many sites each page of :func:`page_names` shows (all of them on the index,
-    story and tour pages), for ordering the work."""
+def _page_sizes(geodata, names: list[str]) -> list[int]:
+    """How many sites each page of ``names`` (:func:`page_names`) shows: a layer's page
+    its layer's, every other page (the index, story and tour pages) all of them."""
     counts = geodata.sites["layer"].value_counts().to_dict()
+    layer_pages = {spec.id + PAGE_SUFFIX: spec.id for spec in geodata.project.layers}
     total = len(geodata.sites)
-    layer_ids = [spec.id for spec in geodata.project.layers]
-    stories = story_pages(geodata)
-    return [total] + [counts.get(layer_id, 0) for layer_id in layer_ids] + [total] * len(stories)
+    return [counts.get(layer_pages[name], 0) if name in layer_pages else total for name in names]
 
 
 def _render(task) -> str:
