@@ -340,17 +340,18 @@ class Catalogue:
                 events, self.project, self.languages, later=True, dates=dates
             )
             self.event_sources = source_rows.rows_of_ids(_text_array(events["source_id"]))
+            # what needs no label, also before the other process answers
+            self.site_events = joined.site_event_positions
+            self.present = _present_year(self.sites, self.events)
+            self.site_dateless = _fill_present(self.sites, self.present)
+            self.event_dateless = _fill_present(self.events, self.present)
+            region_ids = joined.region_event_ids
+            self.region = event_index.get_indexer(pd.Index(region_ids, dtype=object))
             period_table, date_table, search = marshal.loads(apart.result())
         # the places left for them (a dict keeps a key's place when its value changes)
         self.sites["period"] = _date_labels(periods, self.languages, table=period_table)
         self.sites["search"] = _objects(search)
         self.events["date"] = _date_labels(dates, self.languages, table=date_table)
-        self.site_events = joined.site_event_positions
-        self.present = _present_year(self.sites, self.events)
-        self.site_dateless = _fill_present(self.sites, self.present)
-        self.event_dateless = _fill_present(self.events, self.present)
-        region_ids = joined.region_event_ids
-        self.region = event_index.get_indexer(pd.Index(region_ids, dtype=object))
 
     def page(self, layer_ids) -> dict:
         """The records of the page showing ``layer_ids`` (see :func:`page_records`)."""
