@@ -27,6 +27,7 @@ def build(
     progress=None,
     formats=DEFAULT_EXPORT_FORMATS,
     jobs: int | None = None,
+    max_memory: int | None = None,
 ) -> list[Path]:
     """Validate ``geodata_dir``, write its interactive maps and its default exports.
 
@@ -55,6 +56,11 @@ def build(
     jobs
         How many formats are written at once (forked processes); ``None``: one per CPU
         this process may use (:func:`heritage_mapper.parallel.default_jobs`).
+    max_memory
+        The bytes the build's processes may use together: a forked process starts only
+        where it fits (:func:`heritage_mapper.parallel.jobs_within_memory`), else the
+        work is done in this one; ``None``: what the machine has available. The files
+        are the same either way.
 
     Returns
     -------
@@ -94,35 +100,36 @@ def build(
         from heritage_mapper.export import select_formats
 
         chosen, _ = select_formats(list(formats))  # an unknown format fails before reading
-    from heritage_mapper.parallel import default_jobs
+    from heritage_mapper.parallel import default_jobs, memory_limit
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
     progress = progress if progress is not None else Progress(quiet=True)
-    with progress.step("Validating and loading geodata", unit="sites and events read"):
-        geodata = load_geodata(
-            geodata_dir, strict=strict, max_bytes=max_bytes, sources_dir=sources_dir, jobs=jobs
-        )
-    advise_tiles(len(geodata.sites), progress)  # past one page: heritage-mapper tiles
-    with progress.step("Joining events to sites"):
-        joined = join(geodata)
-    for folder in (maps_dir, exports_dir):  # both, before the maps are replaced
-        if folder is not None:
-            ensure_writable_dir(folder)
-    with progress.step("Rendering the map pages", total=len(page_names(geodata))) as advance:
-        written = build_maps(joined, maps_dir, advance=advance, jobs=jobs)
-    if exports_dir is not None:
-        from heritage_mapper.export import export_layers
-
-        with progress.step(
-            "Writing the exports (formats done)", total=len(chosen), unit="features written"
-        ) as advance:
-            written += export_layers(
-                joined,
-                exports_dir,
-                formats=list(formats),
-                overwrite=True,
-                replace_previous=True,
-                jobs=jobs,
-                advance=advance,
+    with memory_limit(max_memory):
+        with progress.step("Validating and loading geodata", unit="sites and events read"):
+            geodata = load_geodata(
+                geodata_dir, strict=strict, max_bytes=max_bytes, sources_dir=sources_dir, jobs=jobs
             )
-    return written
+        advise_tiles(len(geodata.sites), progress)  # past one page: heritage-mapper tiles
+        with progress.step("Joining events to sites"):
+            joined = join(geodata)
+        for folder in (maps_dir, exports_dir):  # both, before the maps are replaced
+            if folder is not None:
+                ensure_writable_dir(folder)
+        with progress.step("Rendering the map pages", total=len(page_names(geodata))) as advance:
+            written = build_maps(joined, maps_dir, advance=advance, jobs=jobs)
+        if exports_dir is not None:
+            from heritage_mapper.export import export_layers
+
+            with progress.step(
+                "Writing the exports (formats done)", total=len(chosen), unit="features written"
+            ) as advance:
+                written += export_layers(
+                    joined,
+                    exports_dir,
+                    formats=list(formats),
+                    overwrite=True,
+                    replace_previous=True,
+                    jobs=jobs,
+                    advance=advance,
+                )
+        return written

@@ -118,6 +118,33 @@ def jobs_option(what: str):
     )
 
 
+class SizeType(click.ParamType):
+    """A number of bytes written ``2G``, ``1500M`` or ``4096``
+    (:func:`heritage_mapper.parallel.parse_size`)."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        from heritage_mapper.parallel import parse_size
+
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+max_memory_option = click.option(
+    "--max-memory",
+    type=SizeType(),
+    default=None,
+    metavar="SIZE",
+    help="The memory the build's processes may use together, e.g. 2G or 1500M: a "
+    "process for pages or formats starts only where it fits, else the work is done one "
+    "step after another (the same files; slower). Default: what the machine has free.",
+)
+
 #: What --jobs does where a command validates a folder (and nothing else forks).
 VALIDATION_JOBS = (
     "with two or more, a large events file is read beside the layers. The report is the same."
@@ -432,13 +459,24 @@ def _format_names(values) -> list[str]:
 @jobs_option(
     "export formats and pages written at once, a large events file read beside the layers."
 )
+@max_memory_option
 @strict_option
 @max_bytes_option
 @sources_dir_option
 @quiet_option
 @handle_errors
 def build_command(
-    geodata, out, exports, no_exports, export_formats, jobs, strict, max_bytes, sources_dir, quiet
+    geodata,
+    out,
+    exports,
+    no_exports,
+    export_formats,
+    jobs,
+    max_memory,
+    strict,
+    max_bytes,
+    sources_dir,
+    quiet,
 ):
     """Validate, join events to sites, and write the interactive maps and exports.
 
@@ -467,6 +505,7 @@ def build_command(
             progress=progress,
             formats=_format_names(export_formats) or ("all",),
             jobs=jobs,
+            max_memory=max_memory,
         )
     for path in written:
         if not quiet:

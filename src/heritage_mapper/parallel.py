@@ -26,7 +26,15 @@ import os
 import signal
 from collections.abc import Callable, Sequence
 
-__all__ = ["Forked", "default_jobs", "fork_call", "fork_map"]
+__all__ = [
+    "Forked",
+    "default_jobs",
+    "fork_call",
+    "fork_map",
+    "jobs_within_memory",
+    "memory_limit",
+    "parse_size",
+]
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 #: How often the counts of rows done in the forked processes are read, in seconds.
@@ -37,6 +45,14 @@ _FORKED = False  # set in a process fork_map or fork_call started (in_forked_pro
 #: a process forked meanwhile closes its copies (_forked_start), or it would keep their
 #: memory (hundreds of MB once written) until it ends.
 _OPEN_ANSWER_FILES: set[int] = set()
+#: The memory the run's processes may use together, in bytes (:func:`memory_limit`);
+#: None: what the machine has available when a process would start.
+_MEMORY_LIMIT: int | None = None
+#: Of what the machine has available, the share forked processes may be counted on.
+AVAILABLE_SHARE = 0.8
+#: Each :class:`Forked` process still running: the memory it is counted at.
+_LIVE_FORKED: dict[int, int] = {}
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 
 
 def default_jobs() -> int:
@@ -45,6 +61,85 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def parse_size(text: str) -> int:
+    """Bytes in ``text``: a whole number with an optional unit K, M, G or T (powers of
+    1024; ``KB``, ``KiB`` and lower case are the same). ValueError otherwise.
+
+    >>> parse_size("2G"), parse_size("1500m"), parse_size("512 KiB"), parse_size("4096")
+    (2147483648, 1572864000, 524288, 4096)
+    """
+    import re
+
+    match = re.fullmatch(r"\s*(\d+)\s*([KMGT]?)(?:I?B)?\s*", text.upper())
+    if match is None or int(match[1]) == 0:
+        raise ValueError(f"{text!r} is not a size such as 2G, 1500M or 4096 (bytes)")
+    return int(match[1]) * _SIZE_UNITS[match[2]]
+
+
+@contextlib.contextmanager
+def memory_limit(limit: int | None):
+    """Within the block, forked processes start only while the run's processes fit in
+    ``limit`` bytes together (:func:`jobs_within_memory`); None: in what the machine has
+    available. The work is the same either way, in fewer processes, and so is every
+    file written."""
+    global _MEMORY_LIMIT
+    saved, _MEMORY_LIMIT = _MEMORY_LIMIT, limit
+    try:
+        yield
+    finally:
+        _MEMORY_LIMIT = saved
+
+
+def jobs_within_memory(jobs: int) -> int:
+    """How many of ``jobs`` forked processes may start now, beside this one, within the
+    memory limit (:func:`memory_limit`): 0 when not even one fits.
+
+    Each is counted at this process's resident size. A forked process shares this
+    one's memory until it writes to it, but Python writes a reference count into
+    every object it reads, so one that reads the loaded folder comes to copy most of
+    it: at 100,000 sites the index page's process copied 1,194 MB of this process's
+    1,237 MB, the Shapefile writer's 1,133 MB. Processes of :func:`fork_call` still
+    running count as they were counted when they started. Without a limit the room is
+    :data:`AVAILABLE_SHARE` of the memory the machine has available (Linux
+    ``MemAvailable``); where neither size can be read, every job may start.
+    """
+    if jobs < 1:
+        return 0
+    size = _resident_bytes()
+    if size is None:
+        return jobs
+    if _MEMORY_LIMIT is not None:
+        room = _MEMORY_LIMIT - size
+    else:
+        available = _available_bytes()
+        if available is None:
+            return jobs
+        room = int(available * AVAILABLE_SHARE)
+    room -= sum(_LIVE_FORKED.values())
+    return max(0, min(jobs, room // max(size, 1)))
+
+
+def _resident_bytes() -> int | None:
+    """This process's resident memory (Linux ``/proc/self/statm``), or None."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _available_bytes() -> int | None:
+    """The memory the machine can give without swapping (``MemAvailable``), or None."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def can_fork() -> bool:
@@ -65,9 +160,13 @@ def fork_map(
 
     ``order`` is the order to start them in (longest first keeps the cores busy);
     ``advance()`` is called as each one ends. An exception in a task is raised here
-    (the first in item order) once the running tasks have ended.
+    (the first in item order) once the running tasks have ended. Fewer processes
+    start where the memory limit leaves room for fewer (:func:`jobs_within_memory`);
+    room for one alone runs the tasks here, one by one, which takes less memory.
     """
     advance = advance or (lambda amount=1: None)
+    if jobs > 1 and len(items) > 1 and can_fork():
+        jobs = jobs_within_memory(min(jobs, len(items)))  # one alone: better done here
     if jobs <= 1 or len(items) < 2 or not can_fork():
         results = []
         for item in items:
@@ -134,8 +233,9 @@ class Forked:
         if fork:
             import multiprocessing
 
-            # a daemonic process (a multiprocessing.Pool worker) may start none
-            fork = not multiprocessing.current_process().daemon
+            # a daemonic process (a multiprocessing.Pool worker) may start none, nor
+            # one the memory limit leaves no room for: func() then runs here
+            fork = not multiprocessing.current_process().daemon and jobs_within_memory(1) == 1
         if fork:
             context = multiprocessing.get_context("fork")
             self._answers, answer = context.Pipe(duplex=False)
@@ -145,6 +245,7 @@ class Forked:
                     target=_answer, args=(func, answer, os.getpid(), self._file), daemon=True
                 )
                 self._process.start()
+                _LIVE_FORKED[self._process.pid] = _resident_bytes() or 0  # its count
             except BaseException:  # no process (fork refused): nothing will answer
                 self._process = None
                 self.close()
@@ -184,6 +285,7 @@ class Forked:
             if self._process.is_alive():
                 self._process.kill()  # before the pipe closes: no write into a closed pipe
             self._process.join()
+            _LIVE_FORKED.pop(self._process.pid, None)
             self._process.close()
             self._process = None
         if self._answers is not None:
@@ -207,9 +309,11 @@ def fork_call(func: Callable[[], object], jobs: int = 1) -> Forked:
     ``.result()`` of what is returned waits for its value (its exception is raised
     there).
 
-    With ``jobs`` 1, or where ``fork`` is missing, nothing starts: ``.result()`` runs
-    ``func()`` here. The value comes back pickled, so it should be cheap to pickle; the
-    forked process lets go of the locks and dies with the run, as :func:`fork_map`'s.
+    With ``jobs`` 1, where ``fork`` is missing, or where the memory limit leaves no
+    room for another process (:func:`jobs_within_memory`), nothing starts:
+    ``.result()`` runs ``func()`` here. The value comes back pickled, so it should be
+    cheap to pickle; the forked process lets go of the locks and dies with the run, as
+    :func:`fork_map`'s.
 
     Examples
     --------
@@ -231,7 +335,8 @@ def _died(process) -> Exception:
     memory = ", perhaps for want of memory" if code == -signal.SIGKILL else ""
     return ProcessDied(
         f"a forked process of this run died before it answered ({how}){memory}; run "
-        "again with --jobs 1 to keep everything in one process"
+        "again with --jobs 1 to keep everything in one process (build: or with a "
+        "--max-memory below what the machine has free)"
     )
 
 
@@ -318,6 +423,7 @@ def _forked_start(parent: int, keep: int | None = None) -> None:
         with contextlib.suppress(OSError):
             os.close(fd)
     _OPEN_ANSWER_FILES.clear()
+    _LIVE_FORKED.clear()  # the run's processes, counted by the run's process
     release_inherited_locks()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
