@@ -167,7 +167,9 @@ def fork_map(
     advance = advance or (lambda amount=1: None)
     if jobs > 1 and len(items) > 1 and can_fork():
         jobs = jobs_within_memory(min(jobs, len(items)))  # one alone: better done here
-    if jobs <= 1 or len(items) < 2 or not can_fork():
+    else:
+        jobs = 1
+    if jobs <= 1:
         results = []
         for item in items:
             results.append(func(item))
