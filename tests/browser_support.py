@@ -62,12 +62,15 @@ def browser():
 
 @pytest.fixture
 def open_page(browser):
-    """``open_page(path, viewport=DESKTOP)`` → :class:`OpenedPage`, network blocked."""
+    """``open_page(path, viewport=DESKTOP, init_script=None)`` → :class:`OpenedPage`,
+    network blocked; ``init_script`` (JavaScript) runs before the page's own scripts."""
     contexts = []
 
-    def opener(path: Path, viewport: dict = DESKTOP) -> OpenedPage:
+    def opener(path: Path, viewport: dict = DESKTOP, init_script: str | None = None) -> OpenedPage:
         context = browser.new_context(viewport=viewport)
         contexts.append(context)
+        if init_script is not None:
+            context.add_init_script(init_script)
         page = context.new_page()
         opened = OpenedPage(page)
         page.route("**/*", lambda route: _file_only(route, opened))

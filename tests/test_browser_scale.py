@@ -124,6 +124,23 @@ def test_compressed_page_searches_opens_a_popup_and_its_region_timeline(compress
     assert page.locator("#hm-region-events > *").count() > 0
     assert opened.errors == []
     assert opened.aborted == []  # the basemap is in the page: no request at all
+    # this Chromium decoded the base64 itself (data.js falls back to atob without it)
+    assert page.evaluate("typeof Uint8Array.fromBase64") == "function"
+
+
+def test_compressed_page_decodes_in_a_browser_without_uint8array_from_base64(
+    compressed_maps, open_page
+):
+    """Browsers older than Uint8Array.fromBase64 (Chromium 140, Firefox 133, Safari
+    18.2) decode the page data with atob, a chunk at a time."""
+    opened = open_page(compressed_maps / INDEX_PAGE, init_script="delete Uint8Array.fromBase64;")
+    page = opened.page
+    assert page.evaluate("typeof Uint8Array.fromBase64") == "undefined"
+    expect(page.locator(".hm-site-button")).to_have_count(len(load_geodata(GEODATA).sites))
+    page.locator("#hm-search").fill("tuan chau")
+    page.locator("#hm-search").press("Enter")
+    expect(page.locator(".leaflet-popup-content h2")).to_contain_text("Tuần Châu")
+    assert opened.errors == []
 
 
 #: Sites a few metres apart, inside the lattice of generated sites: a cluster that

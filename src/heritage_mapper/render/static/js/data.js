@@ -3,8 +3,12 @@
 
 const BASE64_CHUNK = 1 << 20; // characters of base64 decoded at a time (a multiple of 4)
 
-/* Bytes of a base64 text, decoded by atob a chunk at a time (no giant binary string). */
+/* Bytes of a base64 text: the browser's own decoder where it has one
+ * (Uint8Array.fromBase64, which skips whitespace), else atob a chunk at a time (no
+ * giant binary string). At 10,000 sites, with the CPU throttled 4x, the first takes
+ * 20 ms for what the second does in 80-100 ms. */
 function base64Bytes(text) {
+  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
   const clean = text.replace(/\s+/g, "");
   const padding = clean.endsWith("==") ? 2 : clean.endsWith("=") ? 1 : 0;
   const bytes = new Uint8Array((clean.length / 4) * 3 - padding);
