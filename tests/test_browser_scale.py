@@ -86,12 +86,84 @@ def test_clustered_page_searches_and_opens_a_popup(many_sites, open_page):
 
 @pytest.fixture(scope="module")
 def compressed_maps(tmp_path_factory):
-    """The real maps with every page's data embedded compressed, as large pages are."""
+    """The real maps with every page's data embedded compressed, as large pages are,
+    their events' texts apart in chunks of 3 events."""
     out = tmp_path_factory.mktemp("compressed")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(heritage_mapper.render.data, "COMPRESS_MIN_BYTES", 0)
+        patch.setattr(heritage_mapper.render.data, "EVENT_TEXT_CHUNK", TEXT_CHUNK)
         build_maps(load_geodata(GEODATA), out)
     return out
+
+
+TEXT_CHUNK = 3
+#: The title and summary of each event shown in ``root``, and how many wait for theirs.
+SHOWN_TEXTS = """(root) => ({
+  texts: [...document.querySelectorAll(root + " .hm-event")].map((item) => [
+    item.querySelector(".hm-event-title").textContent,
+    item.querySelector(".hm-event-summary").textContent,
+  ]),
+  busy: document.querySelectorAll(root + " [aria-busy]").length,
+})"""
+
+
+def shown_texts(page, root: str) -> list[list[str]]:
+    """The texts of the events shown in ``root``, once every chunk they need is read."""
+    expect(page.locator(root + " .hm-event").first).to_be_visible()
+    expect(page.locator(root + " [aria-busy]")).to_have_count(0)
+    state = page.evaluate(SHOWN_TEXTS, root)
+    assert state["busy"] == 0
+    return state["texts"]
+
+
+def test_compressed_page_reads_the_texts_of_the_events_it_shows(compressed_maps, open_page):
+    """A popup, the same popup in English, and the region timeline show the titles and
+    summaries of their events, read from the chunks they are in."""
+    from heritage_mapper.join import join
+
+    geodata = load_geodata(GEODATA)
+    joined = join(geodata)
+    events = geodata.events.set_index("id")
+    site = "tuan-chau-fishing-village"
+    timeline = joined.timelines[site]
+    assert len(timeline) == 1
+    html = (compressed_maps / INDEX_PAGE).read_text(encoding="utf-8")
+    assert html.count('id="hm-texts-') == -(-len(geodata.events) // TEXT_CHUNK)
+    opened = open_page(compressed_maps / INDEX_PAGE)
+    page = opened.page
+    read = "() => HeritageMapper.ready.then((app) => [...app.textChunks.keys()])"
+    assert page.evaluate(read) == []  # nothing read before an event is shown
+    choose = """(id) => HeritageMapper.ready.then((app) => {
+      const update = app.popup.update;  // each layout: how many texts it still waits for
+      window.popupLayouts = [];
+      app.popup.update = function () {
+        const node = app.popup.getElement();
+        window.popupLayouts.push(node ? node.querySelectorAll("[aria-busy]").length : -1);
+        return update.apply(this, arguments);
+      };
+      app.selectSite(app.sites.id.indexOf(id));
+    })"""
+    page.evaluate(choose, site)
+    name = geodata.sites.set_index("id").loc[site, "name_vi"]
+    expect(page.locator(".leaflet-popup-content h2")).to_have_text(name)
+    popup = ".hm-leaflet-popup"
+    expected = [[r.title_vi, r.summary_vi] for r in timeline.itertuples()]
+    assert shown_texts(page, popup) == expected
+    assert len(page.evaluate(read)) == 1  # only the chunk of its one event
+    # laid out (Leaflet's popup.update) when it opened, its texts still to come, and
+    # once more when they came
+    layouts = page.evaluate("window.popupLayouts")
+    assert max(layouts) > 0 and layouts[-1] == 0, layouts
+    page.locator(".hm-lang-buttons button[data-lang='en']").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert shown_texts(page, popup) == [[r.title_en, r.summary_en] for r in timeline.itertuples()]
+    page.locator("#hm-region-toggle").click()
+    region = events.loc[joined.region_event_ids]
+    assert len(region) > TEXT_CHUNK  # in several chunks
+    assert shown_texts(page, "#hm-region-events") == [
+        [r.title_en, r.summary_en] for r in region.itertuples()
+    ]
+    assert opened.errors == []
 
 
 def test_large_page_data_is_gzip_in_base64_and_decodes_to_the_plain_records(compressed_maps):

@@ -122,6 +122,53 @@ def test_a_clustered_compressed_page_follows_the_schema(tmp_path, monkeypatch):
     assert_valid(data, "index.html")
 
 
+TEXT_ELEMENT = re.compile(
+    r'<script type="application/octet-stream" id="hm-texts-(\d+)" '
+    r'data-encoding="gzip-base64">([A-Za-z0-9+/=]+)</script>'
+)
+
+
+def test_a_compressed_page_carries_its_event_texts_in_chunks_equal_to_the_records(
+    tmp_path, monkeypatch
+):
+    """Large pages keep the events' titles and summaries apart, a chunk of events per
+    element in order; put back together they are the columns a small page embeds."""
+    geodata = generated_geodata(tmp_path, sites=60)
+    plain = page_data(render_pages(geodata)["index.html"])
+    assert "eventTexts" not in plain and "title" in plain["events"]
+    monkeypatch.setattr(heritage_mapper.render.data, "COMPRESS_MIN_BYTES", 0)
+    monkeypatch.setattr(heritage_mapper.render.data, "EVENT_TEXT_CHUNK", 7)
+    html = render_pages(geodata)["index.html"]
+    data = page_data(html)
+    assert_valid(data, "index.html")
+    count = len(plain["events"]["start"])
+    assert count > 7 * 3
+    assert data["eventTexts"] == {"chunk": 7, "count": -(-count // 7)}
+    assert "title" not in data["events"] and "summary" not in data["events"]
+    chunks = [(int(k), text) for k, text in TEXT_ELEMENT.findall(html)]
+    assert [k for k, _ in chunks] == list(range(data["eventTexts"]["count"]))
+    decoded = [json.loads(gzip.decompress(base64.b64decode(text))) for _, text in chunks]
+    assert all(len(d["title"]["vi"]) == 7 for d in decoded[:-1])
+    for name in ("title", "summary"):
+        for lang, column in plain["events"][name].items():
+            assert [v for d in decoded for v in d[name][lang]] == column, (name, lang)
+    # the rest of the data is what a small page embeds
+    data["events"] |= {name: plain["events"][name] for name in ("title", "summary")}
+    del data["eventTexts"]
+    assert data == plain
+
+
+def test_the_schema_wants_the_event_texts_in_the_events_or_in_chunks(real_pages):
+    data = page_data(real_pages["index.html"])
+    without = json.loads(json.dumps(data))
+    del without["events"]["summary"]
+    assert not Draft202012Validator(SCHEMA).is_valid(without)  # no texts anywhere
+    without["eventTexts"] = {"chunk": 1000, "count": 1}
+    assert not Draft202012Validator(SCHEMA).is_valid(without)  # texts in both places
+    del without["events"]["title"]
+    assert_valid(without, "index.html with its event texts in chunks")
+
+
 def test_the_schema_closes_the_shapes_it_declares(real_pages):
     data = page_data(real_pages["index.html"])
     for path in ((), ("sites",), ("events",), ("page",)):

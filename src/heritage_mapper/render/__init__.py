@@ -250,7 +250,7 @@ def render_page(
     """
     from heritage_mapper.join import ensure_joined
     from heritage_mapper.render import assets as asset_files
-    from heritage_mapper.render.data import embed_data, page_languages, page_records
+    from heritage_mapper.render.data import embed_page_data, page_languages, page_records
     from heritage_mapper.render.page import PageFigure, page_figure, page_links, page_meta
 
     joined = ensure_joined(joined)
@@ -292,7 +292,7 @@ def render_page(
         basemap = basemap_records(joined.geodata)
     records["basemap"] = basemap
     del records["events"]["id"]  # the page never shows an event's id
-    data_text, data_encoding = embed_data(records)
+    data_text, data_encoding, text_chunks = embed_page_data(records)
     del records["sites"], records["events"]  # only the embedded text is needed from here
     figure = PageFigure(
         lang=default,
@@ -305,6 +305,7 @@ def render_page(
         assets=cache[cluster],
         data_text=data_text,
         data_encoding=data_encoding,
+        text_chunks=text_chunks,
         description=description[default] if description else None,
         links=[{**link, "title": link["title"][default]} for link in links],
         locale=locales[default],

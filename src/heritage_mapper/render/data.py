@@ -71,6 +71,7 @@ __all__ = [
     "coordinate_decimals",
     "embed_data",
     "embed_json",
+    "embed_page_data",
     "Catalogue",
     "page_languages",
     "page_records",
@@ -97,6 +98,10 @@ _SCRIPT_TABLE = str.maketrans(_SCRIPT_ESCAPES)
 # base64 (a third of the size, or less, and decompressed by the browser's own
 # DecompressionStream); smaller pages keep plain JSON, readable in the HTML.
 COMPRESS_MIN_BYTES = 1 << 20
+#: The events' columns a large page carries apart from its data, in chunks
+#: (:func:`embed_page_data`): most of its bytes, and read only where shown.
+EVENT_TEXT_COLUMNS = ("title", "summary")
+EVENT_TEXT_CHUNK = 2000  # events a chunk holds: about 530 kB of JSON at 10,000 sites
 GZIP_LEVEL = 4  # at 216 MB of JSON: 3.5 s for 38.6 MB of base64 (level 6: 9.1 s, 34.4 MB)
 GZIP_WBITS = 31  # zlib with a gzip header and trailer (header time 0, no file name)
 JSON_CHUNK_ITEMS = 1 << 16  # items of a page column written at once (_json_pieces)
@@ -191,6 +196,67 @@ def embed_data(
         return "".join(pieces).translate(_SCRIPT_TABLE), "json"
     out.append(compressor.flush())
     return base64.b64encode(b"".join(out)).decode("ascii"), "gzip-base64"
+
+
+def embed_page_data(records: dict) -> tuple[str, str, list[str]]:
+    """:func:`embed_data` of a page's ``records``, and the events' texts apart where
+    they are many: ``(data text, its encoding, text chunks)``.
+
+    When the events' titles and summaries (:data:`EVENT_TEXT_COLUMNS`) come to
+    :data:`COMPRESS_MIN_BYTES` characters or more, those columns leave the records:
+    each :data:`EVENT_TEXT_CHUNK` events' worth becomes a chunk (``{"title": {lang:
+    [...]}, "summary": {...}}``, gzip in base64, as :func:`embed_data` writes it) and
+    ``records["eventTexts"]`` says how they are cut (``{"chunk": events a chunk,
+    "count": chunks}``); the rest is embedded by :func:`embed_data`'s own rule. The
+    page inflates a chunk the first time one of its events is shown: at 10,000 sites
+    the texts are 58 % of the JSON a page would otherwise inflate, decode and parse
+    before its map is ready. Fewer texts stay in the records, and the list of chunks
+    is empty.
+
+    ``records["events"]`` loses the columns it carries apart.
+
+    Examples
+    --------
+    >>> records = {"events": {"date": ["1955"], "title": {"vi": ["Giải phóng"]}}}
+    >>> embed_page_data(records)
+    ('{"events":{"date":["1955"],"title":{"vi":["Giải phóng"]}}}', 'json', [])
+    >>> import base64, gzip, json
+    >>> records["events"]["title"]["vi"] *= 120_000  # 1.2 million characters of titles
+    >>> text, encoding, chunks = embed_page_data(records)
+    >>> text, encoding, len(chunks)
+    ('{"eventTexts":{"chunk":2000,"count":60},"events":{"date":["1955"]}}', 'json', 60)
+    >>> json.loads(gzip.decompress(base64.b64decode(chunks[0])))["title"]["vi"][:2]
+    ['Giải phóng', 'Giải phóng']
+    """
+    events = records["events"]
+    texts = {name: events[name] for name in EVENT_TEXT_COLUMNS if name in events}
+    columns = [values for column in texts.values() for values in column.values()]
+    count = len(columns[0]) if columns else 0
+    size = 0
+    for text in chain.from_iterable(columns):  # counted until there are enough
+        size += len(text) if type(text) is str else 0
+        if size >= COMPRESS_MIN_BYTES:
+            break
+    if not count or size < COMPRESS_MIN_BYTES:
+        return (*embed_data(records), [])
+    for name in texts:
+        del events[name]
+    starts = range(0, count, EVENT_TEXT_CHUNK)
+    records["eventTexts"] = {"chunk": EVENT_TEXT_CHUNK, "count": len(starts)}
+    chunks = [
+        embed_data(
+            {
+                name: {
+                    lang: values[start : start + EVENT_TEXT_CHUNK]
+                    for lang, values in column.items()
+                }
+                for name, column in texts.items()
+            },
+            compress_min_bytes=0,
+        )[0]
+        for start in starts
+    ]
+    return (*embed_data(records), chunks)
 
 
 def _json_pieces(value, plain: bool = False):

@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 DATA_ELEMENT_ID = "hm-data"
+TEXT_ELEMENT_PREFIX = "hm-texts-"  # + the chunk's number: the events' texts apart
 PAGE_TEMPLATE = "page.html"
 PLACEHOLDER_ID = "0"  # replaced by number_elements before rendering
 INITIAL_ZOOM = 9  # the page script fits the map to the sites as soon as it starts
@@ -68,6 +69,9 @@ class PageFigure(_NumberedId, Figure):
     :func:`~heritage_mapper.render.data.embed_data`) becomes the data element, of type
     ``application/json`` when ``data_encoding`` is ``"json"``, else
     ``application/octet-stream`` with ``data-encoding`` saying how the script reads it.
+    ``text_chunks`` (base64 of gzip, from
+    :func:`~heritage_mapper.render.data.embed_page_data`) become one such element each,
+    ``hm-texts-0``, ``hm-texts-1``, ...
     ``region_events`` is how many events the region timeline holds; with none, the
     page has no region timeline section. ``description`` (or None) is the project's
     introduction, shown under the title and in the meta description; ``links`` are
@@ -90,6 +94,7 @@ class PageFigure(_NumberedId, Figure):
         assets,
         data_text,
         data_encoding="json",
+        text_chunks=(),
         description=None,
         links=(),
         locale=None,
@@ -110,6 +115,8 @@ class PageFigure(_NumberedId, Figure):
         self.assets = assets
         self.data_text = data_text
         self.data_encoding = data_encoding
+        self.text_chunks = text_chunks
+        self.text_element_prefix = TEXT_ELEMENT_PREFIX
         self.data_element_id = DATA_ELEMENT_ID
         self.description = description
         self.links = links

@@ -1,6 +1,7 @@
 /* Reading the page data from its script element: plain JSON, or on large pages gzip
  * in base64, inflated by the browser's DecompressionStream. */
 
+const TEXT_ELEMENT_PREFIX = "hm-texts-"; // + a chunk's number: a large page's event texts
 const BASE64_CHUNK = 1 << 20; // characters of base64 decoded at a time (a multiple of 4)
 
 /* Bytes of a base64 text: the browser's own decoder where it has one

@@ -21,6 +21,8 @@ class HeritageMap {
     this.data = data;
     this.sites = data.sites;
     this.events = data.events;
+    this.textChunks = new Map(); // chunk of event texts → true once read, else its promise
+    this.relayoutQueued = false; // a new layout of the popup is coming (timeline.js)
     this.region = data.region || [];
     this.count = data.sites.id.length;
     this.lang = data.page.defaultLanguage;

@@ -19,14 +19,65 @@ const TimelineMethods = {
     const events = this.events;
     const item = el("li", "hm-event");
     item.appendChild(el("span", "hm-event-date", this.field(events.date, e)));
-    item.appendChild(this.dataEl("span", "hm-event-title", this.field(events.title, e)));
-    item.appendChild(this.dataEl("span", "hm-event-summary", this.field(events.summary, e)));
+    item.appendChild(this.eventText("hm-event-title", "title", e));
+    item.appendChild(this.eventText("hm-event-summary", "summary", e));
     item.appendChild(mixed("span", "hm-cite", [
       this.t("source") + ": ",
       { data: this.sourceTitle(events.source[e]) },
       ", " + this.t("paragraph", { n: events.paragraph[e] }),
     ]));
     return item;
+  },
+
+  /* An event's title or summary. A large page carries them apart, in chunks of
+   * data.eventTexts.chunk events (elements hm-texts-0, hm-texts-1, ...), and inflates a
+   * chunk the first time one of its events is shown: until then the element is empty
+   * and aria-busy, then it is replaced, and an open popup is laid out again. */
+  eventText(className, name, e) {
+    if (this.textsRead(e)) return this.dataEl("span", className, this.field(this.events[name], e));
+    const pending = el("span", className);
+    pending.setAttribute("aria-busy", "true");
+    this.readTexts(e).then(() => {
+      pending.replaceWith(this.dataEl("span", className, this.field(this.events[name], e)));
+      this.relayoutPopup();
+    }, (error) => console.error("heritage-mapper: the texts of event " + e + " could not be read", error));
+    return pending;
+  },
+
+  /* Lay the open popup out again, once for all the texts a chunk has just filled in. */
+  relayoutPopup() {
+    if (this.relayoutQueued) return;
+    this.relayoutQueued = true;
+    Promise.resolve().then(() => {
+      this.relayoutQueued = false;
+      if (this.popup.isOpen()) this.popup.update();
+    });
+  },
+
+  textsRead(e) {
+    const spec = this.data.eventTexts;
+    return !spec || this.textChunks.get(Math.floor(e / spec.chunk)) === true;
+  },
+
+  /* A promise of the chunk holding event e's texts, read into this.events once. */
+  readTexts(e) {
+    const size = this.data.eventTexts.chunk;
+    const k = Math.floor(e / size);
+    if (!this.textChunks.has(k)) {
+      const element = document.getElementById(TEXT_ELEMENT_PREFIX + k);
+      const read = element ? readData(element) : Promise.reject(new Error("no element " + TEXT_ELEMENT_PREFIX + k));
+      this.textChunks.set(k, read.then((chunk) => {
+        Object.keys(chunk).forEach((name) => {
+          const column = this.events[name] || (this.events[name] = {});
+          Object.keys(chunk[name]).forEach((lang) => {
+            const values = column[lang] || (column[lang] = []);
+            chunk[name][lang].forEach((value, j) => { values[k * size + j] = value; });
+          });
+        });
+        this.textChunks.set(k, true);
+      }));
+    }
+    return Promise.resolve(this.textChunks.get(k));
   },
 
   sourceTitle(index) {
