@@ -116,6 +116,77 @@ def shown_texts(page, root: str) -> list[list[str]]:
     return state["texts"]
 
 
+def test_compressed_page_keeps_the_focus_in_the_popup_when_its_texts_come(
+    compressed_maps, open_page
+):
+    """A site chosen from the list by keyboard: its popup's heading has the focus, and
+    keeps it once the texts are in (the popup is laid out again), so Escape closes it."""
+    page = open_page(compressed_maps / INDEX_PAGE).page
+    page.locator(".hm-site-button").first.focus()
+    name = page.evaluate("document.activeElement.querySelector('.hm-site-name').textContent")
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup-content h2")).to_have_text(name)
+    expect(page.locator(".hm-leaflet-popup .hm-event-title").first).not_to_be_empty()
+    expect(page.locator(".hm-leaflet-popup [aria-busy]")).to_have_count(0)
+    assert page.evaluate("document.activeElement.tagName") == "H2"
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    assert name in page.evaluate("document.activeElement.textContent")
+
+
+#: The page's JSON read 0.4 s late (the page data, then each chunk of texts).
+SLOW_JSON = """const json = Response.prototype.json;
+Response.prototype.json = function () {
+  return new Promise((done) => setTimeout(done, 400)).then(() => json.call(this));
+};"""
+
+
+def test_compressed_page_keeps_the_popup_scrolled_where_it_was_when_its_texts_come(
+    compressed_maps, open_page
+):
+    opened = open_page(
+        compressed_maps / INDEX_PAGE, {"width": 1000, "height": 500}, init_script=SLOW_JSON
+    )
+    page = opened.page
+    page.evaluate(
+        "(id) => HeritageMapper.ready.then((app) => app.selectSite(app.sites.id.indexOf(id)))",
+        "tuan-chau-fishing-village",
+    )
+    expect(page.locator(".leaflet-popup-content h2")).to_contain_text("Tuần Châu")
+    content = ".hm-leaflet-popup .leaflet-popup-content"
+    scrolled = f"""() => {{
+      const node = document.querySelector("{content}");
+      node.scrollTop = 60;
+      return [node.scrollTop, document.querySelectorAll("{content} [aria-busy]").length];
+    }}"""
+    assert page.evaluate(scrolled) == [60, 2]  # scrolled before its texts came
+    expect(page.locator(content + " [aria-busy]")).to_have_count(0)
+    assert page.evaluate(f"document.querySelector('{content}').scrollTop") == 60
+    assert opened.errors == []
+
+
+def test_compressed_page_shows_no_text_for_a_chunk_it_cannot_read(compressed_maps, open_page):
+    """A chunk's element gone: its events show no title or summary, wait for nothing,
+    and the page says why once."""
+    opened = open_page(compressed_maps / INDEX_PAGE)
+    page = opened.page
+    gone = """(id) => HeritageMapper.ready.then((app) => {
+      const i = app.sites.id.indexOf(id);
+      const e = app.sites.events[i][0];
+      document.getElementById("hm-texts-" + Math.floor(e / app.data.eventTexts.chunk)).remove();
+      app.selectSite(i);
+    })"""
+    page.evaluate(gone, "tuan-chau-fishing-village")
+    expect(page.locator(".leaflet-popup-content h2")).to_contain_text("Tuần Châu")
+    expect(page.locator(".hm-leaflet-popup .hm-event")).to_have_count(1)
+    expect(page.locator(".hm-leaflet-popup [aria-busy]")).to_have_count(0)
+    assert page.locator(".hm-leaflet-popup .hm-event-title").inner_text() == ""
+    assert page.locator(".hm-leaflet-popup .hm-event-summary").inner_text() == ""
+    page.locator(".hm-lang-buttons button[data-lang='en']").click()  # shown again: no new error
+    expect(page.locator(".hm-leaflet-popup .hm-event-summary")).to_have_count(1)
+    assert len(opened.errors) == 1 and "#hm-texts-" in opened.errors[0], opened.errors
+
+
 def test_compressed_page_reads_the_texts_of_the_events_it_shows(compressed_maps, open_page):
     """A popup, the same popup in English, and the region timeline show the titles and
     summaries of their events, read from the chunks they are in."""

@@ -32,25 +32,40 @@ const TimelineMethods = {
   /* An event's title or summary. A large page carries them apart, in chunks of
    * data.eventTexts.chunk events (elements hm-texts-0, hm-texts-1, ...), and inflates a
    * chunk the first time one of its events is shown: until then the element is empty
-   * and aria-busy, then it is replaced, and an open popup is laid out again. */
+   * and aria-busy; then it is replaced (by an empty one if the chunk could not be
+   * read), and a popup that shows it is laid out again. */
   eventText(className, name, e) {
     if (this.textsRead(e)) return this.dataEl("span", className, this.field(this.events[name], e));
     const pending = el("span", className);
     pending.setAttribute("aria-busy", "true");
-    this.readTexts(e).then(() => {
-      pending.replaceWith(this.dataEl("span", className, this.field(this.events[name], e)));
-      this.relayoutPopup();
-    }, (error) => console.error("heritage-mapper: the texts of event " + e + " could not be read", error));
+    const settle = (node) => {
+      pending.replaceWith(node);
+      const popup = this.popup.getElement();
+      if (this.popup.isOpen() && popup && popup.contains(node)) this.relayoutPopup();
+    };
+    this.readTexts(e).then(
+      () => settle(this.dataEl("span", className, this.field(this.events[name], e))),
+      () => settle(el("span", className)), // readTexts said why, once for the chunk
+    );
     return pending;
   },
 
-  /* Lay the open popup out again, once for all the texts a chunk has just filled in. */
+  /* Lay the open popup out again, once for all the texts a chunk has just filled in.
+   * Leaflet's popup.update() puts the content back in its box, which loses the focus
+   * and the scroll: the reader keeps both. */
   relayoutPopup() {
     if (this.relayoutQueued) return;
     this.relayoutQueued = true;
     Promise.resolve().then(() => {
       this.relayoutQueued = false;
-      if (this.popup.isOpen()) this.popup.update();
+      const popup = this.popup.getElement();
+      if (!this.popup.isOpen() || !popup) return;
+      const content = popup.querySelector(".leaflet-popup-content");
+      const scroll = content ? content.scrollTop : 0;
+      const focused = popup.contains(document.activeElement) ? document.activeElement : null;
+      this.popup.update();
+      if (content) content.scrollTop = scroll;
+      if (focused && focused.isConnected) focused.focus({ preventScroll: true });
     });
   },
 
@@ -59,13 +74,18 @@ const TimelineMethods = {
     return !spec || this.textChunks.get(Math.floor(e / spec.chunk)) === true;
   },
 
-  /* A promise of the chunk holding event e's texts, read into this.events once. */
+  /* A promise of the chunk holding event e's texts, read into this.events once (a
+   * chunk that cannot be read rejects, and stays so: its element is spent). */
   readTexts(e) {
     const size = this.data.eventTexts.chunk;
     const k = Math.floor(e / size);
     if (!this.textChunks.has(k)) {
-      const element = document.getElementById(TEXT_ELEMENT_PREFIX + k);
-      const read = element ? readData(element) : Promise.reject(new Error("no element " + TEXT_ELEMENT_PREFIX + k));
+      const id = TEXT_ELEMENT_PREFIX + k;
+      const read = Promise.resolve().then(() => {
+        const element = document.getElementById(id);
+        if (!element) throw new Error("the page has no element #" + id);
+        return readData(element);
+      });
       this.textChunks.set(k, read.then((chunk) => {
         Object.keys(chunk).forEach((name) => {
           const column = this.events[name] || (this.events[name] = {});
@@ -75,6 +95,9 @@ const TimelineMethods = {
           });
         });
         this.textChunks.set(k, true);
+      }, (error) => {
+        console.error("heritage-mapper: the event texts in #" + id + " could not be read", error);
+        throw error; // each event waiting for them shows none (eventText)
       }));
     }
     return Promise.resolve(this.textChunks.get(k));
