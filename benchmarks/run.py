@@ -795,9 +795,9 @@ def measure_tiles(work: Path, sites: int, browser: bool = True) -> dict:
 
 # -- the browser -----------------------------------------------------------------------
 
-#: JS: how many sites are on our map (markers in the cluster group, or plain markers).
-#: Our open popup shows every text of its events (none waits, aria-busy, for its chunk).
+#: JS: our open popup shows every text of its events (none waits, aria-busy, for its chunk).
 POPUP_TEXTS_SHOWN = """() => !document.querySelector(".hm-leaflet-popup [aria-busy]")"""
+#: JS: how many sites are on our map (markers in the cluster group, or plain markers).
 OUR_SITES_ON_MAP = """() => {
   const map = Object.keys(window).map((k) => window[k]).find((v) => v instanceof L.Map);
   if (!map) return -1;
