@@ -74,8 +74,9 @@ const TimelineMethods = {
     return !spec || this.textChunks.get(Math.floor(e / spec.chunk)) === true;
   },
 
-  /* A promise of the chunk holding event e's texts, read into this.events once (a
-   * chunk that cannot be read rejects, and stays so: its element is spent). */
+  /* A promise of the chunk holding event e's texts (not read yet: textsRead), read
+   * into this.events once (a chunk that cannot be read rejects, and stays so: its
+   * element is spent). */
   readTexts(e) {
     const size = this.data.eventTexts.chunk;
     const k = Math.floor(e / size);
@@ -100,7 +101,7 @@ const TimelineMethods = {
         throw error; // each event waiting for them shows none (eventText)
       }));
     }
-    return Promise.resolve(this.textChunks.get(k));
+    return this.textChunks.get(k);
   },
 
   sourceTitle(index) {
