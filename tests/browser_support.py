@@ -134,6 +134,14 @@ POPUP_SETTLED = """() => new Promise((resolve) => {
 })"""
 
 
+def set_language(page, lang: str) -> None:
+    """Switch the page to ``lang`` with its language button, and wait until it has."""
+    from playwright.sync_api import expect
+
+    page.locator(f".hm-lang-buttons button[data-lang='{lang}']").click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
 def wait_for_popup(page) -> None:
     """Wait until a popup is open, faded in and no longer moving (autoPan animates)."""
     page.wait_for_selector(".leaflet-popup-content .hm-popup")

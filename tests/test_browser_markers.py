@@ -31,6 +31,7 @@ from .browser_support import (
     built_maps,
     copy_geodata,
     open_page,
+    set_language,
 )
 
 ZOOM_200 = {"width": 683, "height": 410}  # a 1366 x 820 window at 200 % browser zoom
@@ -88,11 +89,6 @@ VIEW = """(() => {
 @pytest.fixture(scope="module")
 def geodata():
     return load_geodata(GEODATA)
-
-
-def set_language(page, lang):
-    page.locator(f".hm-lang-buttons button[data-lang='{lang}']").click()
-    expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
 def assert_each_marker_on_top_and_opens_its_popup(page, expected):

@@ -21,6 +21,7 @@ from .browser_support import (
     browser,
     built_maps,
     open_page,
+    set_language,
     wait_for_popup,
 )
 
@@ -48,10 +49,6 @@ def linked_files(geodata) -> list[str]:
     from heritage_mapper.render import page_names
 
     return page_names(geodata)
-
-
-def set_language(page, lang):
-    page.locator(f".hm-lang-buttons button[data-lang='{lang}']").click()
 
 
 def set_years(page, first, last):

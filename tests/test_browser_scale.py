@@ -14,7 +14,7 @@ import heritage_mapper.render.data
 from heritage_mapper import load_geodata
 from heritage_mapper.render import CLUSTER_MIN_SITES, INDEX_PAGE, build_maps
 
-from .browser_support import GEODATA, browser, copy_geodata, open_page
+from .browser_support import GEODATA, browser, copy_geodata, open_page, set_language
 
 EXTRA_SITES = CLUSTER_MIN_SITES + 100
 BYTES_PER_SITE_BUDGET = 700  # these sites have short texts; the records stay compact
@@ -182,7 +182,7 @@ def test_compressed_page_shows_no_text_for_a_chunk_it_cannot_read(compressed_map
     expect(page.locator(".hm-leaflet-popup [aria-busy]")).to_have_count(0)
     assert page.locator(".hm-leaflet-popup .hm-event-title").inner_text() == ""
     assert page.locator(".hm-leaflet-popup .hm-event-summary").inner_text() == ""
-    page.locator(".hm-lang-buttons button[data-lang='en']").click()  # shown again: no new error
+    set_language(page, "en")  # shown again: no new error
     expect(page.locator(".hm-leaflet-popup .hm-event-summary")).to_have_count(1)
     assert len(opened.errors) == 1 and "#hm-texts-" in opened.errors[0], opened.errors
 
@@ -225,8 +225,7 @@ def test_compressed_page_reads_the_texts_of_the_events_it_shows(compressed_maps,
     # once more when they came
     layouts = page.evaluate("window.popupLayouts")
     assert max(layouts) > 0 and layouts[-1] == 0, layouts
-    page.locator(".hm-lang-buttons button[data-lang='en']").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    set_language(page, "en")
     assert shown_texts(page, popup) == [[r.title_en, r.summary_en] for r in timeline.itertuples()]
     page.locator("#hm-region-toggle").click()
     region = events.loc[joined.region_event_ids]

@@ -19,7 +19,15 @@ from heritage_mapper.model import PAGE_SUFFIX, STORY_PAGE, TOUR_PAGE_PREFIX
 from heritage_mapper.tours import tour_routes
 
 from .axe_support import axe_violations
-from .browser_support import DESKTOP, GEODATA, PHONE, browser, built_maps, open_page
+from .browser_support import (
+    DESKTOP,
+    GEODATA,
+    PHONE,
+    browser,
+    built_maps,
+    open_page,
+    set_language,
+)
 from .test_browser_a11y import PENDING_ELSEWHERE
 
 MESSAGES = i18n.catalogue("page")
@@ -43,10 +51,6 @@ AT_STOP = """([lat, lon, zoom, tolerance]) => {
 
 def tour_page(route) -> str:
     return TOUR_PAGE_PREFIX + route.id + PAGE_SUFFIX
-
-
-def set_language(page, lang):
-    page.locator(f".hm-lang-buttons button[data-lang='{lang}']").click()
 
 
 def step(page) -> int:
