@@ -59,6 +59,7 @@ __all__ = [
     "TOUR_PAGE_PREFIX",
     "SITE_IDS_SEPARATOR",
     "SOURCE_REF_SEPARATOR",
+    "split_source_ref",
     "EVENT_SITE_SEPARATOR",
     "LIST_SEPARATOR",
     "WGS84",
@@ -141,6 +142,28 @@ EVENT_PARSED_COLUMNS = ("site_ids", "paragraph")
 SITE_IDS_SEPARATOR = ";"
 #: Between a source's file name and a paragraph number (``000_abc.txt#6``).
 SOURCE_REF_SEPARATOR = "#"
+
+
+def split_source_ref(ref) -> tuple[str, str] | None:
+    """The (file name, paragraph) a ``source_refs`` item cites, split at the last
+    :data:`SOURCE_REF_SEPARATOR`; None unless the paragraph is ASCII digits (the site
+    schema says what is wrong with such an item). The one reading of an item, for the
+    validator, the page and the exports.
+
+    Examples
+    --------
+    >>> split_source_ref("000_abc.txt#6"), split_source_ref("notes#2.txt#12")
+    (('000_abc.txt', '6'), ('notes#2.txt', '12'))
+    >>> split_source_ref("a.txt#x"), split_source_ref("a.txt#²"), split_source_ref(5)
+    (None, None, None)
+    """
+    if not isinstance(ref, str) or SOURCE_REF_SEPARATOR not in ref:
+        return None
+    file_name, _, paragraph = ref.rpartition(SOURCE_REF_SEPARATOR)
+    # str.isdigit alone also takes '²' (which int() refuses) and '١٢'
+    return (file_name, paragraph) if paragraph.isascii() and paragraph.isdigit() else None
+
+
 #: Ids of the events-at-sites rows: ``<event id>@<site id>``.
 EVENT_SITE_SEPARATOR = "@"
 #: Between the items of a list in table formats (CSV, Shapefile, GeoPackage text).

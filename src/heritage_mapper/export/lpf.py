@@ -55,7 +55,7 @@ from heritage_mapper.export.tables import (
     plain,
     plain_column,
 )
-from heritage_mapper.model import SOURCE_REF_SEPARATOR
+from heritage_mapper.model import split_source_ref
 
 __all__ = [
     "LPF_CONTEXT",
@@ -149,7 +149,7 @@ def _citations(data: ExportData, refs, lang: str, cache: dict) -> list[dict]:
     for ref in refs or []:
         key = ("citation", str(ref), lang)
         if key not in cache:
-            file_name, _, paragraph = key[1].partition(SOURCE_REF_SEPARATOR)
+            file_name, paragraph = split_source_ref(key[1]) or (key[1], "")
             if ("title", file_name, lang) not in cache:
                 cache["title", file_name, lang] = data.source_title(file_name, lang)
             label = cache["title", file_name, lang]

@@ -60,6 +60,7 @@ from functools import partial
 from itertools import chain, pairwise
 
 from heritage_mapper.dates import format_edtf_table, year_span
+from heritage_mapper.model import split_source_ref
 from heritage_mapper.text import fold_all
 
 #: A catalogue of this many sites or more has its date labels and search keys made in
@@ -734,9 +735,9 @@ class _SourceRows:
         """``["file.txt#6", ...]`` → ``[(row, 6), ...]``."""
         out = []
         for ref in refs if isinstance(refs, list | tuple) else ():
-            file, _, paragraph = str(ref).partition("#")
-            if paragraph.isascii() and paragraph.isdigit():
-                out.append((self._by_file.get(file, -1), int(paragraph)))
+            cited = split_source_ref(ref)
+            if cited is not None:
+                out.append((self._by_file.get(cited[0], -1), int(cited[1])))
         return out
 
 

@@ -17,10 +17,10 @@ from heritage_mapper.model import (
     EXPORT_RESERVED_COLUMNS,
     PROJECT_FILE,
     RESERVED_SITE_COLUMNS,
-    SOURCE_REF_SEPARATOR,
     Project,
     SiteRecord,
     dbf_number_fits,
+    split_source_ref,
 )
 from heritage_mapper.read.files import SLUG, is_slug
 from heritage_mapper.text import fold, pointer
@@ -35,7 +35,6 @@ from heritage_mapper.validate.sources import (
     SITE_CITATION_CODES,
     check_source_ref,
     citation_is_sound,
-    is_paragraph_number,
 )
 from heritage_mapper.validate.texts import (
     CONTROL_FIX,
@@ -319,24 +318,8 @@ def _any_in(values: set, items: list) -> bool:
 
 def _ref_is_sound(ctx, ref: str) -> bool:
     """Whether :func:`_check_site_values` finds nothing in one ``source_refs`` item."""
-    cited = _cited_paragraph(ref)
+    cited = split_source_ref(ref)
     return cited is None or citation_is_sound(ctx, *cited)
-
-
-def _cited_paragraph(ref) -> tuple[str, str] | None:
-    """The (file name, paragraph) of a ``source_refs`` item of the form ``file#12``
-    (split at the last ``#``), which :func:`check_source_ref` checks; None for any
-    other item (the site schema says what is wrong with it).
-
-    Examples
-    --------
-    >>> _cited_paragraph("notes#2.txt#12"), _cited_paragraph("a.txt#x"), _cited_paragraph(5)
-    (('notes#2.txt', '12'), None, None)
-    """
-    if not isinstance(ref, str) or SOURCE_REF_SEPARATOR not in ref:
-        return None
-    file_name, _, paragraph = ref.rpartition(SOURCE_REF_SEPARATOR)
-    return (file_name, paragraph) if is_paragraph_number(paragraph) else None
 
 
 def _point_coordinates(geometries: list):
@@ -612,7 +595,7 @@ def _check_site_values(ctx, project, path, props, report, base, site_id, loc) ->
     refs = props.get("source_refs")
     if isinstance(refs, list):
         for i, ref in enumerate(refs):
-            cited = _cited_paragraph(ref)
+            cited = split_source_ref(ref)
             if cited is not None:
                 check_source_ref(
                     ctx,
