@@ -259,6 +259,28 @@ def test_cited_paragraph_must_exist(small):
     assert f"{SOURCE_PARAGRAPHS} paragraphs" in problem["message"]
 
 
+@pytest.mark.parametrize(
+    ("first_period", "outside"),
+    [("/2025", False), ("2000", True)],
+    ids=["first-holds-the-shift", "first-does-not"],
+)
+def test_a_repeated_site_id_is_checked_against_its_first_site(small, first_period, outside):
+    # pit-head takes screening-plant's id. The duplicate's message names the first
+    # site, and the events are checked against that one's period: the 1965 shift is
+    # outside 2000, within /2025 and 1964/1972, whichever comes second.
+    def change(doc):
+        first, second = doc["features"]
+        first["properties"]["period"] = first_period
+        second["id"] = second["properties"]["id"] = "screening-plant"
+        second["properties"]["period"] = "2000" if first_period != "2000" else "1964/1972"
+
+    edit_json(small / TWO_SITES, change)
+    result = run_validate(small)
+    find(result, "site-id-duplicate")
+    found = [p for _, p in problems_of(result) if p["code"] == "event-outside-site-period"]
+    assert [p["location"]["feature_id"] for p in found] == (["ev-1965-shift"] if outside else [])
+
+
 def test_unregistered_source_is_an_error(small):
     edit_events(small, f"{SOURCE_FILE},9", "999_unknown.txt,9")
     result = run_validate(small)

@@ -522,13 +522,17 @@ def _check_site(
             pointer=f"{base}/properties/id",
         )
     _check_property_names(props, report, base)
-    if isinstance(site_id, str):
-        _check_site_id(ctx, spec, path, index, feature, site_id, report, base)
-    _check_site_values(ctx, project, path, props, report, base, site_id, loc)
+    recorded = isinstance(site_id, str) and _check_site_id(
+        ctx, spec, path, index, feature, site_id, report, base
+    )
+    _check_site_values(ctx, project, path, props, report, base, site_id if recorded else None, loc)
     _check_region(project, feature.get("geometry"), report, base)
 
 
-def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> None:
+def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> bool:
+    """Check a site's id; record the site in ``ctx`` unless its id is taken (the first
+    site with an id keeps it: the duplicate's message names that one). Whether it was
+    recorded."""
     member = feature.get("id")
     key = unicodedata.normalize("NFC", site_id)
     nfc_member = unicodedata.normalize("NFC", member) if isinstance(member, str) else member
@@ -555,7 +559,7 @@ def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> No
             hint="ids must be unique across all layers; rename one of them",
             pointer=f"{base}/properties/id",
         )
-        return
+        return False
     folded = fold(key)
     if folded in ctx.folded_ids:
         report(
@@ -568,9 +572,12 @@ def _check_site_id(ctx, spec, path, index, feature, site_id, report, base) -> No
     else:
         ctx.folded_ids[folded] = key
     ctx.sites[key] = SiteRecord(key, spec.id, str(path), index, None)
+    return True
 
 
 def _check_site_values(ctx, project, path, props, report, base, site_id, loc) -> None:
+    """Check a site's period, category and citations; its period is recorded for the
+    site ``site_id`` (None: a site not recorded, whose id is missing or taken)."""
     period = props.get("period")
     if isinstance(period, str) and period:
         try:
