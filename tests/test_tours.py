@@ -211,6 +211,18 @@ def test_route_far_gives_the_distance_in_metres_and_the_tolerance(tmp_path):
     assert "tolerance 500 m" in problem.message  # the plant's precision is 500 m too
 
 
+def test_a_repeated_layer_id_does_not_move_the_stops(tmp_path):
+    # the mines layer takes the harbour's id: its sites must still be found in its own
+    # file (the lighthouse was looked up in mines.geojson, and the valid route from it
+    # was reported 10 km away)
+    folder = make_geodata(tmp_path, tours=TOURS)
+    project = folder / "project.json"
+    doc = json.loads(project.read_text(encoding="utf-8"))
+    doc["layers"][1]["id"] = doc["layers"][0]["id"]
+    write_json(project, doc)
+    assert [p.code for p in findings(folder)] == ["layer-id-duplicate"]
+
+
 def test_route_end_tolerance_grows_with_the_site_precision(tmp_path):
     # pit-head has a precision of 10 km: a route ending 5.5 km away is within it
     def change(tours):

@@ -44,6 +44,9 @@ class Context:
         self.parsed = ParsedGeodata()
         self.sites: dict[str, SiteRecord] = {}
         self.folded_ids: dict[str, str] = {}
+        # each layer file's document by its path, as SiteRecord.path names it: layer ids
+        # may repeat in a refused project, paths of read files do not
+        self.layer_docs_by_path: dict[str, dict] = {}
         self.source_paragraphs: dict[str, int | None] = {}
         # event dates and site periods repeat: parse each text once
         self.dates: dict[str, EdtfDate] = {}

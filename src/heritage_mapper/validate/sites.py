@@ -77,6 +77,7 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) ->
     if not isinstance(features, list):
         return
     ctx.parsed.layer_docs[spec.id] = doc
+    ctx.layer_docs_by_path[str(path)] = doc
     objects = _property_objects(features)
     if site_schema is not None and site_schema.all_valid(objects):
         site_schema = None  # every feature conforms: no need to ask one by one

@@ -332,7 +332,7 @@ class _SitePositions:
         record = self.ctx.sites.get(site_id)
         if record is None:
             return None
-        doc = self.ctx.parsed.layer_docs.get(record.layer)
+        doc = self.ctx.layer_docs_by_path.get(record.path)
         try:
             feature = doc["features"][record.index]
             lon, lat = site_point(feature["geometry"])
