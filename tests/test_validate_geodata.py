@@ -281,6 +281,16 @@ def test_a_repeated_site_id_is_checked_against_its_first_site(small, first_perio
     assert [p["location"]["feature_id"] for p in found] == (["ev-1965-shift"] if outside else [])
 
 
+def test_equal_layer_entries_are_each_located_at_their_own_place(small):
+    def change(doc):
+        doc["layers"][0]["file"] = "../outside.geojson"
+        doc["layers"].append(dict(doc["layers"][0]))
+
+    edit_json(small / "project.json", change)
+    found = [p for _, p in problems_of(run_validate(small)) if p["code"] == "path-outside-folder"]
+    assert [p["location"]["pointer"] for p in found] == ["/layers/0/file", "/layers/2/file"]
+
+
 def test_unregistered_source_is_an_error(small):
     edit_events(small, f"{SOURCE_FILE},9", "999_unknown.txt,9")
     result = run_validate(small)

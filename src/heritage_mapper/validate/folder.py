@@ -148,8 +148,8 @@ def parse_geodata(
         with fork_call(
             partial(_read_events_apart, ctx, project, event_schema, max_bytes), apart_jobs
         ) as events:
-            for spec in project.layers:
-                check_layer(ctx, project, spec, site_schema, max_bytes)
+            for position, spec in enumerate(project.layers):
+                check_layer(ctx, project, spec, site_schema, max_bytes, position)
                 count_rows(_feature_count(ctx.parsed.layer_docs.get(spec.id)))  # progress
             ctx.report.merge(schema_found)
             if while_reading_events is not None and events.forked and not ctx.report.has_errors():

@@ -54,8 +54,10 @@ def _site_property_code(error) -> str:
     return SITE_PROPERTY_CODES.get(error.validator, "site-property-invalid")
 
 
-def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes) -> None:
-    path = inside(ctx, spec.file, f"/layers/{project.layers.index(spec)}/file")
+def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes, position) -> None:
+    """Check the layer ``spec``, entry ``position`` of the project's ``layers`` (two
+    entries may be equal), and record its sites in ``ctx``."""
+    path = inside(ctx, spec.file, f"/layers/{position}/file")
     if path is None:
         return
     if not path.exists():
