@@ -8,8 +8,12 @@ import csv
 import io
 import json
 import shutil
+import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
+import pandas as pd
+import pyogrio
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -54,15 +58,15 @@ def base(tmp_path_factory) -> Path:
     return make_geodata(tmp_path_factory.mktemp("dates"))
 
 
-def with_event_date(base: Path, target: Path, date: str) -> Path:
+def with_event_date(base: Path, target: Path, date: str, site_ids: str = "") -> Path:
     """A copy of the fixture whose event EVENT has ``date`` (and no site, so the
-    site's period does not matter)."""
+    site's period does not matter, or the sites ``site_ids``)."""
     folder = shutil.copytree(base, target / "geodata")
     events = folder / "events.csv"
     rows = list(csv.DictReader(io.StringIO(events.read_text("utf-8"))))
     for row in rows:
         if row["id"] == EVENT:
-            row["date"], row["site_ids"] = date, ""
+            row["date"], row["site_ids"] = date, site_ids
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
@@ -89,6 +93,25 @@ def test_each_accepted_form_builds_with_its_label(base, tmp_path, date, label):
     assert csv_label(exports) == CSV_FORMS.get(date, label)
     page = (tmp_path / "out" / "maps" / "index.html").read_text("utf-8")
     assert json.dumps(label, ensure_ascii=False) in page  # the page data, plain JSON here
+
+
+@pytest.mark.parametrize("date", ["9999", "2020/9999", "9999-12-31~"])
+def test_an_event_at_a_site_ending_in_9999_has_an_open_exclusive_end(base, tmp_path, date):
+    # its last day, 9999-12-31, has no next day in a date: the build stopped with an
+    # internal error writing events-at-sites (date_end_excl)
+    folder = with_event_date(base, tmp_path, date, site_ids="pit-head")
+    exports = build_all(folder, tmp_path / "out")
+    frame = pyogrio.read_dataframe(exports / "heritage.gpkg", layer="events-at-sites")
+    (row,) = frame[frame["event_id"] == EVENT].itertuples()
+    assert str(row.date_end)[:10] == "9999-12-31"
+    assert pd.isna(row.date_end_excl)
+    # the QGIS project's time range, in whole years, cannot end in the year 10000
+    with zipfile.ZipFile(exports / "heritage.qgz") as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".qgs")]
+        span = ET.fromstring(archive.read(name)).find("ProjectTimeSettings/TemporalRange")
+    # (it ends with the last start or exclusive end, rounded up to a year)
+    last = "9999-12-31T23:59:59" if date.startswith("9999") else "2020-01-01T00:00:00"
+    assert span.findtext("end") == last
 
 
 @pytest.mark.parametrize("date", REFUSED)

@@ -94,6 +94,7 @@ SITE_RELATION_PREFIX = "events-at-"  # + the site layer's table: events-at-sites
 NO_GEOMETRY = "No geometry"
 EVENTS_TABLE_ID = "events-table"  # its layer id (a site layer's is its table, sites-<id>)
 YEAR_STEP = ("1", "y")  # the Temporal Controller's step: a year
+LAST_YEAR = 9999  # the last year a date holds (EDTF years stop there too)
 
 
 def outputs(data: ExportData) -> list[str]:
@@ -781,7 +782,9 @@ def _time_settings(root, data: ExportData) -> None:
     span = _el(settings, "TemporalRange")
     first = pd.Timestamp(year=every.min().year, month=1, day=1)  # whole years, a year a step
     last = every.max()
-    if last != pd.Timestamp(year=last.year, month=1, day=1):
+    if last.year == LAST_YEAR:  # no next year to round up to: the last second there is
+        last = pd.Timestamp(year=LAST_YEAR, month=12, day=31, hour=23, minute=59, second=59)
+    elif last != pd.Timestamp(year=last.year, month=1, day=1):
         last = pd.Timestamp(year=last.year + 1, month=1, day=1)
     _el(span, "start", first.strftime("%Y-%m-%dT%H:%M:%S"))
     _el(span, "end", last.strftime("%Y-%m-%dT%H:%M:%S"))

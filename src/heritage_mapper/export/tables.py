@@ -44,6 +44,8 @@ DATASET_STEM = "heritage"
 #: day's midnight and, by default ("Include start, exclude end"), shows a feature while
 #: ``start <= t < end``: with this field as the end, an event of one day shows on that day.
 END_EXCLUSIVE = "date_end_excl"
+#: The last day a date column holds (year 9999): it has no exclusive end.
+LAST_DAY = "9999-12-31"
 # Characters XML 1.0 cannot hold at all (C0 controls but tab and newlines, surrogates,
 # U+FFFE/U+FFFF): a file containing one would not open in Google Earth.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -324,19 +326,23 @@ def with_exclusive_end(frame):
     """A copy of ``frame`` with :data:`END_EXCLUSIVE` (``date_end`` + 1 day, NaT when the
     end is open or unknown) right after ``date_end``.
 
+    An end on 9999-12-31, the last day a date can hold (EDTF years stop at 9999), has
+    no day after it: its exclusive end is NaT, an open end, which QGIS shows as "still
+    going" as it does an event with no end.
+
     Examples
     --------
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"date_end": pd.to_datetime(["1955-04-25", None])})
+    >>> frame = pd.DataFrame({"date_end": pd.to_datetime(["1955-04-25", None, "9999-12-31"])})
     >>> with_exclusive_end(frame)["date_end_excl"].dt.strftime("%Y-%m-%d").tolist()
-    ['1955-04-26', nan]
+    ['1955-04-26', nan, nan]
     """
     import pandas as pd
 
     out = frame.copy()
-    out.insert(
-        out.columns.get_loc("date_end") + 1, END_EXCLUSIVE, out["date_end"] + pd.Timedelta(days=1)
-    )
+    ends = out["date_end"]
+    after = (ends + pd.Timedelta(days=1)).where(ends < LAST_DAY)
+    out.insert(out.columns.get_loc("date_end") + 1, END_EXCLUSIVE, after)
     return out
 
 
