@@ -137,7 +137,7 @@ def test_whatever_validates_builds(base, tmp_path_factory, date):
     except EdtfError:
         return  # refused: test_dates.py checks the message, the test above the finding
     work = tmp_path_factory.mktemp("case")
-    folder = with_event_date(base, work, date)
+    folder = with_event_date(base, work, date, site_ids="pit-head")  # events-at-sites too
     report = validate_geodata(folder)
     if report.error_count:  # a date that is EDTF but not one a CSV cell can hold
         assert {p.code for p in report.problems if p.severity == "error"} <= {
