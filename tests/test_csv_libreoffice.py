@@ -18,9 +18,11 @@ import subprocess
 
 import pytest
 
+from heritage_mapper import load_geodata
 from heritage_mapper.export import export_layers
 from heritage_mapper.export.csvfile import spreadsheet_label
 
+from .fixtures import EVENTS, SITES, make_geodata
 from .program_support import require_program
 
 EN_US = 1033  # LibreOffice's language id for English (USA)
@@ -82,6 +84,23 @@ def test_libreoffice_shows_every_cell_as_written(which, data, small_data, tmp_pa
         original = read_cells(path)
         assert len(original) > 1, path.name
         assert changed_cells(original, shown[path.name]) == [], path.name
+
+
+def test_text_a_spreadsheet_reads_as_a_percentage_stays_text(tmp_path):
+    # the EDTF year 1954% (approximate and uncertain) was read as 19.54 and shown
+    # "1954.00%"; it is written with the guard a formula gets, and shown as written
+    events = [{**e, "date": "1954%"} if e["id"] == "ev-1970-record" else e for e in EVENTS]
+    sites = [{**s, "period": "1954%"} if s["id"] == "pit-head" else s for s in SITES]
+    folder = make_geodata(tmp_path, events=events, sites=sites)
+    paths = export_layers(load_geodata(folder), tmp_path / "csv", ["csv"])
+    by_name = {path.name: path for path in paths}
+    with open(by_name["events.csv"], encoding="utf-8-sig", newline="") as handle:
+        dates = {row["id"]: row["date"] for row in csv.DictReader(handle)}
+    assert dates["ev-1970-record"] == "'1954%"
+    assert dates["ev-1965-shift"] == "1965-12"
+    shown = through_libreoffice(paths, tmp_path)
+    for path in paths:
+        assert changed_cells(read_cells(path), shown[path.name]) == [], path.name
 
 
 def test_the_dates_a_spreadsheet_misread_are_written_as_text(data, tmp_path):

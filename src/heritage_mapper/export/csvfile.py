@@ -23,8 +23,10 @@ every cell's displayed text with the file's.
 
 Formula neutralisation (OWASP "CSV injection"): a text cell that starts with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return is written with a leading ``'``, so a
-spreadsheet shows it as text and never runs it. Numbers are written as numbers and
-are not touched (a negative longitude stays ``-70.5``).
+spreadsheet shows it as text and never runs it. So is a text cell a spreadsheet reads
+as a percentage (:data:`PERCENT_TEXT`): the EDTF date ``1954%`` (a year approximate
+and uncertain) became the number 19.54, shown "1954.00%" in LibreOffice. Numbers
+are written as numbers and are not touched (a negative longitude stays ``-70.5``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ __all__ = ["FORMULA_PREFIXES", "neutralise_formula", "outputs", "spreadsheet_lab
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_GUARD = "'"
+#: Text that spreadsheets read as a percentage, a number then ``%`` ("1954%", "12,5 %"):
+#: written with :data:`FORMULA_GUARD` too, so it stays text.
+PERCENT_TEXT = re.compile(r"[0-9][0-9.,]*[ \u00a0]?%")
 EXTENSION = ".csv"
 ENCODING = "utf-8-sig"  # UTF-8 with BOM
 GEOGRAPHIC_DECIMALS = 7
@@ -57,18 +62,27 @@ CHUNK_ROWS = 4096
 
 
 def neutralise_formula(value):
-    """Prefix ``'`` to a text cell a spreadsheet would read as a formula; others unchanged.
+    """Prefix ``'`` to a text cell a spreadsheet would read as a formula, or as a
+    percentage (:data:`PERCENT_TEXT`); others unchanged.
 
     Examples
     --------
     >>> neutralise_formula('=HYPERLINK("http://x")'), neutralise_formula("@SUM(A1)")
     ('\\'=HYPERLINK("http://x")', "'@SUM(A1)")
+    >>> neutralise_formula("1954%"), neutralise_formula("1954%/1956")
+    ("'1954%", '1954%/1956')
     >>> neutralise_formula("Hòn Gai"), neutralise_formula(-70.5)
     ('Hòn Gai', -70.5)
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and _guarded(value):
         return FORMULA_GUARD + value
     return value
+
+
+def _guarded(text: str) -> bool:
+    return text.startswith(FORMULA_PREFIXES) or (
+        text.endswith("%") and PERCENT_TEXT.fullmatch(text) is not None
+    )
 
 
 def _cell(value):
@@ -87,8 +101,13 @@ def _column_cells(series) -> list:
     here, other values go by their type (:func:`_other_cell`)."""
     guard = FORMULA_GUARD
     values = plain_column(series)
+    percent = PERCENT_TEXT.fullmatch
     return [
-        (guard + value if value.startswith(FORMULA_PREFIXES) else value)
+        (
+            guard + value
+            if value.startswith(FORMULA_PREFIXES) or (value.endswith("%") and percent(value))
+            else value
+        )
         if type(value) is str
         else _other_cell(value)
         for value in values
