@@ -346,6 +346,37 @@ def test_a_number_dbase_cannot_hold_is_a_warning_and_text_in_the_shapefile(tmp_p
     assert float(row["measure"]) == value
 
 
+@pytest.mark.parametrize("value", [2**63 - 1, 10**18, -(10**17)])
+def test_an_integer_of_19_characters_is_a_warning_and_text_in_the_shapefile(tmp_path, value):
+    # the .dbf held it exactly, but GDAL reads a whole-number field of 19 characters or
+    # more as a real: 9223372036854775807 came back as 9.223372036854776e18
+    folder = make_geodata(tmp_path)
+    set_site(folder, "old-pier", count=value)
+    set_site(folder, "lighthouse", count=10**18 - 1)  # 18 characters: no finding
+    (found,) = findings(folder, "site-property-number-shapefile")
+    assert found.location.pointer == "/features/0/properties/count"
+    result = build_process(folder, tmp_path)
+    assert result.returncode == 0, result.stderr
+    exports = tmp_path / "exports"
+    shp = read_zip(exports / "sites-harbour.shp.zip").set_index("id")
+    assert shp.loc["old-pier", "count"] == str(value)
+    assert shp.loc["lighthouse", "count"] == str(10**18 - 1)
+    gpkg = pyogrio.read_dataframe(exports / "heritage.gpkg", layer="sites-harbour")
+    assert gpkg.set_index("id").loc["old-pier", "count"] == value  # an integer there
+
+
+def test_integers_of_18_characters_stay_integers_in_the_shapefile(tmp_path):
+    folder = make_geodata(tmp_path)
+    set_site(folder, "old-pier", count=10**18 - 1)
+    set_site(folder, "lighthouse", count=-(10**16))
+    assert not findings(folder, "site-property-number-shapefile")
+    result = build_cli(folder, tmp_path)
+    assert result.exit_code == 0, (result.output, result.exception)
+    shp = read_zip(tmp_path / "exports" / "sites-harbour.shp.zip").set_index("id")
+    assert shp.loc["old-pier", "count"] == 10**18 - 1
+    assert shp.loc["lighthouse", "count"] == -(10**16)
+
+
 def test_numbers_dbase_holds_stay_numbers_in_the_shapefile(tmp_path):
     folder = make_geodata(tmp_path)
     set_site(folder, "old-pier", measure=123456789.12345679)

@@ -53,6 +53,7 @@ __all__ = [
     "EXPORT_RESERVED_COLUMNS",
     "DBF_MAX_FIELDS",
     "dbf_number_fits",
+    "dbf_integer_fits",
     "INDEX_PAGE",
     "PAGE_SUFFIX",
     "STORY_PAGE",
@@ -99,6 +100,19 @@ DBF_MAX_FIELDS = 255
 #: A dBASE number field as GDAL writes a float: 24 characters, 15 decimals at most.
 DBF_NUMBER_WIDTH = 24
 DBF_NUMBER_DECIMALS = 15
+#: The widest whole-number field GDAL reads back as an integer (Integer64): a field of
+#: 19 characters or more, written exactly, is read as a real, its last digits lost.
+DBF_INTEGER_WIDTH = 18
+
+
+def dbf_integer_fits(value: int) -> bool:
+    """Whether GDAL reads the integer ``value`` back from a Shapefile as the same integer:
+    at most :data:`DBF_INTEGER_WIDTH` characters, its sign included.
+
+    >>> dbf_integer_fits(10**18 - 1), dbf_integer_fits(10**18), dbf_integer_fits(-10**17)
+    (True, False, False)
+    """
+    return len(str(int(value))) <= DBF_INTEGER_WIDTH
 
 
 def dbf_number_fits(value: float) -> bool:

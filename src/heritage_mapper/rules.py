@@ -501,10 +501,11 @@ RULES: tuple[Rule, ...] = (
     ),
     _w(
         "site-property-number-shapefile",
-        "A number a dBASE number field cannot hold exactly: the Shapefile export writes "
-        "this property's column as text (the other formats keep the number)",
+        "A number a dBASE number field cannot hold exactly, or an integer of 19 characters "
+        "or more, which GDAL reads back as a real: the Shapefile export writes this "
+        "property's column as text (the other formats keep the number)",
         "nothing to do if text in the Shapefile is fine; otherwise round the number "
-        "(at most 15 decimals, at most 24 characters)",
+        "(at most 15 decimals, at most 24 characters) or store the integer as a string",
     ),
     _e(
         "site-geometry-null",

@@ -24,7 +24,7 @@ from pathlib import Path
 from heritage_mapper.atomic import TEMP_PREFIX, TEMP_SUFFIX
 from heritage_mapper.export.ogr import FIXED_DATE, values_kind, write_layer
 from heritage_mapper.export.tables import ExportData
-from heritage_mapper.model import dbf_number_fits
+from heritage_mapper.model import dbf_integer_fits, dbf_number_fits
 from heritage_mapper.text import ascii_fold
 
 __all__ = [
@@ -252,22 +252,42 @@ def outputs(data: ExportData) -> list[str]:
 def exact_numbers(frame):
     """``frame`` with every float column that has a value a dBASE number field cannot
     hold exactly (:func:`~heritage_mapper.model.dbf_number_fits`) turned into text, each
-    value its shortest exact decimal (``1.23e+300``); ``validate`` warns about these
+    value its shortest exact decimal (``1.23e+300``), and every integer column with a
+    value GDAL would read back as a real (:func:`~heritage_mapper.model.dbf_integer_fits`:
+    19 characters or more) turned into its digits; ``validate`` warns about these
     (``site-property-number-shapefile``)."""
     import pandas as pd
 
     changed = None
     for column in frame.columns:
         series = frame[column]
-        if column == frame.geometry.name or not _has_fractions(series):
+        if column == frame.geometry.name:
             continue
-        if all(dbf_number_fits(v) for v in series.to_numpy(dtype="float64", na_value=float("nan"))):
+        if _has_fractions(series):
+            values = series.to_numpy(dtype="float64", na_value=float("nan"))
+            if all(dbf_number_fits(v) for v in values):
+                continue
+            text = [None if pd.isna(v) else repr(float(v)) for v in series]
+        elif _has_integers(series):
+            present = series[series.notna()]
+            if present.empty or all(map(dbf_integer_fits, (present.min(), present.max()))):
+                continue
+            text = [None if pd.isna(v) else str(int(v)) for v in series]
+        else:
             continue
         changed = frame.copy() if changed is None else changed
-        changed[column] = pd.array(
-            [None if pd.isna(v) else repr(float(v)) for v in series], dtype=object
-        )
+        changed[column] = pd.array(text, dtype=object)
     return frame if changed is None else changed
+
+
+def _has_integers(series) -> bool:
+    """A column written as a whole-number field: integers, or an object column of
+    integers that :func:`~heritage_mapper.export.ogr.values_kind` reads as ``"int"``."""
+    import pandas as pd
+
+    if pd.api.types.is_integer_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return True
+    return series.dtype == object and values_kind(series[series.notna()]) == "int"
 
 
 def _has_fractions(series) -> bool:

@@ -13,12 +13,14 @@ import numpy as np
 
 from heritage_mapper.dates import EdtfError, parse_edtf
 from heritage_mapper.model import (
+    DBF_INTEGER_WIDTH,
     DBF_MAX_FIELDS,
     EXPORT_RESERVED_COLUMNS,
     PROJECT_FILE,
     RESERVED_SITE_COLUMNS,
     Project,
     SiteRecord,
+    dbf_integer_fits,
     dbf_number_fits,
     split_source_ref,
 )
@@ -303,8 +305,9 @@ def _bad_numbers(cells: list, kind: type) -> set[int]:
     """The positions of the values of type ``kind`` in ``cells`` that
     :func:`_check_property_names` may report."""
     values = [v for v in cells if type(v) is kind]
-    if kind is int and min(values) >= INT64 and max(values) < -INT64:
-        return set()  # the usual column of integers: all within 64 bits
+    widest = (min(values), max(values)) if kind is int else ()
+    if widest and all(INT64 <= v < -INT64 and dbf_integer_fits(v) for v in widest):
+        return set()  # the usual column of integers: within 64 bits and 18 characters
     if kind is float and all(map(dbf_number_fits, values)):
         return set()
     return {j for j, v in enumerate(cells) if type(v) is kind}
@@ -435,6 +438,17 @@ def _check_property_names(props: dict, report, base: str) -> None:
                 "FlatGeobuf write this column as text with every digit (a Shapefile text "
                 "holds 254 bytes); GeoJSON and CSV keep the number",
                 hint="nothing to do if text is fine there; otherwise store it as a string",
+                pointer=f"{base}/properties{pointer(name)}",
+            )
+        elif isinstance(value, int) and not isinstance(value, bool) and not dbf_integer_fits(value):
+            report(
+                "site-property-number-shapefile",
+                f"{name} = {value!r} has more than {DBF_INTEGER_WIDTH} characters, which a "
+                "Shapefile holds but GDAL reads back as a real, its last digits lost: the "
+                "Shapefile export writes the column as text so the value stays exact; the "
+                "other formats keep the integer",
+                hint="nothing to do if text in the Shapefile is fine; otherwise store it as "
+                "a string",
                 pointer=f"{base}/properties{pointer(name)}",
             )
         if isinstance(value, float) and not dbf_number_fits(value):
