@@ -98,20 +98,24 @@ def _cell(value):
 
 def _column_cells(series) -> list:
     """``[_cell(v) for v in series]`` in one pass: text (nearly every cell) is guarded
-    here, other values go by their type (:func:`_other_cell`)."""
+    here, other values go by their type (:func:`_other_cell`); a percentage's guard
+    comes in :func:`_write_csv`."""
     guard = FORMULA_GUARD
     values = plain_column(series)
-    percent = PERCENT_TEXT.fullmatch
     return [
-        (
-            guard + value
-            if value.startswith(FORMULA_PREFIXES) or (value.endswith("%") and percent(value))
-            else value
-        )
+        (guard + value if value.startswith(FORMULA_PREFIXES) else value)
         if type(value) is str
         else _other_cell(value)
         for value in values
     ]
+
+
+def _percent_guarded(cell):
+    """``cell``, with :data:`FORMULA_GUARD` when it is text a spreadsheet reads as a
+    percentage (:data:`PERCENT_TEXT`)."""
+    if type(cell) is str and cell.endswith("%") and PERCENT_TEXT.fullmatch(cell):
+        return FORMULA_GUARD + cell
+    return cell
 
 
 def _other_cell(value):
@@ -155,14 +159,22 @@ def _write_csv(path, header: list[str], rows: Iterable) -> None:
     writer = csv.writer(buffer, lineterminator="\r\n")
     with open(path, "w", encoding=ENCODING, newline="") as handle:
         writer.writerow([neutralise_formula(h) for h in header])
+        handle.write(buffer.getvalue())  # the header alone: a chunk may be written again
+        buffer.seek(0)
+        buffer.truncate()
         rows = iter(rows)
         while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
             writer.writerows(chunk)
-            handle.write(buffer.getvalue())
+            text = buffer.getvalue()
+            if "%" in text:  # rare: written again, each percentage guarded
+                buffer.seek(0)
+                buffer.truncate()
+                writer.writerows([tuple(map(_percent_guarded, row)) for row in chunk])
+                text = buffer.getvalue()
+            handle.write(text)
             buffer.seek(0)
             buffer.truncate()
             count_rows(len(chunk))  # a progress display's rows written
-        handle.write(buffer.getvalue())  # the header of a table without rows
 
 
 def _number(value: float, decimals: int) -> str:
