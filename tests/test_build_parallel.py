@@ -8,9 +8,15 @@ format written and counts the features and rows the writers write.
 
 from __future__ import annotations
 
+import _thread
+import concurrent.futures
 import contextlib
 import errno
 import os
+import signal
+import threading
+import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -226,3 +232,75 @@ def test_the_pages_with_the_most_sites_are_started_first(geodata, tmp_path, monk
     ]
     assert [shown[i] for i in started] == sorted(shown, reverse=True)
     assert started[0] == 0  # the index page, ahead of the story page of as many sites
+
+
+# -- signals: the forked page and format processes --------------------------------------
+
+
+def _sleep_and_say(folder: Path, seconds: float, item: int) -> int:
+    """A task: write this process's id to ``folder/<item>``, sleep, return ``item``."""
+    (folder / str(item)).write_text(str(os.getpid()))
+    time.sleep(seconds)
+    return item
+
+
+def _pids(folder: Path, count: int) -> list[int]:
+    deadline = time.monotonic() + 30
+    while len(list(folder.iterdir())) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.05)  # written whole
+    return [int(p.read_text()) for p in sorted(folder.iterdir())]
+
+
+def test_the_forked_processes_ignore_ctrl_c_and_die_quietly_of_sigterm(tmp_path, capfd):
+    """Ctrl-C reaches the whole process group: a page or format process leaves it to the
+    run; SIGTERM ends it without the run's handler raising a traceback in it, and the
+    run says a process died (they inherited the CLI's handlers and printed one)."""
+    from heritage_mapper.cli import interrupt_on_termination
+    from heritage_mapper.errors import ProcessDied
+    from heritage_mapper.parallel import fork_map
+
+    with interrupt_on_termination():  # as in the CLI
+        # SIGINT to each process while it sleeps: each task ends as usual
+        (tmp_path / "b").mkdir()
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            sender = thread.submit(
+                lambda: [os.kill(pid, signal.SIGINT) for pid in _pids(tmp_path / "b", 2)]
+            )
+            assert fork_map(partial(_sleep_and_say, tmp_path / "b", 1.0), [0, 1], 2) == [0, 1]
+            sender.result()
+        (tmp_path / "c").mkdir()
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            sender = thread.submit(lambda: os.kill(_pids(tmp_path / "c", 2)[0], signal.SIGTERM))
+            with pytest.raises(ProcessDied, match="died before it answered.*--jobs 1"):
+                fork_map(partial(_sleep_and_say, tmp_path / "c", 3.0), [0, 1], 2)
+            sender.result()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_an_interrupted_run_stops_its_forked_processes_at_once(tmp_path):
+    """Ctrl-C while pages or formats are made: the run raises at once and its busy
+    processes are gone (it used to wait for them, and could hang on one blocked
+    sending its page)."""
+    from heritage_mapper.parallel import fork_map
+
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        fork_map(partial(_sleep_and_say, tmp_path, 60.0), [0, 1, 2], 2)
+    assert time.monotonic() - start < 10
+    for pid in _pids(tmp_path, 2):
+        deadline = time.monotonic() + 10
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(pid), pid
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "State:\tZ" in status.read_text())  # not a zombie

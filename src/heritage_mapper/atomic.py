@@ -257,7 +257,8 @@ def output_lock(folder: str | Path, *, timeout: float = LOCK_TIMEOUT_SECONDS) ->
     """Hold the write lock of ``folder`` for the block; then no other run writes there.
 
     Creates the folder when missing, waits up to ``timeout`` seconds for another
-    run to finish, then removes stale temporary files (:func:`remove_stale_temps`).
+    run to finish, then removes stale temporary files (:func:`remove_stale_temps`),
+    and again when the block ends (those of a forked writer stopped mid-file).
     The lock is ``flock`` on ``.heritage-mapper.lock`` in the folder; the file is
     removed when the block ends (a killed run's lock file is harmless: the kernel
     released its lock). Where ``flock`` is missing (Windows) or refused (some
@@ -287,6 +288,10 @@ def output_lock(folder: str | Path, *, timeout: float = LOCK_TIMEOUT_SECONDS) ->
         yield path
     finally:
         if fd is not None:
+            # a forked writer stopped mid-file (Ctrl-C kills them) left its temporary
+            # files: nothing else writes here while the lock is held
+            with contextlib.suppress(OSError):
+                remove_stale_temps(folder)
             _HELD_LOCKS.discard(fd)
             _remove(path)  # while still holding it: a run waiting on it sees it go and retries
             os.close(fd)

@@ -39,6 +39,7 @@ __all__ = [
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 #: How often the counts of rows done in the forked processes are read, in seconds.
 POLL_SECONDS = 0.2
+KILLED_WAIT_SECONDS = 5.0  # how long a stopped run waits for its killed processes to go
 _TASK: tuple | None = None  # (func, items, counts) for the forked processes
 _FORKED = False  # set in a process fork_map or fork_call started (in_forked_process)
 #: The answer files (_answer_file) of this process's forked processes not yet answered:
@@ -177,6 +178,7 @@ def fork_map(
         return results
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     from heritage_mapper.progress import counter
 
@@ -194,11 +196,13 @@ def fork_map(
     # never write to its objects' headers, so the pages stay shared (Python's gc docs)
     gc.freeze()
     try:
-        with ProcessPoolExecutor(
-            min(jobs, len(items)),
-            mp_context=context,
-            initializer=_forked_start,
-            initargs=(os.getpid(),),
+        with _stopped_on_interrupt(
+            ProcessPoolExecutor(
+                min(jobs, len(items)),
+                mp_context=context,
+                initializer=_forked_start,
+                initargs=(os.getpid(),),
+            )
         ) as pool:
             futures = {pool.submit(_run_forked, i): i for i in order}
             pending = set(futures)
@@ -213,7 +217,9 @@ def fork_map(
                     index = futures[future]
                     try:
                         failed, value = future.result()
-                    except Exception as exc:  # the process died (killed, out of memory)
+                    except BrokenProcessPool:  # a process died (killed, out of memory)
+                        failed, value = True, _died_with(None)
+                    except Exception as exc:
                         failed, value = True, exc
                     (failures if failed else results)[index] = value
                     advance()
@@ -223,6 +229,28 @@ def fork_map(
     if failures:
         raise failures[min(failures)]
     return [results[i] for i in range(len(items))]
+
+
+@contextlib.contextmanager
+def _stopped_on_interrupt(pool):
+    """``pool`` (a ProcessPoolExecutor) in a ``with`` block that, left by an exception
+    (Ctrl-C, SIGTERM, a failure here), kills its processes before shutting it down:
+    waiting for them, as the executor's own exit does, kept an interrupted build
+    waiting on processes still rendering, or blocked sending a page nobody read."""
+    try:
+        yield pool
+    except BaseException:
+        # Python 3.14 has pool.kill_workers(); before it, the processes are only here
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                process.kill()
+        for process in processes:  # gone before the caller removes their files
+            with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+                process.join(KILLED_WAIT_SECONDS)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 class Forked:
@@ -329,14 +357,24 @@ def fork_call(func: Callable[[], object], jobs: int = 1) -> Forked:
 
 
 def _died(process) -> Exception:
+    process.join()
+    return _died_with(process.exitcode)
+
+
+def _died_with(code: int | None) -> Exception:
+    """The :class:`~heritage_mapper.errors.ProcessDied` of a forked process that ended
+    with exit code ``code`` (negative: the signal; None: not known) before answering."""
     from heritage_mapper.errors import ProcessDied
 
-    process.join()
-    code = process.exitcode
-    how = f"killed by {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
-    memory = ", perhaps for want of memory" if code == -signal.SIGKILL else ""
+    if code is None:
+        how = ""
+    elif code < 0:
+        how = f" (killed by {signal.Signals(-code).name})"
+    else:
+        how = f" (exit code {code})"
+    memory = ", perhaps for want of memory" if code in (None, -signal.SIGKILL) else ""
     return ProcessDied(
-        f"a forked process of this run died before it answered ({how}){memory}; run "
+        f"a forked process of this run died before it answered{how}{memory}; run "
         "again with --jobs 1 to keep everything in one process (build: or with a "
         "--max-memory below what the machine has free)"
     )
@@ -372,17 +410,8 @@ def _read_answer(fd: int) -> tuple[bool, object]:
 def _answer(func: Callable[[], object], answer, parent: int, file: int | None = None) -> None:
     """In a forked process: send ``(False, func())`` or ``(True, the exception)``,
     pickled into ``file`` (then a word through the pipe says it is there), or through
-    the pipe when there is no file.
-
-    Ctrl-C reaches the whole process group, and SIGTERM or SIGHUP may: this process
-    leaves them to the run's process, which stops it (or, gone, takes it with it), so
-    it ignores SIGINT and dies quietly of the others (the run's own handlers, inherited,
-    would raise in it and print a traceback).
+    the pipe when there is no file. Signals: see :func:`_forked_start`.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
     _forked_start(parent, keep=file)
     try:
         try:
@@ -414,11 +443,20 @@ def in_forked_process() -> bool:
 
 def _forked_start(parent: int, keep: int | None = None) -> None:
     """A forked process's first step: let go of the locks and of the answer files of
-    other forked processes (``keep``: its own), and die with the run."""
+    other forked processes (``keep``: its own), and die with the run.
+
+    Ctrl-C reaches the whole process group, and SIGTERM or SIGHUP may: a forked process
+    leaves them to the run's process, which stops it (or, gone, takes it with it), so
+    it ignores SIGINT and dies quietly of the others (the run's own handlers, inherited,
+    would raise in it and print a traceback)."""
     import ctypes
 
     from heritage_mapper.atomic import release_inherited_locks
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     global _FORKED
     _FORKED = True
     for fd in _OPEN_ANSWER_FILES - {keep}:  # others' answers, not this process's
