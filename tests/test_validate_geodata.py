@@ -86,6 +86,35 @@ def test_real_geodata_without_its_texts_says_they_were_not_read():
     assert [p.code for p in report.problems] == ["sources-dir-outside"]
 
 
+@pytest.mark.parametrize("command", ["validate", "build", "export", "tiles", "print"])
+def test_a_sources_dir_option_naming_no_folder_is_refused(small, tmp_path, monkeypatch, command):
+    # a typo in --sources-dir was taken silently: no paragraph was checked, exit 0
+    here = tmp_path / "here"  # where the default outputs would go
+    here.mkdir()
+    monkeypatch.chdir(here)
+    args = [command, "--geodata", str(small), "--sources-dir", str(tmp_path / "nope")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "--sources-dir" in result.output and "does not exist" in result.output
+    assert list(here.iterdir()) == []  # nothing written
+
+
+def test_a_sources_folder_that_is_not_there_is_a_warning(small, tmp_path):
+    report = validate_geodata(small, sources_dir=tmp_path / "nope")
+    (found,) = [p for p in report.problems if p.code == "sources-dir-missing"]
+    assert found.severity == "warning" and found.path == str(tmp_path / "nope")
+    assert "were not checked" in found.message
+
+    def elsewhere(doc):
+        doc["sources_dir"] = "texts-not-here"
+
+    edit_json(small / "project.json", elsewhere)
+    result = run_validate(small)
+    assert result.exit_code == 0
+    _, problem = find(result, "sources-dir-missing")
+    assert problem["location"]["pointer"] == "/sources_dir"
+
+
 def _broken_json(folder):
     path = folder / LAYER
     path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")

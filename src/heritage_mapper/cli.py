@@ -53,7 +53,7 @@ max_bytes_option = click.option(
 )
 sources_dir_option = click.option(
     "--sources-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     help="Folder of the source texts, to check cited paragraphs against (default: "
     "sources_dir in project.json, which must lie inside the geodata folder).",

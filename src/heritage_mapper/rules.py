@@ -593,6 +593,13 @@ RULES: tuple[Rule, ...] = (
         "kept elsewhere, or copy the texts into the geodata folder",
     ),
     _w(
+        "sources-dir-missing",
+        "The folder of the source texts (--sources-dir, or sources_dir in project.json) "
+        "does not exist, so the texts were not read and paragraph numbers were not checked",
+        "pass --sources-dir with the folder that holds the source texts, or fix sources_dir "
+        "in project.json",
+    ),
+    _w(
         "source-text-missing",
         "A registered source file is not in sources_dir",
         "put the document in sources_dir or fix the file name",

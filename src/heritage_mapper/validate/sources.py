@@ -141,7 +141,15 @@ def _texts_folder(ctx: Context, project: Project) -> Path | None:
     is not opened, not even tested for existence (``sources-dir-outside``).
     """
     if ctx.sources_dir is not None:
-        return ctx.sources_dir if ctx.sources_dir.is_dir() else None
+        if ctx.sources_dir.is_dir():
+            return ctx.sources_dir
+        ctx.problem(
+            "sources-dir-missing",
+            ctx.sources_dir,
+            "no such folder: the source texts were not read, so cited paragraph numbers "
+            "were not checked",
+        )
+        return None
     if not project.sources_dir:
         return None
     try:
@@ -155,7 +163,16 @@ def _texts_folder(ctx: Context, project: Project) -> Path | None:
             pointer="/sources_dir",
         )
         return None
-    return folder if folder.is_dir() else None
+    if folder.is_dir():
+        return folder
+    ctx.problem(
+        "sources-dir-missing",
+        ctx.root / PROJECT_FILE,
+        f"sources_dir {project.sources_dir!r} is not a folder: the source texts were not "
+        "read, so cited paragraph numbers were not checked",
+        pointer="/sources_dir",
+    )
+    return None
 
 
 def _count_paragraphs(ctx, folder: Path | None, path: Path, index: int, source: dict):
