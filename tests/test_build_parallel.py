@@ -84,6 +84,7 @@ def test_a_format_failing_in_its_process_leaves_the_previous_exports(
     )  # fmt: skip
     assert result.exit_code == 1, result.output
     assert "No space left on device" in result.output and "nothing was replaced" in result.output
+    assert "free some space there or choose another folder" in result.output  # the fix
     assert "Traceback" not in result.output
     assert files(exports) == before
     assert [p.name for p in exports.iterdir() if p.name.startswith(".heritage-mapper")] == []
@@ -103,15 +104,31 @@ def test_formats_chooses_what_build_exports(geodata, one_by_one, tmp_path):
     assert all(written[name] == one_by_one[name] for name in written if name != MANIFEST_NAME)
 
 
-def test_an_unknown_format_is_refused_before_anything_is_read(tmp_path):
+@pytest.mark.parametrize("more", [[], ["--no-exports"]], ids=["exports", "no-exports"])
+def test_an_unknown_format_is_refused_before_anything_is_read(tmp_path, more):
+    # named by build's option, --formats (it said --format); with --no-exports too,
+    # where it was ignored without a word
     result = CliRunner().invoke(
         main,
         ["build", "--geodata", str(tmp_path / "missing"), "--out", str(tmp_path / "maps"),
-         "--formats", "pdf"],
+         "--formats", "pdf", *more],
     )  # fmt: skip
     assert result.exit_code == 2, result.output
-    assert "--format pdf: unknown format" in result.output
+    assert "--formats pdf: unknown format" in result.output
     assert not (tmp_path / "maps").exists()
+
+
+def test_an_exports_folder_that_cannot_be_made_names_exports(geodata, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    result = CliRunner().invoke(
+        main,
+        ["build", "--geodata", str(geodata), "--out", str(tmp_path / "maps"),
+         "--exports", str(tmp_path / "a-file" / "exports")],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "cannot create the output folder" in result.output
+    assert "choose another folder with --exports" in result.output  # it said --out
+    assert not list((tmp_path / "maps").glob("*.html"))  # found before the maps were written
 
 
 class CountingProgress:

@@ -49,6 +49,7 @@ __all__ = [
     "output_targets",
     "publish_set",
     "remove_stale_temps",
+    "write_fix",
 ]
 
 TEMP_PREFIX = ".heritage-mapper-"
@@ -63,22 +64,43 @@ MANIFEST_NAME = ".manifest.heritage-mapper.json"
 MANIFEST_MAX_BYTES = 1 << 20
 
 
-def ensure_writable_dir(folder: str | Path) -> Path:
-    """Create ``folder`` if needed and check it can be written, or raise OutputError."""
+def ensure_writable_dir(folder: str | Path, option: str = "--out") -> Path:
+    """Create ``folder`` if needed and check it can be written, or raise OutputError
+    whose fix names ``option``, the command-line option that chose the folder."""
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(
             f"{folder}: cannot create the output folder ({exc.strerror or exc}); "
-            "choose another folder with --out or fix its permissions"
+            f"choose another folder with {option} or fix its permissions"
         ) from exc
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(
-            f"{folder}: the output folder is not writable; choose another folder with --out "
-            "or fix its permissions"
+            f"{folder}: the output folder is not writable; choose another folder with "
+            f"{option} or fix its permissions"
         )
     return folder
+
+
+#: The errno names of a write that found no room: a full disk, a quota, a file-size limit.
+_ROOM_ERRORS = ("ENOSPC", "EDQUOT", "EFBIG")
+
+
+def write_fix(exc: OSError) -> str:
+    """``"; "`` and what to do about ``exc``, a failed write, when it says (no room:
+    free some, or write elsewhere); ``""`` otherwise (the reason says it all).
+
+    >>> import errno
+    >>> write_fix(OSError(errno.ENOSPC, "No space left on device"))
+    '; free some space there or choose another folder'
+    >>> write_fix(OSError(errno.EACCES, "Permission denied"))
+    ''
+    """
+    import errno
+
+    room = {getattr(errno, name) for name in _ROOM_ERRORS if hasattr(errno, name)}
+    return "; free some space there or choose another folder" if exc.errno in room else ""
 
 
 def output_targets(folder: str | Path, names: Iterable[str]) -> list[Path]:
@@ -444,7 +466,7 @@ def atomic_files(targets: Iterable[str | Path]) -> Iterator[list[Path]]:
         _remove_all(temps)
         raise OutputError(
             f"{_culprit(exc, temps, targets)}: cannot write ({exc.strerror or exc}); "
-            "nothing was replaced"
+            f"nothing was replaced{write_fix(exc)}"
         ) from exc
     except BaseException:
         _remove_all(temps)

@@ -96,10 +96,10 @@ def build(
 
     # before anything is read or written: no output may land on the curated files
     check_output_folders(geodata_dir, out=maps_dir, exports=exports_dir)
-    if exports_dir is not None:
-        from heritage_mapper.export import select_formats
+    from heritage_mapper.export import select_formats
 
-        chosen, _ = select_formats(list(formats))  # an unknown format fails before reading
+    # an unknown format fails before reading, with --no-exports too (it was ignored)
+    chosen, _ = select_formats(list(formats), option="--formats")
     from heritage_mapper.parallel import default_jobs, memory_limit
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
@@ -112,9 +112,9 @@ def build(
         advise_tiles(len(geodata.sites), progress)  # past one page: heritage-mapper tiles
         with progress.step("Joining events to sites"):
             joined = join(geodata)
-        for folder in (maps_dir, exports_dir):  # both, before the maps are replaced
-            if folder is not None:
-                ensure_writable_dir(folder)
+        for folder, option in ((maps_dir, "--out"), (exports_dir, "--exports")):
+            if folder is not None:  # both, before the maps are replaced
+                ensure_writable_dir(folder, option)
         with progress.step("Rendering the map pages", total=len(page_names(geodata))) as advance:
             written = build_maps(joined, maps_dir, advance=advance, jobs=jobs)
         if exports_dir is not None:

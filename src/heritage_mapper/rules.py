@@ -107,7 +107,8 @@ RULES: tuple[Rule, ...] = (
     _e(
         "json-empty",
         "The file is empty or only whitespace",
-        'write a JSON value into it, e.g. {"type": "FeatureCollection", "features": []}',
+        'write a JSON value into it: a layer, e.g. {"type": "FeatureCollection", '
+        '"features": []}; project.json and the others, as the README\'s data model shows',
     ),
     _e(
         "json-bom",
@@ -795,11 +796,11 @@ def markdown_table(rules: Iterable[Rule] = RULES) -> str:
 
     Examples
     --------
-    >>> print(markdown_table([rule("json-empty")]))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(markdown_table([rule("json-bom")]))  # doctest: +NORMALIZE_WHITESPACE
     | code | severity | meaning | fix |
     | --- | --- | --- | --- |
-    | `json-empty` | error | The file is empty or only whitespace | write a JSON value
-      into it, e.g. {"type": "FeatureCollection", "features": []} |
+    | `json-bom` | error | The file starts with a UTF-8 byte-order mark | re-save the file
+      as UTF-8 without BOM |
     """
     lines = ["| code | severity | meaning | fix |", "| --- | --- | --- | --- |"]
     lines += [

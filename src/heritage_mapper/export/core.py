@@ -23,6 +23,7 @@ from heritage_mapper.atomic import (
     output_lock,
     output_targets,
     publish_set,
+    write_fix,
 )
 from heritage_mapper.errors import HeritageError, OutputError, UsageError
 from heritage_mapper.export import csvfile, fgb, geojson, gpkg, gpx, kml, lpf, qgis, shapefile
@@ -94,8 +95,11 @@ NEEDS = {"qgis": "gpkg"}
 FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in FORMATS)
 
 
-def select_formats(formats, crs=None) -> tuple[list[ExportFormat], list[ExportFormat]]:
-    """The formats to write and those skipped, for ``formats`` (names or ``"all"``) and ``crs``.
+def select_formats(
+    formats, crs=None, option: str = "--format"
+) -> tuple[list[ExportFormat], list[ExportFormat]]:
+    """The formats to write and those skipped, for ``formats`` (names or ``"all"``) and ``crs``;
+    ``option`` is the command-line option that named them, for the messages.
 
     A format named explicitly that cannot hold ``crs`` is a
     :class:`~heritage_mapper.errors.UsageError`; with ``"all"`` such formats are
@@ -117,11 +121,11 @@ def select_formats(formats, crs=None) -> tuple[list[ExportFormat], list[ExportFo
         formats = [formats]
     names = [str(name).strip().lower() for name in formats]
     if not names:
-        raise UsageError(f"no --format given; choose from {', '.join(FORMAT_NAMES)} or {ALL}")
+        raise UsageError(f"no {option} given; choose from {', '.join(FORMAT_NAMES)} or {ALL}")
     unknown = [n for n in names if n != ALL and n not in FORMAT_NAMES]
     if unknown:
         raise UsageError(
-            f"--format {unknown[0]}: unknown format; choose from {', '.join(FORMAT_NAMES)} or {ALL}"
+            f"{option} {unknown[0]}: unknown format; choose from {', '.join(FORMAT_NAMES)} or {ALL}"
         )
     target = resolve_crs(crs)
     wanted_all = ALL in names
@@ -318,6 +322,7 @@ def _write_all(
         if isinstance(cause, OSError):
             raise OutputError(
                 f"{folder}: cannot write ({cause.strerror or cause}); nothing was replaced"
+                f"{write_fix(cause)}"
             ) from cause
         raise cause from None
 

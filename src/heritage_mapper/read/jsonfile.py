@@ -109,6 +109,20 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _empty_example(name) -> str:
+    """What to write into the empty file ``name``: a GeoJSON layer can start as an empty
+    FeatureCollection; project.json and the other files have a shape of their own.
+
+    >>> _empty_example("layers/a.geojson")
+    'e.g. {"type": "FeatureCollection", "features": []}'
+    >>> _empty_example("geodata/project.json")
+    "as the README's data model shows for this file"
+    """
+    if str(name).lower().endswith(".geojson"):
+        return 'e.g. {"type": "FeatureCollection", "features": []}'
+    return "as the README's data model shows for this file"
+
+
 def read_json(
     path, *, max_depth: int = MAX_JSON_DEPTH, max_bytes: int | None = None
 ) -> JsonDocument:
@@ -173,7 +187,7 @@ def _read_data(out: JsonDocument, data: bytes, max_depth: int) -> JsonDocument:
                 name,
                 "json-empty",
                 "the file is empty (or only whitespace); write a JSON value into it, "
-                'e.g. {"type": "FeatureCollection", "features": []}',
+                + _empty_example(name),
                 line=1,
                 column=1,
             )
