@@ -233,3 +233,21 @@ def test_an_unwritable_folder_is_exit_code_1(tmp_path):
     result = run_print("--out", blocker / "maps")
     assert result.exit_code == 1, result.output
     assert "cannot create the output folder" in result.output
+
+
+def test_out_is_a_folder_or_a_pdf_or_png_name(tmp_path):
+    """--out map.svg became a folder named map.svg; an existing file gave "cannot create
+    the output folder"; an existing folder named like a PDF was taken for a file."""
+    result = run_print("--out", tmp_path / "map.svg")
+    assert result.exit_code == 2, result.output
+    assert "ends .svg" in result.output and "name ending .pdf or .png" in result.output
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "notes.sh").write_text("echo")
+    result = run_print("--out", tmp_path / "notes.sh")
+    assert result.exit_code == 2, result.output
+    assert "is a file" in result.output
+    folder = tmp_path / "prints.pdf"
+    folder.mkdir()
+    result = run_print("--out", folder)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.suffix for p in folder.iterdir()) == [".pdf", ".png"]

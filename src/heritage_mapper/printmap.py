@@ -672,13 +672,23 @@ def _draw_footer(figure, geodata, lang, words, size, margin, footer_mm, fx, fy, 
 
 
 def output_paths(out: str | Path, options: PrintOptions, lang: str) -> dict[str, Path]:
-    """The PDF and PNG paths for ``--out``: a ``.pdf``/``.png`` file names both (same
-    stem); anything else is a folder that gets ``map-<paper>-<orientation>-<lang>``."""
+    """The PDF and PNG paths for ``--out``: a folder (one that exists, or a name with no
+    suffix) gets ``map-<paper>-<orientation>-<lang>``; a ``.pdf``/``.png`` file name
+    names both (same stem). Any other name is a UsageError: ``map.svg`` became a
+    folder of that name, and an existing file a "cannot create the folder" error.
+    """
     out = Path(out)
-    if out.suffix.lower() in (".pdf", ".png"):
+    suffix = out.suffix.lower()
+    if not out.is_dir() and suffix in (".pdf", ".png"):
         stem = out.with_suffix("")
-    else:
+    elif out.is_dir() or (not suffix and not out.exists()):
         stem = out / f"map-{options.paper.lower()}-{options.orientation}-{lang}"
+    else:
+        what = "is a file" if out.exists() else f"ends {out.suffix}"
+        raise UsageError(
+            f"--out {out}: {what}; a print is a PDF and a PNG: give a name ending .pdf or "
+            ".png, or a folder (create it first if its name has a dot)"
+        )
     return {"pdf": stem.with_suffix(".pdf"), "png": stem.with_suffix(".png")}
 
 
