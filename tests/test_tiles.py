@@ -197,6 +197,29 @@ def test_cli_tiles_refuses_the_geodata_folder():
     assert result.exit_code != 0
 
 
+def test_tiles_and_build_each_refuse_the_others_folder(built, tmp_path):
+    """tiles --out maps put its page in place of build's index and left the layer
+    pages linking to it; build into a tiles folder, the reverse. Each is refused."""
+    from heritage_mapper import build
+
+    maps = tmp_path / "maps"
+    build(GEODATA, maps, exports_dir=None)
+    before = _files(maps)
+    result = CliRunner().invoke(main, ["tiles", "--geodata", str(GEODATA), "--out", str(maps)])
+    assert result.exit_code == 2, result.output
+    assert "written by another heritage-mapper command" in result.output
+    assert "choose another --out" in result.output
+    assert _files(maps) == before
+    folder, _ = built
+    before = _files(folder)
+    result = CliRunner().invoke(
+        main, ["build", "--geodata", str(GEODATA), "--out", str(folder), "--no-exports"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "written by another heritage-mapper command" in result.output
+    assert _files(folder) == before
+
+
 def test_range_server_answers_206_with_content_range(built):
     out, _ = built
     size = (out / "sites.pmtiles").stat().st_size

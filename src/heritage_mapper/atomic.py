@@ -48,6 +48,7 @@ __all__ = [
     "output_lock",
     "output_targets",
     "publish_set",
+    "refuse_foreign_outputs",
     "remove_stale_temps",
     "write_fix",
 ]
@@ -535,6 +536,42 @@ def publish_set(
     for path in obsolete:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def refuse_foreign_outputs(folder: str | Path, foreign: Callable[[str], bool], option: str) -> None:
+    """Refuse (UsageError) an output ``folder`` holding another command's set: a file
+    its manifest lists that ``foreign`` accepts (the other command's names, not this
+    one's).
+
+    ``tiles --out maps`` put its page in place of the index of ``build``'s pages and
+    left their layer pages linking to it; ``build`` into a tiles folder did the same
+    the other way round. Files no manifest lists are never in the way.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with publish_set(folder, ["index.html", "a.html"], owned=lambda n: True) as temps:
+    ...     for tmp in temps:
+    ...         _ = tmp.write_text("a page")
+    >>> refuse_foreign_outputs(folder, lambda n: n.endswith(".pmtiles"), "--out")
+    >>> refuse_foreign_outputs(folder, lambda n: n == "a.html", "--out")
+    Traceback (most recent call last):
+    ...
+    heritage_mapper.errors.UsageError: --out ...: it holds a.html, written by another ...
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    listed = _read_manifest(folder / MANIFEST_NAME)
+    found = [path.name for path in _listed_files(folder, listed, foreign)]
+    if found:
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        raise UsageError(
+            f"{option} {folder}: it holds {', '.join(found[:3])}{more}, written by another "
+            "heritage-mapper command (build's pages, or tiles' archive): the two sets would "
+            f"be mixed; choose another {option}, or remove those files first"
+        )
 
 
 def _listed_files(folder: Path, listed: list[str], owned: Callable[[str], bool]) -> list[Path]:

@@ -43,6 +43,7 @@ __all__ = [
     "advise_tiles",
     "archive_min_zoom",
     "build_tiles",
+    "is_tiles_output",
     "tiles_page",
 ]
 
@@ -126,11 +127,16 @@ def build_tiles(
     in ``out_dir`` atomically (:func:`heritage_mapper.atomic.publish_set`): search
     chunks the new set lacks are removed; other files stay.
     """
-    from heritage_mapper.atomic import check_output_folders, ensure_writable_dir
+    from heritage_mapper.atomic import (
+        check_output_folders,
+        ensure_writable_dir,
+        refuse_foreign_outputs,
+    )
     from heritage_mapper.frames import load_geodata
     from heritage_mapper.progress import Progress
 
     check_output_folders(geodata_dir, out=out_dir)
+    refuse_foreign_outputs(out_dir, _is_build_page, "--out")
     progress = progress if progress is not None else Progress(quiet=True)
     with progress.step("Validating and loading geodata", unit="sites and events read"):
         geodata = load_geodata(  # the tiles show sites only: events are checked, not kept
@@ -399,7 +405,10 @@ def _publish(out_dir, sites, search: dict[str, bytes], page: str) -> list[Path]:
     from heritage_mapper.atomic import output_lock, publish_set
 
     names = [PAGE_NAME, ARCHIVE_NAME, *search]
-    with output_lock(out_dir) as lock, publish_set(lock.parent, names, owned=_owned) as temps:
+    with (
+        output_lock(out_dir) as lock,
+        publish_set(lock.parent, names, owned=is_tiles_output) as temps,
+    ):
         temps[0].write_bytes(page.encode("utf-8"))
         lon, lat = sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()
         write_archive(sites.drop(columns=["search"]), temps[1], archive_min_zoom(lon, lat))
@@ -408,10 +417,19 @@ def _publish(out_dir, sites, search: dict[str, bytes], page: str) -> list[Path]:
     return [Path(out_dir) / name for name in names]
 
 
-def _owned(name: str) -> bool:
+def is_tiles_output(name: str) -> bool:
+    """Whether ``name`` is a file :func:`build_tiles` writes (its page, archive or a
+    search index): what a rebuild may remove, and what ``build`` finds in its way."""
     return name in (PAGE_NAME, ARCHIVE_NAME) or (
         name.startswith(SEARCH_PREFIX) and name.endswith(".json")
     )
+
+
+def _is_build_page(name: str) -> bool:
+    """A page of ``build`` that the tiles do not write (a layer's, a story's)."""
+    from heritage_mapper.render import is_page_name
+
+    return is_page_name(name) and not is_tiles_output(name)
 
 
 def write_archive(sites, path: str | Path, min_zoom: int) -> None:
