@@ -365,6 +365,26 @@ def test_an_integer_of_19_characters_is_a_warning_and_text_in_the_shapefile(tmp_
     assert gpkg.set_index("id").loc["old-pier", "count"] == value  # an integer there
 
 
+def test_a_wide_integer_beside_a_decimal_keeps_every_digit_in_every_format(tmp_path):
+    # a column of 2**63 - 1 and 0.5 was a real field in GeoPackage, FlatGeobuf and
+    # Shapefile alike: 9.223372036854776e18 came back, though validate said exact
+    folder = make_geodata(tmp_path)
+    set_site(folder, "old-pier", count=2**63 - 1)
+    set_site(folder, "lighthouse", count=0.5)
+    (found,) = findings(folder, "site-property-number-shapefile")
+    assert "GeoPackage and FlatGeobuf where the column also holds decimals" in found.message
+    result = build_process(folder, tmp_path)
+    assert result.returncode == 0, result.stderr
+    exports = tmp_path / "exports"
+    for frame in (
+        pyogrio.read_dataframe(exports / "heritage.gpkg", layer="sites-harbour"),
+        pyogrio.read_dataframe(exports / "sites-harbour.fgb"),
+        read_zip(exports / "sites-harbour.shp.zip"),
+    ):
+        counts = frame.set_index("id")["count"]
+        assert counts["old-pier"] == str(2**63 - 1) and float(counts["lighthouse"]) == 0.5
+
+
 def test_integers_of_18_characters_stay_integers_in_the_shapefile(tmp_path):
     folder = make_geodata(tmp_path)
     set_site(folder, "old-pier", count=10**18 - 1)

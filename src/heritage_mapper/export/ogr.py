@@ -80,18 +80,27 @@ def _column_array(series, text=None):
 
 
 INT64_RANGE = (-(2**63), 2**63 - 1)
+FLOAT_EXACT_MAX = 2**53  # every whole number up to this is exact as a double
 
 
 def values_kind(present) -> str:
     """The field an object column's present (non-NULL) values are written as: ``"bool"``,
-    ``"int"`` (every value fits int64), ``"float"`` (whole numbers and reals), else
-    ``"text"`` (a mix, a whole number beyond int64, lists, objects, or no value at all:
-    text keeps every digit)."""
+    ``"int"`` (every value fits int64), ``"float"`` (whole numbers and reals, each
+    whole number exact as a double), else ``"text"`` (a mix, a whole number beyond
+    int64, or beyond 2**53 beside a real, lists, objects, or no value at all: text
+    keeps every digit).
+
+    >>> values_kind([1, 2]), values_kind([1, 0.5]), values_kind([2**53 + 1, 0.5])
+    ('int', 'float', 'text')
+    """
     kinds = {_scalar_kind(v) for v in present}
     if kinds == {"bool"} or kinds == {"int"}:
         return kinds.pop()
     if kinds and kinds <= {"int", "float"}:
-        return "float"
+        # a real field holds a whole number beyond 2**53 rounded: 2**63 - 1 came back
+        # as 9.223372036854776e18 beside a 0.5
+        wide = any(_scalar_kind(v) == "int" and abs(int(v)) > FLOAT_EXACT_MAX for v in present)
+        return "text" if wide else "float"
     return "text"
 
 

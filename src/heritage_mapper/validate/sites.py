@@ -445,8 +445,9 @@ def _check_property_names(props: dict, report, base: str) -> None:
                 "site-property-number-shapefile",
                 f"{name} = {value!r} has more than {DBF_INTEGER_WIDTH} characters, which a "
                 "Shapefile holds but GDAL reads back as a real, its last digits lost: the "
-                "Shapefile export writes the column as text so the value stays exact; the "
-                "other formats keep the integer",
+                "Shapefile export writes the column as text so the value stays exact (so do "
+                "GeoPackage and FlatGeobuf where the column also holds decimals); GeoJSON "
+                "and CSV keep the number",
                 hint="nothing to do if text in the Shapefile is fine; otherwise store it as "
                 "a string",
                 pointer=f"{base}/properties{pointer(name)}",
