@@ -251,3 +251,24 @@ def test_out_is_a_folder_or_a_pdf_or_png_name(tmp_path):
     result = run_print("--out", folder)
     assert result.exit_code == 0, result.output
     assert sorted(p.suffix for p in folder.iterdir()) == [".pdf", ".png"]
+
+
+def test_a_print_holds_its_folders_lock_while_it_writes(tmp_path, monkeypatch):
+    """build and export remove stray temporary files in a folder they lock: a print
+    into the same folder (exports/ by default) takes the lock too, or its temporary
+    files could be removed under it."""
+    import heritage_mapper.printmap as printmap
+    from heritage_mapper.atomic import LOCK_NAME
+
+    seen = []
+    real = printmap.print_map
+
+    def watching(geodata, paths, options):
+        seen.append((tmp_path / LOCK_NAME).exists())
+        return real(geodata, paths, options)
+
+    monkeypatch.setattr(printmap, "print_map", watching)
+    result = run_print("--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert seen == [True]
+    assert not (tmp_path / LOCK_NAME).exists()  # let go after

@@ -312,7 +312,8 @@ def output_lock(folder: str | Path, *, timeout: float = LOCK_TIMEOUT_SECONDS) ->
     finally:
         if fd is not None:
             # a forked writer stopped mid-file (Ctrl-C kills them) left its temporary
-            # files: nothing else writes here while the lock is held
+            # files: nothing else writes here while the lock is held (every command
+            # that writes a folder, build, export, tiles and print, takes its lock)
             with contextlib.suppress(OSError):
                 remove_stale_temps(folder)
             _HELD_LOCKS.discard(fd)

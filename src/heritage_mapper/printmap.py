@@ -22,7 +22,12 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from heritage_mapper.atomic import atomic_files, check_output_folders, ensure_writable_dir
+from heritage_mapper.atomic import (
+    atomic_files,
+    check_output_folders,
+    ensure_writable_dir,
+    output_lock,
+)
 from heritage_mapper.dates import format_edtf, present_year
 from heritage_mapper.errors import UsageError
 from heritage_mapper.symbols import category_symbol
@@ -744,6 +749,11 @@ def print_geodata(
     _layer_ids(geodata, options.layers)
     targets = output_paths(out, options, lang)
     ensure_writable_dir(folder)
-    with atomic_files([targets["pdf"], targets["png"]]) as (pdf, png):
+    # the folder's lock, as build and export take it: their clean-up of temporary
+    # files would otherwise remove this one's, and a build's exports go here by default
+    with (
+        output_lock(folder),
+        atomic_files([targets["pdf"], targets["png"]]) as (pdf, png),
+    ):
         print_map(geodata, {"pdf": pdf, "png": png}, options)
     return [targets["pdf"], targets["png"]]
