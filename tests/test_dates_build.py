@@ -109,8 +109,9 @@ def test_an_event_at_a_site_ending_in_9999_has_an_open_exclusive_end(base, tmp_p
     with zipfile.ZipFile(exports / "heritage.qgz") as archive:
         (name,) = [n for n in archive.namelist() if n.endswith(".qgs")]
         span = ET.fromstring(archive.read(name)).find("ProjectTimeSettings/TemporalRange")
-    # (it ends with the last start or exclusive end, rounded up to a year)
-    last = "9999-12-31T23:59:59" if date.startswith("9999") else "2020-01-01T00:00:00"
+    # (it ends after the last start's day and the last exclusive end, rounded up to a
+    # year: the event from 2020 on shows in the frame of 2020)
+    last = "9999-12-31T23:59:59" if date.startswith("9999") else "2021-01-01T00:00:00"
     assert span.findtext("end") == last
 
 

@@ -781,7 +781,11 @@ def _time_settings(root, data: ExportData) -> None:
     )
     span = _el(settings, "TemporalRange")
     first = pd.Timestamp(year=every.min().year, month=1, day=1)  # whole years, a year a step
+    # the range holds each start's own day: an event from 1 January of the last year
+    # (2020/..) began just as the range ended, and showed in no frame
     last = every.max()
+    if not starts.empty and starts.max().year < LAST_YEAR:
+        last = max(last, starts.max() + pd.Timedelta(days=1))
     if last.year == LAST_YEAR:  # no next year to round up to: the last second there is
         last = pd.Timestamp(year=LAST_YEAR, month=12, day=31, hour=23, minute=59, second=59)
     elif last != pd.Timestamp(year=last.year, month=1, day=1):
