@@ -570,8 +570,9 @@ def refuse_foreign_outputs(folder: str | Path, foreign: Callable[[str], bool], o
         more = f" and {len(found) - 3} more" if len(found) > 3 else ""
         raise UsageError(
             f"{option} {folder}: it holds {', '.join(found[:3])}{more}, written by another "
-            "heritage-mapper command (build's pages, or tiles' archive): the two sets would "
-            f"be mixed; choose another {option}, or remove those files first"
+            "heritage-mapper command (the pages of build, or the vector tiles and search "
+            f"index of tiles): the two sets would be mixed; choose another {option}, or "
+            "remove those files first"
         )
 
 

@@ -366,13 +366,13 @@ def _died_with(code: int | None) -> Exception:
     with exit code ``code`` (negative: the signal; None: not known) before answering."""
     from heritage_mapper.errors import ProcessDied
 
-    if code is None:
-        how = ""
+    if code is None:  # a pool's process: the pool does not keep its exit code
+        how = " (killed, or short of memory)"
     elif code < 0:
         how = f" (killed by {signal.Signals(-code).name})"
     else:
         how = f" (exit code {code})"
-    memory = ", perhaps for want of memory" if code in (None, -signal.SIGKILL) else ""
+    memory = ", perhaps for want of memory" if code == -signal.SIGKILL else ""
     return ProcessDied(
         f"a forked process of this run died before it answered{how}{memory}; run "
         "again with --jobs 1 to keep everything in one process (build: or with a "
