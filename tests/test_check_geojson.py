@@ -279,6 +279,20 @@ def test_a_file_name_that_is_not_utf8_is_reported_not_crashed(tmp_path):
         assert "\\udcff-layer.geojson" in result.output
 
 
+def test_a_loop_of_symbolic_links_is_told_from_a_missing_file(tmp_path):
+    from click.testing import CliRunner
+
+    from heritage_mapper.cli import main
+
+    (tmp_path / "a.geojson").symlink_to(tmp_path / "b.geojson")
+    (tmp_path / "b.geojson").symlink_to(tmp_path / "a.geojson")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "a.geojson")])
+    assert result.exit_code == 2, result.output
+    assert "is a loop of symbolic links; point the link at the file itself" in result.output
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "missing.geojson")])
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
 def _plain_point_feature(x, y) -> dict:
     return {
         "type": "Feature",

@@ -281,10 +281,31 @@ def validate(geodata, output_format, strict, max_bytes, sources_dir, jobs):
     print_report(report, output_format, strict)
 
 
+class ExistingFile(click.Path):
+    """``click.Path(exists=True, dir_okay=False)`` that tells a loop of symbolic links
+    from a missing file (Click said "does not exist" of both)."""
+
+    def __init__(self):
+        super().__init__(exists=True, dir_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        import errno
+        import os
+
+        try:
+            os.stat(value)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                self.fail(
+                    f"{value!r} is a loop of symbolic links; point the link at the file itself",
+                    param,
+                    ctx,
+                )
+        return super().convert(value, param, ctx)
+
+
 @main.command()
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=ExistingFile())
 @format_option
 @strict_option
 @click.option(
