@@ -115,6 +115,18 @@ def test_a_sources_folder_that_is_not_there_is_a_warning(small, tmp_path):
     assert problem["location"]["pointer"] == "/sources_dir"
 
 
+def test_an_empty_file_is_told_what_its_kind_holds(small):
+    # a layer file named .json is GeoJSON too; project.json is not
+    (small / "layers" / "harbour.json").write_text("")
+    edit_json(small / "project.json", lambda d: d["layers"][0].update(file="layers/harbour.json"))
+    _, problem = find(run_validate(small), "json-empty")
+    assert '{"type": "FeatureCollection", "features": []}' in problem["message"]
+    (small / "project.json").write_text("")
+    _, problem = find(run_validate(small), "json-empty")
+    assert "FeatureCollection" not in problem["message"]
+    assert "README's data model" in problem["message"]
+
+
 def _broken_json(folder):
     path = folder / LAYER
     path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")

@@ -109,22 +109,29 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _empty_example(name) -> str:
+def _empty_example(name, geojson: bool | None = None) -> str:
     """What to write into the empty file ``name``: a GeoJSON layer can start as an empty
     FeatureCollection; project.json and the other files have a shape of their own.
+    ``geojson`` says which the caller reads (None: a ``.geojson`` name is GeoJSON).
 
-    >>> _empty_example("layers/a.geojson")
+    >>> _empty_example("layers/a.geojson") == _empty_example("layers/a.json", geojson=True)
+    True
+    >>> _empty_example("layers/a.json", geojson=True)
     'e.g. {"type": "FeatureCollection", "features": []}'
     >>> _empty_example("geodata/project.json")
     "as the README's data model shows for this file"
     """
-    if str(name).lower().endswith(".geojson"):
+    if geojson or (geojson is None and str(name).lower().endswith(".geojson")):
         return 'e.g. {"type": "FeatureCollection", "features": []}'
     return "as the README's data model shows for this file"
 
 
 def read_json(
-    path, *, max_depth: int = MAX_JSON_DEPTH, max_bytes: int | None = None
+    path,
+    *,
+    max_depth: int = MAX_JSON_DEPTH,
+    max_bytes: int | None = None,
+    geojson: bool | None = None,
 ) -> JsonDocument:
     """Read a JSON file, collecting problems instead of raising.
 
@@ -139,6 +146,9 @@ def read_json(
         Larger files get a ``json-too-large`` finding and are not read (their size is
         checked first, and no more than this many bytes are ever read). Default
         :data:`DEFAULT_MAX_JSON_BYTES`.
+    geojson : bool, optional
+        Whether the file should be GeoJSON (a layer, a file given to ``check``): an
+        empty one is told to hold an empty FeatureCollection. Default: by its suffix.
 
     Returns
     -------
@@ -159,7 +169,7 @@ def read_json(
     data = _read_bytes(name, max_bytes, out.problems)
     if data is None:
         return out
-    return _read_data(out, data, max_depth)
+    return _read_data(out, data, max_depth, geojson)
 
 
 def read_json_bytes(path, data: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> JsonDocument:
@@ -174,7 +184,9 @@ def read_json_bytes(path, data: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> Js
     return _read_data(JsonDocument(path=str(path)), data, max_depth)
 
 
-def _read_data(out: JsonDocument, data: bytes, max_depth: int) -> JsonDocument:
+def _read_data(
+    out: JsonDocument, data: bytes, max_depth: int, geojson: bool | None = None
+) -> JsonDocument:
     name = out.path
     bom = data.startswith(UTF8_BOM)
     if bom:
@@ -187,7 +199,7 @@ def _read_data(out: JsonDocument, data: bytes, max_depth: int) -> JsonDocument:
                 name,
                 "json-empty",
                 "the file is empty (or only whitespace); write a JSON value into it, "
-                + _empty_example(name),
+                + _empty_example(name, geojson),
                 line=1,
                 column=1,
             )

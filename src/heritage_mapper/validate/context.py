@@ -92,9 +92,9 @@ def apart(ctx: Context) -> Iterator[Report]:
         ctx.report = own
 
 
-def read_json_checked(ctx: Context, path: Path, max_bytes=None):
+def read_json_checked(ctx: Context, path: Path, max_bytes=None, geojson: bool | None = None):
     ctx.report.add_file(path)
-    result = read_json(path, max_bytes=max_bytes)
+    result = read_json(path, max_bytes=max_bytes, geojson=geojson)
     ctx.report.extend(result.problems)
     return result
 
@@ -106,7 +106,7 @@ def read_feature_collection(ctx: Context, path: Path, max_bytes, not_fc_code: st
     Returns the :class:`~heritage_mapper.read.jsonfile.JsonDocument`, or None when the
     file is unreadable or not a FeatureCollection (then ``not_fc_code`` is reported).
     """
-    result = read_json_checked(ctx, path, max_bytes)
+    result = read_json_checked(ctx, path, max_bytes, geojson=True)
     doc = result.document
     if doc is None:
         return None

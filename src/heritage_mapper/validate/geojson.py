@@ -1359,7 +1359,7 @@ def check_file(path, *, max_bytes: int | None = None) -> tuple[object | None, li
 
 
 def _check_file(path, max_bytes, report):
-    read = read_json(path, max_bytes=max_bytes)
+    read = read_json(path, max_bytes=max_bytes, geojson=True)
     if not read.parsed:
         return None, read.problems
     found = check_document(read.document, read.path, text=read.text, report=report)
