@@ -95,13 +95,13 @@ def build(
     from heritage_mapper.frames import load_geodata
     from heritage_mapper.join import join
     from heritage_mapper.progress import Progress
-    from heritage_mapper.render import build_maps, is_page_name, page_names
-    from heritage_mapper.render.tiles import advise_tiles, is_tiles_output
+    from heritage_mapper.render import build_maps, page_names
+    from heritage_mapper.render.tiles import advise_tiles, is_tiles_file
 
     # before anything is read or written: no output may land on the curated files,
     # nor the pages on another command's set (heritage-mapper tiles)
     check_output_folders(geodata_dir, out=maps_dir, exports=exports_dir)
-    refuse_foreign_outputs(maps_dir, lambda n: is_tiles_output(n) and not is_page_name(n), "--out")
+    refuse_foreign_outputs(maps_dir, is_tiles_file, "--out")
     from heritage_mapper.export import select_formats
 
     # an unknown format fails before reading, with --no-exports too (it was ignored)

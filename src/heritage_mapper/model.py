@@ -60,6 +60,7 @@ __all__ = [
     "TOUR_PAGE_PREFIX",
     "SITE_IDS_SEPARATOR",
     "SOURCE_REF_SEPARATOR",
+    "is_paragraph_number",
     "split_source_ref",
     "EVENT_SITE_SEPARATOR",
     "LIST_SEPARATOR",
@@ -158,6 +159,11 @@ SITE_IDS_SEPARATOR = ";"
 SOURCE_REF_SEPARATOR = "#"
 
 
+def is_paragraph_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes '²' (which int() refuses) and '١٢'."""
+    return text.isascii() and text.isdigit()
+
+
 def split_source_ref(ref) -> tuple[str, str] | None:
     """The (file name, paragraph) a ``source_refs`` item cites, split at the last
     :data:`SOURCE_REF_SEPARATOR`; None unless the paragraph is ASCII digits (the site
@@ -174,8 +180,7 @@ def split_source_ref(ref) -> tuple[str, str] | None:
     if not isinstance(ref, str) or SOURCE_REF_SEPARATOR not in ref:
         return None
     file_name, _, paragraph = ref.rpartition(SOURCE_REF_SEPARATOR)
-    # str.isdigit alone also takes '²' (which int() refuses) and '١٢'
-    return (file_name, paragraph) if paragraph.isascii() and paragraph.isdigit() else None
+    return (file_name, paragraph) if is_paragraph_number(paragraph) else None
 
 
 #: Ids of the events-at-sites rows: ``<event id>@<site id>``.

@@ -80,9 +80,12 @@ def neutralise_formula(value):
 
 
 def _guarded(text: str) -> bool:
-    return text.startswith(FORMULA_PREFIXES) or (
-        text.endswith("%") and PERCENT_TEXT.fullmatch(text) is not None
-    )
+    return text.startswith(FORMULA_PREFIXES) or _is_percent(text)
+
+
+def _is_percent(text: str) -> bool:
+    """Whether ``text`` is one spreadsheets read as a percentage (:data:`PERCENT_TEXT`)."""
+    return text.endswith("%") and PERCENT_TEXT.fullmatch(text) is not None
 
 
 def _cell(value):
@@ -113,9 +116,7 @@ def _column_cells(series) -> list:
 def _percent_guarded(cell):
     """``cell``, with :data:`FORMULA_GUARD` when it is text a spreadsheet reads as a
     percentage (:data:`PERCENT_TEXT`)."""
-    if type(cell) is str and cell.endswith("%") and PERCENT_TEXT.fullmatch(cell):
-        return FORMULA_GUARD + cell
-    return cell
+    return FORMULA_GUARD + cell if type(cell) is str and _is_percent(cell) else cell
 
 
 def _other_cell(value):

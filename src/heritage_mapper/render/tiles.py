@@ -43,6 +43,7 @@ __all__ = [
     "advise_tiles",
     "archive_min_zoom",
     "build_tiles",
+    "is_tiles_file",
     "is_tiles_output",
     "tiles_page",
 ]
@@ -426,10 +427,19 @@ def is_tiles_output(name: str) -> bool:
 
 
 def _is_build_page(name: str) -> bool:
-    """A page of ``build`` that the tiles do not write (a layer's, a story's)."""
+    """A page of ``build`` that the tiles do not write (a layer's, a story's): what
+    :func:`build_tiles` finds in its way."""
     from heritage_mapper.render import is_page_name
 
     return is_page_name(name) and not is_tiles_output(name)
+
+
+def is_tiles_file(name: str) -> bool:
+    """A file of the tiles that ``build`` does not write (the archive, a search
+    index): what ``build`` finds in its way."""
+    from heritage_mapper.render import is_page_name
+
+    return is_tiles_output(name) and not is_page_name(name)
 
 
 def write_archive(sites, path: str | Path, min_zoom: int) -> None:

@@ -19,6 +19,7 @@ from heritage_mapper.model import (
     PROJECT_FILE,
     SITE_IDS_SEPARATOR,
     Project,
+    is_paragraph_number,
 )
 from heritage_mapper.problems import Problem
 from heritage_mapper.read.csvfile import csv_line_numbers, csv_records, read_csv_file
@@ -29,7 +30,6 @@ from heritage_mapper.validate.sources import (
     EVENT_CITATION_CODES,
     check_source_ref,
     citation_is_sound,
-    is_paragraph_number,
 )
 from heritage_mapper.validate.texts import (
     CONTROL_CHARACTER,

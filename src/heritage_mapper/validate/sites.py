@@ -305,10 +305,11 @@ def _bad_numbers(cells: list, kind: type) -> set[int]:
     """The positions of the values of type ``kind`` in ``cells`` that
     :func:`_check_property_names` may report."""
     values = [v for v in cells if type(v) is kind]
-    widest = (min(values), max(values)) if kind is int else ()
-    if widest and all(INT64 <= v < -INT64 and dbf_integer_fits(v) for v in widest):
-        return set()  # the usual column of integers: within 64 bits and 18 characters
-    if kind is float and all(map(dbf_number_fits, values)):
+    if kind is int:
+        widest = (min(values), max(values))
+        if all(INT64 <= v < -INT64 and dbf_integer_fits(v) for v in widest):
+            return set()  # the usual column of integers: within 64 bits and 18 characters
+    elif kind is float and all(map(dbf_number_fits, values)):
         return set()
     return {j for j, v in enumerate(cells) if type(v) is kind}
 
@@ -431,7 +432,8 @@ def _check_property_names(props: dict, report, base: str) -> None:
     for name, value in props.items():
         if type(value) is str:
             continue  # the usual value; the tests below are for numbers
-        if isinstance(value, int) and not isinstance(value, bool) and not INT64 <= value < -INT64:
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if whole and not INT64 <= value < -INT64:
             report(
                 "site-property-integer-text",
                 f"{name} is an integer beyond the 64-bit range: GeoPackage, Shapefile and "
@@ -440,7 +442,7 @@ def _check_property_names(props: dict, report, base: str) -> None:
                 hint="nothing to do if text is fine there; otherwise store it as a string",
                 pointer=f"{base}/properties{pointer(name)}",
             )
-        elif isinstance(value, int) and not isinstance(value, bool) and not dbf_integer_fits(value):
+        elif whole and not dbf_integer_fits(value):
             report(
                 "site-property-number-shapefile",
                 f"{name} = {value!r} has more than {DBF_INTEGER_WIDTH} characters, which a "

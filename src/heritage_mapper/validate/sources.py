@@ -227,11 +227,6 @@ def _count_paragraphs(ctx, folder: Path | None, path: Path, index: int, source: 
     return sum(1 for line in text.splitlines() if line.strip())
 
 
-def is_paragraph_number(text: str) -> bool:
-    """ASCII digits only: ``str.isdigit`` also takes '²' (which int() refuses) and '١٢'."""
-    return text.isascii() and text.isdigit()
-
-
 def citation_is_sound(ctx, file_name: str, paragraph: str) -> bool:
     """Whether :func:`check_source_ref` finds nothing in a citation (``paragraph`` a
     string of ASCII digits), without reporting: for the checks of whole columns."""
