@@ -307,6 +307,10 @@ def test_an_interrupted_run_stops_its_forked_processes_at_once(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         fork_map(partial(_sleep_and_say, tmp_path, 60.0), [0, 1, 2], 2)
     assert time.monotonic() - start < 10
+    # nor is the pool's thread left running: at the interpreter's exit it raced the
+    # exit's own wake-up call and printed a traceback after the run's message
+    managers = [t for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"]
+    assert not [t for t in managers if t.is_alive()]
     for pid in _pids(tmp_path, 2):
         deadline = time.monotonic() + 10
         while _alive(pid) and time.monotonic() < deadline:

@@ -248,7 +248,14 @@ def _stopped_on_interrupt(pool):
         for process in processes:  # gone before the caller removes their files
             with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
                 process.join(KILLED_WAIT_SECONDS)
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
+        # its thread, which sees the processes gone, ended before the interpreter's
+        # exit: left running, it could close its wake-up pipe just as the exit wrote
+        # to it, and Python printed "Exception ignored ... Bad file descriptor" with a
+        # traceback after the run's message (CPython 3.11's race, fixed in 3.12)
+        if manager is not None:
+            manager.join(KILLED_WAIT_SECONDS)
         raise
     pool.shutdown(wait=True)
 
