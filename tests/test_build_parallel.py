@@ -325,3 +325,70 @@ def _alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/status")
     return not (status.exists() and "State:\tZ" in status.read_text())  # not a zombie
+
+
+#: A run whose second task's process is killed half-way through sending its result (a
+#: page's HTML): it sends the first half, then stops as a killed process would, and the
+#: run is interrupted (Ctrl-C) while its pool's thread waits for the rest.
+HALF_SENT = """
+import multiprocessing.connection, os, signal, struct, sys, threading, time
+from pathlib import Path
+from heritage_mapper.parallel import fork_map
+
+here, marker = os.getpid(), Path(sys.argv[1])
+
+def half_then_stall(self, buf):
+    if os.getpid() == here or len(buf) < 1 << 20:
+        return send(self, buf)
+    self._send(struct.pack("!i", len(buf)))
+    self._send(buf[: len(buf) // 2])
+    marker.touch()
+    time.sleep(600)
+
+send = multiprocessing.connection.Connection._send_bytes
+multiprocessing.connection.Connection._send_bytes = half_then_stall
+
+def task(item):
+    if item == 0:
+        time.sleep(60)
+    return b"x" * (8 << 20)
+
+def interrupt():
+    while not marker.exists():
+        time.sleep(0.01)
+    os.kill(here, signal.SIGINT)
+
+threading.Thread(target=interrupt, daemon=True).start()
+try:
+    fork_map(task, [0, 1], 2)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_run_stopped_while_a_process_sends_its_result_exits(tmp_path):
+    """The pool's thread, reading a result its killed process had half sent, waited
+    for the rest for ever: the pipe's other end was still open in the run's own
+    process. The run printed its message and then hung at exit, waiting for that
+    thread (seen once for ten minutes, interrupting a build of 100,000 sites while it
+    made its pages)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "half_sent.py"
+    script.write_text(HALF_SENT)
+    start = time.monotonic()
+    try:
+        done = subprocess.run(
+            [sys.executable, str(script), str(tmp_path / "half-sent")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f"the run hung after: {exc.stdout!r}") from None
+    assert done.stdout == "interrupted\n", done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert time.monotonic() - start < 30

@@ -248,6 +248,13 @@ def _stopped_on_interrupt(pool):
         for process in processes:  # gone before the caller removes their files
             with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
                 process.join(KILLED_WAIT_SECONDS)
+        # a process killed half-way through sending its result (a page's HTML) left the
+        # pool's thread reading the rest for ever: this process holds the pipe's other
+        # end too. Closed, the read ends; nothing writes to that end here
+        results = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+        if results is not None:
+            with contextlib.suppress(OSError):
+                results.close()
         manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
         # its thread, which sees the processes gone, ended before the interpreter's
