@@ -185,6 +185,12 @@ def _latitude_200(folder):
     )
 
 
+def _type_in_a_list(folder):
+    # a layer of points but one whose type is ["Point"]: the region check's fast path
+    # put the types in a set and stopped with "unhashable type: 'list'" (exit 3)
+    edit_json(folder / LAYER, lambda d: d["features"][0]["geometry"].update(type=["Point"]))
+
+
 # (mistake, file, code, expected location fields, extra CLI args)
 BROKEN = {
     "broken-json": (_broken_json, LAYER, "json-syntax", {"line": int, "column": int}, ()),
@@ -238,6 +244,13 @@ BROKEN = {
     "bom": (_bom, LAYER, "json-bom", {"line": 1}, ()),
     "empty-file": (_empty, LAYER, "json-empty", {"line": 1}, ()),
     "non-utf8": (_non_utf8, LAYER, "json-encoding", {"line": int, "column": int}, ()),
+    "geometry-type-in-a-list": (
+        _type_in_a_list,
+        LAYER,
+        "geojson-type-not-string",
+        {"pointer": "/features/0/geometry/type", "feature_index": 0, "line": int},
+        (),
+    ),
     "latitude-200": (
         _latitude_200,
         LAYER,

@@ -343,8 +343,8 @@ def _point_coordinates(geometries: list):
         if not set(map(type, chain.from_iterable(coordinates))) <= {int, float}:
             return None  # (a bool is not a number here, as in _positions)
         return np.array(coordinates, dtype=float).reshape(-1, 2)
-    except (KeyError, OverflowError):  # no type or coordinates; an integer past float
-        return None
+    except (KeyError, OverflowError, TypeError):  # no type or coordinates; an integer
+        return None  # past float; a type that is no string (a list cannot be in a set)
 
 
 def _region_clear(region, geometry) -> bool:
