@@ -9,6 +9,7 @@ own process, one step after another: the same files, in less memory.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -68,11 +69,28 @@ def test_each_forked_process_is_counted_at_this_process_size():
 
 @needs_fork
 def test_without_room_the_tasks_run_here_one_by_one():
-    with memory_limit(resident() * 2):  # room for one process: no gain, so none starts
+    with memory_limit(resident() * 3 // 2):  # no room for a second process
         assert fork_map(lambda _: os.getpid(), [1, 2, 3], jobs=2) == [os.getpid()] * 3
-    with memory_limit(resident() * 4):
-        pids = fork_map(lambda _: os.getpid(), [1, 2, 3], jobs=2)
-    assert os.getpid() not in pids
+
+
+@needs_fork
+def test_this_process_works_beside_the_forked_ones_and_takes_the_first_task():
+    """Two jobs are this process and one forked process, not two forked ones beside an
+    idle one: a process fewer holding its copy of the run's memory."""
+    here = os.getpid()
+
+    def slow(n: int) -> int:
+        time.sleep(0.2 if n == 0 else 0.05)
+        return os.getpid()
+
+    with memory_limit(resident() * 5 // 2):  # room for one beside this process
+        pids = fork_map(slow, [0, 1, 2, 3, 4], jobs=2, order=[0, 1, 2, 3, 4])
+    assert pids[0] == here  # the first in order (the longest): here
+    assert len(set(pids) - {here}) == 1  # one forked process, which took the others
+    assert set(pids[1:3]) == set(pids) - {here}  # it took them while this one worked
+    with memory_limit(resident() * 8):  # room for three: two jobs still fork only one
+        assert len(set(fork_map(slow, [0, 1, 2, 3], jobs=2)) - {here}) == 1
+        assert len(set(fork_map(slow, [0, 1, 2, 3], jobs=3)) - {here}) == 2
 
 
 @needs_fork

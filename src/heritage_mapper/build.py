@@ -54,8 +54,9 @@ def build(
         The export formats (names of :data:`heritage_mapper.export.FORMAT_NAMES`, or
         ``"all"``, the default); checked before the folder is read.
     jobs
-        How many formats are written at once (forked processes); ``None``: one per CPU
-        this process may use (:func:`heritage_mapper.parallel.default_jobs`).
+        How many pages and formats are made at once (this process and ``jobs - 1``
+        forked ones); ``None``: one per CPU this process may use
+        (:func:`heritage_mapper.parallel.default_jobs`).
     max_memory
         The bytes the build's processes may use together: a forked process starts only
         where it fits (:func:`heritage_mapper.parallel.jobs_within_memory`), else the

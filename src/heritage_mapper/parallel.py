@@ -1,9 +1,10 @@
 """Run independent steps on several cores: forked processes that share the run's data.
 
 ``build`` renders its pages and writes its export formats this way. Each task is a
-function of one item run in a process forked from this one, so it reads the loaded,
-joined data without copying it; its result (a page's HTML, a writer's failure) comes
-back pickled, in the order of the items, so the output is the same as one by one.
+function of one item, run here or in a process forked from this one, which reads the
+loaded, joined data without copying it; a forked task's result (a page's HTML, a
+writer's failure) comes back pickled, and the results come in the order of the items,
+so the output is the same as one by one.
 Where ``fork`` is missing (Windows) or ``jobs`` is 1, the tasks run here one by one.
 Rows a task counts (:func:`heritage_mapper.progress.count_rows`) reach this process's
 progress display a few times a second, through a counter in shared memory.
@@ -157,33 +158,35 @@ def fork_map(
     order: Sequence[int] | None = None,
     advance: Callable | None = None,
 ) -> list:
-    """``[func(item) for item in items]``, up to ``jobs`` at once in forked processes.
+    """``[func(item) for item in items]``, up to ``jobs`` at once: this process and
+    ``jobs - 1`` processes forked from it take the next task in ``order`` as each is free.
 
-    ``order`` is the order to start them in (longest first keeps the cores busy);
-    ``advance()`` is called as each one ends. An exception in a task is raised here
-    (the first in item order) once the running tasks have ended. Fewer processes
-    start where the memory limit leaves room for fewer (:func:`jobs_within_memory`);
-    room for one alone runs the tasks here, one by one, which takes less memory.
+    ``order`` is the order to start them in (longest first keeps the cores busy; this
+    process takes the first); ``advance()`` is called as each one ends. An exception in
+    a task is raised here (the first in item order) once the running tasks have ended.
+    Fewer processes start where the memory limit leaves room for fewer
+    (:func:`jobs_within_memory`); without room for one the tasks run here, one by one.
     """
     advance = advance or (lambda amount=1: None)
+    order = list(order) if order is not None else list(range(len(items)))
+    workers = 0
     if jobs > 1 and len(items) > 1 and can_fork():
-        jobs = jobs_within_memory(min(jobs, len(items)))  # one alone: better done here
-    else:
-        jobs = 1
-    if jobs <= 1:
+        workers = jobs_within_memory(min(jobs, len(items)) - 1)  # beside this one
+    if workers < 1:
         results = []
         for item in items:
             results.append(func(item))
             advance()
         return results
     import multiprocessing
+    import threading
+    from collections import deque
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    from heritage_mapper.progress import counter
+    from heritage_mapper.progress import counter, counting
 
     global _TASK
-    order = list(order) if order is not None else list(range(len(items)))
     results: dict[int, object] = {}
     failures: dict[int, BaseException] = {}
     context = multiprocessing.get_context("fork")
@@ -191,6 +194,65 @@ def fork_map(
     # one slot per task, written by its process only: no lock, no lost update
     counts = context.RawArray("q", len(items)) if count is not None else None
     counted = 0
+    waiting = deque(order)  # the tasks no process has taken yet
+    taken = threading.Lock()
+    futures: dict = {}  # each forked task's future → its index
+    ended: list = []  # futures whose end advance() has been told of
+
+    def take():
+        with taken:
+            return waiting.popleft() if waiting else None
+
+    def hand_on(_done=None) -> None:
+        """Give the next waiting task to the pool (a forked process just got free)."""
+        with taken:  # popped and recorded together: the wait below sees one or the other
+            if not waiting:
+                return
+            index = waiting.popleft()
+            try:
+                future = pool.submit(_run_forked, index)
+            except Exception:  # the pool is broken: a process died (killed, out of memory)
+                failures[index] = _died_with(None)
+                return
+            futures[future] = index
+        future.add_done_callback(hand_on)
+
+    def collect() -> None:
+        """Tell the progress display of the rows and forked tasks done so far (here, in
+        this process's thread: the pool's callbacks run in its own)."""
+        nonlocal counted
+        if counts is not None:
+            total = sum(counts)  # read once: a process may add to its slot meanwhile
+            if total > counted:
+                count(total - counted)
+                counted = total
+        with taken:
+            done = sorted((f for f in futures if f.done() and f not in ended), key=futures.get)
+        for future in done:
+            ended.append(future)
+            index = futures[future]
+            try:
+                failed, value = future.result()
+            except BrokenProcessPool:  # a process died (killed, out of memory)
+                failed, value = True, _died_with(None)
+            except Exception as exc:
+                failed, value = True, exc
+            (failures if failed else results)[index] = value
+            advance()
+
+    def run_here(index: int) -> None:
+        def own(amount: int) -> None:
+            counts[index] += amount
+            collect()
+
+        try:
+            with counting(own if counts is not None else None):
+                results[index] = func(items[index])
+        except Exception as exc:
+            failures[index] = exc
+        advance()
+        collect()
+
     _TASK = (func, items, counts)
     # the loaded data out of the collector's reach: a forked process's collections then
     # never write to its objects' headers, so the pages stay shared (Python's gc docs)
@@ -198,31 +260,28 @@ def fork_map(
     try:
         with _stopped_on_interrupt(
             ProcessPoolExecutor(
-                min(jobs, len(items)),
+                workers,
                 mp_context=context,
                 initializer=_forked_start,
                 initargs=(os.getpid(),),
             )
         ) as pool:
-            futures = {pool.submit(_run_forked, i): i for i in order}
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, POLL_SECONDS, return_when=FIRST_COMPLETED)
-                # read once: a process may add to its slot between two reads
-                total = sum(counts) if counts is not None else counted
-                if total > counted:
-                    count(total - counted)
-                    counted = total
-                for future in sorted(done, key=futures.get):
-                    index = futures[future]
-                    try:
-                        failed, value = future.result()
-                    except BrokenProcessPool:  # a process died (killed, out of memory)
-                        failed, value = True, _died_with(None)
-                    except Exception as exc:
-                        failed, value = True, exc
-                    (failures if failed else results)[index] = value
-                    advance()
+            mine = take()  # the first (the longest) here, the next in the forked ones
+            for _ in range(workers):
+                hand_on()
+            while True:
+                if mine is not None:
+                    run_here(mine)
+                    mine = take()
+                    continue
+                with taken:
+                    running = [f for f in futures if not f.done()]
+                if not running:
+                    break
+                wait(running, POLL_SECONDS, return_when=FIRST_COMPLETED)
+                collect()
+                mine = take()  # one the forked processes have not taken meanwhile
+            collect()
     finally:
         _TASK = None
         gc.unfreeze()

@@ -187,8 +187,8 @@ def export_layers(
         The language of the QGIS project's labels and names (a project language;
         ``None`` for the project's default).
     jobs
-        How many formats to write at once, each in a forked process (see
-        :func:`run_writers`); 1 writes them one after the other in this process.
+        How many formats to write at once, this process and ``jobs - 1`` forked ones
+        (see :func:`run_writers`); 1 writes them one after the other in this process.
     advance
         Called once per format written (a progress display's ``advance``).
 
@@ -351,8 +351,8 @@ READS_EVENTS_AT_SITES = frozenset({"fgb", "geojson", "shapefile", "gpkg", "qgis"
 def run_writers(data: ExportData, tasks, jobs: int = 1, advance=None) -> BaseException | None:
     """Run each ``(name, writer, paths)`` task; the first failure in task order, or None.
 
-    With ``jobs`` > 1 up to ``jobs`` tasks run at once, each in a forked process
-    (:func:`heritage_mapper.parallel.fork_map`) that shares ``data`` with this one,
+    With ``jobs`` > 1 up to ``jobs`` tasks run at once, here and in forked processes
+    (:func:`heritage_mapper.parallel.fork_map`) that share ``data`` with this one,
     longest first (:data:`WRITER_COST`). Each writer writes only its own temporary
     files, the same bytes as in this process; this process publishes them.
     """

@@ -57,7 +57,7 @@ def build_maps(joined, out_dir: str | Path, advance=None, jobs: int = 1) -> list
     advance
         Called once per page rendered (a progress display's ``advance``).
     jobs
-        How many pages to render at once, each in a forked process
+        How many pages to render at once, this process and ``jobs - 1`` forked ones
         (:func:`heritage_mapper.parallel.fork_map`); the same HTML as one by one.
 
     Returns
@@ -144,8 +144,8 @@ def iter_pages(joined, *, jobs: int = 1, advance=None):
 
     The rows of every page come from one :class:`~heritage_mapper.render.data.Catalogue`
     built here, so each site and event is prepared once, whatever the number of pages.
-    With ``jobs`` > 1 the pages are rendered that many at once in forked processes
-    (all of them before the first is yielded); ``advance()`` is called per page.
+    With ``jobs`` > 1 the pages are rendered that many at once, here and in forked
+    processes (all of them before the first is yielded); ``advance()`` is called per page.
     """
     from heritage_mapper.join import ensure_joined
     from heritage_mapper.parallel import fork_map
