@@ -399,3 +399,26 @@ def test_a_run_stopped_while_a_process_sends_its_result_exits(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert time.monotonic() - start < 30
+
+
+def test_orjson_writes_the_pages_here_only_when_nothing_follows_them(
+    geodata, tmp_path, monkeypatch
+):
+    """orjson leaves a UTF-8 copy in each non-ASCII text it writes, kept while the text
+    lives: in the build's own process only where the pages are its last step (no
+    exports), and the pages are the same bytes either way."""
+    import heritage_mapper.render.data
+
+    plain_json = heritage_mapper.render.data._plain_json
+    calls: list[int] = []
+
+    def recording(value):
+        calls.append(os.getpid())
+        return plain_json(value)
+
+    monkeypatch.setattr(heritage_mapper.render.data, "_plain_json", recording)
+    build(geodata, tmp_path / "a" / "maps", exports_dir=tmp_path / "a" / "exports", jobs=1)
+    assert calls == []  # the exports follow, in this process: json.dumps
+    build(geodata, tmp_path / "b" / "maps", exports_dir=None, jobs=1)
+    assert calls and set(calls) == {os.getpid()}
+    assert files(tmp_path / "b" / "maps") == files(tmp_path / "a" / "maps")

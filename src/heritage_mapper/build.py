@@ -107,7 +107,7 @@ def build(
 
     # an unknown format fails before reading, with --no-exports too (it was ignored)
     chosen, _ = select_formats(list(formats), option="--formats")
-    from heritage_mapper.parallel import default_jobs, memory_limit
+    from heritage_mapper.parallel import default_jobs, last_step, memory_limit
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
     progress = progress if progress is not None else Progress(quiet=True)
@@ -122,7 +122,10 @@ def build(
         for folder, option in ((maps_dir, "--out"), (exports_dir, "--exports")):
             if folder is not None:  # both, before the maps are replaced
                 ensure_writable_dir(folder, option)
-        with progress.step("Rendering the map pages", total=len(page_names(geodata))) as advance:
+        with (
+            progress.step("Rendering the map pages", total=len(page_names(geodata))) as advance,
+            last_step(exports_dir is None),  # the pages may keep memory: nothing follows
+        ):
             written = build_maps(joined, maps_dir, advance=advance, jobs=jobs)
         if exports_dir is not None:
             from heritage_mapper.export import export_layers

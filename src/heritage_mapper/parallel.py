@@ -33,6 +33,8 @@ __all__ = [
     "fork_call",
     "fork_map",
     "jobs_within_memory",
+    "keeps_nothing_after",
+    "last_step",
     "memory_limit",
     "parse_size",
 ]
@@ -43,6 +45,7 @@ POLL_SECONDS = 0.2
 KILLED_WAIT_SECONDS = 5.0  # how long a stopped run waits for its killed processes to go
 _TASK: tuple | None = None  # (func, items, counts) for the forked processes
 _FORKED = False  # set in a process fork_map or fork_call started (in_forked_process)
+_LAST_STEP = False  # within last_step(): this process's work ends with the block's
 #: The answer files (_answer_file) of this process's forked processes not yet answered:
 #: a process forked meanwhile closes its copies (_forked_start), or it would keep their
 #: memory (hundreds of MB once written) until it ends.
@@ -512,6 +515,33 @@ def in_forked_process() -> bool:
     False
     """
     return _FORKED
+
+
+@contextlib.contextmanager
+def last_step(last: bool = True):
+    """Within the block (with ``last``), the data this process works on is let go of
+    when the block ends: the run's last step (``build`` without exports, whose pages
+    come last). See :func:`keeps_nothing_after`."""
+    global _LAST_STEP
+    saved, _LAST_STEP = _LAST_STEP, last or _LAST_STEP
+    try:
+        yield
+    finally:
+        _LAST_STEP = saved
+
+
+def keeps_nothing_after() -> bool:
+    """Whether memory this process adds to the data it works on now costs nothing
+    after: in a forked process, which ends with its task (:func:`in_forked_process`),
+    or within :func:`last_step`.
+
+    >>> keeps_nothing_after()
+    False
+    >>> with last_step():
+    ...     keeps_nothing_after()
+    True
+    """
+    return _FORKED or _LAST_STEP
 
 
 def _forked_start(parent: int, keep: int | None = None) -> None:

@@ -157,9 +157,10 @@ def embed_data(
     ``orjson``: write the columns of text and whole numbers with orjson (the same
     characters, in a fraction of the time: :func:`_plain_json`). It leaves a UTF-8
     copy of each non-ASCII text it writes in that text's object, kept as long as the
-    text lives (about 150 MB more at 100,000 sites), so by default (None) only in a
-    forked process (:func:`~heritage_mapper.parallel.in_forked_process`), which ends
-    with the pages.
+    text lives (about 150 MB more at 100,000 sites), so by default (None) only where
+    that memory costs nothing after (:func:`~heritage_mapper.parallel.keeps_nothing_after`):
+    in a forked process, which ends with the pages, or where the pages are the run's
+    last step.
 
     Examples
     --------
@@ -173,11 +174,11 @@ def embed_data(
     import base64
     import zlib
 
-    from heritage_mapper.parallel import in_forked_process
+    from heritage_mapper.parallel import keeps_nothing_after
 
     if compress_min_bytes is None:
         compress_min_bytes = COMPRESS_MIN_BYTES
-    plain = in_forked_process() if orjson is None else orjson
+    plain = keeps_nothing_after() if orjson is None else orjson
     pieces: list[str] = []
     size = 0
     compressor = None
