@@ -105,9 +105,15 @@ def _column_cells(series) -> list:
     comes in :func:`_write_csv`."""
     guard = FORMULA_GUARD
     values = plain_column(series)
+    if series.dtype == "bool":  # numpy's: no gaps (an events table's flags)
+        return ["TRUE" if value else "FALSE" for value in values]
+    if series.dtype == "int64":  # no gaps either: Python ints, written as they are
+        return values
     return [
         (guard + value if value.startswith(FORMULA_PREFIXES) else value)
         if type(value) is str
+        else ""
+        if value is None
         else _other_cell(value)
         for value in values
     ]
@@ -143,9 +149,11 @@ def _list_cell(values: list):
     >>> _list_cell(["a.txt#1", "b.txt#2"]), _list_cell(["-1"]), _list_cell([1, None])
     ('a.txt#1; b.txt#2', "'-1", '1; ')
     """
-    if all(type(v) is str for v in values):
-        return neutralise_formula(LIST_SEPARATOR.join(values))
-    return _cell(values)
+    try:
+        text = LIST_SEPARATOR.join(values)  # a TypeError at the first item not text
+    except TypeError:
+        return _cell(values)
+    return neutralise_formula(text)
 
 
 def _write_csv(path, header: list[str], rows: Iterable) -> None:
