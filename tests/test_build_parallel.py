@@ -422,3 +422,94 @@ def test_orjson_writes_the_pages_here_only_when_nothing_follows_them(
     build(geodata, tmp_path / "b" / "maps", exports_dir=None, jobs=1)
     assert calls and set(calls) == {os.getpid()}
     assert files(tmp_path / "b" / "maps") == files(tmp_path / "a" / "maps")
+
+
+def _die_on_one(folder: Path, item: int) -> int:
+    """A task: item 1 kills its process (as the kernel does, short of memory); the
+    others write this process's id to ``folder/<item>`` and take a moment."""
+    if item == 1:
+        os.kill(os.getpid(), signal.SIGKILL)
+    (folder / str(item)).write_text(str(os.getpid()))
+    time.sleep(0.5 if item == 0 else 0.1)
+    return item
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_when_a_forked_process_dies_the_rest_is_not_done_here(tmp_path):
+    """The tasks still waiting fail with the dead one's, as when all were handed to the
+    pool at once: the run's process, the largest, did every one of them before it said
+    a process had died (9 s for 20 tasks of half a second)."""
+    from heritage_mapper.errors import ProcessDied
+    from heritage_mapper.parallel import fork_map
+
+    start = time.monotonic()
+    with pytest.raises(ProcessDied, match="died before it answered"):
+        fork_map(partial(_die_on_one, tmp_path), list(range(12)), 2)
+    assert time.monotonic() - start < 5
+    done_here = {int(p.name) for p in tmp_path.iterdir() if int(p.read_text()) == os.getpid()}
+    assert done_here == {0}  # its own first task, under way when the process died
+
+
+def test_the_forked_tasks_ends_are_shown_while_this_process_runs_one(tmp_path):
+    """The progress bar moved only once the run's own task (the index page, the
+    largest) had ended, however many pages the forked process had made meanwhile."""
+    from heritage_mapper.parallel import can_fork, fork_map
+
+    start = time.monotonic()
+    shown: list[float] = []
+
+    def task(item: int) -> int:
+        time.sleep(1.5 if item == 0 else 0.05)
+        return item
+
+    result = fork_map(task, [0, 1, 2, 3, 4], 2, advance=lambda: shown.append(time.monotonic()))
+    assert result == [0, 1, 2, 3, 4]
+    assert len(shown) == 5
+    if can_fork():
+        assert min(shown) - start < 1.2  # a forked task's end, before this one's
+
+
+#: As HALF_SENT, but the process dies half-way (killed, short of memory), and nobody
+#: interrupts the run.
+HALF_SENT_AND_DEAD = (
+    HALF_SENT.replace(
+        "    marker.touch()\n    time.sleep(600)", "    os.kill(os.getpid(), signal.SIGKILL)"
+    )
+    .replace(
+        """try:
+    fork_map(task, [0, 1], 2)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)""",
+        """from heritage_mapper.errors import ProcessDied
+try:
+    fork_map(task, [0, 1], 2)
+except ProcessDied:
+    print("died", flush=True)""",
+    )
+    .replace("threading.Thread(target=interrupt, daemon=True).start()\n", "")
+    .replace("time.sleep(60)", "time.sleep(0.5)")
+)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_process_dead_while_it_sends_its_result_ends_the_run(tmp_path):
+    """Dead half-way through sending its result, a process left the pool's thread
+    reading the rest for ever, and the run waited for it for ever."""
+    import subprocess
+    import sys
+
+    assert "SIGKILL" in HALF_SENT_AND_DEAD and "interrupt, daemon" not in HALF_SENT_AND_DEAD
+    script = tmp_path / "half_sent_and_dead.py"
+    script.write_text(HALF_SENT_AND_DEAD)
+    try:
+        done = subprocess.run(
+            [sys.executable, str(script), str(tmp_path / "half-sent")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f"the run hung after: {exc.stdout!r}") from None
+    assert done.stdout == "died\n", done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr

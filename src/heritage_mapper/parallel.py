@@ -165,11 +165,15 @@ def fork_map(
     ``jobs - 1`` processes forked from it take the next task in ``order`` as each is free.
 
     ``order`` is the order to start them in (longest first keeps the cores busy; this
-    process takes the first); ``advance()`` is called as each one ends. An exception in
-    a task is raised here (the first in item order) once the running tasks have ended.
-    Fewer processes start where the memory limit leaves room for fewer
-    (:func:`jobs_within_memory`); without room for one the tasks run here, one by one.
+    process takes the first); ``advance()`` is called as each one ends (a forked one's
+    within :data:`POLL_SECONDS`, from a thread of this process while it runs a task).
+    An exception in a task is raised here (the first in item order) once the running
+    tasks have ended; a forked process that dies fails its task and every one not yet
+    started (:class:`~heritage_mapper.errors.ProcessDied`). Fewer processes start
+    where the memory limit leaves room for fewer (:func:`jobs_within_memory`); without
+    room for one the tasks run here, one by one.
     """
+    shown = advance is not None
     advance = advance or (lambda amount=1: None)
     order = list(order) if order is not None else list(range(len(items)))
     workers = 0
@@ -201,10 +205,21 @@ def fork_map(
     taken = threading.Lock()
     futures: dict = {}  # each forked task's future → its index
     ended: list = []  # futures whose end advance() has been told of
+    reporting = threading.Lock()  # collect() in one thread at a time
+    ticking = threading.Event()  # set: the reporting thread stops
 
     def take():
         with taken:
             return waiting.popleft() if waiting else None
+
+    def give_up(index: int | None = None) -> None:
+        """The pool is broken (a process died): the task ``index`` and every one still
+        waiting fail, as they did when all were handed to the pool at once; none of
+        them runs here (the biggest process would go on where one died for want of
+        memory). Called with ``taken`` held."""
+        for rest in ([] if index is None else [index]) + list(waiting):
+            failures[rest] = _died_with(None)
+        waiting.clear()
 
     def hand_on(_done=None) -> None:
         """Give the next waiting task to the pool (a forked process just got free)."""
@@ -215,15 +230,22 @@ def fork_map(
             try:
                 future = pool.submit(_run_forked, index)
             except Exception:  # the pool is broken: a process died (killed, out of memory)
-                failures[index] = _died_with(None)
+                give_up(index)
                 return
             futures[future] = index
         future.add_done_callback(hand_on)
 
     def collect() -> None:
-        """Tell the progress display of the rows and forked tasks done so far (here, in
-        this process's thread: the pool's callbacks run in its own)."""
+        """Tell the progress display of the rows and forked tasks done so far (in this
+        process's thread, or in its reporting thread while this one runs a task; not in
+        the pool's, where the callbacks run), and end a pool one of whose processes died."""
+        with reporting:
+            _collect()
+
+    def _collect() -> None:
         nonlocal counted
+        if _a_process_died(pool):  # perhaps half-way through sending its result
+            _stop_processes(pool)
         if counts is not None:
             total = sum(counts)  # read once: a process may add to its slot meanwhile
             if total > counted:
@@ -238,10 +260,16 @@ def fork_map(
                 failed, value = future.result()
             except BrokenProcessPool:  # a process died (killed, out of memory)
                 failed, value = True, _died_with(None)
+                with taken:
+                    give_up()
             except Exception as exc:
                 failed, value = True, exc
             (failures if failed else results)[index] = value
             advance()
+
+    def report() -> None:
+        while not ticking.wait(POLL_SECONDS):
+            collect()
 
     def run_here(index: int) -> None:
         def own(amount: int) -> None:
@@ -272,18 +300,27 @@ def fork_map(
             mine = take()  # the first (the longest) here, the next in the forked ones
             for _ in range(workers):
                 hand_on()
-            while True:
-                if mine is not None:
-                    run_here(mine)
-                    mine = take()
-                    continue
-                with taken:
-                    running = [f for f in futures if not f.done()]
-                if not running:
-                    break
-                wait(running, POLL_SECONDS, return_when=FIRST_COMPLETED)
-                collect()
-                mine = take()  # one the forked processes have not taken meanwhile
+            # the forked tasks' ends shown while this process runs one
+            reporter = threading.Thread(target=report, daemon=True)
+            if shown:
+                reporter.start()
+            try:
+                while True:
+                    if mine is not None:
+                        run_here(mine)
+                        mine = take()
+                        continue
+                    with taken:
+                        running = [f for f in futures if not f.done()]
+                    if not running:
+                        break
+                    wait(running, POLL_SECONDS, return_when=FIRST_COMPLETED)
+                    collect()
+                    mine = take()  # one the forked processes have not taken meanwhile
+            finally:  # before the pool shuts down, its processes ending as they should
+                ticking.set()
+                if reporter.is_alive():
+                    reporter.join()
             collect()
     finally:
         _TASK = None
@@ -302,21 +339,7 @@ def _stopped_on_interrupt(pool):
     try:
         yield pool
     except BaseException:
-        # Python 3.14 has pool.kill_workers(); before it, the processes are only here
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        for process in processes:
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                process.kill()
-        for process in processes:  # gone before the caller removes their files
-            with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
-                process.join(KILLED_WAIT_SECONDS)
-        # a process killed half-way through sending its result (a page's HTML) left the
-        # pool's thread reading the rest for ever: this process holds the pipe's other
-        # end too. Closed, the read ends; nothing writes to that end here
-        results = getattr(getattr(pool, "_result_queue", None), "_writer", None)
-        if results is not None:
-            with contextlib.suppress(OSError):
-                results.close()
+        _stop_processes(pool)
         manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
         # its thread, which sees the processes gone, ended before the interpreter's
@@ -327,6 +350,33 @@ def _stopped_on_interrupt(pool):
             manager.join(KILLED_WAIT_SECONDS)
         raise
     pool.shutdown(wait=True)
+
+
+def _a_process_died(pool) -> bool:
+    """Whether a process of ``pool`` (a ProcessPoolExecutor) has ended: none does
+    before the pool shuts down unless it died."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    return any(process.exitcode is not None for process in processes)
+
+
+def _stop_processes(pool) -> None:
+    """Kill the processes of ``pool`` and wait for them to go (before the caller
+    removes their files). A process killed, or dead, half-way through sending its
+    result (a page's HTML) left the pool's thread reading the rest for ever, as this
+    process holds the pipe's other end too: closed, the read ends, and the pool's
+    thread ends the pool as broken. Nothing writes to that end here."""
+    # Python 3.14 has pool.kill_workers(); before it, the processes are only here
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+            process.join(KILLED_WAIT_SECONDS)
+    results = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if results is not None:
+        with contextlib.suppress(OSError):
+            results.close()
 
 
 class Forked:
