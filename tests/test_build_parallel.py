@@ -380,25 +380,31 @@ def test_a_run_stopped_while_a_process_sends_its_result_exits(tmp_path):
     process. The run printed its message and then hung at exit, waiting for that
     thread (seen once for ten minutes, interrupting a build of 100,000 sites while it
     made its pages)."""
+    start = time.monotonic()
+    assert _run_to_its_end(HALF_SENT, tmp_path) == "interrupted\n"
+    assert time.monotonic() - start < 30
+
+
+def _run_to_its_end(script: str, folder: Path) -> str:
+    """What ``script`` prints, run in a Python of its own with a marker file's path in
+    ``folder``: it must end within 60 s, with exit code 0 and no traceback."""
     import subprocess
     import sys
 
-    script = tmp_path / "half_sent.py"
-    script.write_text(HALF_SENT)
-    start = time.monotonic()
+    path = folder / "script.py"
+    path.write_text(script)
     try:
         done = subprocess.run(
-            [sys.executable, str(script), str(tmp_path / "half-sent")],
+            [sys.executable, str(path), str(folder / "half-sent")],
             capture_output=True,
             text=True,
             timeout=60,
         )
     except subprocess.TimeoutExpired as exc:
         raise AssertionError(f"the run hung after: {exc.stdout!r}") from None
-    assert done.stdout == "interrupted\n", done.stderr
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    assert time.monotonic() - start < 30
+    return done.stdout
 
 
 def test_orjson_writes_the_pages_here_only_when_nothing_follows_them(
@@ -495,21 +501,5 @@ except ProcessDied:
 def test_a_process_dead_while_it_sends_its_result_ends_the_run(tmp_path):
     """Dead half-way through sending its result, a process left the pool's thread
     reading the rest for ever, and the run waited for it for ever."""
-    import subprocess
-    import sys
-
     assert "SIGKILL" in HALF_SENT_AND_DEAD and "interrupt, daemon" not in HALF_SENT_AND_DEAD
-    script = tmp_path / "half_sent_and_dead.py"
-    script.write_text(HALF_SENT_AND_DEAD)
-    try:
-        done = subprocess.run(
-            [sys.executable, str(script), str(tmp_path / "half-sent")],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise AssertionError(f"the run hung after: {exc.stdout!r}") from None
-    assert done.stdout == "died\n", done.stderr
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
+    assert _run_to_its_end(HALF_SENT_AND_DEAD, tmp_path) == "died\n"

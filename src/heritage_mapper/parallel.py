@@ -203,8 +203,7 @@ def fork_map(
     counted = 0
     waiting = deque(order)  # the tasks no process has taken yet
     taken = threading.Lock()
-    futures: dict = {}  # each forked task's future → its index
-    ended: list = []  # futures whose end advance() has been told of
+    futures: dict = {}  # each forked task's future → its index, until collect() has it
     reporting = threading.Lock()  # collect() in one thread at a time
     ticking = threading.Event()  # set: the reporting thread stops
 
@@ -252,10 +251,9 @@ def fork_map(
                 count(total - counted)
                 counted = total
         with taken:
-            done = sorted((f for f in futures if f.done() and f not in ended), key=futures.get)
-        for future in done:
-            ended.append(future)
-            index = futures[future]
+            done = sorted((f for f in futures if f.done()), key=futures.get)
+            indexes = [futures.pop(f) for f in done]
+        for future, index in zip(done, indexes, strict=True):
             try:
                 failed, value = future.result()
             except BrokenProcessPool:  # a process died (killed, out of memory)
@@ -272,9 +270,8 @@ def fork_map(
             collect()
 
     def run_here(index: int) -> None:
-        def own(amount: int) -> None:
+        def own(amount: int) -> None:  # reported with the others' (report, collect)
             counts[index] += amount
-            collect()
 
         try:
             with counting(own if counts is not None else None):
@@ -300,9 +297,9 @@ def fork_map(
             mine = take()  # the first (the longest) here, the next in the forked ones
             for _ in range(workers):
                 hand_on()
-            # the forked tasks' ends shown while this process runs one
+            # the tasks' ends and rows shown while this process runs one
             reporter = threading.Thread(target=report, daemon=True)
-            if shown:
+            if shown or counts is not None:
                 reporter.start()
             try:
                 while True:
@@ -352,11 +349,16 @@ def _stopped_on_interrupt(pool):
     pool.shutdown(wait=True)
 
 
+def _processes(pool) -> list:
+    """The processes of ``pool`` (a ProcessPoolExecutor; Python 3.14 has
+    pool.kill_workers(), before it they are only here)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
 def _a_process_died(pool) -> bool:
-    """Whether a process of ``pool`` (a ProcessPoolExecutor) has ended: none does
-    before the pool shuts down unless it died."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    return any(process.exitcode is not None for process in processes)
+    """Whether a process of ``pool`` has ended: none does before the pool shuts down
+    unless it died."""
+    return any(process.exitcode is not None for process in _processes(pool))
 
 
 def _stop_processes(pool) -> None:
@@ -365,8 +367,7 @@ def _stop_processes(pool) -> None:
     result (a page's HTML) left the pool's thread reading the rest for ever, as this
     process holds the pipe's other end too: closed, the read ends, and the pool's
     thread ends the pool as broken. Nothing writes to that end here."""
-    # Python 3.14 has pool.kill_workers(); before it, the processes are only here
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    processes = _processes(pool)
     for process in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             process.kill()
