@@ -198,3 +198,61 @@ def test_readme_documents_the_field_name_table():
         if f"| `{field}` | `{column}` |" not in text
     ]
     assert not missing, f"README 'Shapefile field names' lacks {missing}"
+
+
+def _zipped(tmp_path, name, add) -> bytes:
+    target = tmp_path / name
+    with zipfile.ZipFile(target, "w") as archive:
+        add(archive)
+    return target.read_bytes()
+
+
+def test_a_part_streamed_into_the_zip_has_the_bytes_writestr_gives(tmp_path):
+    from heritage_mapper.export.shapefile import ZIP_BLOCK_BYTES, _zip_entry, _zip_file
+
+    rng = np.random.default_rng(7)  # text-like and random runs, across several blocks
+    words = rng.choice([b"Ha Long ", b"\xe1\xbb\x99i ", b"1955 ", b"\x00" * 9], 800_000)
+    payload = b"".join(words) + rng.bytes(ZIP_BLOCK_BYTES // 3)
+    assert len(payload) > 3 * ZIP_BLOCK_BYTES
+    part = tmp_path / "events.dbf"
+    part.write_bytes(payload)
+    whole = _zipped(tmp_path, "whole.zip", lambda a: _zip_entry(a, "x.dbf", payload))
+    streamed = _zipped(tmp_path, "streamed.zip", lambda a: _zip_file(a, "x.dbf", part))
+    assert streamed == whole
+    with zipfile.ZipFile(io.BytesIO(streamed)) as archive:
+        assert archive.read("x.dbf") == payload
+
+
+_ZIP_PEAK = """
+import sys, zipfile
+from pathlib import Path
+from heritage_mapper.export.shapefile import _zip_file
+part = Path(sys.argv[1])
+with part.open("wb") as out:  # 192 MiB, written a MiB at a time
+    for _ in range(192):
+        out.write(b"Quang Ninh \\x00" * 87_381)
+with zipfile.ZipFile(sys.argv[2], "w") as archive:
+    _zip_file(archive, "big.dbf", part)
+# this process's own peak (ru_maxrss can carry the peak of the process that started it)
+print(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")))
+"""
+
+
+def test_a_large_part_goes_into_the_zip_without_being_read_whole(tmp_path):
+    # the events' .dbf is 400 MB at 100,000 sites: read whole, it sat in memory beside
+    # the loaded data (the build's largest moment); a block at a time, the process
+    # stays near the interpreter's size
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", _ZIP_PEAK, str(tmp_path / "big.dbf"), str(tmp_path / "big.zip")],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(repo / "src"), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    assert int(done.stdout.split()[-2]) < 96 * 1024, done.stdout  # kB
+    with zipfile.ZipFile(tmp_path / "big.zip") as archive:
+        assert archive.getinfo("big.dbf").file_size == 192 * 87_381 * 12
