@@ -185,3 +185,38 @@ def test_an_events_file_without_rows_gives_lists_of_sites_as_objects(tmp_path):
     data = load_geodata(make_geodata(tmp_path, events=()))
     assert data.events.empty
     assert data.events["site_ids"].dtype == object  # as with rows (pandas said float64)
+
+
+def _objects_per_text(series) -> dict[str, int]:
+    """Each text of ``series`` → how many distinct objects hold it."""
+    objects: dict[str, set[int]] = {}
+    for value in series.to_numpy(dtype=object):
+        if isinstance(value, str):
+            objects.setdefault(value, set()).add(id(value))
+    return {text: len(ids) for text, ids in objects.items()}
+
+
+def test_a_repeated_text_is_one_object_in_the_frames(small_data):
+    # a parser makes an object per cell: shared, a text repeated down a column is held
+    # once, and a forked page or writer process copies fewer pages of memory
+    events = small_data.events
+    assert events["source"].duplicated().any()
+    assert set(_objects_per_text(events["source"]).values()) == {1}
+    category = small_data.layers["mines"]["category"]
+    assert category.duplicated().any()
+    assert set(_objects_per_text(category).values()) == {1}
+
+
+def test_shared_texts_shares_only_equal_texts():
+    from heritage_mapper.text import SHARED_SAMPLE, shared_texts
+
+    parts = ["Hòn ", "Gai"]
+    cells = ("".join(parts), "".join(parts), 1, True, 1.0, None, ["a"], "Cẩm Phả")
+    shared = shared_texts(cells)
+    assert type(shared) is tuple and shared == cells
+    assert shared[0] is shared[1] and cells[0] is not cells[1]
+    # 1, True and 1.0 are equal keys of a dict: each stays the value it was
+    assert [type(v) for v in shared[2:5]] == [int, bool, float]
+    unique = [f"event {i}" for i in range(SHARED_SAMPLE + 10)]  # a summary's column
+    assert shared_texts(unique) is unique
+    assert shared_texts([]) == [] and shared_texts([None, 3]) == [None, 3]

@@ -489,3 +489,12 @@ def test_a_site_check_process_that_dies_is_a_clear_error(small, always_apart, mo
     monkeypatch.setattr(validate_events, "_site_suspects", lambda *args: _killed())
     with pytest.raises(ProcessDied, match="SIGKILL.*--jobs 1"):
         load_geodata(small, sources_dir=SOURCES, jobs=2)
+
+
+def test_texts_repeated_in_events_read_apart_stay_one_object(small, always_apart):
+    # marshal writes an object it meets again as a reference to the first
+    _, parsed = parse_geodata(small, sources_dir=SOURCES, jobs=2)
+    assert came_from_a_fork(parsed)
+    sources = parsed.event_columns["source"]
+    assert len(set(sources)) < len(sources)
+    assert len({id(cell) for cell in sources}) == len(set(sources))

@@ -16,6 +16,7 @@ from pathlib import Path
 from heritage_mapper.errors import ValidationFailed
 from heritage_mapper.model import DATE_DTYPE, SITE_IDS_SEPARATOR, WGS84, Project
 from heritage_mapper.problems import Report
+from heritage_mapper.text import shared_texts
 
 __all__ = ["Geodata", "load_geodata"]
 
@@ -225,11 +226,14 @@ def _layer_frame(layer_id: str, doc: dict, periods: dict, text_columns):
     properties = [feature["properties"] for feature in features]
     keys = list(dict.fromkeys(key for props in properties for key in props))
     normalize = partial(unicodedata.normalize, "NFC")
-    columns = {  # a column at a time: NFC text, lists NFC item by item (nfc)
-        key: [
-            normalize(v) if type(v) is str else nfc(v)
-            for v in [props.get(key) for props in properties]
-        ]
+    columns = {  # a column at a time: NFC text, lists NFC item by item (nfc), and a
+        # repeated text (a category, a period, a name) one object (shared_texts)
+        key: shared_texts(
+            [
+                normalize(v) if type(v) is str else nfc(v)
+                for v in [props.get(key) for props in properties]
+            ]
+        )
         for key in keys
     }
     geoms = _geometries(features, shapely, np)

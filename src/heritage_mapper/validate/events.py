@@ -24,6 +24,7 @@ from heritage_mapper.model import (
 from heritage_mapper.problems import Problem
 from heritage_mapper.read.csvfile import csv_line_numbers, csv_records, read_csv_file
 from heritage_mapper.read.files import SLUG, is_slug
+from heritage_mapper.text import shared_texts
 from heritage_mapper.validate.context import Context, inside, schema_message
 from heritage_mapper.validate.schema import _SUPPORTED, ANNOTATIONS
 from heritage_mapper.validate.sources import (
@@ -344,7 +345,9 @@ class _Table:
         else:
             rows = [_known(dict(zip(header, row, strict=True)), columns) for row in cells]
             by_column = {c: tuple(map(itemgetter(c), rows)) for c in rows[0]} if rows else {}
-        return cls(numbers, by_column)
+        # a repeated text (a source, a date, a title) one object: kept by the frames,
+        # and by marshal when the columns are sent from a forked process
+        return cls(numbers, {name: shared_texts(column) for name, column in by_column.items()})
 
     def row(self, i: int) -> dict[str, str]:
         """The ``i``-th row's cells by column, in the header's order."""
