@@ -51,3 +51,12 @@ def small_data(tmp_path_factory):
     from .fixtures import make_geodata
 
     return load_geodata(make_geodata(tmp_path_factory.mktemp("small")))
+
+
+@pytest.fixture
+def share_always(monkeypatch):
+    """Share the loaded events' repeated texts whatever their number (a build does from
+    100,000 rows: SHARED_MIN_ROWS)."""
+    from heritage_mapper.validate import events
+
+    monkeypatch.setattr(events, "SHARED_MIN_ROWS", 0)

@@ -17,7 +17,7 @@ from heritage_mapper import load_geodata
 from heritage_mapper.errors import ValidationFailed
 from heritage_mapper.join import event_site_links, events_with_geometry, site_timelines
 
-from .fixtures import EVENTS, make_geodata
+from .fixtures import EVENTS, make_geodata, read_events, write_events
 
 
 def test_layers_follow_the_project_order(small_data):
@@ -196,13 +196,23 @@ def _objects_per_text(series) -> dict[str, int]:
     return {text: len(ids) for text, ids in objects.items()}
 
 
-def test_a_repeated_text_is_one_object_in_the_frames(small_data):
+def with_a_repeated_date(tmp_path):
+    """The small fixture folder, its second event on its first one's date."""
+    folder = make_geodata(tmp_path)
+    rows = read_events(folder)
+    rows[1]["date"] = rows[0]["date"]
+    write_events(folder, rows)
+    return folder
+
+
+def test_a_repeated_text_is_one_object_in_the_frames(tmp_path, share_always):
     # a parser makes an object per cell: shared, a text repeated down a column is held
     # once, and a forked page or writer process copies fewer pages of memory
-    events = small_data.events
-    assert events["source"].duplicated().any()
-    assert set(_objects_per_text(events["source"]).values()) == {1}
-    category = small_data.layers["mines"]["category"]
+    geodata = load_geodata(with_a_repeated_date(tmp_path), jobs=1)
+    for column in ("source", "date"):
+        assert geodata.events[column].duplicated().any(), column
+        assert set(_objects_per_text(geodata.events[column]).values()) == {1}, column
+    category = geodata.layers["mines"]["category"]
     assert category.duplicated().any()
     assert set(_objects_per_text(category).values()) == {1}
 

@@ -145,7 +145,7 @@ def test_an_events_file_that_stops_early_reads_the_same_apart(small, always_apar
 
 
 def test_a_failure_while_reading_apart_is_raised_here(small, always_apart, monkeypatch):
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise RuntimeError("events reader failed")
 
     monkeypatch.setattr(validate_folder, "read_events", broken)
@@ -491,10 +491,20 @@ def test_a_site_check_process_that_dies_is_a_clear_error(small, always_apart, mo
         load_geodata(small, sources_dir=SOURCES, jobs=2)
 
 
-def test_texts_repeated_in_events_read_apart_stay_one_object(small, always_apart):
-    # marshal writes an object it meets again as a reference to the first
-    _, parsed = parse_geodata(small, sources_dir=SOURCES, jobs=2)
+def test_texts_repeated_in_events_read_apart_are_one_object_in_the_frame(
+    tmp_path, always_apart, share_always
+):
+    from heritage_mapper.frames import load_geodata
+
+    from .test_geodata_load import _objects_per_text, with_a_repeated_date
+
+    folder = with_a_repeated_date(tmp_path)
+    events = load_geodata(folder, sources_dir=SOURCES, jobs=2).events
+    for column in ("source", "date"):
+        assert events[column].duplicated().any(), column
+        assert set(_objects_per_text(events[column]).values()) == {1}, column
+    # validation alone keeps no frame: it spends no time on this
+    _, parsed = parse_geodata(folder, sources_dir=SOURCES, jobs=2)
     assert came_from_a_fork(parsed)
     sources = parsed.event_columns["source"]
-    assert len(set(sources)) < len(sources)
-    assert len({id(cell) for cell in sources}) == len(set(sources))
+    assert len({id(cell) for cell in sources}) == len(sources) > len(set(sources))

@@ -116,7 +116,9 @@ def parse_geodata(
     then): the loader makes the layers' frames in that time.
     ``while_checking_events(parsed)`` is called once the events file is read and found
     without error so far (its rows in ``parsed``), while another process checks the
-    rows' sites and citations (only then): the loader makes the events' frame.
+    rows' sites and citations (only then): the loader makes the events' frame. Given,
+    it also says the rows will be loaded: their repeated texts are then made one
+    object each as they are read (see :func:`~heritage_mapper.validate.events.read_events`).
     """
     jobs = default_jobs() if jobs is None else jobs
     root = Path(geodata_dir)
@@ -145,8 +147,10 @@ def parse_geodata(
         with apart(ctx) as schema_found:
             event_schema = load_schema(ctx, project, "event")
         apart_jobs = jobs if jobs > 1 and _events_size(ctx, project) >= PARALLEL_EVENTS_BYTES else 1
+        loading = while_checking_events is not None  # the rows become the events' frame
         with fork_call(
-            partial(_read_events_apart, ctx, project, event_schema, max_bytes), apart_jobs
+            partial(_read_events_apart, ctx, project, event_schema, max_bytes, loading),
+            apart_jobs,
         ) as events:
             for position, spec in enumerate(project.layers):
                 check_layer(ctx, project, spec, site_schema, max_bytes, position)
@@ -167,10 +171,10 @@ def parse_geodata(
     return ctx.report, ctx.parsed
 
 
-def _read_events_apart(ctx: Context, project, event_schema, max_bytes):
+def _read_events_apart(ctx: Context, project, event_schema, max_bytes, loading=False):
     """(its findings, what it read): :func:`read_events` with a report of its own."""
     with apart(ctx) as found:
-        read = read_events(ctx, project, event_schema, max_bytes)
+        read = read_events(ctx, project, event_schema, max_bytes, loading=loading)
     return found, read
 
 
