@@ -374,8 +374,7 @@ class _Table:
         """
         for name, cells in self.by_column.items():
             if name == "date" and cells:
-                distinct = list(dict.fromkeys(cells))  # in the order of dates.codes
-                self.by_column[name] = tuple(map(distinct.__getitem__, dates.codes))
+                self.by_column[name] = tuple(map(dates.texts.__getitem__, dates.codes))
             elif name not in EVENT_PARSED_COLUMNS:
                 self.by_column[name] = shared_texts(cells)
 
@@ -405,11 +404,14 @@ class _Table:
 class _RowDates(NamedTuple):
     """The dates of the rows as :func:`_check_event_date` reads them (None: no date or
     not a valid one): ``of_rows`` one a row; ``distinct`` each distinct text's, in
-    the order of first use, and ``codes`` each row's place in ``distinct``."""
+    the order of first use, and ``codes`` each row's place in ``distinct``; ``texts``
+    the distinct texts themselves, in the same order (where the column was read: not
+    sent back from a forked process)."""
 
     of_rows: list[EdtfDate | None]
     codes: list[int]
     distinct: list[EdtfDate | None]
+    texts: Sequence[str] = ()
 
 
 def _row_dates(ctx: Context, texts: Sequence[str]) -> _RowDates:
@@ -421,7 +423,7 @@ def _row_dates(ctx: Context, texts: Sequence[str]) -> _RowDates:
     places = dict(zip(dict.fromkeys(texts), count()))  # distinct text -> its place
     codes = list(map(places.__getitem__, texts))
     distinct = [_valid_date(ctx, text) for text in places]
-    return _RowDates(list(map(distinct.__getitem__, codes)), codes, distinct)
+    return _RowDates(list(map(distinct.__getitem__, codes)), codes, distinct, list(places))
 
 
 def _valid_date(ctx: Context, text: str) -> EdtfDate | None:
