@@ -245,3 +245,35 @@ def test_build_applies_max_bytes(tmp_path):
     assert result.exit_code == 1
     assert "json-too-large" in result.output
     assert not (tmp_path / "m").exists()
+
+
+def test_a_reader_that_stops_early_ends_the_list_not_the_build(tmp_path):
+    """``build ... | head -1``: the reader has gone before the files are listed. The
+    build still writes every page and exits 0, without a word of a bug (it said
+    "internal error: BrokenPipeError" and exit 3)."""
+    out = tmp_path / "maps"
+    args = ["build", "--geodata", str(GEODATA), "--out", str(out), "--no-exports", "--jobs", "1"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "heritage_mapper", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # nobody reads: every line written to stdout breaks the pipe
+    stderr = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=300) == 0, stderr
+    assert "Broken pipe" not in stderr and "internal error" not in stderr, stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted([*page_names(), MANIFEST_NAME])
+
+
+def test_a_broken_pipe_anywhere_is_a_quiet_sigpipe_exit(monkeypatch):
+    """Elsewhere than the list of files (a report cut short), a broken pipe ends the
+    command as SIGPIPE ends ``cat``: code 141 and no word of a bug."""
+    import heritage_mapper.cli as cli
+
+    def broken(*args, **kwargs):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "print_report", broken)
+    result = CliRunner().invoke(main, ["validate", "--geodata", str(GEODATA)])
+    assert result.exit_code == 141, result.output
+    assert "internal error" not in result.output

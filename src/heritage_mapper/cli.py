@@ -212,6 +212,12 @@ def handle_errors(func):
                 err=True,
             )
             sys.exit(128 + number)
+        except BrokenPipeError:
+            # the reader of this output went away (``| head -1``): nothing more can be
+            # said; what was written stays written. The code a shell gives a program
+            # that SIGPIPE ended, as ``cat`` would end.
+            silence_stdout()
+            sys.exit(128 + signal.SIGPIPE)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a bug: say so in one line instead of a traceback
@@ -227,6 +233,28 @@ def handle_errors(func):
             sys.exit(EXIT_INTERNAL)
 
     return wrapper
+
+
+def silence_stdout() -> None:
+    """Point stdout at the null device: its reader has gone, and Python's last flush
+    at exit would otherwise complain of the broken pipe on stderr."""
+    import os
+
+    with contextlib.suppress(Exception):  # a stream with no descriptor (a test's)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def echo_written(paths) -> None:
+    """``wrote <path> (<size> bytes)`` for each file. A reader that stops early
+    (``| head -1``) ends the list, not the command: the files are written, exit 0."""
+    try:
+        for path in paths:
+            click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
 
 
 def print_report(report, output_format: str, strict: bool) -> None:
@@ -380,8 +408,7 @@ def export(
         lang=lang,
         jobs=jobs,
     )
-    for path in result.paths:
-        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    echo_written(result.paths)
     if result.skipped:
         click.echo(
             f"skipped {', '.join(f.name for f in result.skipped)}: WGS84 by definition, so "
@@ -455,8 +482,7 @@ def print_command(
         sources_dir=sources_dir,
         jobs=jobs,
     )
-    for path in paths:
-        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    echo_written(paths)
 
 
 def _format_names(values) -> list[str]:
@@ -528,9 +554,8 @@ def build_command(
             jobs=jobs,
             max_memory=max_memory,
         )
-    for path in written:
-        if not quiet:
-            click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    if not quiet:
+        echo_written(written)
 
 
 @main.command("tiles")
@@ -627,5 +652,4 @@ def derive_basemap_command(bbox, out, boundaries, name_column, merge_table, over
         name_column=name_column,
         merge_table=merge_table,
     )
-    for path in written:
-        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    echo_written(written)
