@@ -550,7 +550,8 @@ def build_command(
             max_bytes=max_bytes,
             sources_dir=sources_dir,
             progress=progress,
-            formats=_format_names(export_formats) or ("all",),
+            # given but naming none (--formats "", an empty variable): refused, not all
+            formats=_format_names(export_formats) if export_formats else ("all",),
             jobs=jobs,
             max_memory=max_memory,
         )

@@ -121,7 +121,8 @@ def select_formats(
         formats = [formats]
     names = [str(name).strip().lower() for name in formats]
     if not names:
-        raise UsageError(f"no {option} given; choose from {', '.join(FORMAT_NAMES)} or {ALL}")
+        choices = ", ".join(FORMAT_NAMES)
+        raise UsageError(f"{option} names no format; choose from {choices} or {ALL}")
     unknown = [n for n in names if n != ALL and n not in FORMAT_NAMES]
     if unknown:
         raise UsageError(
