@@ -103,3 +103,18 @@ def test_rows_counted_in_forked_processes_reach_the_step():
     with counting(seen.append):
         fork_map(task, [3, 5], jobs=1)  # one by one, here
     assert seen == [10] * 8
+
+
+def test_a_note_is_printed_on_a_terminal_and_in_a_pipe_but_not_when_quiet():
+    terminal = Terminal()
+    with Progress(stream=terminal) as progress, progress.step("Reading"):
+        progress.note("warning [x] a [b]")  # no markup: brackets stay as they are
+    assert "warning [x] a [b]" in terminal.getvalue()
+    piped = io.StringIO()
+    with Progress(stream=piped) as progress, progress.step("Reading"):
+        progress.note("warning [x] a")
+    assert piped.getvalue() == "warning [x] a\n"
+    for stream in (Terminal(), io.StringIO()):
+        with Progress(stream=stream, quiet=True) as progress:
+            progress.note("warning [x] a")
+        assert stream.getvalue() == ""

@@ -22,6 +22,9 @@ from heritage_mapper.errors import UsageError
 from heritage_mapper.render import INDEX_PAGE, render_pages
 
 from .browser_support import GEODATA, REPO, copy_geodata
+from .conftest import SHARED
+
+SOURCES = SHARED / "sources"
 
 COMMITTED_MAPS = REPO / "maps"
 RANDOM_ID = re.compile(r"[0-9a-f]{32}")
@@ -178,7 +181,8 @@ def test_an_unwritable_output_is_one_line_and_exit_1(tmp_path):
     out = tmp_path / "maps"
     (out / INDEX_PAGE).mkdir(parents=True)
     args = ["build", "--geodata", str(GEODATA), "--out", str(out), "--no-exports"]
-    result = CliRunner().invoke(main, args)
+    # the README's command: its sources given, so no warning is shown before the error
+    result = CliRunner().invoke(main, [*args, "--sources-dir", str(SOURCES)])
     assert result.exit_code == 1, result.output
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: {out / INDEX_PAGE}: a folder has the name of this output file")
@@ -231,11 +235,11 @@ def test_build_shows_its_steps_on_a_terminal_only(tmp_path):
 
     terminal = _Terminal()
     with Progress(stream=terminal) as progress:
-        build(GEODATA, tmp_path / "maps", exports_dir=None, progress=progress)
+        build(GEODATA, tmp_path / "maps", exports_dir=None, progress=progress, sources_dir=SOURCES)
     assert "Validating and loading geodata" in terminal.getvalue()
     piped = io.StringIO()
-    with Progress(stream=piped) as progress:
-        build(GEODATA, tmp_path / "maps", exports_dir=None, progress=progress)
+    with Progress(stream=piped) as progress:  # (sources given: no warning to show)
+        build(GEODATA, tmp_path / "maps", exports_dir=None, progress=progress, sources_dir=SOURCES)
     assert piped.getvalue() == ""
 
 
@@ -277,3 +281,34 @@ def test_a_broken_pipe_anywhere_is_a_quiet_sigpipe_exit(monkeypatch):
     result = CliRunner().invoke(main, ["validate", "--geodata", str(GEODATA)])
     assert result.exit_code == 141, result.output
     assert "internal error" not in result.output
+
+
+def test_a_build_that_passes_with_warnings_shows_them(tmp_path):
+    """The sources_dir outside the folder (no --sources-dir): the citations' paragraphs
+    go unchecked. The build passes, and says so on stderr (it said nothing)."""
+    args = ["build", "--geodata", str(GEODATA), "--out", str(tmp_path / "m"), "--no-exports"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "warning [sources-dir-outside]" in result.stderr
+    assert "cited paragraph numbers were not checked" in result.stderr
+    assert ": ok" not in result.stderr  # the findings, not every file checked
+    assert "warning" not in result.stdout  # stdout lists the files written, nothing else
+    quiet = CliRunner().invoke(main, [*args, "-q"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_strict_names_the_warnings_that_stopped_it(tmp_path):
+    args = ["build", "--geodata", str(GEODATA), "--out", str(tmp_path / "m"), "--no-exports"]
+    result = CliRunner().invoke(main, [*args, "--strict"])
+    assert result.exit_code == 1, result.output
+    # it said "validation found 0 error(s)"
+    last = result.stderr.splitlines()[-1]
+    assert last == (
+        "error: validation found 1 warning(s), errors under --strict; nothing was written"
+    )
+    assert ": ok" in result.stderr  # every file checked, as validate lists them
+    quiet = CliRunner().invoke(main, [*args, "--strict", "-q"])
+    assert quiet.exit_code == 1
+    assert ": ok" not in quiet.stderr  # -q: "Print nothing but errors"
+    assert "warning [sources-dir-outside]" in quiet.stderr
+    assert not (tmp_path / "m").exists()

@@ -116,6 +116,8 @@ def build(
             geodata = load_geodata(
                 geodata_dir, strict=strict, max_bytes=max_bytes, sources_dir=sources_dir, jobs=jobs
             )
+        if geodata.report.warning_count:  # they pass, but a curator should know
+            progress.note(geodata.report.to_text(ok_files=False))
         advise_tiles(len(geodata.sites), progress)  # past one page: heritage-mapper tiles
         with progress.step("Joining events to sites"):
             joined = join(geodata)

@@ -198,7 +198,9 @@ def handle_errors(func):
             with interrupt_on_termination():
                 return func(*args, **kwargs)
         except ValidationFailed as exc:
-            click.echo(exc.report.to_text(), err=True)
+            context = click.get_current_context(silent=True)
+            quiet = bool(context and context.params.get("quiet"))  # errors only
+            click.echo(exc.report.to_text(ok_files=not quiet), err=True)
             click.echo(f"error: {exc}; nothing was written", err=True)
             sys.exit(EXIT_ERRORS)
         except HeritageError as exc:

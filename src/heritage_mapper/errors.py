@@ -38,7 +38,14 @@ class ValidationFailed(HeritageError, ValueError):
 
     def __init__(self, report, message: str | None = None):
         self.report = report
-        super().__init__(message or f"validation found {report.error_count} error(s)")
+        super().__init__(message or _failed(report))
+
+
+def _failed(report) -> str:
+    """What stopped the run: its errors, or (none: ``--strict``) its warnings."""
+    if report.error_count or not report.warning_count:
+        return f"validation found {report.error_count} error(s)"
+    return f"validation found {report.warning_count} warning(s), errors under --strict"
 
 
 class OutputError(HeritageError, OSError):

@@ -342,16 +342,18 @@ class Report:
         }
         return json.dumps(doc, ensure_ascii=False, indent=2)
 
-    def to_text(self) -> str:
+    def to_text(self, ok_files: bool = True) -> str:
         """Readable text grouped by file. Every value from the data goes through
         :func:`visible`: a control character, an escape sequence
         or a bidi override in a path, id or message is shown as an escape, so it cannot
-        retitle the terminal, hide lines or forge the summary line."""
+        retitle the terminal, hide lines or forge the summary line. With ``ok_files``
+        False, a file with no finding gets no ``<file>: ok`` line (``--quiet``)."""
         lines = []
         for group in self.by_file():
             path = visible(display_path(group.path))
             if not group.problems and not group.omitted:
-                lines.append(f"{path}: ok")
+                if ok_files:
+                    lines.append(f"{path}: ok")
                 continue
             lines.append(f"{path}:")
             for p in group.problems:

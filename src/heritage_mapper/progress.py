@@ -90,6 +90,7 @@ class Progress:
 
     def __init__(self, *, quiet: bool = False, stream=None):
         self.stream = stream if stream is not None else sys.stderr
+        self.quiet = quiet
         isatty = getattr(self.stream, "isatty", None)
         self.enabled = not quiet and bool(isatty and isatty())
         self._progress = None
@@ -124,6 +125,16 @@ class Progress:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+    def note(self, text: str) -> None:
+        """Print ``text`` (already made safe to show) to the stream, above the steps on
+        a terminal; nothing when quiet."""
+        if self.quiet:
+            return
+        if self._progress is not None:
+            self._progress.console.print(text, markup=False, highlight=False, emoji=False)
+        else:
+            print(text, file=self.stream, flush=True)
 
     @contextmanager
     def step(

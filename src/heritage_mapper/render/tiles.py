@@ -148,6 +148,8 @@ def build_tiles(
             jobs=jobs,
             with_events=False,
         )
+    if geodata.report.warning_count:  # they pass, but a curator should know
+        progress.note(geodata.report.to_text(ok_files=False))
     ensure_writable_dir(out_dir)
     with progress.step("Preparing the sites"):
         sites, meta = site_table(geodata)
