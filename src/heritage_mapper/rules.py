@@ -666,6 +666,11 @@ RULES: tuple[Rule, ...] = (
         "use the id of a site in one of the layers (ids separated by ';'), or add the site first",
     ),
     _w(
+        "event-site-unchecked",
+        "Events name sites not in the layers read, while a layer could not be read",
+        "fix the layer that could not be read; its sites' events are checked then",
+    ),
+    _w(
         "event-site-repeated",
         "An event names the same site twice in site_ids (it is kept once)",
         "name each site once",

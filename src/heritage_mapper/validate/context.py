@@ -51,6 +51,11 @@ class Context:
         # event dates and site periods repeat: parse each text once
         self.dates: dict[str, EdtfDate] = {}
         self.suggestions: dict[str, str | None] = {}  # "did you mean", see validate.events
+        # layer files there but unreadable (broken JSON, not a FeatureCollection): their
+        # sites are unknown, so an event naming an unknown site is not an error of its
+        # own (validate.events sums those rows up in one finding)
+        self.unread_layers: list[Path] = []
+        self.unchecked_site_rows = 0
         self._category_ids: frozenset[str] | None = None
 
     def category_ids(self, project: Project) -> frozenset[str]:

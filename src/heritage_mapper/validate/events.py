@@ -296,6 +296,19 @@ def finish_events(
             read.check_nfc,
             read.check_controls,
         )
+    if ctx.unchecked_site_rows:
+        unread = ", ".join(
+            p.relative_to(ctx.root).as_posix() if p.is_relative_to(ctx.root) else str(p)
+            for p in ctx.unread_layers
+        )
+        ctx.problem(
+            "event-site-unchecked",
+            path,
+            f"{ctx.unchecked_site_rows:,} row(s) name sites not in the layers read; "
+            f"{unread} could not be read, so whether those sites exist is not known",
+            hint="fix the layer that could not be read (its finding above); these rows "
+            "are checked then",
+        )
 
 
 def _split_rows(
@@ -768,6 +781,7 @@ def _suggestion(ctx, key: str) -> str | None:
 
 def _check_event_sites(ctx, row, date, report) -> None:
     named: set[str] = set()
+    unchecked = False  # a site not found while a layer could not be read
     for site_id in filter(None, row["site_ids"].split(SITE_IDS_SEPARATOR)):
         key = unicodedata.normalize("NFC", site_id.strip())
         if key in named:
@@ -780,6 +794,9 @@ def _check_event_sites(ctx, row, date, report) -> None:
             continue
         named.add(key)
         site = ctx.sites.get(key)
+        if site is None and ctx.unread_layers:  # perhaps in the layer not read
+            unchecked = True
+            continue
         if site is None:
             close = _suggestion(ctx, key)
             guess = f"; did you mean {close!r}?" if close else ""
@@ -798,3 +815,4 @@ def _check_event_sites(ctx, row, date, report) -> None:
                 "date",
                 "check the date, or widen the site's period",
             )
+    ctx.unchecked_site_rows += unchecked

@@ -74,12 +74,11 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes, po
     result = read_feature_collection(
         ctx, path, max_bytes, "layer-not-featurecollection", "a site layer"
     )
-    if result is None:
+    features = result.document.get("features") if result is not None else None
+    if not isinstance(features, list):
+        ctx.unread_layers.append(path)
         return
     doc = result.document
-    features = doc.get("features")
-    if not isinstance(features, list):
-        return
     ctx.parsed.layer_docs[spec.id] = doc
     ctx.layer_docs_by_path[str(path)] = doc
     objects = _property_objects(features)
