@@ -338,3 +338,35 @@ def test_plain_points_found_by_column_are_checked_as_one_at_a_time(features):
     assert fast.problems == slow.problems
     assert vars(fast.geometries) == vars(slow.geometries)
     assert _plain_points([_plain_point_feature(105.0, 21.0)]) == [True]
+
+
+@pytest.mark.parametrize(
+    ("value", "said", "fix"),
+    [
+        (None, "is null;", "write the coordinate, or remove the feature"),
+        (True, "is true;", "write the coordinate as a number"),
+        ("107.1", "is a string ('107.1');", "remove the quotes, e.g. 107.1"),
+    ],
+)
+def test_a_position_element_that_is_not_a_number_is_named_in_json_words(value, said, fix):
+    # a null was "null (None) ... remove the quotes": Python's word, and no quotes to remove
+    problem = only(check_document(point(107.1, value), "x"), "geojson-position-not-number")
+    assert said in problem.message and fix in problem.message, problem.message
+    assert "None" not in problem.message and "True" not in problem.message
+    assert isinstance(value, str) or "quotes" not in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"type": "Feature", "id": "abc', "a string starts there and is never closed;"),
+        ('{"type": "Feature", "id": "a\tb"}', "a control character (a raw tab or line break)"),
+    ],
+)
+def test_a_syntax_message_of_the_json_module_ending_at_is_made_whole(tmp_path, text, said):
+    # it read "Unterminated string starting at; fix the syntax there": cut short
+    path = tmp_path / "broken.geojson"
+    path.write_text(text, encoding="utf-8")
+    _, problems = check_file(path)
+    problem = only(problems, "json-syntax")
+    assert said in problem.message and " at;" not in problem.message, problem.message

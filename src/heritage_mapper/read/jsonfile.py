@@ -392,14 +392,24 @@ def _too_deep_problem(path: str, data: bytes, max_depth: int) -> Problem | None:
     )
 
 
+#: The json module's messages that end "... at" (it adds the place after them), in
+#: words that stand alone: the finding gives the place itself.
+_SYNTAX_MESSAGES = {
+    "Unterminated string starting at": "a string starts there and is never closed",
+    "Invalid control character at": "a control character (a raw tab or line break) "
+    "inside a string, which JSON writes \\t or \\n",
+}
+
+
 def _syntax_problem(path: str, text: str, exc: json.JSONDecodeError, shift: int) -> Problem:
     column = exc.colno + (shift if exc.lineno == 1 else 0)
     snippet = " ".join(text[max(0, exc.pos - SYNTAX_CONTEXT_CHARS) : exc.pos].split())
     near = f" after {snippet!r}" if snippet else ""
+    message = _SYNTAX_MESSAGES.get(exc.msg, exc.msg.removesuffix(" at"))
     return _finding(
         path,
         "json-syntax",
-        f"invalid JSON at line {exc.lineno}, column {column}{near}: {exc.msg}; "
+        f"invalid JSON at line {exc.lineno}, column {column}{near}: {message}; "
         "fix the syntax there (a missing comma, quote or bracket, or a trailing comma, "
         "is the usual cause)",
         line=exc.lineno,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import json
 import os
 import re
 import reprlib
@@ -140,6 +141,24 @@ class _ShortRepr(reprlib.Repr):
 def _shown(value) -> str:
     """A short repr of ``value`` for messages (see :class:`_ShortRepr`)."""
     return _ShortRepr().repr(value)
+
+
+def _not_a_number(value) -> str:
+    """What ``value`` is, in JSON's words: ``null`` and ``true`` as written there (not
+    Python's None and True), anything else with a short view of it."""
+    if value is None or type(value) is bool:
+        return json.dumps(value)
+    return f"{_json_type(value)} ({_shown(value)})"
+
+
+def _number_fix(value) -> str:
+    """How to write ``value`` (an element of a position) as the number it should be."""
+    if isinstance(value, str):
+        example = f", e.g. {value}" if _looks_numeric(value) else ""
+        return f"remove the quotes{example}"
+    if value is None:
+        return "write the coordinate, or remove the feature if its place is not known"
+    return "write the coordinate as a number"
 
 
 def _json_type(value) -> str:
@@ -851,12 +870,11 @@ class _CoordinateWalk:
                 f"too deeply for a {self.gtype} ({_STRUCTURE[self.gtype]})",
             )
         else:
-            hint = f", e.g. {value}" if isinstance(value, str) and _looks_numeric(value) else ""
             self.problem(
                 "geojson-position-not-number",
                 f"{where}/{i}",
-                f"position element {i} is {_json_type(value)} ({_shown(value)}); every element "
-                f"of a position must be a number: remove the quotes{hint}",
+                f"position element {i} is {_not_a_number(value)}; every element of a "
+                f"position must be a number: {_number_fix(value)}",
             )
         return False
 
