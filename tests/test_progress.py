@@ -118,3 +118,12 @@ def test_a_note_is_printed_on_a_terminal_and_in_a_pipe_but_not_when_quiet():
         with Progress(stream=stream, quiet=True) as progress:
             progress.note("warning [x] a")
         assert stream.getvalue() == ""
+
+
+def test_a_step_is_drawn_as_it_ends_with_its_last_count():
+    # the validation step counted the events as it ended and was gone before the next
+    # refresh: its last frame said "10,000 sites and events read" of 60,000
+    terminal = Terminal()
+    with Progress(stream=terminal) as progress, progress.step("Reading", unit="rows read") as add:
+        add(0, rows=60_000)
+    assert "60,000 rows read" in terminal.getvalue()

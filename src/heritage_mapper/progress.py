@@ -163,4 +163,8 @@ class Progress:
             with counting((lambda rows: advance(0, rows=rows)) if unit is not None else None):
                 yield advance
         finally:
+            # drawn once as it ends: the rows counted last (the events, counted once
+            # their forked reader answered) were not drawn when the step ended between
+            # two of the display's refreshes
+            self._progress.refresh()
             self._progress.remove_task(task)
