@@ -356,3 +356,28 @@ def test_axe_finds_no_violation(served, open_served, viewport, lang):
     page.wait_for_selector(".hmt-result")
     # the open list covers the map's corner (its zoom buttons) on a phone: only the list
     assert axe_violations(page, include=[".hmt-header"]) == []
+
+
+def test_search_works_from_the_keyboard(served, open_served):
+    # typed, then ArrowDown and Enter did nothing: only Tab to a result, or a click
+    url, _, _ = served
+    page, errors, _ = open_served(url)
+    wait_drawn(page)
+    name = "Nơi mít tinh mừng giải phóng Vùng mỏ, thị xã Hòn Gai"
+    page.fill("#hmt-query", "noi mit")
+    page.wait_for_selector(".hmt-result")
+    page.press("#hmt-query", "ArrowDown")  # into the list, on the first result
+    assert page.evaluate("document.activeElement.className") == "hmt-result"
+    page.keyboard.press("Escape")  # and back to the box
+    assert page.evaluate("document.activeElement.id") == "hmt-query"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # the focused result: flown to, its popup open
+    page.wait_for_selector(".leaflet-popup-content .hmt-popup")
+    assert page.text_content(".leaflet-popup-content h2") == name
+    page.evaluate("HeritageTiles.app.map.closePopup()")
+    # Enter in the box at once, before the pause after typing: the first result
+    page.fill("#hmt-query", "noi mit TINH")
+    page.press("#hmt-query", "Enter")
+    page.wait_for_selector(".leaflet-popup-content .hmt-popup")
+    assert page.text_content(".leaflet-popup-content h2") == name
+    assert errors == []

@@ -394,10 +394,43 @@ class TilesMap {
   /* ---- search over the chunked index ---- */
   buildSearch() {
     const input = document.getElementById("hmt-query");
+    const list = document.getElementById("hmt-results");
     let timer = null;
     input.addEventListener("input", () => {
       clearTimeout(timer);
-      timer = setTimeout(() => this.search(input.value), 150);
+      timer = setTimeout(() => {
+        timer = null;
+        this.search(input.value);
+      }, 150);
+    });
+    const results = () => Array.from(list.querySelectorAll(".hmt-result"));
+    // from the box: Enter goes to the first result (searched now if the pause after
+    // typing has not run out), ArrowDown into the list
+    input.addEventListener("keydown", async (event) => {
+      if (event.key !== "Enter" && event.key !== "ArrowDown") return;
+      event.preventDefault();
+      if (event.key === "Enter" && timer !== null) {
+        clearTimeout(timer);
+        timer = null;
+        await this.search(input.value);
+      }
+      const first = results()[0];
+      if (!first) return;
+      if (event.key === "Enter") first.click();
+      else first.focus();
+    });
+    // in the list: the arrows move between results, Escape goes back to the box
+    list.addEventListener("keydown", (event) => {
+      const buttons = results();
+      const at = buttons.indexOf(document.activeElement);
+      if (at < 0) return;
+      let next = null;
+      if (event.key === "ArrowDown") next = buttons[Math.min(at + 1, buttons.length - 1)];
+      else if (event.key === "ArrowUp") next = at === 0 ? input : buttons[at - 1];
+      else if (event.key === "Escape") next = input;
+      if (next === null) return;
+      event.preventDefault();
+      next.focus();
     });
   }
 
