@@ -534,8 +534,8 @@ def build_command(
     Then writes the layer exports (every format, or those of --formats; WGS84) into
     --exports, several formats at once (--jobs).
     Nothing is written when validation finds errors (exit 1); files are replaced
-    atomically. Prints each file written and its size; on a terminal the steps are
-    shown as they run. Example:
+    atomically. Prints each file written and its size, and (to stderr) the warnings
+    validation found; on a terminal the steps are shown as they run. Example:
 
         heritage-mapper build --geodata geodata --out maps --exports exports
     """
