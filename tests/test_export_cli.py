@@ -167,3 +167,17 @@ def test_help_names_every_format_and_gives_an_example():
     assert "heritage-mapper export --format all" in result.output
     for name in FORMAT_NAMES:
         assert name in result.output
+
+
+def test_warnings_of_a_folder_that_passes_are_shown(tmp_path, export):
+    # as build shows them: the real folder without --sources-dir leaves its citations'
+    # paragraphs unchecked, and export said nothing of it
+    from .conftest import GEODATA
+
+    args = ["export", "--geodata", str(GEODATA), "--format", "csv", "--out", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "warning [sources-dir-outside]" in result.stderr
+    assert "wrote" in result.stdout and "warning [" not in result.stdout
+    clean = export("--format", "csv", "--out", tmp_path / "clean")  # no warning: no word
+    assert clean.exit_code == 0 and clean.stderr == "", clean.output

@@ -411,6 +411,8 @@ def export(
         jobs=jobs,
     )
     echo_written(result.paths)
+    if result.report is not None and result.report.warning_count:  # passed, but see these
+        click.echo(result.report.to_text(ok_files=False), err=True)
     if result.skipped:
         click.echo(
             f"skipped {', '.join(f.name for f in result.skipped)}: WGS84 by definition, so "

@@ -243,6 +243,8 @@ class ExportResult:
     paths: list[Path]
     skipped: list[ExportFormat]
     crs_label: str
+    #: the folder's validation report: no error, perhaps warnings for the caller to show
+    report: object = None
 
 
 def export_geodata(
@@ -291,7 +293,7 @@ def export_geodata(
     paths = export_layers(
         joined, out_dir, names, crs=crs, layers=layers, overwrite=overwrite, lang=lang
     )
-    return ExportResult(paths, skipped, crs_label(resolve_crs(crs)))
+    return ExportResult(paths, skipped, crs_label(resolve_crs(crs)), geodata.report)
 
 
 class _Abort(Exception):
