@@ -8,8 +8,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -312,3 +314,27 @@ def test_strict_names_the_warnings_that_stopped_it(tmp_path):
     assert ": ok" not in quiet.stderr  # -q: "Print nothing but errors"
     assert "warning [sources-dir-outside]" in quiet.stderr
     assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_failure_on_the_way_out_of_an_interruption_is_the_interruption(monkeypatch, signum):
+    """Ctrl-C while the exports were written once ended as 'error: exports: cannot
+    write (Bad file descriptor); nothing was replaced' and exit 1: a clean-up after
+    the interrupt met a closed file, and its error replaced the interrupt. Whatever
+    fails after a stop signal now reports the interruption, with its exit code."""
+    import heritage_mapper
+    from heritage_mapper.errors import OutputError
+
+    def build(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signum)
+            time.sleep(5)  # the signal's handler raises here
+        except KeyboardInterrupt:
+            raise OutputError("exports: cannot write (Bad file descriptor)") from None
+        raise AssertionError("the signal did not arrive")
+
+    monkeypatch.setattr(heritage_mapper, "build", build)
+    result = CliRunner().invoke(main, ["build", "--geodata", str(GEODATA), "-q"])
+    assert result.exit_code == 128 + signum, result.output
+    assert result.stderr.startswith(f"interrupted ({signal.Signals(signum).name});")
+    assert "Bad file descriptor" not in result.stderr

@@ -161,8 +161,20 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
+#: The signals that asked the running command to stop (SIGINT, SIGTERM, SIGHUP), the
+#: first first: whatever fails after one (a clean-up that meets a file already closed)
+#: is the interruption's doing, and reported as the interruption.
+_RECEIVED: list[int] = []
+
+
 def _raise_terminated(signum, frame):
+    _RECEIVED.append(signum)
     raise Terminated(signum)
+
+
+def _raise_interrupted(signum, frame):
+    _RECEIVED.append(signum)
+    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -178,11 +190,14 @@ def interrupt_on_termination():
         yield
         return
     previous = {}
+    _RECEIVED.clear()
     try:
         for name in TERMINATING_SIGNALS:
             if hasattr(signal, name):
                 number = getattr(signal, name)
                 previous[number] = signal.signal(number, _raise_terminated)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # (not ignored)
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, _raise_interrupted)
         yield
     finally:
         for number, handler in previous.items():
@@ -204,16 +219,12 @@ def handle_errors(func):
             click.echo(f"error: {exc}; nothing was written", err=True)
             sys.exit(EXIT_ERRORS)
         except HeritageError as exc:
+            if _RECEIVED:  # failed on the way out of an interruption (see _RECEIVED)
+                _interrupted(_RECEIVED[0])
             click.echo(visible(f"error: {exc}"), err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
-            number = getattr(exc, "signum", signal.SIGINT)
-            click.echo(
-                f"interrupted ({signal.Signals(number).name}); the files being written were "
-                "discarded and the files they would have replaced are unchanged",
-                err=True,
-            )
-            sys.exit(128 + number)
+            _interrupted(getattr(exc, "signum", signal.SIGINT))
         except BrokenPipeError:
             # the reader of this output went away (``| head -1``): nothing more can be
             # said; what was written stays written. The code a shell gives a program
@@ -223,6 +234,8 @@ def handle_errors(func):
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a bug: say so in one line instead of a traceback
+            if _RECEIVED:
+                _interrupted(_RECEIVED[0])
             click.echo(
                 f"internal error: {type(exc).__name__}: {exc} (this is a bug in heritage-mapper; "
                 "run with HERITAGE_MAPPER_DEBUG=1 for the traceback and report it)",
@@ -235,6 +248,16 @@ def handle_errors(func):
             sys.exit(EXIT_INTERNAL)
 
     return wrapper
+
+
+def _interrupted(number: int) -> None:
+    """Say the run was stopped by the signal ``number``, and exit as it asks."""
+    click.echo(
+        f"interrupted ({signal.Signals(number).name}); the files being written were "
+        "discarded and the files they would have replaced are unchanged",
+        err=True,
+    )
+    sys.exit(128 + number)
 
 
 def silence_stdout() -> None:
