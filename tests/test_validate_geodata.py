@@ -704,17 +704,28 @@ def test_dated_ids_keep_what_a_loop_over_the_rows_keeps(ids, texts):
     assert list(found.items()) == list(looped.items())
 
 
-def test_a_layer_that_cannot_be_read_is_one_error_not_one_per_event_at_its_sites(small):
+def _missing_layer(folder):
+    (folder / LAYER).unlink()
+
+
+@pytest.mark.parametrize(
+    ("mistake", "code"),
+    [(_broken_json, "json-syntax"), (_missing_layer, "layer-file-missing")],
+    ids=["broken", "missing"],
+)
+def test_a_layer_that_cannot_be_read_is_one_error_not_one_per_event_at_its_sites(
+    small, mistake, code
+):
     """Its sites are unknown, so every event at them named an unknown site: one JSON
     mistake came with an error per such event (2,693 at 10,000 sites). Now those rows
     are one warning naming the layer, and a wrong id is an error again once it reads."""
     whole = (small / LAYER).read_text(encoding="utf-8")
     _dangling(small)  # an event names old-peir, a site of no layer
-    _broken_json(small)
+    mistake(small)
     result = run_validate(small)
     assert result.exit_code == 1, result.output
     codes = [p["code"] for _, p in problems_of(result)]
-    assert codes.count("json-syntax") == 1 and "event-site-unknown" not in codes, codes
+    assert codes.count(code) == 1 and "event-site-unknown" not in codes, codes
     path, unchecked = find(result, "event-site-unchecked")
     assert path == str(small / "events.csv")
     assert unchecked["severity"] == "warning"

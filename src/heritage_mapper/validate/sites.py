@@ -59,25 +59,12 @@ def _site_property_code(error) -> str:
 def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes, position) -> None:
     """Check the layer ``spec``, entry ``position`` of the project's ``layers`` (two
     entries may be equal), and record its sites in ``ctx``."""
-    path = inside(ctx, spec.file, f"/layers/{position}/file")
-    if path is None:
-        return
-    if not path.exists():
-        ctx.problem(
-            "layer-file-missing",
-            path,
-            f"layer {spec.id!r} names {spec.file!r}, which does not exist",
-            hint=f"create the file or fix layers[].file in {PROJECT_FILE}",
-        )
-        return
     before = len(ctx.report.problems)
-    result = read_feature_collection(
-        ctx, path, max_bytes, "layer-not-featurecollection", "a site layer"
-    )
-    features = result.document.get("features") if result is not None else None
-    if not isinstance(features, list):
-        ctx.unread_layers.append(path)
+    read = _read_layer(ctx, spec, max_bytes, position)
+    if read is None:  # refused, missing or unreadable: its sites are unknown
+        ctx.unread_layers.append(ctx.root / spec.file)
         return
+    path, result, features = read
     doc = result.document
     ctx.parsed.layer_docs[spec.id] = doc
     ctx.layer_docs_by_path[str(path)] = doc
@@ -93,6 +80,30 @@ def check_layer(ctx: Context, project: Project, spec, site_schema, max_bytes, po
     else:
         _check_sites_by_column(ctx, project, spec, path, features, site_schema)
     add_lines(ctx, before, path, result.text)
+
+
+def _read_layer(ctx: Context, spec, max_bytes, position):
+    """``(path, the read document, its features)`` of the layer ``spec``, or None
+    after the finding that says why there is none (a path outside the folder, a file
+    missing, unreadable, or not a FeatureCollection)."""
+    path = inside(ctx, spec.file, f"/layers/{position}/file")
+    if path is None:
+        return None
+    if not path.exists():
+        ctx.problem(
+            "layer-file-missing",
+            path,
+            f"layer {spec.id!r} names {spec.file!r}, which does not exist",
+            hint=f"create the file or fix layers[].file in {PROJECT_FILE}",
+        )
+        return None
+    result = read_feature_collection(
+        ctx, path, max_bytes, "layer-not-featurecollection", "a site layer"
+    )
+    features = result.document.get("features") if result is not None else None
+    if not isinstance(features, list):
+        return None
+    return path, result, features
 
 
 def _check_every_site(ctx, project, spec, path, features, site_schema, check_nfc, check_controls):
