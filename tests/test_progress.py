@@ -127,3 +127,20 @@ def test_a_step_is_drawn_as_it_ends_with_its_last_count():
     with Progress(stream=terminal) as progress, progress.step("Reading", unit="rows read") as add:
         add(0, rows=60_000)
     assert "60,000 rows read" in terminal.getvalue()
+
+
+def test_a_step_without_a_total_shows_no_count_of_a_total():
+    # rich's done/total column drew "0/?" beside every step without a total
+    terminal = Terminal()
+    with Progress(stream=terminal) as progress:
+        with progress.step("Validating", unit="sites read") as add:
+            add(0, rows=1_200)
+            progress._progress.refresh()
+        with progress.step("Rendering pages", total=4) as advance:
+            advance(3)
+            progress._progress.refresh()
+    frames = ANSI.sub("", terminal.getvalue()).split("\r")
+    validating = [frame for frame in frames if "Validating" in frame]
+    assert any("1,200 sites read" in frame for frame in validating)
+    assert not any("/" in frame for frame in validating)  # was "0/?"
+    assert any("3/4" in frame for frame in frames if "Rendering pages" in frame)
