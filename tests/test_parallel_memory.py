@@ -44,13 +44,22 @@ def resident() -> int:
 
 @pytest.mark.parametrize(
     "text, size",
-    [("2G", 2 << 30), ("2GB", 2 << 30), ("2GiB", 2 << 30), ("1500m", 1500 << 20), ("7", 7)],
+    [
+        ("2G", 2 << 30),
+        ("2GB", 2 << 30),
+        ("2GiB", 2 << 30),
+        ("1500m", 1500 << 20),
+        ("7", 7),
+        ("1.5G", 3 << 29),  # as a person writes it (it was refused)
+        ("0.5 gib", 1 << 29),
+        ("1.1G", 1181116006),  # rounded down to whole bytes
+    ],
 )
 def test_sizes_are_read_in_powers_of_1024(text, size):
     assert parse_size(text) == size
 
 
-@pytest.mark.parametrize("text", ["", "2X", "-1G", "1.5G", "0", "G"])
+@pytest.mark.parametrize("text", ["", "2X", "-1G", "1.5", "0", "0.0000000001K", "G", "1.G", ".5G"])
 def test_a_size_that_is_not_one_is_refused(text):
     with pytest.raises(ValueError, match="is not a size"):
         parse_size(text)
@@ -152,5 +161,5 @@ def test_the_command_takes_a_size_and_refuses_a_bad_one(geodata, tmp_path):
     assert (out / "index.html").is_file()
     result = runner.invoke(main, [*args, "--max-memory", "lots"])
     assert result.exit_code == 2
-    assert "'lots' is not a size such as 2G, 1500M or 4096" in result.output
+    assert "'lots' is not a size such as 2G, 1.5G, 1500M or 4096" in result.output
     assert "Traceback" not in result.output

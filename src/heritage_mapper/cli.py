@@ -140,7 +140,7 @@ max_memory_option = click.option(
     type=SizeType(),
     default=None,
     metavar="SIZE",
-    help="The memory the build's processes may use together, e.g. 2G or 1500M: a "
+    help="The memory the build's processes may use together, e.g. 2G, 1.5G or 1500M: a "
     "process for pages or formats starts only where it fits, else the work is done one "
     "step after another (the same files; slower). Default: what the machine has free.",
 )

@@ -69,18 +69,26 @@ def default_jobs() -> int:
 
 
 def parse_size(text: str) -> int:
-    """Bytes in ``text``: a whole number with an optional unit K, M, G or T (powers of
-    1024; ``KB``, ``KiB`` and lower case are the same). ValueError otherwise.
+    """Bytes in ``text``: a number with an optional unit K, M, G or T (powers of 1024;
+    ``KB``, ``KiB`` and lower case are the same). With a unit the number may have
+    decimals (``1.5G``), rounded down to whole bytes; without one it is whole bytes.
+    ValueError otherwise.
 
     >>> parse_size("2G"), parse_size("1500m"), parse_size("512 KiB"), parse_size("4096")
     (2147483648, 1572864000, 524288, 4096)
+    >>> parse_size("1.5G"), parse_size("0.5 GiB")
+    (1610612736, 536870912)
     """
     import re
+    from fractions import Fraction
 
-    match = re.fullmatch(r"\s*(\d+)\s*([KMGT]?)(?:I?B)?\s*", text.upper())
-    if match is None or int(match[1]) == 0:
-        raise ValueError(f"{text!r} is not a size such as 2G, 1500M or 4096 (bytes)")
-    return int(match[1]) * _SIZE_UNITS[match[2]]
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*", text.upper())
+    if match is None or ("." in match[1] and not match[2]):
+        raise ValueError(f"{text!r} is not a size such as 2G, 1.5G, 1500M or 4096 (bytes)")
+    size = int(Fraction(match[1]) * _SIZE_UNITS[match[2]])  # exact decimals, no float
+    if size == 0:
+        raise ValueError(f"{text!r} is not a size such as 2G, 1.5G, 1500M or 4096 (bytes)")
+    return size
 
 
 @contextlib.contextmanager
