@@ -116,3 +116,35 @@ def test_endless_device_is_refused_before_reading():
     doc = read_json("/dev/zero", max_bytes=1000)
     assert [p.code for p in doc.problems] == ["path-not-regular-file"]
     assert "a device is not a regular file" in doc.problems[0].message
+
+
+def test_max_bytes_takes_a_size_with_a_unit_and_refuses_one_that_is_not(geodata_copy):
+    result = CliRunner().invoke(
+        main, ["validate", "--geodata", str(geodata_copy), "--max-bytes", "1.5K"]
+    )
+    assert result.exit_code == EXIT_ERRORS, result.output
+    assert "over the limit of 1,536 bytes" in result.output  # 1.5 x 1024
+    result = CliRunner().invoke(
+        main, ["validate", "--geodata", str(geodata_copy), "--max-bytes", "lots"]
+    )
+    assert result.exit_code == 2
+    assert "'lots' is not a size such as 2G, 1.5G, 1500M or 4096" in result.output
+
+
+def test_files_over_the_limit_get_one_value_that_takes_them_all(geodata_copy):
+    # each finding names the limit its own file needs: following the first one only
+    # moved the refusal to the next file
+    _sparse(geodata_copy / LAYER, 3_000_000)
+    _sparse(geodata_copy / "events.csv", 5_000_000)
+    args = ["validate", "--geodata", str(geodata_copy), "--max-bytes"]
+    result = CliRunner().invoke(main, [*args, "2M"])
+    assert result.exit_code == EXIT_ERRORS, result.output
+    assert "--max-bytes 3000000 " in result.output and "--max-bytes 5000000 " in result.output
+    assert (
+        "2 files are over the size limit: --max-bytes 5M lets every one of them be read"
+        in result.output
+    )
+    result = CliRunner().invoke(main, [*args, "5M"])
+    assert "too-large" not in result.output  # read now (and refused for what they hold)
+    one = CliRunner().invoke(main, [*args, "4M"])  # the events file alone: no summary
+    assert "csv-too-large" in one.output and "files are over the size limit" not in one.output

@@ -44,12 +44,32 @@ format_option = click.option(
 strict_option = click.option(
     "--strict", is_flag=True, help="Count warnings as errors (exit 1 when there are any)."
 )
+
+
+class SizeType(click.ParamType):
+    """A number of bytes written ``2G``, ``1500M`` or ``4096``
+    (:func:`heritage_mapper.parallel.parse_size`)."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        from heritage_mapper.parallel import parse_size
+
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 max_bytes_option = click.option(
     "--max-bytes",
-    type=click.IntRange(min=1),
+    type=SizeType(),
     default=None,
-    help="Refuse a GeoJSON layer or events file larger than this many bytes "
-    "(default 64 MiB, 67108864).",
+    metavar="SIZE",
+    help="Refuse a GeoJSON layer or events file larger than this, in bytes or with a "
+    "unit: 200M, 1.5G (default 64M, 67108864 bytes).",
 )
 sources_dir_option = click.option(
     "--sources-dir",
@@ -116,23 +136,6 @@ def jobs_option(what: str):
         default=None,
         help=f"How many processes to use (default: one per CPU available): {what}",
     )
-
-
-class SizeType(click.ParamType):
-    """A number of bytes written ``2G``, ``1500M`` or ``4096``
-    (:func:`heritage_mapper.parallel.parse_size`)."""
-
-    name = "size"
-
-    def convert(self, value, param, ctx):
-        from heritage_mapper.parallel import parse_size
-
-        if isinstance(value, int):
-            return value
-        try:
-            return parse_size(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
 
 
 max_memory_option = click.option(
@@ -363,9 +366,11 @@ class ExistingFile(click.Path):
 @strict_option
 @click.option(
     "--max-bytes",
-    type=click.IntRange(min=1),
+    type=SizeType(),
     default=None,
-    help="Refuse a file larger than this many bytes (default 1 GiB, 1073741824). A "
+    metavar="SIZE",
+    help="Refuse a file larger than this, in bytes or with a unit: 2G, 1500M (default "
+    "1G, 1073741824 bytes). A "
     "FeatureCollection over 64 MiB is checked streamed, a chunk of features at a time, "
     "so memory does not grow with the number of features.",
 )

@@ -226,6 +226,23 @@ class FileReport:
     omitted: dict[str, int] = field(default_factory=dict)
 
 
+#: The codes of a file refused for its size, whose message asks for a larger
+#: ``--max-bytes`` (:func:`heritage_mapper.read.jsonfile.too_large_message`).
+SIZE_LIMIT_CODES = frozenset({"json-too-large", "csv-too-large"})
+_LIMIT_ASKED = re.compile(r"--max-bytes (\d+)")
+
+
+def _size_text(size: int) -> str:
+    """``size`` bytes as a ``--max-bytes`` value: whole MiB rounded up (``16M``) from
+    1 MiB on, else the bytes.
+
+    >>> _size_text(16_068_583), _size_text(16 * 2**20), _size_text(5000)
+    ('16M', '16M', '5000')
+    """
+    mib = -(-size // 2**20)
+    return f"{mib}M" if size >= 2**20 else str(size)
+
+
 @dataclass
 class Report:
     """All findings of one run, grouped by file in the order files were checked.
@@ -364,8 +381,40 @@ class Report:
                     lines.append(visible(f"      fix: {p.hint}"))
             for code, count in group.omitted.items():
                 lines.append(f"  ... and {count:,} more [{code}] (not shown)")
+        covering = self.size_limit_covering()
+        if covering is not None:
+            count, size = covering
+            lines.append(
+                f"{count} files are over the size limit: --max-bytes {_size_text(size)} "
+                "lets every one of them be read"
+            )
         lines.append(
             f"{self.error_count} error(s), {self.warning_count} warning(s) "
             f"in {len(self.files)} file(s)"
         )
         return "\n".join(lines)
+
+    def size_limit_covering(self) -> tuple[int, int] | None:
+        """(how many, the least limit that takes them all) of the files found over the
+        size limit (``--max-bytes``), when more than one is: each finding names the limit
+        its own file needs, so following the first one only moved the refusal to the
+        next file. None for one file or none.
+
+        >>> from heritage_mapper.read.jsonfile import too_large_message
+        >>> report = Report()
+        >>> report.extend(
+        ...     Problem.from_rule(code, path, too_large_message(size, 2_000_000))
+        ...     for code, path, size in (
+        ...         ("json-too-large", "a.geojson", 3_000_000),
+        ...         ("csv-too-large", "events.csv", 16_000_000),
+        ...     )
+        ... )
+        >>> report.size_limit_covering()
+        (2, 16000000)
+        """
+        asked = [
+            int(match[1])
+            for problem in self.problems
+            if problem.code in SIZE_LIMIT_CODES and (match := _LIMIT_ASKED.search(problem.message))
+        ]
+        return (len(asked), max(asked)) if len(asked) > 1 else None
