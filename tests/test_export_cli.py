@@ -181,3 +181,57 @@ def test_warnings_of_a_folder_that_passes_are_shown(tmp_path, export):
     assert "wrote" in result.stdout and "warning [" not in result.stdout
     clean = export("--format", "csv", "--out", tmp_path / "clean")  # no warning: no word
     assert clean.exit_code == 0 and clean.stderr == "", clean.output
+
+
+def _empty_layers(geodata: Path, *stems: str, into: str | None = None) -> None:
+    """Empty the layers ``stems`` (their sites moved to the layer ``into``, if given)."""
+    import json
+
+    moved = []
+    for stem in stems:
+        path = geodata / "layers" / f"{stem}.geojson"
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        moved += doc["features"]
+        doc["features"] = []
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    if into is not None:
+        path = geodata / "layers" / f"{into}.geojson"
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc["features"] += moved
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_layer_with_no_site_yet_exports_as_empty_files(geodata_copy, tmp_path):
+    # An empty FeatureCollection passes validation (and is the fix json-empty gives);
+    # its frame had no columns, and every format failed with "internal error: KeyError"
+    import json
+
+    import pyogrio
+
+    _empty_layers(geodata_copy, "ho-chi-minh-1959", into="coal-industry")
+    out = tmp_path / "exports"
+    result = CliRunner().invoke(
+        main, ["export", "--geodata", str(geodata_copy), "--format", "all", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "sites-ho-chi-minh-1959.geojson").read_text(encoding="utf-8"))
+    assert doc["type"] == "FeatureCollection" and doc["features"] == []
+    for name in ("sites-ho-chi-minh-1959.fgb", "sites-ho-chi-minh-1959.shp.zip"):
+        frame = pyogrio.read_dataframe(out / name)
+        assert len(frame) == 0 and {"id", "name_vi", "name_en"} <= set(frame.columns), name
+    empty = pyogrio.read_dataframe(out / "heritage.gpkg", layer="sites-ho-chi-minh-1959")
+    moved = pyogrio.read_dataframe(out / "heritage.gpkg", layer="sites-coal-industry")
+    assert len(empty) == 0 and list(empty.columns) == list(moved.columns)
+    assert "tuan-chau-fishing-village" in set(moved["id"])  # the moved site, in its new layer
+
+
+def test_a_folder_with_no_site_at_all_builds(geodata_copy, tmp_path):
+    _empty_layers(geodata_copy, *(p.stem for p in (geodata_copy / "layers").glob("*.geojson")))
+    header = (geodata_copy / "events.csv").read_text(encoding="utf-8").splitlines()[0]
+    (geodata_copy / "events.csv").write_text(header + "\n", encoding="utf-8")
+    (geodata_copy / "tours.json").write_text('{"tours": []}\n', encoding="utf-8")
+    maps, exports = tmp_path / "maps", tmp_path / "exports"
+    args = ["build", "--geodata", str(geodata_copy), "--out", str(maps), "--exports", str(exports)]
+    result = CliRunner().invoke(main, [*args, "-q"])
+    assert result.exit_code == 0, result.output
+    assert (maps / "index.html").is_file() and (exports / "heritage.gpkg").is_file()

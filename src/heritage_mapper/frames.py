@@ -199,14 +199,49 @@ def _nfc(normalize, cells: list) -> list:
 
 
 def _layer_frames(parsed) -> dict:
-    """Layer id -> the frame of its sites, in the project's order."""
-    text_columns = parsed.project.columns.site_text_columns
-    return {
+    """Layer id -> the frame of its sites, in the project's order.
+
+    A layer with no site yet (an empty FeatureCollection passes validation) gets the
+    columns and types of the first layer that has sites, or the site schema's columns
+    when none has: made from its features alone it had no ``id`` column, and every
+    export failed on it.
+    """
+    columns = parsed.project.columns
+    frames = {
         spec.id: _layer_frame(
-            spec.id, parsed.layer_docs[spec.id], parsed.site_periods, text_columns
+            spec.id, parsed.layer_docs[spec.id], parsed.site_periods, columns.site_text_columns
         )
         for spec in parsed.project.layers
     }
+    shape = next((frame for frame in frames.values() if len(frame)), None)
+    for layer_id, frame in frames.items():
+        if not len(frame):
+            frames[layer_id] = _empty_layer_frame(layer_id, shape, columns)
+    return frames
+
+
+def _empty_layer_frame(layer_id: str, shape, columns):
+    """A frame of no sites for ``layer_id``, with the columns of ``shape`` (a layer
+    frame with sites) or, without one, the site schema's (``columns``, the project's
+    :class:`~heritage_mapper.model.Columns`)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    if shape is not None:
+        frame = shape.iloc[:0].copy()
+        frame["layer"] = pd.Series([], dtype=shape["layer"].dtype)
+        return frame
+    data = {name: pd.Series([], dtype=object) for name in columns.site_columns}
+    frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+    frame.insert(1, "layer", pd.Series([], dtype=object))
+    for column in columns.site_text_columns:
+        if column in frame:
+            frame[column] = frame[column].astype("string")
+    if "location_precision_m" in frame:
+        frame["location_precision_m"] = frame["location_precision_m"].astype("float64")
+    frame["period_start"] = _date_series((), 0)
+    frame["period_end"] = _date_series((), 0)
+    return frame
 
 
 def _basemap_frame(doc: dict):
