@@ -202,6 +202,22 @@ def test_each_tour_finding_is_located(tmp_path, code, pointer, change, words):
     assert words in problem.message, problem.message
 
 
+def test_each_missing_text_of_a_tour_is_named_once(tmp_path):
+    # one error per missing property: the first missing text was named twice, the
+    # second never, until the first was fixed
+    def change(tours):
+        tours[0]["title"].pop("en")
+        tours[0]["description"].pop("en")
+        tours[0]["description"].pop("vi")
+
+    found = findings(broken(tmp_path, change), "tour-text-missing")
+    assert sorted(p.location.pointer for p in found) == [
+        "/tours/0/description_en",
+        "/tours/0/description_vi",
+        "/tours/0/title_en",
+    ]
+
+
 def test_route_far_gives_the_distance_in_metres_and_the_tolerance(tmp_path):
     end = (107.36, 21.07)
     folder = broken(tmp_path, _route([[107.2, 20.9], [107.3, 20.95], list(end)]))

@@ -144,12 +144,19 @@ def _schema_ok(ctx: Context, project: Project, path: Path, doc) -> bool:
 
 
 def _missing_text(error, languages) -> str | None:
-    """The per-language property a ``required`` error misses, or None."""
+    """The per-language property a ``required`` error misses, or None.
+
+    jsonschema gives one error per missing property, each with the whole ``required``
+    list: the error's own property is the one its message names (taking the first
+    missing one reported the first text twice and never the second).
+    """
     if error.validator != "required" or not isinstance(error.instance, dict):
         return None
     texts = {localized(base, lang) for base in TEXT_BASES for lang in languages}
-    missing = [name for name in error.validator_value if name not in error.instance]
-    return missing[0] if missing and missing[0] in texts else None
+    for name in error.validator_value:
+        if name not in error.instance and error.message == f"{name!r} is a required property":
+            return name if name in texts else None
+    return None
 
 
 def _check_texts(ctx: Context, path: Path, doc) -> None:
