@@ -311,6 +311,7 @@ def test_cited_paragraph_must_exist(small):
     edit_events(small, f"{SOURCE_FILE},9", f"{SOURCE_FILE},{SOURCE_PARAGRAPHS + 1}")
     _, problem = find(run_validate(small), "event-paragraph-missing")
     assert f"{SOURCE_PARAGRAPHS} paragraphs" in problem["message"]
+    assert problem["location"]["column_name"] == "paragraph"  # it said 'source'
 
 
 @pytest.mark.parametrize(
@@ -349,7 +350,8 @@ def test_unregistered_source_is_an_error(small):
     edit_events(small, f"{SOURCE_FILE},9", "999_unknown.txt,9")
     result = run_validate(small)
     assert result.exit_code == 1
-    find(result, "event-source-unknown")
+    _, problem = find(result, "event-source-unknown")
+    assert problem["location"]["column_name"] == "source"
 
 
 def test_missing_folder_is_exit_2_with_a_message(tmp_path):

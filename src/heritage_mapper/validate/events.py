@@ -734,8 +734,8 @@ def _check_event_row(
             known["source"],
             known["paragraph"],
             EVENT_CITATION_CODES,
+            columns=("source", "paragraph"),  # a source not registered, a paragraph it lacks
             row=row_number,
-            column_name="source",
         )
 
 

@@ -233,12 +233,15 @@ def citation_is_sound(ctx, file_name: str, paragraph: str) -> bool:
     return _citation_problem(ctx.source_paragraphs, file_name, paragraph) is None
 
 
-def check_source_ref(ctx, path, file_name: str, paragraph: str, codes, **loc) -> None:
+def check_source_ref(ctx, path, file_name: str, paragraph: str, codes, columns=None, **loc) -> None:
     """Check a citation; ``paragraph`` is a string of ASCII digits; ``codes`` are
-    :data:`SITE_CITATION_CODES` or :data:`EVENT_CITATION_CODES`."""
+    :data:`SITE_CITATION_CODES` or :data:`EVENT_CITATION_CODES`. ``columns``: the
+    (source, paragraph) columns of a CSV row, the one at fault named in the finding."""
     problem = _citation_problem(ctx.source_paragraphs, file_name, paragraph)
     if problem is not None:
         which, fact, hint = problem
+        if columns is not None:
+            loc["column_name"] = columns[which]
         ctx.problem(codes[which], path, fact, hint=hint, **loc)
 
 
