@@ -6,6 +6,8 @@ findings do not depend on the content; the real geodata/ only for "it validates 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import unicodedata
 
@@ -736,3 +738,26 @@ def test_a_layer_that_cannot_be_read_is_one_error_not_one_per_event_at_its_sites
     again = run_validate(small)
     assert "old-peir" in find(again, "event-site-unknown")[1]["message"]
     assert "event-site-unchecked" not in again.output
+
+
+@pytest.mark.parametrize(("delimiter", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_an_events_file_saved_with_another_delimiter_is_named_as_such(small, delimiter, name):
+    # Excel in a Vietnamese or European locale saves "CSV" with semicolons: the header
+    # read as one unknown column and every column missing, which did not say why
+    path = small / "events.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    result = run_validate(small)
+    assert result.exit_code == 1
+    found = [p for _, p in problems_of(result)]
+    assert [p["code"] for p in found] == ["csv-delimiter"], found
+    assert f"separated by {name}, not commas (id, date, site_ids, …)" in found[0]["message"]
+    assert "comma delimited" in found[0]["hint"]
+
+
+def test_a_header_with_one_column_missing_is_not_taken_for_another_delimiter(small):
+    edit_events(small, "title_en,", "title_en;")  # a typo, not a semicolon-separated file
+    codes = {p["code"] for _, p in problems_of(run_validate(small))}
+    assert "csv-delimiter" not in codes and "csv-column-missing" in codes

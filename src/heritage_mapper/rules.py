@@ -638,6 +638,12 @@ RULES: tuple[Rule, ...] = (
         "check quotes: a cell with a comma or line break must be in double quotes",
     ),
     _e(
+        "csv-delimiter",
+        "The events CSV is separated by semicolons or tabs, not commas",
+        "save the sheet as 'CSV UTF-8 (comma delimited)', or choose ',' as the field "
+        "delimiter when saving",
+    ),
+    _e(
         "csv-column-missing",
         "A required column is missing from the events CSV header",
         "the header must list every column of the README's data model",

@@ -652,8 +652,28 @@ def _known(row: dict[str, str], columns) -> dict[str, str]:
     return {k: v for k, v in row.items() if k in columns}
 
 
+#: Field delimiters a spreadsheet may save a "CSV" with, and their names.
+OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs"}
+
+
 def _check_header(ctx, path, header, columns) -> bool:
     missing = [c for c in columns if c not in header]
+    # Excel in a Vietnamese or European locale saves "CSV" with semicolons: the header
+    # then reads as one unknown column and every known one missing, which says nothing
+    # of the cause
+    joined = ",".join(header)
+    for delimiter, name in OTHER_DELIMITERS.items():
+        cells = [cell.strip() for cell in joined.split(delimiter)]
+        if missing and 2 * sum(cell in columns for cell in cells) >= len(columns):
+            ctx.problem(
+                "csv-delimiter",
+                path,
+                f"the header is separated by {name}, not commas ({', '.join(cells[:3])}, …)",
+                hint="save the sheet as 'CSV UTF-8 (comma delimited)', or choose ',' as the "
+                "field delimiter when saving",
+                row=1,
+            )
+            return False
     for column in missing:
         ctx.problem(
             "csv-column-missing",
