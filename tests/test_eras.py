@@ -68,3 +68,12 @@ def test_the_quang_ninh_eras_are_offered_in_both_languages():
         "years": [1964, 1972],
     } in records["eras"]
     assert records["eras"][-1]["years"][1] == records["years"][1]  # today: to the present
+
+
+def test_an_era_id_given_twice_is_a_located_error(tmp_path):
+    # accepted, it gave the story page two steps of one era
+    eras = [*ERAS, {**ERAS[0], "period": "1990/1999"}]
+    report = validate_geodata(with_eras(make_geodata(tmp_path), eras))
+    (problem,) = [p for p in report.problems if p.code == "project-era-id-duplicate"]
+    assert problem.severity == "error" and problem.location.pointer == f"/eras/{len(ERAS)}/id"
+    assert f"{ERAS[0]['id']!r} is already the id of era 0" in problem.message

@@ -456,6 +456,11 @@ RULES: tuple[Rule, ...] = (
         "rename the layer in project.json",
     ),
     _e(
+        "project-era-id-duplicate",
+        "Two eras in project.json have the same id",
+        "give every era its own id (the story page has one step per era)",
+    ),
+    _e(
         "project-era-period-invalid",
         "An era in project.json has a period that is not EDTF, or none with a known year",
         "write its years as EDTF: 1964/1972, 1955-04-25, or 2021/.. for an era lasting until today",

@@ -106,10 +106,21 @@ def _check_project_consistency(ctx: Context, path: Path, project: Project) -> No
 
 
 def _check_eras(ctx: Context, path: Path, project: Project) -> None:
-    """Each era's period is EDTF with a known year (the page turns it into years)."""
+    """Each era has its own id, and a period in EDTF with a known year (the page turns
+    it into years)."""
     from heritage_mapper.dates import EdtfError, year_span
 
+    first: dict[str, int] = {}
     for i, era in enumerate(project.eras):
+        if era.id in first:
+            ctx.problem(
+                "project-era-id-duplicate",
+                path,
+                f"era id {era.id!r} is already the id of era {first[era.id]}",
+                hint="give every era its own id (the story page has one step per era)",
+                pointer=f"/eras/{i}/id",
+            )
+        first.setdefault(era.id, i)
         try:
             known = year_span(era.period) is not None
             message = f"era {era.id!r}: {era.period!r} has no known year"
