@@ -77,3 +77,29 @@ def test_an_era_id_given_twice_is_a_located_error(tmp_path):
     (problem,) = [p for p in report.problems if p.code == "project-era-id-duplicate"]
     assert problem.severity == "error" and problem.location.pointer == f"/eras/{len(ERAS)}/id"
     assert f"{ERAS[0]['id']!r} is already the id of era 0" in problem.message
+
+
+def test_an_event_starting_in_no_era_is_a_warning_on_its_row(tmp_path):
+    # the story page tells such an event in the era before it (1960 in the war of
+    # 1964-1972 here had it no era before): said by nothing until now
+    eras = [
+        {
+            "id": "liberation",
+            "label": {"vi": "Giải phóng", "en": "Liberation"},
+            "period": "1954/1955",
+        },
+        {"id": "war", "label": {"vi": "Chiến tranh", "en": "War"}, "period": "1964/1972"},
+    ]
+    folder = with_eras(make_geodata(tmp_path), eras)
+    report = validate_geodata(folder)
+    found = [p for p in report.problems if p.code == "event-outside-eras"]
+    assert [p.location.feature_id for p in found] == ["ev-1960-lighthouse-in-service"]
+    (problem,) = found
+    assert problem.severity == "warning" and problem.location.column_name == "date"
+    assert "starts in 1960, which no era of project.json holds" in problem.message
+    assert problem.path == str(folder / "events.csv") and problem.location.row is not None
+    assert report.error_count == 0  # a warning: the folder still builds
+    # every event inside an era (an open one holds the rest): nothing to say
+    eras.append({"id": "after", "label": {"vi": "Sau", "en": "After"}, "period": "1956/.."})
+    report = validate_geodata(with_eras(folder, eras))
+    assert not [p for p in report.problems if p.code == "event-outside-eras"]

@@ -701,6 +701,12 @@ RULES: tuple[Rule, ...] = (
         "An event's date falls outside the period of one of its sites",
         "check the date, or widen the site's period",
     ),
+    _w(
+        "event-outside-eras",
+        "An event starts in a year that no era of project.json holds (the story page "
+        "tells it in the era before)",
+        "check the date, or add or widen an era in project.json that holds it",
+    ),
     # -- tours.json -------------------------------------------------------------------
     _e(
         "tours-file-missing",

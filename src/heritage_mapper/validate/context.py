@@ -51,6 +51,9 @@ class Context:
         # event dates and site periods repeat: parse each text once
         self.dates: dict[str, EdtfDate] = {}
         self.suggestions: dict[str, str | None] = {}  # "did you mean", see validate.events
+        #: The project's eras as (first, last) years, for event-outside-eras (set by
+        #: validate.events.finish_events)
+        self.era_spans: list[tuple[int | None, int | None]] = []
         # layer files there but unreadable (broken JSON, not a FeatureCollection): their
         # sites are unknown, so an event naming an unknown site is not an error of its
         # own (validate.events sums those rows up in one finding)

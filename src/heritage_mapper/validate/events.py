@@ -216,7 +216,7 @@ def read_events(
     if loading and len(table) >= SHARED_MIN_ROWS:
         table.share_texts(dates)
     suspects, schema_suspects = _column_suspects(
-        table, dates, event_schema, check_nfc, check_controls
+        table, dates, event_schema, check_nfc, check_controls, era_spans(project)
     )
     return EventsRead(
         path,
@@ -268,6 +268,7 @@ def finish_events(
     if event_schema is not None:
         event_schema = _RowErrors(event_schema)
     ctx.suggestions = {}  # unknown id -> suggestion (or None), for this file
+    ctx.era_spans = era_spans(project)
     first_rows = table.first_rows()
     numbers = table.numbers
     # the findings in row order: the rows of the wrong length and the suspect rows
@@ -454,7 +455,7 @@ def _valid_date(ctx: Context, text: str) -> EdtfDate | None:
 
 
 def _column_suspects(
-    table: _Table, dates: _RowDates, event_schema, check_nfc, check_controls
+    table: _Table, dates: _RowDates, event_schema, check_nfc, check_controls, eras=()
 ) -> tuple[set[int], set[int]]:
     """The positions of the rows in which :func:`_check_event_row` may find something
     by a rule that needs no site, and of those the ones the event schema may refuse
@@ -486,7 +487,39 @@ def _column_suspects(
     if len(first) != len(ids):  # an id used again
         found.update(table.where(map(eq, map(first.__getitem__, ids), table.numbers)))
     found.update(table.where(dates.of_rows))  # a date is always true, None false
+    if eras:  # a date starting in no era (each distinct date once)
+        outside = {k for k, date in enumerate(dates.distinct) if _era_missing(date, eras)}
+        if outside:
+            found.update(table.where(map(not_, map(outside.__contains__, dates.codes))))
     return found, schema_suspects
+
+
+def era_spans(project) -> list[tuple[int | None, int | None]]:
+    """The (first, last) years of each of the project's eras that has them (an invalid
+    period is project-era-period-invalid's); None for an open end."""
+    from heritage_mapper.dates import EdtfError, year_span
+
+    spans = []
+    for era in project.eras:
+        try:
+            span = year_span(era.period)
+        except EdtfError:
+            continue
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def _era_missing(date: EdtfDate | None, eras) -> int | None:
+    """The year ``date`` starts in, when no era of ``eras`` (:func:`era_spans`) holds
+    it; None when one does, or the date has no known start."""
+    if date is None or date.lower is None:
+        return None
+    year = date.lower.year
+    for start, end in eras:
+        if (start is None or start <= year) and (end is None or year <= end):
+            return None
+    return year
 
 
 def _site_suspects(ctx, table: _Table, dates: _RowDates) -> set[int]:
@@ -747,6 +780,15 @@ def _check_event_row(
         )
     date = _check_event_date(ctx, known, report)
     _check_event_sites(ctx, known, date, report)
+    year = _era_missing(date, ctx.era_spans) if ctx.era_spans else None
+    if year is not None:
+        report(
+            "event-outside-eras",
+            f"the date {date.text} starts in {year}, which no era of {PROJECT_FILE} holds; "
+            "the story page tells the event in the era before it",
+            "date",
+            "check the date, or add or widen an era in project.json that holds it",
+        )
     if known["source"] and is_paragraph_number(known["paragraph"]):
         check_source_ref(
             ctx,
