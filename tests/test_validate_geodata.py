@@ -761,3 +761,39 @@ def test_a_header_with_one_column_missing_is_not_taken_for_another_delimiter(sma
     edit_events(small, "title_en,", "title_en;")  # a typo, not a semicolon-separated file
     codes = {p["code"] for _, p in problems_of(run_validate(small))}
     assert "csv-delimiter" not in codes and "csv-column-missing" in codes
+
+
+def test_every_pattern_of_the_schemas_is_said_in_words():
+    from heritage_mapper.model import packaged_schema
+    from heritage_mapper.validate.context import PATTERN_FORMS
+
+    def patterns(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                yield node["pattern"]
+            for value in node.values():
+                yield from patterns(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from patterns(value)
+
+    found = {
+        p
+        for name in ("event", "site", "project", "sources", "tours")
+        for p in patterns(packaged_schema(name))
+    }
+    assert found and found <= set(PATTERN_FORMS), found - set(PATTERN_FORMS)
+
+
+def test_a_cell_or_citation_of_the_wrong_form_is_said_in_words_not_a_regex(small):
+    # the messages quoted the schema's regular expression
+    edit_events(small, ",old-pier,", ",old-pier; lighthouse,")
+    edit_json(
+        small / LAYER,
+        lambda d: d["features"][0]["properties"].update(source_refs=[SOURCE_FILE]),
+    )
+    found = {p["code"]: p["message"] for _, p in problems_of(run_validate(small))}
+    events = found["event-field-invalid"]
+    assert "site ids are separated by ';' with no spaces" in events and "^(" not in events
+    sites = [m for m in found.values() if "a citation is the source file, '#'" in m]
+    assert sites and "[^#" not in sites[0], found

@@ -214,7 +214,40 @@ def short_message(exc: Exception) -> str:
     return text[:200] + ("…" if len(text) > 200 else "")
 
 
+#: What the patterns of the packaged schemas (and of a folder's schemas made from
+#: them) ask for, in words: a curator was shown the regular expression.
+PATTERN_FORMS = {
+    "^[a-z0-9]+(-[a-z0-9]+)*$": "an id is lower-case letters and digits, words joined by "
+    "'-' (e.g. hon-gai-rally-ground)",
+    "^([a-z0-9]+(-[a-z0-9]+)*(;[a-z0-9]+(-[a-z0-9]+)*)*)?$": "site ids are separated by ';' "
+    "with no spaces (e.g. hon-gai-rally-ground;cua-ong-screening-plant)",
+    "^[1-9][0-9]*$": "a paragraph is a whole number counted from 1 (e.g. 6)",
+    "^[^#\\s]+#[1-9][0-9]*$": "a citation is the source file, '#' and the paragraph "
+    "counted from 1, with no spaces (e.g. 000_429512ba85df644f.txt#6)",
+    "^[a-z]{2,3}$": "a language is 2 or 3 lower-case letters (e.g. vi, en)",
+    "^#[0-9a-fA-F]{6}$": "a colour is # and six hex digits (e.g. #b71c1c)",
+    "^https://": "an address starts with https://",
+    "^[^/\\\\#\\s]+$": "a file name has no '/', '\\', '#' or spaces",
+    "^[0-9a-f]{64}$": "a SHA-256 is 64 lower-case hex digits",
+}
+
+
+def error_text(error) -> str:
+    """A schema error's message, a pattern one in words (:data:`PATTERN_FORMS`).
+
+    >>> import jsonschema
+    >>> schema = {"pattern": "^[1-9][0-9]*$"}
+    >>> error_text(next(jsonschema.Draft202012Validator(schema).iter_errors("0")))
+    "'0' does not match: a paragraph is a whole number counted from 1 (e.g. 6)"
+    """
+    if error.validator == "pattern":
+        form = PATTERN_FORMS.get(error.validator_value)
+        if form is not None:
+            return f"{error.instance!r} does not match: {form}"
+    return error.message
+
+
 def schema_message(error) -> str:
     where = "/".join(str(p) for p in error.absolute_path)
     subject = f"'{where}'" if where else "the object"
-    return f"{subject}: {error.message}"
+    return f"{subject}: {error_text(error)}"

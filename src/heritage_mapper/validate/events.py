@@ -26,7 +26,7 @@ from heritage_mapper.problems import Problem
 from heritage_mapper.read.csvfile import csv_line_numbers, csv_records, read_csv_file
 from heritage_mapper.read.files import SLUG, is_slug
 from heritage_mapper.text import shared_texts
-from heritage_mapper.validate.context import Context, inside, schema_message
+from heritage_mapper.validate.context import Context, error_text, inside, schema_message
 from heritage_mapper.validate.schema import _SUPPORTED, ANNOTATIONS
 from heritage_mapper.validate.sources import (
     EVENT_CITATION_CODES,
@@ -667,7 +667,7 @@ class _RowErrors:
             found = self.cache.get((column, value))
             if found is None:
                 found = [
-                    (column, _field_code(e.validator, value), f"'{column}': {e.message}")
+                    (column, _field_code(e.validator, value), f"'{column}': {error_text(e)}")
                     for e in self.cells[column].iter_errors(value)
                 ]
                 if len(value) <= MAX_CACHED_CELL_LENGTH and len(self.cache) < MAX_CACHED_CELLS:
