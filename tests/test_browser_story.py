@@ -144,6 +144,44 @@ def test_tour_page_buttons_and_swipe_on_a_phone(built_maps, open_page):
     assert step(page) == 0
 
 
+def test_a_real_swipe_back_on_a_phone_goes_one_stop_back_not_one_page_back(built_maps, browser):
+    # a touch swipe to the right across the panel made Chromium go back in history (the
+    # page before, or about:blank), the gesture being the browser's as well as the page's
+    context = browser.new_context(
+        viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=3
+    )
+    try:
+        page = context.new_page()
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+        )
+        page.goto((built_maps / "index.html").resolve().as_uri())
+        page.goto((built_maps / tour_page(ROUTES[0])).resolve().as_uri())
+        page.wait_for_selector("#hm-story[data-step]")
+        page.locator("#hm-story-next").tap()
+        assert step(page) == 1
+        url = page.url
+        page.locator("#hm-story").scroll_into_view_if_needed()  # below the map on a phone
+        box = page.locator("#hm-story").bounding_box()
+        y = min(box["y"] + 60, PHONE["height"] - 40)  # on the panel, in the window
+        cdp = context.new_cdp_session(page)
+
+        def touch(kind, x):
+            points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+        touch("touchStart", box["x"] + 60)
+        for x in range(80, 321, 20):  # a finger moving right, as a visitor swipes
+            touch("touchMove", box["x"] + x)
+            page.wait_for_timeout(16)
+        touch("touchEnd", 0)
+        page.wait_for_timeout(800)
+        assert page.url == url  # still the tour page
+        assert step(page) == 0  # and one stop back
+    finally:
+        context.close()
+
+
 def pdf_text(pdf_path) -> str:
     """The text of a PDF: pdftotext (poppler-utils) when installed, else pypdf."""
     if shutil.which("pdftotext"):
