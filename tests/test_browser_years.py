@@ -278,3 +278,31 @@ def test_axe_finds_nothing_in_the_year_control_and_open_timelines(
     page.wait_for_selector(".leaflet-popup-content .hm-timeline")
     violations = _axe(page, TIMELINE_PARTS)
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+def test_back_to_a_page_shows_its_controls_as_the_map_is(built_maps, open_page):
+    # Chromium put back the years typed and the layer box unticked before leaving, while
+    # the page started afresh: "to 2015" and an unticked layer beside every site shown
+    page = open_page(built_maps / "index.html").page
+    state = """() => ({
+      to: document.getElementById("hm-year-to-input").value,
+      slider: document.getElementById("hm-year-to").value,
+      shown: document.getElementById("hm-year-output").textContent,
+      boxes: [...document.querySelectorAll(".hm-legend input[type=checkbox]")]
+        .map((b) => b.checked),
+      sites: document.querySelectorAll(".hm-site-button").length,
+    })"""
+    start = page.evaluate(state)
+    page.fill("#hm-year-to-input", "1960")
+    page.press("#hm-year-to-input", "Enter")
+    page.locator(".hm-legend input[type=checkbox]").first.uncheck()
+    changed = page.evaluate(state)
+    assert changed["to"] == "1960" and not changed["boxes"][0]
+    assert changed["sites"] < start["sites"]
+    page.locator("a[href='story.html']").first.click()
+    page.wait_for_selector("#hm-story[data-step]")
+    page.go_back()
+    page.wait_for_selector(".hm-site-button")
+    page.wait_for_timeout(300)
+    back = page.evaluate(state)
+    assert back == start  # the controls as the map is: afresh, both

@@ -106,6 +106,7 @@ const LegendControl = L.Control.extend({
     const label = el("label");
     const box = el("input");
     box.type = "checkbox";
+    box.autocomplete = "off"; // Back would restore the box but not the map (see page.html)
     box.checked = checked;
     box.addEventListener("change", () => change(box.checked));
     label.append(box, el("span", null, text));
@@ -117,6 +118,7 @@ const LegendControl = L.Control.extend({
     const label = el("label");
     const box = el("input");
     box.type = "checkbox";
+    box.autocomplete = "off"; // Back would restore the box but not the map (see page.html)
     box.checked = app.layerOn[index];
     box.addEventListener("change", () => {
       app.layerOn[index] = box.checked;
