@@ -147,3 +147,18 @@ def test_a_third_language_gets_its_own_units_and_marks_only_vietnamese_words(tmp
     assert shown["description"]["vi"] == ["Hòn Gai", "Bến"]
     assert shown["adminNow"]["text"] == "Hồng Gai ward (fr)"  # the fixture's text in fr
     assert opened.errors == []
+
+
+def test_a_category_named_as_its_layer_is_not_said_twice(built_maps, open_page, geodata):
+    # "Văn hóa đương đại · Văn hóa đương đại": the living-culture layer and category
+    page = open_page(built_maps / "index.html").page
+    sites = geodata.sites
+    culture = sites.loc[sites["category"] == "living-culture"].iloc[0]
+    other = sites.loc[sites["category"] == "battle-site"].iloc[0]
+    meta = ".leaflet-popup-content .hm-popup-meta"
+    page.locator(".hm-site-button", has_text=culture["name_vi"]).click()
+    assert page.locator(meta).inner_text().strip() == "Văn hóa đương đại"
+    page.keyboard.press("Escape")
+    # a category that says more than its layer: kept
+    page.locator(".hm-site-button", has_text=other["name_vi"]).click()
+    assert page.locator(meta).inner_text().strip() == "Kháng chiến chống Mỹ 1964–1972 · Trận địa"

@@ -88,7 +88,9 @@ const PopupMethods = {
     const meta = el("p", "hm-popup-meta");
     meta.appendChild(shapeSvg(sites.category[i]));
     const parts = [{ data: layer.title[this.lang] }];
-    if (category) parts.push(" · ", { data: category.label[this.lang] });
+    // the category unless it only repeats the layer's title ("Văn hóa đương đại" twice)
+    const label = category && category.label[this.lang];
+    if (label && fold(label) !== fold(layer.title[this.lang])) parts.push(" · ", { data: label });
     meta.appendChild(mixed("span", null, parts));
     return meta;
   },
