@@ -336,3 +336,19 @@ def test_marker_titles_follow_the_language_when_markers_come_back(index, geodata
     expect(page.locator(".hm-marker")).to_have_count(len(geodata.sites))
     titles = page.locator(".hm-marker").evaluate_all("(ms) => ms.map((m) => m.title)")
     assert sorted(titles) == english
+
+
+def test_an_empty_list_says_why_every_layer_unticked_or_nothing_matching(built_maps, open_page):
+    # with every layer unticked it said "clear the search or widen the years", which
+    # would bring back nothing
+    page = open_page(built_maps / "index.html").page
+    titles = [layer.title["vi"] for layer in load_geodata(GEODATA).project.layers]
+    boxes = [page.locator(".hm-legend label", has_text=t).locator("input") for t in titles]
+    for box in boxes:
+        box.uncheck()
+    assert page.locator("#hm-list .hm-empty").inner_text() == (
+        "Chưa chọn lớp nào. Hãy đánh dấu một lớp trong chú giải."
+    )
+    boxes[0].check()
+    page.fill("#hm-search", "zzzz")
+    assert page.locator("#hm-list .hm-empty").inner_text().startswith("Không có địa điểm nào khớp.")

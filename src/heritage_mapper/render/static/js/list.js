@@ -27,7 +27,11 @@ const ListMethods = {
       if (rows.length < LIST_LIMIT) rows.push(this.listItem(i));
     });
     list.replaceChildren(...rows);
-    if (!rows.length) list.appendChild(el("li", "hm-empty", this.t("noResults")));
+    if (!rows.length) {
+      // every layer unticked: neither the search nor the years would bring a site back
+      const why = this.layerOn.some(Boolean) ? "noResults" : "noLayers";
+      list.appendChild(el("li", "hm-empty", this.t(why)));
+    }
     const active = rows.find((row) => Number(row.firstChild.dataset.index) === this.activeIndex) || rows[0];
     if (active && active.firstChild.tagName === "BUTTON") active.firstChild.tabIndex = 0;
     const note = document.getElementById("hm-list-note");
