@@ -138,6 +138,44 @@ def test_extent_is_bounded_to_the_basemap(index):
     assert south > 20.3 and north < 22.1 and west > 106.0 and east < 108.5
 
 
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_popup_of_a_site_near_the_edge_opens_whole_then_the_map_goes_back(
+    browser, built_maps, viewport
+):
+    # held on the basemap, the map could not pan for the popup of the northernmost site
+    # (Tiên Yên, tapped at the first zoom): its title and close button opened under the
+    # header, 34 px on a desktop and 170 px on a phone
+    options = {"viewport": DESKTOP}
+    if viewport == "phone":
+        options = {"viewport": PHONE, "has_touch": True, "is_mobile": True}
+    context = browser.new_context(**options)
+    try:
+        page = context.new_page()
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+        )
+        page.goto((built_maps / "index.html").resolve().as_uri())
+        page.wait_for_selector(".hm-site-button")
+        page.wait_for_timeout(300)
+        markers = page.locator(".leaflet-marker-icon.hm-marker")
+        boxes = [markers.nth(k).bounding_box() for k in range(markers.count())]
+        north = min(range(len(boxes)), key=lambda k: boxes[k]["y"])
+        marker = markers.nth(north)
+        marker.tap() if viewport == "phone" else marker.click()
+        page.wait_for_selector(".leaflet-popup-content .hm-popup h2")
+        page.wait_for_timeout(600)  # the pan that makes room for it
+        popup = page.locator(".leaflet-popup-content-wrapper").bounding_box()
+        map_box = page.locator(".leaflet-container").bounding_box()
+        assert popup["y"] >= map_box["y"], (popup, map_box)
+        assert page.locator(".leaflet-popup-close-button").is_visible()
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(600)  # closed: back onto the basemap
+        north_edge = app(page, "app.map.getBounds().getNorth()")
+        assert north_edge <= app(page, "app.mapBounds.getNorth()") + 1e-6
+    finally:
+        context.close()
+
+
 def test_town_labels_show_without_overlaps(index):
     page = index.page
     for zoom in (9, 10, 11, 12):

@@ -119,6 +119,7 @@ const BasemapMethods = {
       this.map.fire("zoomlevelschange");
       if (this.map.getZoom() < zoom) this.map.setZoom(zoom, { animate: false });
     };
+    this.mapBounds = bounds; // let go while a popup is open (popup.js, loosenBounds)
     this.map.setMaxBounds(bounds);
     L.setOptions(this.map, { maxBoundsViscosity: 1 });
     fill();

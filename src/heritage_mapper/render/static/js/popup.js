@@ -29,6 +29,7 @@ const PopupMethods = {
         maxHeight: Math.max(160, Math.min(POPUP_MAX_HEIGHT, size.y - POPUP_MARGIN)),
         maxWidth: Math.max(POPUP_MIN_WIDTH, Math.min(POPUP_MAX_WIDTH, size.x - POPUP_MARGIN)),
       });
+      this.loosenBounds();
       this.popup.setLatLng(this.markers[i].getLatLng()).setContent(this.buildPopup(i));
       this.popup.openOn(this.map);
       this.syncCircles();
@@ -175,7 +176,20 @@ const PopupMethods = {
     });
   },
 
+  /* While a popup is open the map may pan past the basemap's edge, as far as the popup
+     needs (Leaflet's autoPan): held inside it, the popup of a site near the edge opened
+     partly off the map (its title and close button under the header). */
+  loosenBounds() {
+    if (this.mapBounds) this.map.setMaxBounds(null);
+  },
+
+  /* The popup closed: the map is held on the basemap again (and pans back onto it). */
+  tightenBounds() {
+    if (this.mapBounds) this.map.setMaxBounds(this.mapBounds);
+  },
+
   onPopupClose() {
+    this.tightenBounds();
     this.openIndex = -1;
     this.markSelected(-1);
     this.syncCircles();
