@@ -81,6 +81,8 @@ def test_none_means_wgs84():
     ("value", "message"),
     [
         ("EPSG:999999", "PROJ knows no such EPSG code"),
+        ("EPSG:9999999", "an EPSG code has 4 to 6 digits, this one 7"),  # was "write it as EPSG:"
+        ("12", "an EPSG code has 4 to 6 digits, this one 2"),
         ("VN-2000", "not an EPSG code"),
         ("+proj=longlat", "not an EPSG code"),
         ("EPSG:4978", "Geocentric CRS, not a 2D"),

@@ -84,8 +84,8 @@ export_format_option = click.option(
     multiple=True,
     required=True,
     metavar="FORMAT",
-    help="geojson, gpkg, shapefile, kml, csv, gpx, fgb, lpf or all; repeat the option or "
-    "separate with commas.",
+    help="geojson, gpkg, shapefile, kml, csv, gpx, fgb, lpf, qgis or all; repeat the option "
+    "or separate with commas.",
 )
 crs_option = click.option(
     "--crs",

@@ -38,6 +38,8 @@ __all__ = [
 
 WGS84_EPSG = 4326
 EPSG_CODE = re.compile(r"^\s*(?:EPSG:)?(\d{4,6})\s*$", re.IGNORECASE)
+#: Written as an EPSG code, but with a number no EPSG code has (1 to 3 or 7+ digits).
+EPSG_LIKE = re.compile(r"^\s*(?:EPSG:)?\d+\s*$", re.IGNORECASE)
 CRS_EXAMPLES = "EPSG:5899 (VN-2000 / TM-3 107-45), EPSG:3405 (VN-2000 / UTM 48N), EPSG:32648"
 
 
@@ -65,6 +67,11 @@ def resolve_crs(value=None):
     if value is None:
         return CRS.from_epsg(WGS84_EPSG)
     match = EPSG_CODE.match(str(value))
+    if not match and EPSG_LIKE.match(str(value)):
+        digits = sum(c.isdigit() for c in str(value))
+        raise UsageError(
+            f"--crs {value}: an EPSG code has 4 to 6 digits, this one {digits}; e.g. {CRS_EXAMPLES}"
+        )
     if not match:
         raise UsageError(
             f"--crs {value}: not an EPSG code; write it as EPSG:NNNN, e.g. {CRS_EXAMPLES}"
