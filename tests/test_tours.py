@@ -218,6 +218,31 @@ def test_each_missing_text_of_a_tour_is_named_once(tmp_path):
     ]
 
 
+def test_a_schema_error_in_one_tour_leaves_the_others_checked(tmp_path):
+    # one tour's "45" (a text, not a number) hid every finding of the other tours until
+    # it was fixed: a curator needed a run per round of errors
+    def change(tours):
+        other = copy.deepcopy(tours[0])
+        other["id"] = "second-day"
+        other["stops"][0]["visit_minutes"] = "45"
+        tours.append(other)
+        tours[0]["stops"][0]["site"] = "old-peir"
+
+    found = findings(broken(tmp_path, change))
+    codes = {(p.code, p.location.pointer) for p in found}
+    assert ("tours-schema", "/tours/1/stops/0/visit_minutes") in codes
+    assert ("tour-stop-unknown", "/tours/0/stops/0/site") in codes
+    assert not [
+        p for p in found if p.location.pointer.startswith("/tours/1/") and p.code != "tours-schema"
+    ]
+
+
+def test_a_tours_file_of_the_wrong_shape_is_only_told_so(tmp_path):
+    folder = make_geodata(tmp_path, tours=TOURS)
+    write_json(folder / "tours.json", {"tours": {"harbour-day": {}}})
+    assert [p.code for p in findings(folder)] == ["tours-schema"]
+
+
 def test_route_far_gives_the_distance_in_metres_and_the_tolerance(tmp_path):
     end = (107.36, 21.07)
     folder = broken(tmp_path, _route([[107.2, 20.9], [107.3, 20.95], list(end)]))

@@ -74,10 +74,14 @@ def check_tours(ctx: Context, project: Project, max_bytes=None) -> None:
     limit = MAX_REGISTRY_BYTES if max_bytes is None else min(max_bytes, MAX_REGISTRY_BYTES)
     result = read_json_checked(ctx, path, limit)
     doc = result.document
-    if doc is not None and _schema_ok(ctx, project, path, doc):
+    broken = _schema_errors(ctx, project, path, doc) if doc is not None else None
+    if broken is not None:  # None: the document's own shape is wrong
+        # the tours the schema passes are checked too: an error in one tour hid every
+        # finding in the others until it was fixed
         _check_texts(ctx, path, doc)
-        _check_tour_list(ctx, project, path, doc)
-        ctx.parsed.tours = tours_from_document(doc, project.languages)
+        _check_tour_list(ctx, project, path, doc, skip=broken)
+        if not broken:
+            ctx.parsed.tours = tours_from_document(doc, project.languages)
     add_lines(ctx, before, path, result.text)
     _lines_of_parents(ctx, before, path, result.text)
 
@@ -103,17 +107,21 @@ def _lines_of_parents(ctx: Context, before: int, path: Path, text: str | None) -
             problems[i] = replace(problems[i], location=replace(problems[i].location, line=line))
 
 
-def _schema_ok(ctx: Context, project: Project, path: Path, doc) -> bool:
-    """The packaged schema always applies (a folder's own may add rules, not loosen
-    the shape the checks below rely on); a missing per-language text is its own code."""
+def _schema_errors(ctx: Context, project: Project, path: Path, doc) -> set[int] | None:
+    """Report the document's schema errors; the positions of the tours that have any
+    (the others can be checked further), or None when the document itself is wrong
+    (not an object with a list of tours, or a folder schema that cannot be read).
+
+    The packaged schema always applies (a folder's own may add rules, not loosen the
+    shape the checks below rely on); a missing per-language text is its own code."""
     checkers = [make_validator(expand_languages(packaged_schema("tours"), project.languages))]
     if "tours" in project.schemas:
         own = load_schema(ctx, project, "tours")
         if own is None:
-            return False
+            return None
         checkers.append(own)
     seen: set[tuple[str, str]] = set()
-    found = False
+    broken: set[int] | None = set()
     for checker in checkers:
         for error in checker.iter_errors(doc):
             where = pointer(*error.absolute_path)
@@ -121,7 +129,12 @@ def _schema_ok(ctx: Context, project: Project, path: Path, doc) -> bool:
             if key in seen:
                 continue
             seen.add(key)
-            found = True
+            at = list(error.absolute_path)
+            if len(at) >= 2 and at[0] == "tours" and isinstance(at[1], int):
+                if broken is not None:
+                    broken.add(at[1])
+            else:
+                broken = None  # the document's own shape
             missing = _missing_text(error, project.languages)
             if missing is not None:
                 ctx.problem(
@@ -140,7 +153,7 @@ def _schema_ok(ctx: Context, project: Project, path: Path, doc) -> bool:
                 hint="see schemas/tours.schema.json and the README's tours file",
                 pointer=where,
             )
-    return not found
+    return broken
 
 
 def _missing_text(error, languages) -> str | None:
@@ -182,11 +195,17 @@ def _check_texts(ctx: Context, path: Path, doc) -> None:
             )
 
 
-def _check_tour_list(ctx: Context, project: Project, path: Path, doc: dict) -> None:
+def _check_tour_list(
+    ctx: Context, project: Project, path: Path, doc: dict, skip: set[int] = frozenset()
+) -> None:
+    """The checks of each tour the schema passed (``skip``: the positions of those it
+    did not)."""
     seen: dict[str, int] = {}
     ctx.suggestions = {}  # unknown id -> suggestion, for this file (bounded as for events)
     positions = _SitePositions(ctx)
     for i, tour in enumerate(doc["tours"]):
+        if i in skip:
+            continue
         base = f"/tours/{i}"
         tour_id = tour["id"]
         if not is_slug(tour_id):  # the package's rule, whatever a folder's own schema says
