@@ -46,3 +46,30 @@ def test_utf8_bytes_of_a_text_answer_as_the_text(text, bom):
     data = ("\ufeff" if bom else "").encode() + text.encode()
     expected = CONTROL_CHARACTER.search(text) is not None
     assert texts.utf8_has_control(data) == has_control_character(text) == expected
+
+
+def test_decomposed_text_in_project_and_sources_is_a_warning_and_loaded_composed(geodata_copy):
+    # the layers', events' and tours' texts were told and composed, but not these: the
+    # page <title> came out decomposed
+    import json
+    import unicodedata
+
+    from heritage_mapper import load_geodata
+    from heritage_mapper.validate import validate_geodata
+
+    nfd = "Ho\u0300n Gai"  # "Hòn Gai" with the grave accent apart
+    project = geodata_copy / "project.json"
+    doc = json.loads(project.read_text(encoding="utf-8"))
+    doc["title"]["vi"] = nfd
+    project.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    sources = geodata_copy / "sources.json"
+    doc = json.loads(sources.read_text(encoding="utf-8"))
+    doc["sources"][0]["title_vi"] = nfd
+    sources.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    report = validate_geodata(geodata_copy)
+    found = {(p.path, p.location.pointer) for p in report.problems if p.code == "text-not-nfc"}
+    assert found == {(str(project), "/title/vi"), (str(sources), "/sources/0/title_vi")}
+    assert report.error_count == 0
+    loaded = load_geodata(geodata_copy)
+    assert loaded.project.title["vi"] == unicodedata.normalize("NFC", nfd) == "Hòn Gai"
+    assert "Hòn Gai" in set(loaded.sources["title_vi"])

@@ -17,6 +17,7 @@ from heritage_mapper.read.files import MAX_REGISTRY_BYTES, InputRefused, resolve
 from heritage_mapper.text import pointer
 from heritage_mapper.validate.context import (
     Context,
+    add_lines,
     inside,
     read_json_checked,
     read_schema_file,
@@ -24,6 +25,7 @@ from heritage_mapper.validate.context import (
     short_message,
 )
 from heritage_mapper.validate.schema import make_validator
+from heritage_mapper.validate.texts import nfc_texts
 
 
 def check_project(ctx: Context) -> Project | None:
@@ -75,6 +77,9 @@ def check_project(ctx: Context) -> Project | None:
         )
     if errors:
         return None
+    before = len(ctx.report.problems)
+    doc = nfc_texts(ctx, path, doc)  # the title, labels and eras reach every page
+    add_lines(ctx, before, path, result.text)
     project = project_from_dict(ctx.root, doc)
     _check_project_consistency(ctx, path, project)
     return project

@@ -23,11 +23,13 @@ from heritage_mapper.read.jsonfile import too_large_message
 from heritage_mapper.text import pointer
 from heritage_mapper.validate.context import (
     Context,
+    add_lines,
     inside,
     load_schema,
     read_json_checked,
     schema_message,
 )
+from heritage_mapper.validate.texts import nfc_texts
 
 #: A cited paragraph number longer than this cannot exist (and would not fit an int64).
 MAX_PARAGRAPH_DIGITS = 9
@@ -52,9 +54,13 @@ def check_sources(ctx: Context, project: Project) -> None:
             hint="create it (see README) or fix 'sources' in project.json",
         )
         return
-    doc = read_json_checked(ctx, path, MAX_REGISTRY_BYTES).document
+    result = read_json_checked(ctx, path, MAX_REGISTRY_BYTES)
+    doc = result.document
     if doc is None:
         return
+    before = len(ctx.report.problems)
+    doc = nfc_texts(ctx, path, doc)  # the titles reach the popups' citations
+    add_lines(ctx, before, path, result.text)
     validator = load_schema(ctx, project, "sources")
     if validator is not None:
         errors = list(validator.iter_errors(doc))
