@@ -797,3 +797,26 @@ def test_a_cell_or_citation_of_the_wrong_form_is_said_in_words_not_a_regex(small
     assert "site ids are separated by ';' with no spaces" in events and "^(" not in events
     sites = [m for m in found.values() if "a citation is the source file, '#'" in m]
     assert sites and "[^#" not in sites[0], found
+
+
+def test_a_project_label_missing_a_language_is_a_warning_at_its_place(small):
+    # accepted without a word, and the English pages showed the Vietnamese text there
+    def change(doc):
+        del doc["title"]["en"]
+        del doc["layers"][1]["title"]["en"]
+        del doc["categories"][0]["label"]["vi"]
+
+    edit_json(small / "project.json", change)
+    result = run_validate(small)
+    assert result.exit_code == 0  # warnings: the folder builds
+    found = sorted(
+        (p["location"]["pointer"], p["message"])
+        for _, p in problems_of(result)
+        if p["code"] == "project-text-missing"
+    )
+    assert [pointer for pointer, _ in found] == [
+        "/categories/0/label/vi",
+        "/layers/1/title/en",
+        "/title/en",
+    ]
+    assert "title has no text in 'en' (given in vi)" in found[2][1]

@@ -355,6 +355,12 @@ RULES: tuple[Rule, ...] = (
         "project.json does not match project.schema.json",
         "see schemas/project.schema.json and the README's data model",
     ),
+    _w(
+        "project-text-missing",
+        "A title or label in project.json lacks one of its languages (the pages show "
+        "another language's text there)",
+        "add the text in that language, in our own words",
+    ),
     _e(
         "project-default-language-unknown",
         "project.json's default_language is not one of its languages",

@@ -108,6 +108,31 @@ def _check_project_consistency(ctx: Context, path: Path, project: Project) -> No
         )
     _check_layer_ids_reserved(ctx, path, project)
     _check_eras(ctx, path, project)
+    _check_texts_in_every_language(ctx, path, project)
+
+
+def _check_texts_in_every_language(ctx: Context, path: Path, project: Project) -> None:
+    """The project's title, and each layer's title, category's label and era's label,
+    in every language of the project: one missing showed another language's text on
+    that language's pages, and nothing said so (tours and events require theirs)."""
+    texts = [("/title", project.title)]
+    texts += [(f"/layers/{i}/title", spec.title) for i, spec in enumerate(project.layers)]
+    texts += [(f"/categories/{i}/label", c.label) for i, c in enumerate(project.categories)]
+    texts += [(f"/eras/{i}/label", era.label) for i, era in enumerate(project.eras)]
+    for where, text in texts:
+        given = [lang for lang in project.languages if (text or {}).get(lang)]
+        if not given:
+            continue  # none at all: the schema's to say
+        for lang in project.languages:
+            if lang not in given:
+                ctx.problem(
+                    "project-text-missing",
+                    path,
+                    f"{where[1:]} has no text in {lang!r} (given in {', '.join(given)}); "
+                    f"the {lang!r} pages show it in another language",
+                    hint=f"add {where.rsplit('/', 1)[1]}.{lang}, in our own words",
+                    pointer=f"{where}/{lang}",
+                )
 
 
 def _check_eras(ctx: Context, path: Path, project: Project) -> None:
