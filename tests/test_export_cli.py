@@ -237,3 +237,18 @@ def test_a_folder_with_no_site_at_all_builds(geodata_copy, tmp_path):
     result = CliRunner().invoke(main, [*args, "-q"])
     assert result.exit_code == 0, result.output
     assert (maps / "index.html").is_file() and (exports / "heritage.gpkg").is_file()
+
+
+def test_layers_separate_with_commas_and_a_language_in_capitals_is_taken(tmp_path, export):
+    # "--layer a,b" said "no such layer 'a,b'", and "--lang EN" was refused
+    two = tmp_path / "two"
+    result = export("--format", "csv", "--layer", "harbour,mines", "--out", two)
+    assert result.exit_code == 0, result.output
+    each = tmp_path / "each"
+    assert (
+        export("--format", "csv", "--layer", "harbour", "--layer", "mines", "--out", each).exit_code
+        == 0
+    )
+    assert snapshot(two) == snapshot(each)
+    result = export("--format", "qgis", "--lang", "EN", "--out", tmp_path / "qgis")
+    assert result.exit_code == 0, result.output

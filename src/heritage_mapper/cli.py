@@ -114,7 +114,8 @@ layer_option = click.option(
     "layers",
     multiple=True,
     metavar="LAYER",
-    help="Export only this layer id (repeat for more); default every layer.",
+    help="Export only this layer id (repeat, or separate with commas, for more); default "
+    "every layer.",
 )
 overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace existing output files (atomically)."
@@ -431,11 +432,11 @@ def export(
         out,
         names,
         crs=crs,
-        layers=layers or None,
+        layers=_format_names(layers) or None,  # --layer a,b as --layer a --layer b
         overwrite=overwrite,
         max_bytes=max_bytes,
         sources_dir=sources_dir,
-        lang=lang,
+        lang=lang.lower() if lang else lang,  # languages are lower-case codes: EN is en
         jobs=jobs,
     )
     echo_written(result.paths)
@@ -480,7 +481,8 @@ def export(
     "layers",
     multiple=True,
     metavar="LAYER",
-    help="Print only this layer id (repeat for more); default every layer.",
+    help="Print only this layer id (repeat, or separate with commas, for more); default "
+    "every layer.",
 )
 @geodata_option
 @max_bytes_option
@@ -507,9 +509,9 @@ def print_command(
         out,
         paper=paper,
         orientation=orientation,
-        lang=lang,
+        lang=lang.lower() if lang else lang,  # languages are lower-case codes: EN is en
         dpi=dpi,
-        layers=layers,
+        layers=tuple(_format_names(layers)),  # --layer a,b as --layer a --layer b
         max_bytes=max_bytes,
         sources_dir=sources_dir,
         jobs=jobs,
@@ -518,7 +520,8 @@ def print_command(
 
 
 def _format_names(values) -> list[str]:
-    """``--format gpkg --format csv,kml`` → ``["gpkg", "csv", "kml"]``."""
+    """``--format gpkg --format csv,kml`` → ``["gpkg", "csv", "kml"]`` (and the same for
+    ``--layer``: ids have no comma)."""
     return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
