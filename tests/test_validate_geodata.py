@@ -820,3 +820,19 @@ def test_a_project_label_missing_a_language_is_a_warning_at_its_place(small):
         "/title/en",
     ]
     assert "title has no text in 'en' (given in vi)" in found[2][1]
+
+
+def test_a_layer_file_named_in_vietnamese_is_told_an_ascii_name(small):
+    # it was refused with "name a file inside the geodata folder with a relative path",
+    # which it is
+    (small / LAYER).rename(small / "layers" / "bến cảng.geojson")
+    edit_json(
+        small / "project.json",
+        lambda d: d["layers"][0].update(file="layers/bến cảng.geojson"),
+    )
+    _, problem = find(run_validate(small), "path-outside-folder")
+    assert "it holds a character that is not ASCII" in problem["message"]
+    assert (
+        "rename the file with ASCII letters only, e.g. 'layers/ben-cang.geojson'"
+        in (problem["message"])
+    )

@@ -75,6 +75,20 @@ def is_slug(value: object) -> bool:
     return isinstance(value, str) and SLUG.fullmatch(value) is not None
 
 
+def ascii_name(path: str) -> str:
+    """``path`` with its accents dropped (đ as d) and any other non-ASCII character as
+    ``-``: a name to suggest for a file whose name is refused for not being ASCII.
+
+    >>> ascii_name("layers/công-nghiệp đường.geojson")
+    'layers/cong-nghiep-duong.geojson'
+    """
+    import unicodedata
+
+    bare = unicodedata.normalize("NFKD", path.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in bare if not unicodedata.combining(c))
+    return re.sub(r"[^\x21-\x7e]+", "-", bare)
+
+
 def unsafe_path_reason(value: object) -> str | None:
     """Why ``value`` cannot be a relative path inside a folder, or None if it can.
 
@@ -129,11 +143,13 @@ def resolve_inside(root, relative: str) -> Path:
     """
     reason = unsafe_path_reason(relative)
     if reason is not None:
-        raise InputRefused(
-            "path-outside-folder",
-            f"{relative!r} cannot be read: {reason}; name a file "
-            "inside the geodata folder with a relative path",
-        )
+        fix = "name a file inside the geodata folder with a relative path"
+        if isinstance(relative, str) and not relative.isascii() and not _CONTROL.search(relative):
+            fix = (
+                f"rename the file with ASCII letters only, e.g. {ascii_name(relative)!r}, "
+                "and write that name here"
+            )
+        raise InputRefused("path-outside-folder", f"{relative!r} cannot be read: {reason}; {fix}")
     base = Path(root).resolve()
     try:
         target = (base / relative).resolve()
