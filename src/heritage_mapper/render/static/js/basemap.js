@@ -112,7 +112,8 @@ const BasemapMethods = {
     // out no further than the basemap fills the map, unless the sites need it (a tall
     // header on a short screen): every site must stay reachable when the map resizes
     const fill = () => {
-      const zoom = Math.min(this.map.getBoundsZoom(bounds, true), FIT_MAX_ZOOM, this.sitesZoom());
+      const fills = this.map.getBoundsZoom(bounds, true);
+      const zoom = Math.min(fills, FIT_MAX_ZOOM, this.sitesZoom(), this.storyZoom());
       // not setMinZoom: it zooms in with an animation that ends after (and undoes) the
       // framing done meanwhile; this zooms at once, keeping the centre
       L.setOptions(this.map, { minZoom: zoom });

@@ -123,6 +123,18 @@ const StoryMethods = {
     }
   },
 
+  /* The zoom at which a history's whole region frames, clear of the controls (its
+     overview and the eras whose events name no site show the region whole): the map's
+     least zoom may not be above it (basemap.js boundMap). Held at the zoom at which the
+     basemap fills the view, a desktop's overview left out the Cát Bà site. */
+  storyZoom() {
+    const story = this.data.story;
+    if (!story || story.kind === "tour" || !story.region) return Infinity;
+    const padding = this.framePadding();
+    const room = L.point(padding.paddingTopLeft).add(padding.paddingBottomRight);
+    return this.map.getBoundsZoom(L.latLngBounds(story.region), false, room);
+  },
+
   /* Framing clear of the open legend and the controls (mapview.js framePadding). */
   storyFit() {
     return Object.assign({ maxZoom: STORY_FIT_MAX_ZOOM, animate: false }, this.framePadding());
