@@ -74,15 +74,6 @@ def counting(callback: Callable[[int], None] | None) -> Iterator[None]:
         _COUNT = previous
 
 
-def _done_of(completed: int, total: int | None) -> str:
-    """A step's "done/total" ("" when its total is not known).
-
-    >>> _done_of(2, 7), _done_of(0, None)
-    ('2/7', '')
-    """
-    return "" if total is None else f"{completed}/{total}"
-
-
 class Progress:
     """Steps of a long command, shown on a terminal and nowhere else.
 
@@ -109,19 +100,26 @@ class Progress:
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
+                MofNCompleteColumn,
                 SpinnerColumn,
                 TextColumn,
                 TimeElapsedColumn,
             )
             from rich.progress import Progress as RichProgress
+            from rich.text import Text
+
+            class DoneColumn(MofNCompleteColumn):
+                """rich's "done/total", and nothing beside a step without a total
+                (validation, preparing): rich drew "0/?" there."""
+
+                def render(self, task):
+                    return Text("") if task.total is None else super().render(task)
 
             self._progress = RichProgress(
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
                 BarColumn(),
-                # "done/total" only where the total is known: rich's MofNCompleteColumn
-                # drew "0/?" beside every step without one (validation, preparing)
-                TextColumn("{task.fields[done]}"),
+                DoneColumn(),
                 TextColumn("{task.fields[rows]}"),
                 TimeElapsedColumn(),
                 console=Console(file=self.stream),
@@ -160,15 +158,14 @@ class Progress:
         if self._progress is None:
             yield _noop
             return
-        task = self._progress.add_task(description, total=total, rows="", done=_done_of(0, total))
-        counted = completed = 0
+        task = self._progress.add_task(description, total=total, rows="")
+        counted = 0
 
         def advance(amount: int = 1, *, rows: int = 0) -> None:
-            nonlocal counted, completed
+            nonlocal counted
             counted += rows
-            completed += amount
             shown = f"{counted:,} {unit}" if unit is not None and counted else ""
-            self._progress.update(task, advance=amount, rows=shown, done=_done_of(completed, total))
+            self._progress.update(task, advance=amount, rows=shown)
 
         try:
             with counting((lambda rows: advance(0, rows=rows)) if unit is not None else None):
