@@ -209,39 +209,20 @@ def _layer_frames(parsed) -> dict:
     columns = parsed.project.columns
     frames = {
         spec.id: _layer_frame(
-            spec.id, parsed.layer_docs[spec.id], parsed.site_periods, columns.site_text_columns
+            spec.id,
+            parsed.layer_docs[spec.id],
+            parsed.site_periods,
+            columns.site_text_columns,
+            columns.site_columns,
         )
         for spec in parsed.project.layers
     }
     shape = next((frame for frame in frames.values() if len(frame)), None)
-    for layer_id, frame in frames.items():
-        if not len(frame):
-            frames[layer_id] = _empty_layer_frame(layer_id, shape, columns)
-    return frames
-
-
-def _empty_layer_frame(layer_id: str, shape, columns):
-    """A frame of no sites for ``layer_id``, with the columns of ``shape`` (a layer
-    frame with sites) or, without one, the site schema's (``columns``, the project's
-    :class:`~heritage_mapper.model.Columns`)."""
-    import geopandas as gpd
-    import pandas as pd
-
     if shape is not None:
-        frame = shape.iloc[:0].copy()
-        frame["layer"] = pd.Series([], dtype=shape["layer"].dtype)
-        return frame
-    data = {name: pd.Series([], dtype=object) for name in columns.site_columns}
-    frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
-    frame.insert(1, "layer", pd.Series([], dtype=object))
-    for column in columns.site_text_columns:
-        if column in frame:
-            frame[column] = frame[column].astype("string")
-    if "location_precision_m" in frame:
-        frame["location_precision_m"] = frame["location_precision_m"].astype("float64")
-    frame["period_start"] = _date_series((), 0)
-    frame["period_end"] = _date_series((), 0)
-    return frame
+        for layer_id, frame in frames.items():
+            if not len(frame):  # the columns of one with sites, no more: none of its rows
+                frames[layer_id] = shape.iloc[:0].copy()
+    return frames
 
 
 def _basemap_frame(doc: dict):
@@ -251,7 +232,9 @@ def _basemap_frame(doc: dict):
     return gpd.GeoDataFrame.from_features(doc["features"], crs=WGS84)
 
 
-def _layer_frame(layer_id: str, doc: dict, periods: dict, text_columns):
+def _layer_frame(layer_id: str, doc: dict, periods: dict, text_columns, schema_columns=()):
+    """The frame of one layer's sites: a column per property its features have, or per
+    ``schema_columns`` when it has none."""
     import geopandas as gpd
     import numpy as np
     import pandas as pd
@@ -260,6 +243,7 @@ def _layer_frame(layer_id: str, doc: dict, periods: dict, text_columns):
     features = doc["features"]
     properties = [feature["properties"] for feature in features]
     keys = list(dict.fromkeys(key for props in properties for key in props))
+    keys = keys or list(schema_columns)
     normalize = partial(unicodedata.normalize, "NFC")
     columns = {  # a column at a time: NFC text, lists NFC item by item (nfc), and a
         # repeated text (a category, a period, a name) one object (shared_texts)
