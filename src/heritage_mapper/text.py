@@ -21,7 +21,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "fold_all", "ascii_fold", "pointer", "pointer_join", "shared_texts"]
+__all__ = [
+    "fold",
+    "fold_all",
+    "ascii_fold",
+    "without_accents",
+    "pointer",
+    "pointer_join",
+    "shared_texts",
+]
 
 #: Unicode categories a fold drops: marks (accents, variation selectors such as U+FE0F,
 #: the combining grapheme joiner) and format characters (zero-width space, joiners,
@@ -58,11 +66,21 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return " ".join(text.lower().split())
+    return " ".join(without_accents(text).lower().split())
+
+
+def without_accents(text: str) -> str:
+    """``text`` in NFKD without its marks and format characters, ``đ``/``Đ`` as
+    ``d``/``D``: :func:`fold` before its lower-casing and spacing.
+
+    >>> without_accents("Đảo Tuần Châu")
+    'Dao Tuan Chau'
+    """
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not _dropped(c))
     for letter, plain in LETTER_FOLDS.items():
         bare = bare.replace(letter, plain)
-    return " ".join(bare.lower().split())
+    return bare
 
 
 def fold_all(texts: list[str]) -> list[str]:
@@ -95,11 +113,7 @@ def ascii_fold(text: str) -> str:
     >>> ascii_fold("Tiên Yên Đông")
     'Tien Yen Dong'
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not _dropped(c))
-    for letter, plain in LETTER_FOLDS.items():
-        bare = bare.replace(letter, plain)
-    return bare.encode("ascii", "ignore").decode("ascii")
+    return without_accents(text).encode("ascii", "ignore").decode("ascii")
 
 
 def _escape(token) -> str:

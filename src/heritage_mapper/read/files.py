@@ -82,11 +82,9 @@ def ascii_name(path: str) -> str:
     >>> ascii_name("layers/công-nghiệp đường.geojson")
     'layers/cong-nghiep-duong.geojson'
     """
-    import unicodedata
+    from heritage_mapper.text import without_accents
 
-    bare = unicodedata.normalize("NFKD", path.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(c for c in bare if not unicodedata.combining(c))
-    return re.sub(r"[^\x21-\x7e]+", "-", bare)
+    return re.sub(r"[^\x21-\x7e]+", "-", without_accents(path))
 
 
 def unsafe_path_reason(value: object) -> str | None:
