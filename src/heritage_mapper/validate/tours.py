@@ -41,10 +41,9 @@ from heritage_mapper.validate.events import MAX_SITES_FOR_SUGGESTIONS, MAX_SUGGE
 from heritage_mapper.validate.schema import make_validator
 from heritage_mapper.validate.texts import (
     CONTROL_FIX,
-    NFC_FIX,
     control_character,
-    non_nfc_strings,
     strings,
+    warn_non_nfc,
 )
 
 __all__ = ["check_tours", "TEXT_BASES"]
@@ -173,15 +172,7 @@ def _missing_text(error, languages) -> str | None:
 
 
 def _check_texts(ctx: Context, path: Path, doc) -> None:
-    for ptr, text in non_nfc_strings(doc):
-        ctx.problem(
-            "text-not-nfc",
-            path,
-            f"text {text[:40]!r} is not NFC (decomposed accents); it will be normalised "
-            "when loaded",
-            hint=NFC_FIX,
-            pointer=ptr,
-        )
+    warn_non_nfc(ctx, path, doc)
     for ptr, text in strings(doc):
         found = control_character(text)
         if found:
