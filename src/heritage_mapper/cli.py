@@ -426,13 +426,13 @@ def export(
     """
     from heritage_mapper import export_geodata
 
-    names = _format_names(export_formats)
+    names = _comma_list(export_formats)
     result = export_geodata(
         geodata,
         out,
         names,
         crs=crs,
-        layers=_format_names(layers) or None,  # --layer a,b as --layer a --layer b
+        layers=_comma_list(layers) or None,  # --layer a,b as --layer a --layer b
         overwrite=overwrite,
         max_bytes=max_bytes,
         sources_dir=sources_dir,
@@ -511,7 +511,7 @@ def print_command(
         orientation=orientation,
         lang=lang.lower() if lang else lang,  # languages are lower-case codes: EN is en
         dpi=dpi,
-        layers=tuple(_format_names(layers)),  # --layer a,b as --layer a --layer b
+        layers=tuple(_comma_list(layers)),  # --layer a,b as --layer a --layer b
         max_bytes=max_bytes,
         sources_dir=sources_dir,
         jobs=jobs,
@@ -519,9 +519,10 @@ def print_command(
     echo_written(paths)
 
 
-def _format_names(values) -> list[str]:
-    """``--format gpkg --format csv,kml`` → ``["gpkg", "csv", "kml"]`` (and the same for
-    ``--layer``: ids have no comma)."""
+def _comma_list(values) -> list[str]:
+    """The names of a repeated option, each value maybe several separated by commas:
+    ``--format gpkg --format csv,kml`` → ``["gpkg", "csv", "kml"]`` (``--layer`` too:
+    ids have no comma)."""
     return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
@@ -586,7 +587,7 @@ def build_command(
             sources_dir=sources_dir,
             progress=progress,
             # given but naming none (--formats "", an empty variable): refused, not all
-            formats=_format_names(export_formats) if export_formats else ("all",),
+            formats=_comma_list(export_formats) if export_formats else ("all",),
             jobs=jobs,
             max_memory=max_memory,
         )
