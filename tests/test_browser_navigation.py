@@ -214,7 +214,9 @@ def test_every_page_links_to_the_index_and_every_layer_page(built_maps, open_pag
             nav = page.get_by_role("navigation", name=MESSAGES[lang]["pagesNav"])
             links = nav.get_by_role("link")
             hrefs = links.evaluate_all("(as) => as.map((a) => a.getAttribute('href'))")
-            assert hrefs == linked_files(geodata)
+            # the links carry a language other than the default (test below)
+            query = "" if lang == geodata.project.default_language else f"?lang={lang}"
+            assert hrefs == [name + query for name in files]
             texts = links.all_inner_texts()
             assert texts[0] == MESSAGES[lang]["allLayers"]
             layers = geodata.project.layers
@@ -226,7 +228,7 @@ def test_every_page_links_to_the_index_and_every_layer_page(built_maps, open_pag
             assert texts[len(layers) + 2 :] == tours
             assert nav.locator("[aria-current='page']").evaluate_all(
                 "(as) => as.map((a) => a.getAttribute('href'))"
-            ) == [current]
+            ) == [current + query]
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
@@ -243,6 +245,80 @@ def test_following_a_link_opens_the_sibling_page(built_maps, open_page, geodata,
     page.locator(f"#hm-nav a[href='{INDEX_PAGE}']").click()
     page.wait_for_selector(".hm-site-button")
     assert page.url.endswith(f"/{INDEX_PAGE}")
+    assert opened.errors == [] and opened.aborted == []
+
+
+def page_language(page) -> dict:
+    """What the page shows as its language: <html lang>, the pressed button, the title."""
+    return page.evaluate(
+        """() => ({
+          lang: document.documentElement.lang,
+          pressed: Array.from(document.querySelectorAll(".hm-lang-buttons button"))
+            .filter((b) => b.getAttribute("aria-pressed") === "true").map((b) => b.dataset.lang),
+          title: document.getElementById("hm-title").textContent,
+          query: window.location.search,
+        })"""
+    )
+
+
+def test_the_chosen_language_follows_the_visitor_to_the_next_page_and_back(
+    built_maps, open_page, geodata
+):
+    """A visitor who chose English stays in English on the next page, after a reload
+    and after Back; choosing Vietnamese again takes ?lang off the address."""
+    opened = open_page(built_maps / INDEX_PAGE)
+    page = opened.page
+    set_language(page, "en")
+    assert page.url.endswith(f"/{INDEX_PAGE}?lang=en")
+    story = linked_files(geodata)[len(geodata.project.layers) + 1]
+    for name in (geodata.project.layers[0].id + PAGE_SUFFIX, story):
+        page.locator("#hm-nav a").nth(linked_files(geodata).index(name)).click()
+        page.wait_for_selector(".hm-site-button, #hm-story[data-step]")
+        page.wait_for_timeout(300)
+        assert page.url.endswith(f"/{name}?lang=en")
+        shown = page_language(page)
+        assert shown["lang"] == "en" and shown["pressed"] == ["en"]
+        assert shown["title"] == geodata.project.title["en"]
+        page.reload()
+        page.wait_for_selector(".hm-site-button, #hm-story[data-step]")
+        assert page_language(page)["lang"] == "en"
+    page.go_back()
+    page.wait_for_selector(".hm-site-button")
+    page.wait_for_timeout(300)
+    assert page.url.endswith(f"/{geodata.project.layers[0].id}{PAGE_SUFFIX}?lang=en")
+    assert page_language(page)["lang"] == "en"
+    set_language(page, "vi")
+    assert page_language(page)["query"] == ""
+    hrefs = page.locator("#hm-nav a").evaluate_all("(as) => as.map((a) => a.getAttribute('href'))")
+    assert hrefs == linked_files(geodata)
+    assert opened.errors == [] and opened.aborted == []
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "kept"),
+    [
+        ("?lang=en", "en", "?lang=en"),
+        ("?lang=EN", "en", "?lang=en"),
+        ("?lang=de", "vi", ""),
+        ("?lang=vi", "vi", ""),
+        ("?lang=constructor", "vi", ""),
+    ],
+)
+def test_an_address_with_lang_opens_the_page_in_that_language(
+    built_maps, open_page, geodata, query, lang, kept
+):
+    opened = open_page(built_maps / INDEX_PAGE)
+    page = opened.page
+    page.goto((built_maps / INDEX_PAGE).resolve().as_uri() + query)
+    page.wait_for_selector(".hm-site-button")
+    page.wait_for_timeout(300)
+    shown = page_language(page)
+    assert shown["lang"] == lang and shown["pressed"] == [lang]
+    assert shown["title"] == geodata.project.title[lang]
+    assert page.evaluate("document.title") == geodata.project.title[lang]
+    assert shown["query"] == kept
+    first = page.locator(".hm-site-button").first.inner_text()
+    assert any(name in first for name in geodata.sites[f"name_{lang}"])
     assert opened.errors == [] and opened.aborted == []
 
 

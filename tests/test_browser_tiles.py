@@ -280,6 +280,26 @@ def test_language_switch(served, open_served):
     assert errors == []
 
 
+def test_the_address_keeps_the_language(served, open_served):
+    """?lang=en opens the page in English; a choice is kept in the address (reload)."""
+    url, _, _ = served
+    page, errors, _ = open_served(url)
+    page.goto(url + "index.html?lang=en")
+    page.wait_for_selector("#hmt-status:not(:empty)")
+    wait_drawn(page)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.text_content(".hmt-search-label") == "Find a site"
+    page.click("#hmt-langs button[data-lang='vi']")
+    assert page.evaluate("window.location.search") == ""
+    page.click("#hmt-langs button[data-lang='en']")
+    assert page.evaluate("window.location.search") == "?lang=en"
+    page.reload()
+    page.wait_for_selector("#hmt-status:not(:empty)")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.get_attribute("#hmt-langs button[data-lang='en']", "aria-pressed") == "true"
+    assert errors == []
+
+
 def test_filters_hide_a_layer_and_a_kind(served, open_served):
     url, _, _ = served
     page, errors, _ = open_served(url)

@@ -25,7 +25,7 @@ class HeritageMap {
     this.relayoutQueued = false; // a new layout of the popup is coming (timeline.js)
     this.region = data.region || [];
     this.count = data.sites.id.length;
-    this.lang = data.page.defaultLanguage;
+    this.lang = askedLanguage(data) || data.page.defaultLanguage; // ?lang= (language.js)
     this.cluster = Boolean(data.page.cluster);
     this.layerOn = data.layers.map(() => true);
     this.query = [];
