@@ -266,6 +266,22 @@ def test_list_works_with_the_keyboard_alone(index):
     assert page.evaluate("document.activeElement.textContent").find(second) >= 0
 
 
+@pytest.mark.parametrize(
+    "control", [".leaflet-control-zoom-in", ".hm-fullscreen button", ".hm-marker[tabindex='0']"]
+)
+def test_escape_on_a_map_control_closes_the_popup_and_leaves_the_focus(index, control):
+    """Escape closes the popup wherever the keyboard is on the map, not only in the
+    popup: Leaflet listens only while its container itself has the focus."""
+    page = index.page
+    page.locator(".hm-site-button").first.click()
+    page.wait_for_selector(".leaflet-popup-content .hm-popup")
+    button = page.locator(control).first
+    button.focus()
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    assert button.evaluate("(node) => node === document.activeElement")
+
+
 def test_markers_open_with_the_keyboard(index):
     page = index.page
     marker = page.locator(".hm-marker[tabindex='0']")

@@ -72,6 +72,7 @@ class HeritageMap {
     this.addControls();
     this.map.on("popupopen", () => this.onPopupOpen());
     this.map.on("popupclose", () => this.onPopupClose());
+    this.bindEscape();
     if (this.cluster) this.map.on("moveend", () => this.syncCircles());
     this.bindList();
     this.bindRegion();

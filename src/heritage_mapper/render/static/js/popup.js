@@ -176,6 +176,20 @@ const PopupMethods = {
     });
   },
 
+  /* Escape closes the open popup from anywhere on the map: a zoom or full-screen
+     button, the legend, a marker (Leaflet listens only while the map's own container
+     has the focus, and the popup's keys above stop here). The focus stays where the
+     visitor put it. */
+  bindEscape() {
+    const container = this.map.getContainer();
+    container.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || event.target === container || this.openIndex < 0) return;
+      event.preventDefault();
+      this.returnFocus = null;
+      this.map.closePopup();
+    });
+  },
+
   /* While a popup is open the map may pan past the basemap's edge, as far as the popup
      needs (Leaflet's autoPan): held inside it, the popup of a site near the edge opened
      partly off the map (its title and close button under the header). */
