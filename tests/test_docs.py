@@ -65,6 +65,7 @@ COMMAND_API = {
     "derive-basemap": "derive_basemap",
     "print": "print_geodata",
     "tiles": "build_tiles",
+    "schemas": "write_folder_schemas",
 }
 
 

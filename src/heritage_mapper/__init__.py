@@ -5,7 +5,7 @@ is a module or a package (see the README's "Architecture"). Each CLI command cal
 function listed here: ``validate`` → :func:`validate_geodata`, ``check`` →
 :func:`check_files`, ``export`` → :func:`export_geodata`, ``build`` → :func:`build`,
 ``derive-basemap`` → :func:`derive_basemap`, ``print`` → :func:`print_geodata`,
-``tiles`` → :func:`build_tiles`.
+``tiles`` → :func:`build_tiles`, ``schemas`` → :func:`write_folder_schemas`.
 """
 
 from heritage_mapper.build import build
@@ -19,6 +19,7 @@ from heritage_mapper.errors import (
     ValidationFailed,
 )
 from heritage_mapper.export import ExportResult, export_geodata, export_layers
+from heritage_mapper.folder_schemas import write_folder_schemas
 from heritage_mapper.frames import Geodata, load_geodata
 from heritage_mapper.join import (
     Joined,
@@ -66,4 +67,5 @@ __all__ = [
     "site_timelines",
     "tour_routes",
     "validate_geodata",
+    "write_folder_schemas",
 ]

@@ -631,6 +631,42 @@ def tiles_command(geodata, out, strict, max_bytes, sources_dir, jobs, quiet):
         click.echo(f"wrote {len(written)} files in {out} ({written[0].name}, {written[1].name})")
 
 
+@main.command("schemas")
+@geodata_option
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also replace a schema that has rules of the folder's own (they are lost).",
+)
+@handle_errors
+def schemas_command(geodata, force):
+    """Write the folder's own JSON Schemas again for the languages of project.json.
+
+    The schemas project.json names ("schemas", such as geodata/schemas/*.schema.json)
+    are the packaged ones with a property per language (title_vi, title_en). Once a
+    language is added to project.json (or removed), validate warns
+    schema-languages-stale; this writes each file again for the languages declared
+    now. A file with rules of the folder's own is left alone unless --force; the
+    files are replaced together, or none is. Exit code 0 written or up to date, 1 a
+    file cannot be written, 2 a bad request. Example:
+
+        heritage-mapper schemas --geodata geodata
+    """
+    from heritage_mapper import write_folder_schemas
+
+    for done in write_folder_schemas(geodata, force=force):
+        languages = ", ".join(done.languages)
+        if done.status == "unchanged":
+            click.echo(f"{done.path}: up to date ({languages})")
+        elif done.status == "written":
+            click.echo(f"{done.path}: written for {languages}")
+        elif done.languages_before == done.languages:
+            click.echo(f"{done.path}: written for {languages} (the same languages, laid out anew)")
+        else:
+            before = ", ".join(done.languages_before) or "no language"
+            click.echo(f"{done.path}: written for {languages} (it was for {before})")
+
+
 @main.command("derive-basemap")
 @click.option(
     "--bbox",

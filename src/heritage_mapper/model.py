@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,7 @@ __all__ = [
     "read_project",
     "Columns",
     "expand_languages",
+    "schema_languages",
     "packaged_schema",
     "localized",
     "BasemapLayer",
@@ -513,6 +515,59 @@ def _expand(node, languages):
 
 def _per_language(value) -> bool:
     return isinstance(value, dict) and value.get(PER_LANGUAGE) is True
+
+
+#: A language code in project.json (``languages``; project.schema.json says the same).
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def schema_languages(schema, kind: str) -> tuple[str, ...]:
+    """The languages a schema of ``kind`` has per-language properties for.
+
+    The packaged schema's per-language properties (``name``, ``title``, …) are looked
+    for, expanded, in every ``properties`` of ``schema``; the codes come back in the
+    order they first appear. A schema that still carries the ``x-per-language`` marks
+    (expanded as it is read) or names none gives ``()``.
+
+    Examples
+    --------
+    >>> schema_languages(expand_languages(packaged_schema("site"), ("vi", "en")), "site")
+    ('vi', 'en')
+    >>> schema_languages(packaged_schema("site"), "site")
+    ()
+    """
+    bases = _per_language_names(packaged_schema(kind))
+    found: dict[str, None] = {}
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, dict):
+            props = node.get("properties")
+            if isinstance(props, dict):
+                for name in props:
+                    base, _, lang = str(name).rpartition("_")
+                    if base in bases and LANGUAGE_CODE.fullmatch(lang):
+                        found.setdefault(lang)
+            stack.extend(reversed(list(node.values())))
+    return tuple(found)
+
+
+def _per_language_names(schema) -> frozenset[str]:
+    """Every property name marked ``x-per-language`` anywhere in ``schema``."""
+    names = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            props = node.get("properties")
+            if isinstance(props, dict):
+                names.update(name for name, value in props.items() if _per_language(value))
+            stack.extend(node.values())
+    return frozenset(names)
 
 
 @functools.cache

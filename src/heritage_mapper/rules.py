@@ -371,6 +371,12 @@ RULES: tuple[Rule, ...] = (
         "A JSON Schema named by project.json cannot be read",
         "fix the schema file, or remove it from project.json's schemas to use the packaged one",
     ),
+    _w(
+        "schema-languages-stale",
+        "A folder's own JSON Schema has per-language properties for other languages than "
+        "project.json (a language was added or removed since it was written)",
+        "run heritage-mapper schemas to write the folder's schemas for project.json's languages",
+    ),
     # -- confinement: what a folder may make heritage-mapper read (README, Security) -----
     _e(
         "path-outside-folder",

@@ -14,6 +14,7 @@ from heritage_mapper.model import (
     Project,
     SiteRecord,
     expand_languages,
+    schema_languages,
 )
 from heritage_mapper.problems import ERROR, Location, Problem, Report
 from heritage_mapper.read.files import (
@@ -191,6 +192,8 @@ def load_schema(ctx: Context, project: Project, kind: str):
     try:
         schema = read_schema_file(path, packaged=not own)
         Draft202012Validator.check_schema(schema)
+        if own:
+            _check_schema_languages(ctx, path, schema, kind, project.languages)
         schema = expand_languages(schema, project.languages)
     except InputRefused as exc:
         ctx.problem(exc.code, path, exc.message)
@@ -205,6 +208,29 @@ def load_schema(ctx: Context, project: Project, kind: str):
         )
         return None
     return SchemaChecker(make_validator(schema))
+
+
+def _check_schema_languages(ctx: Context, path, schema, kind: str, languages) -> None:
+    """Warn when a folder's schema was expanded for other languages than the project's:
+    the texts of a language it lacks are not checked by it (or refused by it)."""
+    written_for = schema_languages(schema, kind)
+    if not written_for or set(written_for) == set(languages):
+        return
+    missing = [lang for lang in languages if lang not in written_for]
+    extra = [lang for lang in written_for if lang not in languages]
+    said = []
+    if missing:
+        said.append(f"nothing for {', '.join(missing)}")
+    if extra:
+        said.append(f"properties for {', '.join(extra)}, which {PROJECT_FILE} no longer has")
+    ctx.problem(
+        "schema-languages-stale",
+        path,
+        f"the {kind} schema was written for the languages {', '.join(written_for)}, and "
+        f"{PROJECT_FILE} declares {', '.join(languages)}: it has {' and '.join(said)}",
+        hint="run `heritage-mapper schemas` to write the folder's schemas for "
+        f"{PROJECT_FILE}'s languages (a schema with rules of its own: --force, or edit it)",
+    )
 
 
 def short_message(exc: Exception) -> str:
