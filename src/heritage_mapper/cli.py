@@ -404,8 +404,8 @@ def check(files, output_format, strict, max_bytes):
 @click.option(
     "--lang",
     default=None,
-    help="Language of the QGIS project's labels and layer names (one of the project's "
-    "languages; default: its default_language).",
+    help="Language of the names in KML and GPX and of the QGIS project's labels and layer "
+    "names (one of the project's languages; default: its default_language).",
 )
 @handle_errors
 def export(

@@ -114,12 +114,20 @@ def write_sites(data: ExportData, path) -> None:
             f' {key}="{escape_attribute(value)}"' for key, value in root_attributes().items()
         )
         out.write(f"<gpx{attributes}>{indentation(1)}<metadata>")
-        out.write(leaf("name", escape_text(data.text(data.project.title)), 2))
+        out.write(
+            leaf("name", escape_text(data.text(data.project.title, data.display_languages[0])), 2)
+        )
         if data.project.description:
-            out.write(leaf("desc", escape_text(data.text(data.project.description)), 2))
+            out.write(
+                leaf(
+                    "desc",
+                    escape_text(data.text(data.project.description, data.display_languages[0])),
+                    2,
+                )
+            )
         out.write(f"{indentation(1)}</metadata>")
         for layer_id, frame in data.layers.items():
-            layer_title = data.text(data.layer_spec(layer_id).title)
+            layer_title = data.text(data.layer_spec(layer_id).title, data.display_languages[0])
             for start in range(0, len(frame), CHUNK_ROWS):
                 chunk = frame.iloc[start : start + CHUNK_ROWS]
                 for waypoint in _waypoints(data, chunk, layer_id, layer_title):

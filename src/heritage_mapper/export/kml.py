@@ -129,12 +129,12 @@ def _geometries(frame, level: int) -> list[str]:
 
 def _extended_keys(data: ExportData) -> list[str]:
     """The ExtendedData columns: id, the names, then :data:`EXTENDED_DATA`."""
-    names = [localized("name", lang) for lang in data.languages]
+    names = [localized("name", lang) for lang in data.display_languages]
     keys = [
         column
         for key in EXTENDED_DATA
         for column in (
-            [localized(key, lang) for lang in data.languages]
+            [localized(key, lang) for lang in data.display_languages]
             if key in EXTENDED_PER_LANGUAGE
             else [key]
         )
@@ -213,8 +213,14 @@ def write_sites(data: ExportData, path) -> None:
     :data:`CHUNK_ROWS` sites at a time, so memory stays bounded at any number of sites."""
     with XmlStream(path) as out:
         out.write(f'<kml xmlns="{escape_attribute(KML_NS)}">{indentation(1)}<Document>')
-        out.write(leaf("name", escape_text(data.text(data.project.title)), 2))
-        description = data.text(data.project.description) if data.project.description else ""
+        out.write(
+            leaf("name", escape_text(data.text(data.project.title, data.display_languages[0])), 2)
+        )
+        description = (
+            data.text(data.project.description, data.display_languages[0])
+            if data.project.description
+            else ""
+        )
         if description:
             out.write(leaf("description", escape_text(description), 2))
         for layer_id in data.layers:
@@ -229,8 +235,8 @@ def write_sites(data: ExportData, path) -> None:
         for layer_id, frame in data.layers.items():
             out.write(indentation(2) + "<Folder>")
             title = data.layer_spec(layer_id).title
-            out.write(leaf("name", escape_text(data.text(title)), 3))
-            others = [data.text(title, lang) for lang in data.languages[1:]]
+            out.write(leaf("name", escape_text(data.text(title, data.display_languages[0])), 3))
+            others = [data.text(title, lang) for lang in data.display_languages[1:]]
             if any(others):
                 text = " / ".join(o for o in others if o)
                 out.write(leaf("description", escape_text(text), 3))

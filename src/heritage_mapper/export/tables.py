@@ -82,7 +82,8 @@ class ExportData:
         Basemap layer id → GeoDataFrame in ``crs`` (``project.basemap`` order; empty
         when the project has no basemap).
     lang
-        The language asked for (labels of the QGIS project); ``None`` for the project's
+        The language asked for (the QGIS project's labels, the names in KML and GPX:
+        :attr:`display_languages`); ``None`` for the project's
         default.
     """
 
@@ -176,6 +177,16 @@ class ExportData:
     def languages(self) -> tuple[str, ...]:
         """The default language first, then the others in their declared order."""
         return self.project.language_order
+
+    @property
+    def display_languages(self) -> tuple[str, ...]:
+        """The language asked for (:attr:`lang`) first, then the others as in
+        :attr:`languages`: the order in which KML and GPX name things (the first in a
+        ``<name>``, the others in the description). The formats with a column per
+        language keep :attr:`languages`."""
+        if self.lang is None:
+            return self.languages
+        return (self.lang, *(code for code in self.languages if code != self.lang))
 
     def chain(self, lang: str | None = None) -> tuple[str, ...]:
         """The one fallback rule (:func:`heritage_mapper.i18n.fallback_chain`) for ``lang``."""

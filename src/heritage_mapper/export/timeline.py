@@ -48,20 +48,21 @@ def site_name(data: ExportData, row, lang: str | None = None) -> str:
 
 
 def site_names(data: ExportData, frame) -> list[str]:
-    """:func:`site_name` of every row of ``frame`` (default language), column by column.
+    """:func:`site_name` of every row of ``frame`` (in the first of
+    :attr:`~heritage_mapper.export.tables.ExportData.display_languages`), column by column.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from types import SimpleNamespace
-    >>> data = SimpleNamespace(chain=lambda lang=None: ("vi", "en"))
+    >>> data = SimpleNamespace(chain=lambda lang: ("vi", "en"), display_languages=("vi", "en"))
     >>> frame = pd.DataFrame({"id": ["a", "b"], "name_vi": [None, ""], "name_en": ["A", ""]})
     >>> site_names(data, frame)
     ['A', 'b']
     """
     columns = [
         plain_column(frame[column])
-        for column in (localized("name", code) for code in data.chain())
+        for column in (localized("name", code) for code in data.chain(data.display_languages[0]))
         if column in frame.columns
     ]
     ids = ["" if value is None else str(value) for value in plain_column(frame["id"])]
@@ -80,8 +81,12 @@ def description_rows(data: ExportData, frame) -> list[dict]:
     wanted = [
         "id",
         "location_precision_m",
-        *(localized(base, lang) for base in ("name", "description") for lang in data.languages),
-        localized("location_basis", data.languages[0]),
+        *(
+            localized(base, lang)
+            for base in ("name", "description")
+            for lang in data.display_languages
+        ),
+        localized("location_basis", data.display_languages[0]),
     ]
     keys = [key for key in dict.fromkeys(wanted) if key in frame.columns]
     columns = [plain_column(frame[key]) for key in keys]
@@ -177,7 +182,7 @@ class _Texts:
 
 def _texts(data: ExportData) -> _Texts:
     def compute() -> _Texts:
-        languages = tuple(data.languages)
+        languages = tuple(data.display_languages)
         first = languages[0]
         return _Texts(
             languages=languages,
