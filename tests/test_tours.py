@@ -570,3 +570,45 @@ def test_tours_document_helper_flattens_texts():
     doc = tours_document(TOURS, ("vi", "en"))
     stop = doc["tours"][0]["stops"][1]
     assert stop["leg"]["note_en"] == "By boat." and "note" not in stop["leg"]
+
+
+# -- an export of some layers ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("formats", "layers", "said"),
+    [
+        ("gpx", "harbour", True),  # the tour's third stop is in mines
+        ("kml,csv", "harbour", True),
+        ("gpkg", "harbour", True),  # its tours layer
+        ("gpx", "harbour,mines", False),  # every stop is there: the tour is written
+        ("fgb", "harbour", False),  # no format that carries tours
+        ("gpx", None, False),
+    ],
+)
+def test_an_export_of_some_layers_says_which_tours_it_leaves_out(tmp_path, formats, layers, said):
+    from click.testing import CliRunner
+
+    from heritage_mapper import export_geodata
+    from heritage_mapper.cli import main
+
+    folder = make_geodata(tmp_path / "geodata", tours=TOURS)
+    args = ["export", "--geodata", str(folder), "--format", formats, "--out", str(tmp_path / "x")]
+    if layers:
+        args += ["--layer", layers]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    note = (
+        "left out 1 tour (harbour-day): it has stops in layers not asked for with --layer; "
+        "add those layers, or leave --layer out to write every tour"
+    )
+    assert (note in result.stderr) is said
+    written = {p.name for p in (tmp_path / "x").iterdir()}
+    assert any(name.startswith("tours.") for name in written) is (not said and formats != "fgb")
+    api = export_geodata(
+        folder,
+        tmp_path / "y",
+        formats.split(","),
+        layers=layers.split(",") if layers else None,
+    )
+    assert api.tours_left_out == (("harbour-day",) if said else ())

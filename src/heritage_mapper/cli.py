@@ -448,6 +448,15 @@ def export(
             f"not written in {result.crs_label}",
             err=True,
         )
+    if result.tours_left_out:
+        count = len(result.tours_left_out)
+        click.echo(
+            f"left out {count} tour{'s' if count > 1 else ''} "
+            f"({', '.join(result.tours_left_out)}): "
+            f"{'they have' if count > 1 else 'it has'} stops in layers not asked for with "
+            "--layer; add those layers, or leave --layer out to write every tour",
+            err=True,
+        )
 
 
 @main.command("print")

@@ -28,7 +28,7 @@ from heritage_mapper.atomic import (
 from heritage_mapper.errors import HeritageError, OutputError, UsageError
 from heritage_mapper.export import csvfile, fgb, geojson, gpkg, gpx, kml, lpf, qgis, shapefile
 from heritage_mapper.export.crs import crs_label, is_wgs84, resolve_crs
-from heritage_mapper.export.tables import ExportData, prepare
+from heritage_mapper.export.tables import ExportData, prepare, tours_left_out
 from heritage_mapper.parallel import fork_map
 from heritage_mapper.read.jsonfile import gc_paused
 
@@ -45,6 +45,9 @@ __all__ = [
 ]
 
 ALL = "all"
+#: The formats that write the tours too (tours.geojson, tours.kml, tours.csv, tours.gpx,
+#: a tours layer in the GeoPackage, which the QGIS project opens).
+TOUR_FORMATS = ("geojson", "gpkg", "kml", "csv", "gpx", "qgis")
 DEFAULT_OUT_DIR = "exports"
 #: The names the writers give their files (what a rebuild may remove from the folder).
 EXPORT_NAME = re.compile(
@@ -245,6 +248,9 @@ class ExportResult:
     crs_label: str
     #: the folder's validation report: no error, perhaps warnings for the caller to show
     report: object = None
+    #: the tours left out of the formats that carry tours: with ``layers``, a tour with
+    #: stops in another layer (its ids, in the tours file's order)
+    tours_left_out: tuple[str, ...] = ()
 
 
 def export_geodata(
@@ -293,7 +299,10 @@ def export_geodata(
     paths = export_layers(
         joined, out_dir, names, crs=crs, layers=layers, overwrite=overwrite, lang=lang
     )
-    return ExportResult(paths, skipped, crs_label(resolve_crs(crs)), geodata.report)
+    chosen, _ = select_formats(names, crs)
+    carries_tours = any(fmt.name in TOUR_FORMATS for fmt in chosen)
+    left_out = tours_left_out(joined, layers) if carries_tours else ()
+    return ExportResult(paths, skipped, crs_label(resolve_crs(crs)), geodata.report, left_out)
 
 
 class _Abort(Exception):

@@ -271,7 +271,7 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
         kept[np.flatnonzero(keep)] = np.arange(len(events))
         rows = kept[rows]
     site_event_rows = _site_event_rows(joined_data, rows, site_ids)
-    tours = tuple(route for route in tour_routes(joined_data) if set(route.site_ids) <= site_ids)
+    tours, _ = split_tours(tour_routes(joined_data), site_ids)
     return ExportData(
         project=geodata.project,
         crs=crs,
@@ -284,6 +284,29 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
         basemap={key: reproject(frame, crs) for key, frame in geodata.basemap.items()},
         lang=lang,
     )
+
+
+def split_tours(routes, site_ids) -> tuple[tuple, tuple[str, ...]]:
+    """(the tours whose every stop is a site among ``site_ids``, the ids of the others):
+    an export of some layers writes the tours those layers hold whole."""
+    kept = tuple(route for route in routes if set(route.site_ids) <= site_ids)
+    left = tuple(route.id for route in routes if not set(route.site_ids) <= site_ids)
+    return kept, left
+
+
+def tours_left_out(joined, layers) -> tuple[str, ...]:
+    """The ids of the tours an export of ``layers`` (``None``: all) leaves out, since
+    some of their stops are in other layers."""
+    from heritage_mapper.join import ensure_joined
+    from heritage_mapper.tours import tour_routes
+
+    if layers is None:
+        return ()
+    joined_data = ensure_joined(joined)
+    geodata = joined_data.geodata
+    selected = _select_layers(geodata, list(layers))
+    site_ids = {s for layer_id in selected for s in geodata.layers[layer_id]["id"]}
+    return split_tours(tour_routes(joined_data), site_ids)[1]
 
 
 def _events_at_sites(joined_data, selected: list[str], crs):
