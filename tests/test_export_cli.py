@@ -239,6 +239,15 @@ def test_a_folder_with_no_site_at_all_builds(geodata_copy, tmp_path):
     assert (maps / "index.html").is_file() and (exports / "heritage.gpkg").is_file()
 
 
+def test_quiet_export_writes_and_prints_nothing(tmp_path, export):
+    out = tmp_path / "quiet"
+    result = export("--format", "csv", "--out", out, "-q")
+    assert result.exit_code == 0 and result.output == ""
+    assert {p.name for p in out.iterdir()} == {"sites.csv", "events.csv"}
+    loud = export("--format", "csv", "--out", tmp_path / "loud")
+    assert "wrote " in loud.output
+
+
 def test_layers_separate_with_commas_and_a_language_in_capitals_is_taken(tmp_path, export):
     # "--layer a,b" said "no such layer 'a,b'", and "--lang EN" was refused
     two = tmp_path / "two"

@@ -68,6 +68,18 @@ def test_quiet_build_prints_nothing(tmp_path):
     assert (tmp_path / INDEX_PAGE).is_file()
 
 
+def test_formats_with_no_exports_is_refused_before_anything_is_written(tmp_path):
+    """--no-exports --formats kml was taken silently: one of them is not meant."""
+    args = ["build", "--geodata", str(GEODATA), "--out", str(tmp_path / "maps")]
+    result = CliRunner().invoke(main, [*args, "--no-exports", "--formats", "kml"])
+    assert result.exit_code == 2
+    assert "--formats chooses the export formats, and --no-exports writes no export" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "maps").exists()
+
+
 def test_build_also_writes_the_default_exports(tmp_path):
     maps, exports = tmp_path / "maps", tmp_path / "exports"
     args = ["build", "--geodata", str(GEODATA), "--out", str(maps), "--exports", str(exports)]

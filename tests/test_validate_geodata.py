@@ -370,6 +370,34 @@ def test_text_output_groups_by_file_and_says_how_to_fix(small):
     assert "fix: GeoJSON positions are [longitude, latitude]" in result.output
 
 
+def test_quiet_prints_the_findings_only(small):
+    """-q: nothing for a clean folder; for a broken one its findings and summary, no
+    "ok" line for the files without any; the exit code as without it."""
+    clean = CliRunner().invoke(main, ["validate", "--geodata", str(small), "-q"])
+    assert clean.exit_code == 0 and clean.output == ""
+    _swapped(small)
+    result = CliRunner().invoke(main, ["validate", "--geodata", str(small), "--quiet"])
+    assert result.exit_code == 1
+    assert f"{small / LAYER}:" in result.output
+    assert "fix: GeoJSON positions are [longitude, latitude]" in result.output
+    assert ": ok" not in result.output
+    assert "error(s)" in result.output.splitlines()[-1]
+    loud = CliRunner().invoke(main, ["validate", "--geodata", str(small)])
+    assert ": ok" in loud.output
+
+
+def test_check_quiet_prints_nothing_for_a_valid_file(tmp_path):
+    good = tmp_path / "good.geojson"
+    good.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+        '"geometry": {"type": "Point", "coordinates": [107.1, 20.9]}}]}',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["check", str(good), "-q"])
+    assert result.exit_code == 0 and result.output == ""
+    assert ": ok" in CliRunner().invoke(main, ["check", str(good)]).output
+
+
 def test_nfd_text_spelled_with_escapes_is_still_found(small):
     path = small / LAYER
     doc = json.loads(path.read_text(encoding="utf-8"))

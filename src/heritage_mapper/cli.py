@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from heritage_mapper.errors import HeritageError, ValidationFailed
+from heritage_mapper.errors import HeritageError, UsageError, ValidationFailed
 from heritage_mapper.problems import visible
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -127,6 +127,13 @@ build_exports_option = folder_option(
     "--exports", DEFAULT_EXPORTS_DIR, "The folder for the default layer exports (not committed)."
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+findings_only_option = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print the findings only: no line for a file without any, nothing when there are "
+    "none (for scripts; the exit code says the same). JSON is the same either way.",
+)
 
 
 def jobs_option(what: str):
@@ -286,8 +293,13 @@ def echo_written(paths) -> None:
         silence_stdout()
 
 
-def print_report(report, output_format: str, strict: bool) -> None:
-    click.echo(report.to_json() if output_format == "json" else report.to_text())
+def print_report(report, output_format: str, strict: bool, quiet: bool = False) -> None:
+    if output_format == "json":
+        click.echo(report.to_json())
+    elif not quiet:
+        click.echo(report.to_text())
+    elif report.problems or report.omitted:  # the findings, without the ok files
+        click.echo(report.to_text(ok_files=False))
     sys.exit(EXIT_ERRORS if report.has_errors(strict=strict) else EXIT_OK)
 
 
@@ -323,8 +335,9 @@ def tolerate_any_encoding() -> None:
 @max_bytes_option
 @sources_dir_option
 @jobs_option(VALIDATION_JOBS)
+@findings_only_option
 @handle_errors
-def validate(geodata, output_format, strict, max_bytes, sources_dir, jobs):
+def validate(geodata, output_format, strict, max_bytes, sources_dir, jobs, quiet):
     """Check a geodata folder: GeoJSON, schema, ids, dates, sources, region.
 
     Exit code 0 when there is no error, 1 when there is, 2 when the folder cannot be
@@ -335,7 +348,7 @@ def validate(geodata, output_format, strict, max_bytes, sources_dir, jobs):
     from heritage_mapper import validate_geodata
 
     report = validate_geodata(geodata, max_bytes=max_bytes, sources_dir=sources_dir, jobs=jobs)
-    print_report(report, output_format, strict)
+    print_report(report, output_format, strict, quiet)
 
 
 class ExistingFile(click.Path):
@@ -375,8 +388,9 @@ class ExistingFile(click.Path):
     "FeatureCollection over 64 MiB is checked streamed, a chunk of features at a time, "
     "so memory does not grow with the number of features.",
 )
+@findings_only_option
 @handle_errors
-def check(files, output_format, strict, max_bytes):
+def check(files, output_format, strict, max_bytes, quiet):
     """Check any GeoJSON files against RFC 7946 and geometry validity only.
 
     For GIS users checking their own layers; no project schema is applied. Files up to
@@ -388,7 +402,7 @@ def check(files, output_format, strict, max_bytes):
     """
     from heritage_mapper import check_files
 
-    print_report(check_files(files, max_bytes=max_bytes), output_format, strict)
+    print_report(check_files(files, max_bytes=max_bytes), output_format, strict, quiet)
 
 
 @main.command("export")
@@ -407,9 +421,20 @@ def check(files, output_format, strict, max_bytes):
     help="Language of the names in KML and GPX and of the QGIS project's labels and layer "
     "names (one of the project's languages; default: its default_language).",
 )
+@quiet_option
 @handle_errors
 def export(
-    export_formats, crs, out, layers, overwrite, geodata, max_bytes, sources_dir, jobs, lang
+    export_formats,
+    crs,
+    out,
+    layers,
+    overwrite,
+    geodata,
+    max_bytes,
+    sources_dir,
+    jobs,
+    lang,
+    quiet,
 ):
     """Write the layers for GIS users and planners, in one format or all of them.
 
@@ -439,6 +464,8 @@ def export(
         lang=lang.lower() if lang else lang,  # languages are lower-case codes: EN is en
         jobs=jobs,
     )
+    if quiet:
+        return
     echo_written(result.paths)
     if result.report is not None and result.report.warning_count:  # passed, but see these
         click.echo(result.report.to_text(ok_files=False), err=True)
@@ -585,6 +612,11 @@ def build_command(
     from heritage_mapper import build
     from heritage_mapper.progress import Progress
 
+    if no_exports and export_formats:
+        raise UsageError(
+            "--formats chooses the export formats, and --no-exports writes no export; "
+            "leave one of them out"
+        )
     exports_dir = None if no_exports else exports
     with Progress(quiet=quiet) as progress:
         written = build(
