@@ -114,3 +114,21 @@ def test_story_pages_are_deterministic(geodata, pages):
     again = render_pages(geodata)
     for name in [STORY_PAGE] + [n for n in pages if n.startswith(TOUR_PAGE_PREFIX)]:
         assert again[name] == pages[name]
+
+
+def test_an_era_outside_the_data_with_nothing_to_tell_has_no_step(geodata_copy):
+    """An era wholly before or after every dated fact has no button on the map; the
+    story gave it an empty step all the same ("Future", nothing on the map)."""
+    project_file = geodata_copy / "project.json"
+    project = json.loads(project_file.read_text(encoding="utf-8"))
+    long_ago = {"id": "long-ago", "label": {"vi": "Xưa", "en": "Long ago"}, "period": "1700/1800"}
+    future = {"id": "future", "label": {"vi": "Tương lai", "en": "Future"}, "period": "2040/.."}
+    project["eras"] = [long_ago, *project["eras"], future]
+    project_file.write_text(json.dumps(project, ensure_ascii=False), encoding="utf-8")
+    data = page_data(render_pages(load_geodata(geodata_copy))[STORY_PAGE])
+    labels = [step["label"]["en"] for step in data["story"]["steps"]]
+    assert labels == [era["label"]["en"] for era in data["eras"]]  # the map's buttons
+    assert "Long ago" not in labels and "Future" not in labels
+    assert all(step["events"] for step in data["story"]["steps"])
+    told = sorted(e for step in data["story"]["steps"] for e in step["events"])
+    assert told == list(range(len(data["events"]["start"])))

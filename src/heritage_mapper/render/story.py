@@ -112,6 +112,14 @@ def history_story(project, records, languages, title: dict, description: dict) -
     for step, (era, start, end) in zip(steps, eras, strict=True):
         step["label"] = _pick(project, era.label, languages)
         step["years"] = [start, end]
+    # an era with nothing to tell that lies wholly outside the page's years has no
+    # button on the map (Catalogue._eras): no step either, rather than an empty one
+    years = records.get("years")
+    steps = [
+        step
+        for step, (_, start, end) in zip(steps, eras, strict=True)
+        if step["events"] or _within(start, end, years)
+    ]
     return {
         "kind": "history",
         "title": title,
@@ -122,6 +130,15 @@ def history_story(project, records, languages, title: dict, description: dict) -
         ],
         "steps": steps,
     }
+
+
+def _within(start, end, years) -> bool:
+    """Whether an era's years overlap the page's ``years`` ([first, last], or None for a
+    page with no dated fact), as the map's era buttons count it."""
+    if years is None:
+        return False
+    first, last = years
+    return max(first, first if start is None else start) <= min(last, last if end is None else end)
 
 
 def _year(value) -> int:
