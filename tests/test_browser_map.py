@@ -125,6 +125,34 @@ def test_search_finds_sites_with_or_without_diacritics(index, geodata, query, si
     assert page.locator(".leaflet-popup-content h2").inner_text() == site_name(geodata, site_id)
 
 
+@pytest.mark.parametrize(
+    ("query", "where"),
+    [
+        ("quang ninh", "Quảng Ninh"),  # every site of the province, by its place
+        ("Quảng Ninh province", "Quảng Ninh"),  # the place in English
+        ("hai phong", "Hải Phòng"),  # Cát Bà, now in Hải Phòng city
+        ("bai chay quang ninh", "Bãi Cháy"),  # a word of the name, words of the place
+    ],
+)
+def test_search_finds_sites_by_their_place_too(index, geodata, query, where):
+    """A visitor looks for the sites of a place: "quang ninh" found nothing, since only
+    the names were searched. Each word may be in the name or in the place today."""
+    page = index.page
+    page.locator("#hm-search").fill(query)
+    page.wait_for_timeout(300)
+    sites = geodata.sites
+    inside = sites["admin_now_vi"].str.contains(where) | sites["name_vi"].str.contains(where)
+    if where == "Bãi Cháy":
+        inside = sites["name_vi"].str.contains(where)
+    expected = sorted(sites.loc[inside, "name_vi"])
+    assert 0 < len(expected) < len(sites)
+    assert sorted(list_names(page)) == expected
+    expect(page.locator(".hm-marker")).to_have_count(len(expected))
+    page.locator("#hm-search").fill("")
+    page.wait_for_timeout(300)
+    assert len(list_names(page)) == len(sites)
+
+
 VOWELS = "aăâeêioôơuưy"
 TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # grave acute tilde hook dot
 INVISIBLES = (

@@ -29,6 +29,7 @@ class HeritageMap {
     this.cluster = Boolean(data.page.cluster);
     this.layerOn = data.layers.map(() => true);
     this.query = [];
+    this.placeKey = null; // each site's place, folded at the first search (search.js)
     this.years = data.years ? data.years.slice() : null;
     this.shown = new Uint8Array(this.count); // wanted on the map
     this.onMap = new Uint8Array(this.count); // handed to the map (or its cluster group)

@@ -1,12 +1,29 @@
 /* Search: the query is folded like the data's search keys (fold, in text.js) and
- * split into words; a site matches when its key holds every word. */
+ * split into words; a site matches when every word is in its names or in its place
+ * (its administrative unit today, in every language: "quang ninh" finds the sites of
+ * the province, "bai chay quang ninh" the one named Bãi Cháy there). */
 
 const SEARCH_DELAY_MS = 120;
 
 const SearchMethods = {
   matches(i) {
+    if (!this.query.length) return true;
     const key = this.sites.search[i];
-    return this.query.every((token) => key.includes(token));
+    const place = this.placeKeys()[i];
+    return this.query.every((token) => key.includes(token) || place.includes(token));
+  },
+
+  /* Each site's place folded like its names, made once, at the first search (the page
+     data carries the places for the list's rows; their keys are not sent twice). */
+  placeKeys() {
+    if (!this.placeKey) {
+      const column = this.sites.adminNow;
+      const columns = !column ? [] : Array.isArray(column) ? [column] : Object.values(column);
+      this.placeKey = this.sites.search.map((_, i) =>
+        columns.map((values) => (values[i] ? fold(values[i]) : "")).join("\n"),
+      );
+    }
+    return this.placeKey;
   },
 
   bindSearch() {
