@@ -99,6 +99,7 @@ __all__ = [
     "format_edtf_table",
     "parse_edtf",
     "present_year",
+    "span_holds",
     "year_span",
 ]
 
@@ -617,6 +618,22 @@ def _shared_span_label(start: _Point, end: _Point, labels: Mapping[str, object])
     values.update(d1=days.get(str(start.day), start.day), d2=days.get(str(end.day), end.day))
     key = "day_span" if start.month == end.month else "day_span_months"
     return labels[key].format(**values)
+
+
+def span_holds(span: tuple[int | None, int | None], year: int) -> bool:
+    """Whether a span of years (:func:`year_span`'s ``(first, last)``, None for an open
+    end) holds ``year``: the one test for "this era holds this year" that validation's
+    ``event-outside-eras`` and the story page's eras share.
+
+    Examples
+    --------
+    >>> span_holds((1964, 1972), 1965), span_holds((None, 1950), 1951)
+    (True, False)
+    >>> span_holds((2021, None), 2030)
+    True
+    """
+    start, end = span
+    return (start is None or start <= year) and (end is None or year <= end)
 
 
 def year_span(text: str) -> tuple[int | None, int | None] | None:

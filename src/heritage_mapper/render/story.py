@@ -148,10 +148,12 @@ def _year(value) -> int:
 def _era_of(year: int, eras) -> int | None:
     if not eras:
         return None
+    from heritage_mapper.dates import span_holds
+
     inside = [
         (_width(start, end, year), k)
         for k, (_, start, end) in enumerate(eras)
-        if (start is None or start <= year) and (end is None or year <= end)
+        if span_holds((start, end), year)
     ]
     if inside:
         return min(inside)[1]

@@ -515,11 +515,10 @@ def _era_missing(date: EdtfDate | None, eras) -> int | None:
     it; None when one does, or the date has no known start."""
     if date is None or date.lower is None:
         return None
+    from heritage_mapper.dates import span_holds
+
     year = date.lower.year
-    for start, end in eras:
-        if (start is None or start <= year) and (end is None or year <= end):
-            return None
-    return year
+    return None if any(span_holds(span, year) for span in eras) else year
 
 
 def _site_suspects(ctx, table: _Table, dates: _RowDates) -> set[int]:
