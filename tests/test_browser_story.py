@@ -31,6 +31,7 @@ from .browser_support import (
 from .test_browser_a11y import PENDING_ELSEWHERE
 
 MESSAGES = i18n.catalogue("page")
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 ROUTES = tour_routes(load_geodata(GEODATA))
 # The map's centre at a stop: within a few metres. Leaflet centres on a whole pixel,
 # about 8.9 m at zoom 14 at 21° N, so the centre can be half a pixel's diagonal away.
@@ -119,6 +120,46 @@ def test_tour_page_steps_through_every_stop_by_keyboard(
     page.evaluate("document.activeElement.blur()")  # the arrow keys are the page's
     check_tour_by_keyboard(page, route, lang)
     assert opened.aborted == [] and opened.errors == []
+
+
+# Each leg label shown (.hm-leg-label) and each stop disc (.hm-stop-number) on screen,
+# as boxes; the labels hidden are not in the DOM.
+LEG_LABELS = """() => {
+  const box = (n) => {
+    const r = n.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+  };
+  return {
+    labels: Array.from(document.querySelectorAll(".leaflet-tooltip.hm-leg-label")).map(box),
+    stops: Array.from(document.querySelectorAll(".hm-stop-number")).map(box),
+  };
+}"""
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+@pytest.mark.parametrize("tour_id", [route.id for route in ROUTES])
+def test_a_leg_label_never_covers_a_stop(built_maps, open_page, tour_id, viewport):
+    """The "as the crow flies" label of a short leg covered the next stop's number (the
+    overview of the Hạ Long tour: stop 2); it shows only where the leg can hold it."""
+    route = next(r for r in ROUTES if r.id == tour_id)
+    page = open_page(built_maps / tour_page(route), VIEWPORTS[viewport]).page
+    straight = sum(1 for leg in route.legs if leg.straight)
+    shown_somewhere = 0
+    for k in range(len(route.stops) + 1):  # the overview, then each stop
+        if k:
+            page.locator("#hm-story-next").click()
+        page.wait_for_timeout(900)  # the flight to the stop
+        drawn = page.evaluate(LEG_LABELS)
+        assert len(drawn["labels"]) <= straight
+        for label in drawn["labels"]:
+            covered = [stop for stop in drawn["stops"] if overlap(label, stop)]
+            assert covered == [], (k, label, covered)
+        shown_somewhere += len(drawn["labels"])
+    assert shown_somewhere > 0  # zoomed in on a stop, a long enough leg has its label
 
 
 def test_tour_page_buttons_and_swipe_on_a_phone(built_maps, open_page):
