@@ -396,3 +396,49 @@ def test_an_empty_list_says_why_every_layer_unticked_or_nothing_matching(built_m
     boxes[0].check()
     page.fill("#hm-search", "zzzz")
     assert page.locator("#hm-list .hm-empty").inner_text().startswith("Không có địa điểm nào khớp.")
+
+
+# ---------- printing a map page ----------
+
+SHOWN_MARKERS = """() => {
+  const map = document.querySelector(".leaflet-container").getBoundingClientRect();
+  return Array.from(document.querySelectorAll(".hm-marker")).map((node) => {
+    const r = node.getBoundingClientRect();
+    const x = (r.left + r.right) / 2 - map.left;
+    const y = (r.top + r.bottom) / 2 - map.top;
+    const inside = x >= 0 && y >= 0 && x <= map.width && y <= map.height;
+    return { title: node.getAttribute("title"), inside: inside };
+  });
+}"""
+VIEW = """() => {
+  const m = HeritageMapper.map;
+  return [m.getCenter().lat, m.getCenter().lng, m.getZoom()];
+}"""
+
+
+def test_printing_frames_every_shown_site_and_gives_the_view_back(index, geodata, tmp_path):
+    """A visitor zoomed in on one corner prints the page: the printed map showed that
+    corner at the paper's size, leaving sites out. It is framed on every site the
+    filters show, the list follows it whole, and the screen's view comes back."""
+    from .test_browser_story import pdf_text
+
+    page = index.page
+    page.evaluate("HeritageMapper.map.setView([21.3, 107.7], 13, { animate: false })")
+    page.wait_for_timeout(300)
+    before = page.evaluate(VIEW)
+    page.emulate_media(media="print")
+    page.wait_for_timeout(500)
+    markers = page.evaluate(SHOWN_MARKERS)
+    assert len(markers) == len(geodata.sites)
+    assert [m["title"] for m in markers if not m["inside"]] == []
+    pdf = tmp_path / "index.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    text = " ".join(pdf_text(pdf).split())
+    for name in geodata.sites["name_vi"]:
+        assert " ".join(name.split()) in text  # the list, whole
+    page.emulate_media(media="screen")
+    page.wait_for_timeout(500)
+    after = page.evaluate(VIEW)
+    assert after[2] == before[2] and abs(after[0] - before[0]) < 1e-3
+    assert abs(after[1] - before[1]) < 1e-3
+    assert index.errors == []

@@ -74,6 +74,7 @@ class HeritageMap {
     this.map.on("popupopen", () => this.onPopupOpen());
     this.map.on("popupclose", () => this.onPopupClose());
     this.bindEscape();
+    this.bindPrint();
     if (this.cluster) this.map.on("moveend", () => this.syncCircles());
     this.bindList();
     this.bindRegion();

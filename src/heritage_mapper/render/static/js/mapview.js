@@ -147,6 +147,41 @@ const MapMethods = {
   /* Fit the sites in view; the zoom range is bounded: never past FIT_MAX_ZOOM when
      framing, never out past the basemap's extent (boundMap) or, with no basemap,
      MIN_ZOOM_MARGIN past the sites' frame. */
+  /* Printing a map page (not a story page, which prints its overview: story.js): the
+     printed map has its own size, so it is framed on every site the filters show, and
+     the view on screen comes back after. */
+  bindPrint() {
+    if (this.data.story) return;
+    let before = null;
+    const enter = () => {
+      const bounds = this.shownBounds();
+      if (before || !bounds) return;
+      before = { center: this.map.getCenter(), zoom: this.map.getZoom(), minZoom: this.map.getMinZoom() };
+      this.map.invalidateSize({ animate: false, pan: false });
+      this.loosenBounds(); // the paper's frame may reach past the basemap's edge
+      const room = this.framePadding();
+      this.map.setMinZoom(0); // getBoundsZoom answers no less than the least zoom
+      const zoom = this.map.getBoundsZoom(bounds, false, L.point(room.paddingTopLeft).add(room.paddingBottomRight));
+      this.map.setMinZoom(Math.min(zoom, before.minZoom));
+      this.frameShown();
+    };
+    const leave = () => {
+      if (!before) return;
+      this.map.invalidateSize({ animate: false, pan: false });
+      // the view first: a least zoom above the current one would zoom, animated, and
+      // that animation would end after (and undo) the view put back
+      this.map.setView(before.center, before.zoom, { animate: false });
+      this.map.setMinZoom(before.minZoom);
+      if (this.openIndex < 0) this.tightenBounds();
+      before = null;
+    };
+    window.addEventListener("beforeprint", enter);
+    window.addEventListener("afterprint", leave);
+    if (window.matchMedia) {
+      window.matchMedia("print").addEventListener("change", (query) => (query.matches ? enter() : leave()));
+    }
+  },
+
   fitSites() {
     this.map.invalidateSize({ pan: false }); // the header may have grown since the map was made
     const padding = this.framePadding();
