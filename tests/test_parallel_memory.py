@@ -163,3 +163,9 @@ def test_the_command_takes_a_size_and_refuses_a_bad_one(geodata, tmp_path):
     assert result.exit_code == 2
     assert "'lots' is not a size such as 2G, 1.5G, 1500M or 4096" in result.output
     assert "Traceback" not in result.output
+    # a typo for 1G was taken, and the build ran in one process without a word
+    for typo in ("1K", "1M", "4096"):
+        result = runner.invoke(main, [*args, "--max-memory", typo])
+        assert result.exit_code == 2
+        assert f"'{typo}' is less than 16M, less than Python itself takes" in result.output
+        assert "e.g. 2G or 1500M" in result.output

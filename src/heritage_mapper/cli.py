@@ -52,15 +52,28 @@ class SizeType(click.ParamType):
 
     name = "size"
 
+    def __init__(self, minimum: int = 0, why: str = ""):
+        self.minimum = minimum
+        self.why = why
+
     def convert(self, value, param, ctx):
         from heritage_mapper.parallel import parse_size
 
         if isinstance(value, int):
-            return value
-        try:
-            return parse_size(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
+            size = value
+        else:
+            try:
+                size = parse_size(str(value))
+            except ValueError as exc:
+                self.fail(str(exc), param, ctx)
+        if size < self.minimum:
+            self.fail(
+                f"{value!r} is less than {self.minimum // 2**20}M, {self.why}; give the size "
+                "with its unit, e.g. 2G or 1500M",
+                param,
+                ctx,
+            )
+        return size
 
 
 max_bytes_option = click.option(
@@ -146,9 +159,12 @@ def jobs_option(what: str):
     )
 
 
+#: Less than this cannot be meant as a build's memory (a typo for 1G: 1K, 1M).
+MIN_MAX_MEMORY = 16 * 2**20
+
 max_memory_option = click.option(
     "--max-memory",
-    type=SizeType(),
+    type=SizeType(MIN_MAX_MEMORY, "less than Python itself takes (about 50M)"),
     default=None,
     metavar="SIZE",
     help="The memory the build's processes may use together, e.g. 2G, 1.5G or 1500M: a "
