@@ -164,6 +164,41 @@ def test_a_folder_that_names_no_schema_of_its_own_is_told_so(tmp_path):
     assert '"schemas": {"site": "schemas/site.schema.json"}' in result.output
 
 
+def test_a_property_named_like_a_language_is_not_one(tmp_path):
+    """name_alt beside name_vi and name_en is the folder's own rule, not a language
+    "alt": no warning while the languages agree, fr alone named once one is added,
+    and the command keeps the file (it would lose name_alt)."""
+    folder = copy_folder(tmp_path)
+    site_file = folder / "schemas" / "site.schema.json"
+    site = json.loads(site_file.read_text("utf-8"))
+    site["properties"]["name_alt"] = {"type": "string"}
+    site_file.write_text(json.dumps(site, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    assert schema_languages(site, "site") == ("vi", "en")
+    assert stale(folder) == []
+    project_file = folder / "project.json"
+    project = json.loads(project_file.read_text("utf-8"))
+    project["languages"] = ["vi", "en", "fr"]
+    project.pop("sources_dir", None)
+    project_file.write_text(json.dumps(project, ensure_ascii=False), "utf-8")
+    site_warning = [p for p in stale(folder) if p.path.endswith("site.schema.json")]
+    assert [p.message.split(": it has ")[1] for p in site_warning] == ["nothing for fr"]
+    result = schemas_cli(folder)
+    assert result.exit_code == 2 and "site.schema.json: not the packaged schema" in result.output
+
+
+def test_two_kinds_naming_one_file_are_refused(tmp_path):
+    folder = copy_folder(tmp_path)
+    project_file = folder / "project.json"
+    project = json.loads(project_file.read_text("utf-8"))
+    project["schemas"]["event"] = project["schemas"]["site"]
+    project_file.write_text(json.dumps(project, ensure_ascii=False), "utf-8")
+    before = snapshot(folder)
+    result = schemas_cli(folder)
+    assert result.exit_code == 2
+    assert "schemas.site and schemas.event name the same file" in result.output
+    assert snapshot(folder) == before
+
+
 def test_a_schema_path_outside_the_folder_is_refused(tmp_path):
     folder = copy_folder(tmp_path)
     project_file = folder / "project.json"

@@ -100,6 +100,12 @@ def write_folder_schemas(geodata_dir: str | Path, *, force: bool = False) -> lis
         if kind not in project.schemas:
             continue
         path = _inside(root, project.schemas[kind], where, kind)
+        same = next((other for other, seen, _, _ in planned if seen == path), None)
+        if same is not None:
+            raise UsageError(
+                f"{where}: schemas.{same} and schemas.{kind} name the same file, "
+                f"{project.schemas[kind]!r}; give each kind a file of its own"
+            )
         old = _read_text(path)
         planned.append((kind, path, folder_schema_text(kind, project.languages), old))
         shown[path] = root / project.schemas[kind]  # as project.json names it

@@ -546,12 +546,24 @@ def schema_languages(schema, kind: str) -> tuple[str, ...]:
         elif isinstance(node, dict):
             props = node.get("properties")
             if isinstance(props, dict):
-                for name in props:
-                    base, _, lang = str(name).rpartition("_")
-                    if base in bases and LANGUAGE_CODE.fullmatch(lang):
-                        found.setdefault(lang)
+                for lang in _languages_of(props, bases):
+                    found.setdefault(lang)
             stack.extend(reversed(list(node.values())))
     return tuple(found)
+
+
+def _languages_of(props: dict, bases) -> list[str]:
+    """The codes ``lang`` for which ``props`` has ``<base>_<lang>`` for every
+    per-language base it has some language of, in the order first met: a property of
+    the folder's own named like one (``name_alt`` beside ``name_vi``, ``name_en``,
+    ``description_vi``, …) is not a language."""
+    pairs: dict[str, set[str]] = {}
+    for name in props:
+        base, _, lang = str(name).rpartition("_")
+        if base in bases and LANGUAGE_CODE.fullmatch(lang):
+            pairs.setdefault(lang, set()).add(base)
+    here = set().union(*pairs.values()) if pairs else set()
+    return [lang for lang, with_bases in pairs.items() if with_bases == here]
 
 
 def _per_language_names(schema) -> frozenset[str]:
