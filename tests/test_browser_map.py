@@ -416,16 +416,24 @@ VIEW = """() => {
 }"""
 
 
-def test_printing_frames_every_shown_site_and_gives_the_view_back(index, geodata, tmp_path):
+@pytest.mark.parametrize("viewport", [{"width": 2400, "height": 1400}, DESKTOP, PHONE])
+def test_printing_frames_every_shown_site_and_gives_the_view_back(
+    built_maps, open_page, geodata, tmp_path, viewport
+):
     """A visitor zoomed in on one corner prints the page: the printed map showed that
     corner at the paper's size, leaving sites out. It is framed on every site the
-    filters show, the list follows it whole, and the screen's view comes back."""
+    filters show, the list follows it whole, and the screen's view comes back.
+
+    As Ctrl+P does: beforeprint while the page is laid out for the screen (whatever its
+    size), then the print media."""
     from .test_browser_story import pdf_text
 
-    page = index.page
+    opened = open_page(built_maps / "index.html", viewport)
+    page = opened.page
     page.evaluate("HeritageMapper.map.setView([21.3, 107.7], 13, { animate: false })")
     page.wait_for_timeout(300)
     before = page.evaluate(VIEW)
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     page.emulate_media(media="print")
     page.wait_for_timeout(500)
     markers = page.evaluate(SHOWN_MARKERS)
@@ -437,8 +445,10 @@ def test_printing_frames_every_shown_site_and_gives_the_view_back(index, geodata
     for name in geodata.sites["name_vi"]:
         assert " ".join(name.split()) in text  # the list, whole
     page.emulate_media(media="screen")
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     page.wait_for_timeout(500)
     after = page.evaluate(VIEW)
     assert after[2] == before[2] and abs(after[0] - before[0]) < 1e-3
     assert abs(after[1] - before[1]) < 1e-3
-    assert index.errors == []
+    assert page.locator("#hm-map-wrap.hm-printing").count() == 0
+    assert opened.errors == []

@@ -149,14 +149,21 @@ const MapMethods = {
      MIN_ZOOM_MARGIN past the sites' frame. */
   /* Printing a map page (not a story page, which prints its overview: story.js): the
      printed map has its own size, so it is framed on every site the filters show, and
-     the view on screen comes back after. */
+     the view on screen comes back after. Ctrl+P fires beforeprint while the page is
+     still laid out for the screen, then the print media applies: the map's wrapper
+     takes the printed size at once (.hm-printing, the same 18 x 13 cm as the print
+     style), and the frame is made again once the print layout is in. */
   bindPrint() {
     if (this.data.story) return;
+    const wrap = document.getElementById("hm-map-wrap");
     let before = null;
     const enter = () => {
       const bounds = this.shownBounds();
-      if (before || !bounds) return;
-      before = { center: this.map.getCenter(), zoom: this.map.getZoom(), minZoom: this.map.getMinZoom() };
+      if (!bounds) return;
+      if (!before) {
+        before = { center: this.map.getCenter(), zoom: this.map.getZoom(), minZoom: this.map.getMinZoom() };
+        if (wrap) wrap.classList.add("hm-printing");
+      }
       this.map.invalidateSize({ animate: false, pan: false });
       this.loosenBounds(); // the paper's frame may reach past the basemap's edge
       const room = this.framePadding();
@@ -167,6 +174,7 @@ const MapMethods = {
     };
     const leave = () => {
       if (!before) return;
+      if (wrap) wrap.classList.remove("hm-printing");
       this.map.invalidateSize({ animate: false, pan: false });
       // the view first: a least zoom above the current one would zoom, animated, and
       // that animation would end after (and undo) the view put back
