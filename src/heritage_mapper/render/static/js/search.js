@@ -14,14 +14,19 @@ const SearchMethods = {
   },
 
   /* Each site's place folded like its names, made once, at the first search (the page
-     data carries the places for the list's rows; their keys are not sent twice). */
+     data carries the places for the list's rows; their keys are not sent twice). A
+     place is shared by many sites: each distinct text is folded once. */
   placeKeys() {
     if (!this.placeKey) {
       const column = this.sites.adminNow;
       const columns = !column ? [] : Array.isArray(column) ? [column] : Object.values(column);
-      this.placeKey = this.sites.search.map((_, i) =>
-        columns.map((values) => (values[i] ? fold(values[i]) : "")).join("\n"),
-      );
+      const folded = new Map();
+      const key = (text) => {
+        if (!text) return "";
+        if (!folded.has(text)) folded.set(text, fold(text));
+        return folded.get(text);
+      };
+      this.placeKey = this.sites.search.map((_, i) => columns.map((values) => key(values[i])).join("\n"));
     }
     return this.placeKey;
   },
