@@ -629,6 +629,9 @@ def build_command(
     from heritage_mapper.progress import Progress
 
     if no_exports and export_formats:
+        from heritage_mapper.export import select_formats
+
+        select_formats(_comma_list(export_formats), option="--formats")  # unknown: named first
         raise UsageError(
             "--formats chooses the export formats, and --no-exports writes no export; "
             "leave one of them out"
