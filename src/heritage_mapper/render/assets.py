@@ -73,6 +73,7 @@ APP_SCRIPTS = (
     "basemap.js",  # the embedded basemap: land, boundaries, sources, extent, online tiles
     "labels.js",  # the basemap's place and area labels, thinned without overlaps
     "itinerary.js",  # a tour's distances, times and printed itinerary
+    "route.js",  # a tour's route: legs, their labels where they fit, numbered stops
     "story.js",  # story pages: a tour one stop at a time, the region's history era by era
     "data.js",  # reading the page data (JSON, or gzip in base64)
     "main.js",  # HeritageMap: wires the modules; HeritageMapper.start

@@ -115,6 +115,7 @@ Object.assign(
   BasemapMethods,
   LabelMethods,
   ItineraryMethods,
+  RouteMethods,
   StoryMethods,
 );
 
