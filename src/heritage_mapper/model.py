@@ -754,6 +754,11 @@ class Tour:
     description: dict[str, str]
     stops: tuple[TourStop, ...]
 
+    @property
+    def site_ids(self) -> tuple[str, ...]:
+        """The sites of its stops, in order (as :class:`~heritage_mapper.tours.TourRoute`)."""
+        return tuple(stop.site for stop in self.stops)
+
 
 def _texts(item: dict, base: str, languages) -> dict[str, str]:
     import unicodedata

@@ -115,19 +115,19 @@ def write_sites(data: ExportData, path) -> None:
         )
         out.write(f"<gpx{attributes}>{indentation(1)}<metadata>")
         out.write(
-            leaf("name", escape_text(data.text(data.project.title, data.display_languages[0])), 2)
+            leaf("name", escape_text(data.text(data.project.title, data.display_language)), 2)
         )
         if data.project.description:
             out.write(
                 leaf(
                     "desc",
-                    escape_text(data.text(data.project.description, data.display_languages[0])),
+                    escape_text(data.text(data.project.description, data.display_language)),
                     2,
                 )
             )
         out.write(f"{indentation(1)}</metadata>")
         for layer_id, frame in data.layers.items():
-            layer_title = data.text(data.layer_spec(layer_id).title, data.display_languages[0])
+            layer_title = data.text(data.layer_spec(layer_id).title, data.display_language)
             for start in range(0, len(frame), CHUNK_ROWS):
                 chunk = frame.iloc[start : start + CHUNK_ROWS]
                 for waypoint in _waypoints(data, chunk, layer_id, layer_title):

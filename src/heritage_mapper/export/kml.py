@@ -214,10 +214,10 @@ def write_sites(data: ExportData, path) -> None:
     with XmlStream(path) as out:
         out.write(f'<kml xmlns="{escape_attribute(KML_NS)}">{indentation(1)}<Document>')
         out.write(
-            leaf("name", escape_text(data.text(data.project.title, data.display_languages[0])), 2)
+            leaf("name", escape_text(data.text(data.project.title, data.display_language)), 2)
         )
         description = (
-            data.text(data.project.description, data.display_languages[0])
+            data.text(data.project.description, data.display_language)
             if data.project.description
             else ""
         )
@@ -235,7 +235,7 @@ def write_sites(data: ExportData, path) -> None:
         for layer_id, frame in data.layers.items():
             out.write(indentation(2) + "<Folder>")
             title = data.layer_spec(layer_id).title
-            out.write(leaf("name", escape_text(data.text(title, data.display_languages[0])), 3))
+            out.write(leaf("name", escape_text(data.text(title, data.display_language)), 3))
             others = [data.text(title, lang) for lang in data.display_languages[1:]]
             if any(others):
                 text = " / ".join(o for o in others if o)

@@ -188,6 +188,11 @@ class ExportData:
             return self.languages
         return (self.lang, *(code for code in self.languages if code != self.lang))
 
+    @property
+    def display_language(self) -> str:
+        """The first of :attr:`display_languages`: the language of a KML or GPX name."""
+        return self.display_languages[0]
+
     def chain(self, lang: str | None = None) -> tuple[str, ...]:
         """The one fallback rule (:func:`heritage_mapper.i18n.fallback_chain`) for ``lang``."""
         return self.project.chain(lang)
@@ -286,27 +291,31 @@ def prepare(joined, crs, layers=None, lang: str | None = None) -> ExportData:
     )
 
 
-def split_tours(routes, site_ids) -> tuple[tuple, tuple[str, ...]]:
+def split_tours(tours, site_ids) -> tuple[tuple, tuple[str, ...]]:
     """(the tours whose every stop is a site among ``site_ids``, the ids of the others):
-    an export of some layers writes the tours those layers hold whole."""
-    kept = tuple(route for route in routes if set(route.site_ids) <= site_ids)
-    left = tuple(route.id for route in routes if not set(route.site_ids) <= site_ids)
-    return kept, left
+    an export of some layers writes the tours those layers hold whole. ``tours`` are
+    :class:`~heritage_mapper.tours.TourRoute` or :class:`~heritage_mapper.model.Tour`."""
+    kept, left = [], []
+    for tour in tours:
+        if set(tour.site_ids) <= site_ids:
+            kept.append(tour)
+        else:
+            left.append(tour.id)
+    return tuple(kept), tuple(left)
 
 
 def tours_left_out(joined, layers) -> tuple[str, ...]:
     """The ids of the tours an export of ``layers`` (``None``: all) leaves out, since
-    some of their stops are in other layers."""
+    some of their stops are in other layers (read from the tours themselves: their
+    routes, which :func:`prepare` measures, are not needed for that)."""
     from heritage_mapper.join import ensure_joined
-    from heritage_mapper.tours import tour_routes
 
     if layers is None:
         return ()
-    joined_data = ensure_joined(joined)
-    geodata = joined_data.geodata
+    geodata = ensure_joined(joined).geodata
     selected = _select_layers(geodata, list(layers))
     site_ids = {s for layer_id in selected for s in geodata.layers[layer_id]["id"]}
-    return split_tours(tour_routes(joined_data), site_ids)[1]
+    return split_tours(geodata.tours, site_ids)[1]
 
 
 def _events_at_sites(joined_data, selected: list[str], crs):

@@ -48,21 +48,21 @@ def site_name(data: ExportData, row, lang: str | None = None) -> str:
 
 
 def site_names(data: ExportData, frame) -> list[str]:
-    """:func:`site_name` of every row of ``frame`` (in the first of
-    :attr:`~heritage_mapper.export.tables.ExportData.display_languages`), column by column.
+    """:func:`site_name` of every row of ``frame`` (in
+    :attr:`~heritage_mapper.export.tables.ExportData.display_language`), column by column.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from types import SimpleNamespace
-    >>> data = SimpleNamespace(chain=lambda lang: ("vi", "en"), display_languages=("vi", "en"))
+    >>> data = SimpleNamespace(chain=lambda lang: ("vi", "en"), display_language="vi")
     >>> frame = pd.DataFrame({"id": ["a", "b"], "name_vi": [None, ""], "name_en": ["A", ""]})
     >>> site_names(data, frame)
     ['A', 'b']
     """
     columns = [
         plain_column(frame[column])
-        for column in (localized("name", code) for code in data.chain(data.display_languages[0]))
+        for column in (localized("name", code) for code in data.chain(data.display_language))
         if column in frame.columns
     ]
     ids = ["" if value is None else str(value) for value in plain_column(frame["id"])]
@@ -86,7 +86,7 @@ def description_rows(data: ExportData, frame) -> list[dict]:
             for base in ("name", "description")
             for lang in data.display_languages
         ),
-        localized("location_basis", data.display_languages[0]),
+        localized("location_basis", data.display_language),
     ]
     keys = [key for key in dict.fromkeys(wanted) if key in frame.columns]
     columns = [plain_column(frame[key]) for key in keys]

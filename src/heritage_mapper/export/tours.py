@@ -116,7 +116,7 @@ def _tour_paragraphs(data: ExportData, route) -> list[str]:
         out.append(_pick(data, route.description, lang))
         out.append(totals_text(data, route, lang))
     if any(leg.straight for leg in route.legs):
-        out.append(_labels(data, data.display_languages[0])["tour_straight_lines"])
+        out.append(_labels(data, data.display_language)["tour_straight_lines"])
     return [p for p in dict.fromkeys(out) if p]
 
 
@@ -135,7 +135,7 @@ def _stop_paragraphs(data: ExportData, route, stop) -> list[str]:
 
 
 def _stop_name(data: ExportData, stop) -> str:
-    return _pick(data, stop.name, data.display_languages[0]) or stop.site_id
+    return _pick(data, stop.name, data.display_language) or stop.site_id
 
 
 # -- GPX ---------------------------------------------------------------------------------
@@ -146,11 +146,11 @@ def gpx_document(data: ExportData, attributes: dict, prefix: str) -> ET.ElementT
     ``attributes`` of the ``<gpx>`` element, ``prefix`` of the extension namespace."""
     root = ET.Element("gpx", attributes)
     metadata = sub_element(root, "metadata")
-    sub_element(metadata, "name", data.text(data.project.title, data.display_languages[0]))
-    sub_element(metadata, "desc", _labels(data, data.display_languages[0])["tour_straight_lines"])
+    sub_element(metadata, "name", data.text(data.project.title, data.display_language))
+    sub_element(metadata, "desc", _labels(data, data.display_language)["tour_straight_lines"])
     for number, route in enumerate(data.tours, start=1):
         rte = sub_element(root, "rte")
-        sub_element(rte, "name", _pick(data, route.title, data.display_languages[0]) or route.id)
+        sub_element(rte, "name", _pick(data, route.title, data.display_language) or route.id)
         sub_element(rte, "desc", "\n\n".join(_tour_paragraphs(data, route)))
         sub_element(rte, "number", str(number))
         extensions = sub_element(rte, "extensions")
@@ -207,13 +207,13 @@ def kml_document(data: ExportData, kml_ns: str) -> ET.ElementTree:
     Google Earth tour (``gx:Tour``: a fly-to and a wait per stop, in order)."""
     root = ET.Element("kml", {"xmlns": kml_ns, "xmlns:gx": GX_NS})
     doc = sub_element(root, "Document")
-    sub_element(doc, "name", data.text(data.project.title, data.display_languages[0]))
-    sub_element(doc, "description", _labels(data, data.display_languages[0])["tour_straight_lines"])
+    sub_element(doc, "name", data.text(data.project.title, data.display_language))
+    sub_element(doc, "description", _labels(data, data.display_language)["tour_straight_lines"])
     _style(doc, "leg-route", ROUTE_COLOR, "4")
     _style(doc, "leg-straight", STRAIGHT_COLOR, "2")
     for route in data.tours:
         folder = sub_element(doc, "Folder", id=f"tour-{route.id}")
-        sub_element(folder, "name", _pick(data, route.title, data.display_languages[0]) or route.id)
+        sub_element(folder, "name", _pick(data, route.title, data.display_language) or route.id)
         sub_element(folder, "description", _html(_tour_paragraphs(data, route)))
         for stop in route.stops:
             placemark = sub_element(folder, "Placemark")
@@ -234,7 +234,7 @@ def kml_document(data: ExportData, kml_ns: str) -> ET.ElementTree:
 def _leg_placemark(data: ExportData, folder, route, leg) -> None:
     names = {stop.site_id: _stop_name(data, stop) for stop in route.stops}
     placemark = sub_element(folder, "Placemark")
-    labels = _labels(data, data.display_languages[0])
+    labels = _labels(data, data.display_language)
     sub_element(
         placemark,
         "name",
@@ -262,7 +262,7 @@ def _leg_placemark(data: ExportData, folder, route, leg) -> None:
 
 def _gx_tour(data: ExportData, folder, route) -> None:
     tour = sub_element(folder, "gx:Tour")
-    sub_element(tour, "name", _pick(data, route.title, data.display_languages[0]) or route.id)
+    sub_element(tour, "name", _pick(data, route.title, data.display_language) or route.id)
     playlist = sub_element(tour, "gx:Playlist")
     for stop in route.stops:
         fly = sub_element(playlist, "gx:FlyTo")
