@@ -55,7 +55,7 @@ CLUSTER_FILES = {
 APP_FILES = {"css": ("app.css",)}
 #: The page script's modules in ``render/static/js/``, in assembly order.
 APP_SCRIPTS = (
-    "text.js",  # fold, el, mixed, appendText: data text reaches the DOM as text only
+    "text.js",  # fold, el, mixed, appendText (data text as text only), ?lang= in the address
     "shapes.js",  # marker shapes and SiteIcon
     "language.js",  # messages, localized columns, numbers, switching language
     "spread.js",  # overlapping markers spread apart, with leader lines

@@ -32,26 +32,6 @@ function chunkName(prefix) {
   return "search-" + hex + ".json";
 }
 
-/* The language the address asks for (?lang=en), or null; as on the map pages. */
-function askedLanguage(data) {
-  const asked = new URLSearchParams(window.location.search).get("lang");
-  const lang = asked ? asked.trim().toLowerCase() : null;
-  return lang && Object.prototype.hasOwnProperty.call(data.messages, lang) ? lang : null;
-}
-
-/* The address carries the chosen language (a reload, Back, a shared link keep it). */
-function keepLanguage(lang, defaultLanguage) {
-  const here = new URL(window.location.href);
-  if (lang === defaultLanguage) here.searchParams.delete("lang");
-  else here.searchParams.set("lang", lang);
-  if (here.href === window.location.href) return;
-  try {
-    window.history.replaceState(window.history.state, "", here.href);
-  } catch (error) {
-    // a sandboxed frame may refuse: the page still works, its address unchanged
-  }
-}
-
 class TilesMap {
   constructor(data) {
     this.data = data;
@@ -336,7 +316,7 @@ class TilesMap {
     if (!(lang in this.data.messages)) return;
     this.lang = lang;
     document.documentElement.lang = lang;
-    keepLanguage(lang, this.data.defaultLanguage);
+    keepLanguageInAddress(lang, this.data.defaultLanguage); // text.js
     const title = this.text(this.data.title);
     document.title = title;
     document.querySelector(".hmt-title").textContent = title;

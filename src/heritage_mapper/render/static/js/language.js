@@ -1,14 +1,6 @@
 /* Languages: the page's labels (data.messages), localized data columns, numbers,
  * and switching every text on the page to another language. */
 
-/* The language the page's address asks for (?lang=en, as the links between the pages
- * and the address bar carry it once a visitor has chosen one), or null. */
-function askedLanguage(data) {
-  const asked = new URLSearchParams(window.location.search).get("lang");
-  const lang = asked ? asked.trim().toLowerCase() : null;
-  return lang && Object.prototype.hasOwnProperty.call(data.messages, lang) ? lang : null;
-}
-
 const LanguageMethods = {
   t(key, vars) {
     const messages = this.data.messages[this.lang] || {};
@@ -56,23 +48,15 @@ const LanguageMethods = {
   },
 
   /* The chosen language stays with the visitor: the links to the other pages carry it,
-     and so does this page's address (a reload, Back, a shared link). Opened from disk
-     the address may change its query only, which is all this changes. */
+     and so does this page's address (text.js, keepLanguageInAddress). */
   keepLanguage() {
-    const chosen = this.lang === this.data.page.defaultLanguage ? null : this.lang;
+    const fallback = this.data.page.defaultLanguage;
+    const query = this.lang === fallback ? "" : "?lang=" + encodeURIComponent(this.lang);
     document.querySelectorAll("#hm-nav a").forEach((a, k) => {
       const link = this.data.page.links[k];
-      if (link) a.setAttribute("href", link.href + (chosen ? "?lang=" + encodeURIComponent(chosen) : ""));
+      if (link) a.setAttribute("href", link.href + query);
     });
-    const here = new URL(window.location.href);
-    if (chosen) here.searchParams.set("lang", chosen);
-    else here.searchParams.delete("lang");
-    if (here.href === window.location.href) return;
-    try {
-      window.history.replaceState(window.history.state, "", here.href);
-    } catch (error) {
-      // a sandboxed frame may refuse: the page still works, its address unchanged
-    }
+    keepLanguageInAddress(this.lang, fallback);
   },
 
   renderTexts() {

@@ -144,9 +144,6 @@ const MapMethods = {
     return { paddingTopLeft: [FIT_PADDING[0] + MARKER_SIZE, FIT_PADDING[1]], paddingBottomRight: [right, bottom] };
   },
 
-  /* Fit the sites in view; the zoom range is bounded: never past FIT_MAX_ZOOM when
-     framing, never out past the basemap's extent (boundMap) or, with no basemap,
-     MIN_ZOOM_MARGIN past the sites' frame. */
   /* Printing a map page (not a story page, which prints its overview: story.js): the
      printed map has its own size, so it is framed on every site the filters show, and
      the view on screen comes back after. Ctrl+P fires beforeprint while the page is
@@ -166,10 +163,8 @@ const MapMethods = {
       }
       this.map.invalidateSize({ animate: false, pan: false });
       this.loosenBounds(); // the paper's frame may reach past the basemap's edge
-      const room = this.framePadding();
       this.map.setMinZoom(0); // getBoundsZoom answers no less than the least zoom
-      const zoom = this.map.getBoundsZoom(bounds, false, L.point(room.paddingTopLeft).add(room.paddingBottomRight));
-      this.map.setMinZoom(Math.min(zoom, before.minZoom));
+      this.map.setMinZoom(Math.min(this.framingZoom(bounds), before.minZoom));
       this.frameShown();
     };
     const leave = () => {
@@ -190,6 +185,9 @@ const MapMethods = {
     }
   },
 
+  /* Fit the sites in view; the zoom range is bounded: never past FIT_MAX_ZOOM when
+     framing, never out past the basemap's extent (boundMap) or, with no basemap,
+     MIN_ZOOM_MARGIN past the sites' frame. */
   fitSites() {
     this.map.invalidateSize({ pan: false }); // the header may have grown since the map was made
     const padding = this.framePadding();
@@ -202,8 +200,13 @@ const MapMethods = {
 
   /* The zoom at which every site fits in view, clear of the controls. */
   sitesZoom() {
+    return this.framingZoom(this.data.bounds);
+  },
+
+  /* The zoom at which bounds fit in view, clear of the controls (framePadding). */
+  framingZoom(bounds) {
     const padding = this.framePadding();
-    return this.map.getBoundsZoom(this.data.bounds, false, L.point(padding.paddingTopLeft).add(padding.paddingBottomRight));
+    return this.map.getBoundsZoom(bounds, false, L.point(padding.paddingTopLeft).add(padding.paddingBottomRight));
   },
 
   /* The bounds of the sites the filters let through, or null when there are none. */

@@ -2,9 +2,8 @@
  * history era by era. Step 0 is an overview; the previous / next buttons, the left and
  * right arrow keys (outside the map and form fields) and a sideways swipe across the
  * story panel move between steps, and the map follows: a tour flies to each stop at
- * data.story.zoom along the route drawn whole (legs with no route dashed, labelled "as
- * the crow flies" where the leg is long enough to hold the label); the history frames the sites an era's events name, or the whole
- * region when they name none. A stop's or an era's events are drawn by the timeline
+ * data.story.zoom along the route drawn whole (route.js); the history frames the
+ * sites an era's events name, or the whole region when they name none. A stop's or an era's events are drawn by the timeline
  * code of the popups. A tour also writes its itinerary (itinerary.js), shown only in
  * print. */
 
@@ -129,9 +128,7 @@ const StoryMethods = {
   storyZoom() {
     const story = this.data.story;
     if (!story || story.kind === "tour" || !story.region) return Infinity;
-    const padding = this.framePadding();
-    const room = L.point(padding.paddingTopLeft).add(padding.paddingBottomRight);
-    return this.map.getBoundsZoom(L.latLngBounds(story.region), false, room);
+    return this.framingZoom(L.latLngBounds(story.region));
   },
 
   /* Framing clear of the open legend and the controls (mapview.js framePadding). */

@@ -1,4 +1,5 @@
-/* Text helpers: the search fold, and the only ways data text reaches the page.
+/* Text helpers: the search fold, the only ways data text reaches the page, and the
+ * language in the address.
  *
  * Text from the data goes into the DOM through textContent (el) or a <bdi> inside
  * interface text (mixed): never through innerHTML, so a site whose name is HTML
@@ -135,4 +136,26 @@ function appendText(parent, text, pageLang) {
 /* el() for data text in the page's language: Vietnamese names marked (appendText). */
 function textEl(tag, className, text, pageLang) {
   return appendText(el(tag, className), text, pageLang);
+}
+
+/* The language in the address, on the map pages (language.js) and the tiles page:
+ * ?lang=en asks for one, and a chosen language other than the default is kept there
+ * (a reload, Back, a shared link). Opened from disk the address may change its query
+ * only, which is all this changes. */
+function askedLanguage(data) {
+  const asked = new URLSearchParams(window.location.search).get("lang");
+  const lang = asked ? asked.trim().toLowerCase() : null;
+  return lang && Object.prototype.hasOwnProperty.call(data.messages, lang) ? lang : null;
+}
+
+function keepLanguageInAddress(lang, defaultLanguage) {
+  const here = new URL(window.location.href);
+  if (lang === defaultLanguage) here.searchParams.delete("lang");
+  else here.searchParams.set("lang", lang);
+  if (here.href === window.location.href) return;
+  try {
+    window.history.replaceState(window.history.state, "", here.href);
+  } catch (error) {
+    // a sandboxed frame may refuse: the page still works, its address unchanged
+  }
 }
