@@ -292,14 +292,13 @@ def export_geodata(
     from heritage_mapper.join import join
 
     names = [formats] if isinstance(formats, str) else list(formats)
-    _, skipped = select_formats(names, crs)  # a bad request fails before the data is read
+    chosen, skipped = select_formats(names, crs)  # a bad request fails before reading
     check_output_folders(geodata_dir, out=out_dir)  # before anything is read or written
     geodata = load_geodata(geodata_dir, max_bytes=max_bytes, sources_dir=sources_dir, jobs=jobs)
     joined = join(geodata)
     paths = export_layers(
         joined, out_dir, names, crs=crs, layers=layers, overwrite=overwrite, lang=lang
     )
-    chosen, _ = select_formats(names, crs)
     carries_tours = any(fmt.name in TOUR_FORMATS for fmt in chosen)
     left_out = tours_left_out(joined, layers) if carries_tours else ()
     return ExportResult(paths, skipped, crs_label(resolve_crs(crs)), geodata.report, left_out)
