@@ -538,17 +538,9 @@ def schema_languages(schema, kind: str) -> tuple[str, ...]:
     """
     bases = _per_language_names(packaged_schema(kind))
     found: dict[str, None] = {}
-    stack = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(reversed(node))
-        elif isinstance(node, dict):
-            props = node.get("properties")
-            if isinstance(props, dict):
-                for lang in _languages_of(props, bases):
-                    found.setdefault(lang)
-            stack.extend(reversed(list(node.values())))
+    for props in _property_maps(schema):
+        for lang in _languages_of(props, bases):
+            found.setdefault(lang)
     return tuple(found)
 
 
@@ -568,18 +560,26 @@ def _languages_of(props: dict, bases) -> list[str]:
 
 def _per_language_names(schema) -> frozenset[str]:
     """Every property name marked ``x-per-language`` anywhere in ``schema``."""
-    names = set()
+    return frozenset(
+        name
+        for props in _property_maps(schema)
+        for name, value in props.items()
+        if _per_language(value)
+    )
+
+
+def _property_maps(schema):
+    """Every ``properties`` mapping in ``schema``, at any depth, in document order."""
     stack = [schema]
     while stack:
         node = stack.pop()
         if isinstance(node, list):
-            stack.extend(node)
+            stack.extend(reversed(node))
         elif isinstance(node, dict):
             props = node.get("properties")
             if isinstance(props, dict):
-                names.update(name for name, value in props.items() if _per_language(value))
-            stack.extend(node.values())
-    return frozenset(names)
+                yield props
+            stack.extend(reversed(list(node.values())))
 
 
 @functools.cache
