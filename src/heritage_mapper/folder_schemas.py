@@ -94,25 +94,27 @@ def write_folder_schemas(geodata_dir: str | Path, *, force: bool = False) -> lis
             f"{where}: schemas names {', '.join(unknown)}, which is not a kind of schema; "
             f"use {', '.join(DEFAULT_SCHEMAS)}"
         )
-    planned: list[tuple[str, Path, str, str | None]] = []
+    # (kind, path, the text to write, the file's text now or None, that text parsed)
+    planned: list[tuple[str, Path, str, str | None, object]] = []
     shown: dict[Path, Path] = {}
     for kind in DEFAULT_SCHEMAS:
         if kind not in project.schemas:
             continue
         path = _inside(root, project.schemas[kind], where, kind)
-        same = next((other for other, seen, _, _ in planned if seen == path), None)
+        same = next((other for other, seen, *_ in planned if seen == path), None)
         if same is not None:
             raise UsageError(
                 f"{where}: schemas.{same} and schemas.{kind} name the same file, "
                 f"{project.schemas[kind]!r}; give each kind a file of its own"
             )
         old = _read_text(path)
-        planned.append((kind, path, folder_schema_text(kind, project.languages), old))
+        parsed = _loads(old) if old is not None else None
+        planned.append((kind, path, folder_schema_text(kind, project.languages), old, parsed))
         shown[path] = root / project.schemas[kind]  # as project.json names it
     own = [
         (kind, path)
-        for kind, path, _, old in planned
-        if old is not None and not _is_packaged(kind, old)
+        for kind, path, _, old, parsed in planned
+        if old is not None and not _is_packaged(kind, parsed)
     ]
     if own and not force:
         names = ", ".join(str(shown[path]) for _, path in own)
@@ -124,8 +126,8 @@ def write_folder_schemas(geodata_dir: str | Path, *, force: bool = False) -> lis
         )
     results = []
     changed = []
-    for kind, path, text, old in planned:
-        before = schema_languages(_loads(old), kind) if old is not None else ()
+    for kind, path, text, old, parsed in planned:
+        before = schema_languages(parsed, kind)
         status = "unchanged" if old == text else ("written" if old is None else "updated")
         results.append(SchemaFile(shown[path], kind, status, tuple(project.languages), before))
         if status != "unchanged":
@@ -162,10 +164,10 @@ def _loads(text: str):
         return None
 
 
-def _is_packaged(kind: str, text: str) -> bool:
-    """Whether ``text`` is the packaged schema of ``kind``, as written or as expanded for
-    the languages it names (whatever its layout)."""
-    schema = _loads(text)
+def _is_packaged(kind: str, schema) -> bool:
+    """Whether ``schema`` (a file's parsed text, None when it is not JSON) is the packaged
+    schema of ``kind``, as written or as expanded for the languages it names (whatever
+    the file's layout)."""
     if schema is None:
         return False
     if schema == packaged_schema(kind):
