@@ -100,6 +100,7 @@ __all__ = [
     "parse_edtf",
     "present_year",
     "span_holds",
+    "span_within",
     "year_span",
 ]
 
@@ -634,6 +635,27 @@ def span_holds(span: tuple[int | None, int | None], year: int) -> bool:
     """
     start, end = span
     return (start is None or start <= year) and (end is None or year <= end)
+
+
+def span_within(
+    span: tuple[int | None, int | None], bounds: tuple[int, int] | list[int]
+) -> tuple[int, int] | None:
+    """The part of a span of years (as in :func:`span_holds`) within ``bounds``
+    (``[first, last]``), or None when they do not overlap: an era's years on a page, as
+    its era button and its story step count them.
+
+    Examples
+    --------
+    >>> span_within((1964, 1972), (1930, 1966)), span_within((None, 1950), (1955, 1975))
+    ((1964, 1966), None)
+    >>> span_within((1975, None), (1930, 2020))
+    (1975, 2020)
+    """
+    first, last = bounds
+    start, end = span
+    start = first if start is None else max(start, first)
+    end = last if end is None else min(end, last)
+    return (start, end) if start <= end else None
 
 
 def year_span(text: str) -> tuple[int | None, int | None] | None:

@@ -59,7 +59,7 @@ import math
 from functools import partial
 from itertools import chain, pairwise
 
-from heritage_mapper.dates import format_edtf_table, year_span
+from heritage_mapper.dates import format_edtf_table, span_within, year_span
 from heritage_mapper.model import split_source_ref
 from heritage_mapper.text import fold_all
 
@@ -475,15 +475,13 @@ class Catalogue:
         era wholly outside them is left out (its button would select nothing)."""
         if years is None:
             return []
-        first, last = years
         eras = []
         for era in self.project.eras:
-            start, end = year_span(era.period)  # validate refuses eras with no year
-            start = first if start is None else max(start, first)
-            end = last if end is None else min(end, last)
-            if start <= end:
+            # validate refuses eras with no year
+            shown = span_within(year_span(era.period), years)
+            if shown is not None:
                 label = _pick(self.project, era.label, self.languages)
-                eras.append({"label": label, "years": [start, end]})
+                eras.append({"label": label, "years": list(shown)})
         return eras
 
     def _undated_count(self, rows) -> int:

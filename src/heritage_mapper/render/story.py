@@ -85,7 +85,7 @@ def history_story(project, records, languages, title: dict, description: dict) -
     when none holds it, the last era starting before it (the first era for an
     earlier one), so every event of the page is told once, in date order.
     """
-    from heritage_mapper.dates import year_span
+    from heritage_mapper.dates import span_within, year_span
 
     eras = []
     for era in project.eras:
@@ -118,7 +118,7 @@ def history_story(project, records, languages, title: dict, description: dict) -
     steps = [
         step
         for step, (_, start, end) in zip(steps, eras, strict=True)
-        if step["events"] or _within(start, end, years)
+        if step["events"] or (years is not None and span_within((start, end), years) is not None)
     ]
     return {
         "kind": "history",
@@ -130,15 +130,6 @@ def history_story(project, records, languages, title: dict, description: dict) -
         ],
         "steps": steps,
     }
-
-
-def _within(start, end, years) -> bool:
-    """Whether an era's years overlap the page's ``years`` ([first, last], or None for a
-    page with no dated fact), as the map's era buttons count it."""
-    if years is None:
-        return False
-    first, last = years
-    return max(first, first if start is None else start) <= min(last, last if end is None else end)
 
 
 def _year(value) -> int:
